@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../src/effects/clock.js';
+
+describe('VirtualClock', () => {
+  it('fires timers in due order, each at its own due time', () => {
+    const clock = new VirtualClock();
+    const seen: Array<[string, number]> = [];
+    clock.setTimeout(() => seen.push(['b', clock.now()]), 20);
+    clock.setTimeout(() => seen.push(['a', clock.now()]), 10);
+    clock.setTimeout(() => seen.push(['c', clock.now()]), 20);
+    clock.advance(15);
+    expect(seen).toEqual([['a', 10]]);
+    clock.advance(100);
+    expect(seen).toEqual([['a', 10], ['b', 20], ['c', 20]]);
+    expect(clock.now()).toBe(115);
+  });
+
+  it('runs a timer set by a firing timer within the same advance', () => {
+    const clock = new VirtualClock();
+    const seen: number[] = [];
+    clock.setTimeout(() => {
+      seen.push(clock.now());
+      clock.setTimeout(() => seen.push(clock.now()), 5);
+    }, 5);
+    clock.advance(10);
+    expect(seen).toEqual([5, 10]);
+  });
+
+  it('never fires a cleared timer and counts only live ones', () => {
+    const clock = new VirtualClock();
+    let fired = 0;
+    const id = clock.setTimeout(() => fired++, 5);
+    clock.setTimeout(() => fired++, 6);
+    expect(clock.pending).toBe(2);
+    clock.clearTimeout(id);
+    expect(clock.pending).toBe(1);
+    clock.advance(10);
+    expect(fired).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('refuses to go back in time', () => {
+    const clock = new VirtualClock(100);
+    expect(() => clock.advanceTo(50)).toThrow(RangeError);
+  });
+});
