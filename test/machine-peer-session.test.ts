@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { VirtualClock } from '../src/effects/clock.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../src/machines/backoff.js';
+import {
+  peerSessionMachine,
+  type PeerSessionEmitted,
+  type PeerSessionInput,
+} from '../src/machines/peer-session.machine.js';
+
+const REMOTE = 76561198000000042n;
+
+type Call = readonly [name: string, params: unknown];
+
+function startPeer(input: Partial<PeerSessionInput> = {}) {
+  const clock = new VirtualClock();
+  const calls: Call[] = [];
+  const emitted: PeerSessionEmitted[] = [];
+  const record = (name: string) => (_: unknown, params: unknown) => void calls.push([name, params]);
+  const machine = peerSessionMachine.provide({
+    actions: {
+      sendHandshake: record('sendHandshake'),
+      sendHandshakeAck: record('sendHandshakeAck'),
+      sendHeartbeat: record('sendHeartbeat'),
+      closeSession: record('closeSession'),
+    },
+  });
+  const actor = createActor(machine, { clock, input: { remoteId: REMOTE, ...input } });
+  actor.on('*', (event) => void emitted.push(event));
+  actor.start();
+  const named = (name: string) => calls.filter(([n]) => n === name);
+  return { actor, clock, calls, emitted, named };
+}
+
+/** Advances exactly through the backoff the last failure announced. */
+function waitOutBackoff(clock: VirtualClock, emitted: readonly PeerSessionEmitted[]): void {
+  const last = emitted.findLast((e) => e.type === 'peer.attemptFailed');
+  if (last?.type !== 'peer.attemptFailed' || last.retryInMs === undefined) throw new Error('no retry scheduled');
+  clock.advance(last.retryInMs);
+}
+
+const state = (actor: { getSnapshot(): { value: unknown } }) => actor.getSnapshot().value;
+
+describe('peer session machine', () => {
+  it('sends a handshake on start and connects on the ack', () => {
+    const { actor, named, emitted } = startPeer();
+    expect(state(actor)).toBe('handshaking');
+    expect(named('sendHandshake')).toEqual([['sendHandshake', { remoteId: REMOTE, attempt: 1 }]]);
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    expect(actor.getSnapshot().matches('connected')).toBe(true);
+    expect(emitted).toEqual([{ type: 'peer.connected', remoteId: REMOTE, attempt: 1 }]);
+  });
+
+  it('treats a remote handshake while waiting as the ack, and answers it', () => {
+    const { actor, named } = startPeer();
+    actor.send({ type: 'peer.handshake', remoteId: REMOTE });
+    expect(actor.getSnapshot().matches('connected')).toBe(true);
+    expect(named('sendHandshakeAck')).toEqual([['sendHandshakeAck', { remoteId: REMOTE }]]);
+  });
+
+  it('sends heartbeats on the interval while connected', () => {
+    const { actor, clock, named } = startPeer({ timing: { heartbeatIntervalMs: 100, livenessTimeoutMs: 10_000 } });
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    clock.advance(99);
+    expect(named('sendHeartbeat')).toHaveLength(0);
+    clock.advance(1);
+    expect(named('sendHeartbeat')).toHaveLength(1);
+    clock.advance(450);
+    expect(named('sendHeartbeat')).toHaveLength(5);
+  });
+
+  it('keeps a connected session alive while traffic arrives, and fails it after silence', () => {
+    const { actor, clock, emitted } = startPeer({ timing: { livenessTimeoutMs: 300, heartbeatIntervalMs: 100 } });
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    for (let i = 0; i < 10; i++) {
+      clock.advance(200);
+      actor.send({ type: 'peer.traffic', remoteId: REMOTE });
+    }
+    expect(actor.getSnapshot().matches('connected')).toBe(true);
+    clock.advance(299);
+    expect(actor.getSnapshot().matches('connected')).toBe(true);
+    clock.advance(1);
+    expect(state(actor)).toBe('retrying');
+    const failed = emitted.find((e) => e.type === 'peer.attemptFailed');
+    expect(failed).toMatchObject({ failure: { code: 'liveness-timeout' }, attempt: 1 });
+  });
+
+  it('times out handshakes, backs off with growing waits, and closes after maxAttempts', () => {
+    const retry = { maxAttempts: 4, baseDelayMs: 100, factor: 2, maxDelayMs: 10_000, jitter: 0.2 };
+    const { actor, clock, emitted, named } = startPeer({ retry, timing: { handshakeTimeoutMs: 1_000 } });
+    clock.runAll();
+    expect(state(actor)).toBe('closed');
+    expect(actor.getSnapshot().status).toBe('done');
+
+    const failures = emitted.filter((e) => e.type === 'peer.attemptFailed');
+    expect(failures.map((f) => f.attempt)).toEqual([1, 2, 3, 4]);
+    const waits = failures.map((f) => f.retryInMs);
+    expect(waits[3]).toBeUndefined();
+    const scheduled = waits.slice(0, 3) as number[];
+    for (let i = 1; i < scheduled.length; i++) expect(scheduled[i]!).toBeGreaterThan(scheduled[i - 1]!);
+    scheduled.forEach((wait, i) => {
+      const nominal = 100 * 2 ** i;
+      expect(wait).toBeGreaterThanOrEqual(nominal * 0.8);
+      expect(wait).toBeLessThanOrEqual(nominal * 1.2);
+    });
+    expect(named('sendHandshake').map(([, p]) => (p as { attempt: number }).attempt)).toEqual([1, 2, 3, 4]);
+    expect(emitted.at(-1)).toMatchObject({
+      type: 'peer.closed',
+      reason: { code: 'retries-exhausted', attempts: 4, lastFailure: { code: 'handshake-timeout' } },
+    });
+    expect(named('closeSession')).toEqual([['closeSession', { remoteId: REMOTE }]]);
+    expect(actor.getSnapshot().output).toMatchObject({ remoteId: REMOTE, reason: { code: 'retries-exhausted' } });
+  });
+
+  it('waits exactly the backoff it announced before the next handshake', () => {
+    const { actor, clock, emitted, named } = startPeer({ timing: { handshakeTimeoutMs: 1_000 }, jitterSeed: 7 });
+    clock.advance(1_000);
+    const failure = emitted.find((e) => e.type === 'peer.attemptFailed');
+    const wait = failure?.type === 'peer.attemptFailed' ? failure.retryInMs : undefined;
+    expect(wait).toBeGreaterThan(0);
+    clock.advance(wait! - 1);
+    expect(named('sendHandshake')).toHaveLength(1);
+    clock.advance(1);
+    expect(named('sendHandshake')).toHaveLength(2);
+    expect(state(actor)).toBe('handshaking');
+  });
+
+  it('draws jitter from the seed: same seed, same waits; other seed, other waits', () => {
+    const waitsFor = (jitterSeed: number) => {
+      const { clock, emitted } = startPeer({ jitterSeed, timing: { handshakeTimeoutMs: 50 } });
+      clock.runAll();
+      return emitted.flatMap((e) => (e.type === 'peer.attemptFailed' ? [e.retryInMs] : []));
+    };
+    expect(waitsFor(1)).toEqual(waitsFor(1));
+    expect(waitsFor(1)).not.toEqual(waitsFor(2));
+  });
+
+  it.each([0, 4, 5])('retries after Steam session error %i with its readable reason', (error) => {
+    const { actor, emitted } = startPeer();
+    actor.send({ type: 'peer.sessionFailed', remoteId: REMOTE, error });
+    expect(state(actor)).toBe('retrying');
+    const failure = emitted.find((e) => e.type === 'peer.attemptFailed');
+    expect(failure).toMatchObject({ failure: { code: 'session-error', error } });
+    if (failure?.type === 'peer.attemptFailed' && failure.failure.code === 'session-error') {
+      expect(failure.failure.reason.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('closes at once on session error 2 (no rights to the app), since retrying cannot help', () => {
+    const { actor, emitted } = startPeer();
+    actor.send({ type: 'peer.sessionFailed', remoteId: REMOTE, error: 2 });
+    expect(state(actor)).toBe('closed');
+    expect(emitted.at(-1)).toMatchObject({
+      type: 'peer.closed',
+      reason: { code: 'fatal-session-error', failure: { error: 2, key: 'no-rights-to-app' } },
+    });
+  });
+
+  it('fails a connected session on a Steam error and reconnects on the next handshake', () => {
+    const { actor, clock, emitted } = startPeer();
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    actor.send({ type: 'peer.sessionFailed', remoteId: REMOTE, error: 4 });
+    expect(state(actor)).toBe('retrying');
+    waitOutBackoff(clock, emitted);
+    expect(state(actor)).toBe('handshaking');
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    expect(emitted.filter((e) => e.type === 'peer.connected').map((e) => e.attempt)).toEqual([1, 2]);
+  });
+
+  it('starts a fresh streak after connecting, so earlier failures do not eat later retries', () => {
+    const retry = { maxAttempts: 2 };
+    const { actor, clock, emitted } = startPeer({ retry, timing: { handshakeTimeoutMs: 100 } });
+    clock.advance(100); // attempt 1 fails
+    waitOutBackoff(clock, emitted);
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE }); // attempt 2 connects
+    actor.send({ type: 'peer.sessionFailed', remoteId: REMOTE, error: 4 });
+    expect(state(actor)).toBe('retrying');
+    expect(emitted.filter((e) => e.type === 'peer.closed')).toHaveLength(0);
+  });
+
+  it('connects straight from retrying when the remote handshakes first', () => {
+    const { actor, clock, named } = startPeer({ timing: { handshakeTimeoutMs: 100 } });
+    clock.advance(100);
+    expect(state(actor)).toBe('retrying');
+    actor.send({ type: 'peer.handshake', remoteId: REMOTE });
+    expect(actor.getSnapshot().matches('connected')).toBe(true);
+    expect(named('sendHandshakeAck')).toHaveLength(1);
+  });
+
+  it('answers a repeated remote handshake while connected without dropping the session', () => {
+    const { actor, named } = startPeer();
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    actor.send({ type: 'peer.handshake', remoteId: REMOTE });
+    expect(actor.getSnapshot().matches('connected')).toBe(true);
+    expect(named('sendHandshakeAck')).toHaveLength(1);
+  });
+
+  it.each(['handshaking', 'connected', 'retrying'] as const)(
+    'closes from %s when the runtime says the member left, and says why',
+    (from) => {
+      const { actor, clock, emitted, named } = startPeer({ timing: { handshakeTimeoutMs: 100 } });
+      if (from === 'connected') actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+      if (from === 'retrying') clock.advance(100);
+      expect(actor.getSnapshot().matches(from)).toBe(true);
+      actor.send({ type: 'peer.close', remoteId: REMOTE, cause: 'member-left' });
+      expect(state(actor)).toBe('closed');
+      expect(emitted.at(-1)).toEqual({
+        type: 'peer.closed',
+        remoteId: REMOTE,
+        reason: { code: 'closed-by-runtime', cause: 'member-left' },
+      });
+      expect(named('closeSession')).toHaveLength(1);
+      expect(clock.pending).toBe(0);
+    },
+  );
+
+  it('computes capped exponential waits with jitter bounds', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, factor: 3, maxDelayMs: 1_000, jitter: 0.5 };
+    expect(retryDelayMs(policy, 1, 0.5)).toBe(100);
+    expect(retryDelayMs(policy, 2, 0.5)).toBe(300);
+    expect(retryDelayMs(policy, 5, 0.5)).toBe(1_000);
+    expect(retryDelayMs(policy, 2, 0)).toBe(150);
+    expect(retryDelayMs(policy, 2, 1)).toBe(450);
+  });
+});
