@@ -34,7 +34,7 @@ function startPeer(input: Partial<PeerSessionInput> = {}) {
 
 /** Advances exactly through the backoff the last failure announced. */
 function waitOutBackoff(clock: VirtualClock, emitted: readonly PeerSessionEmitted[]): void {
-  const last = emitted.findLast((e) => e.type === 'peer.attemptFailed');
+  const last = [...emitted].reverse().find((e) => e.type === 'peer.attemptFailed');
   if (last?.type !== 'peer.attemptFailed' || last.retryInMs === undefined) throw new Error('no retry scheduled');
   clock.advance(last.retryInMs);
 }
