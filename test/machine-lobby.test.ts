@@ -1,0 +1,440 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { VirtualClock } from '../src/effects/clock.js';
+import { ENTER_FAILURE_CODES, enterFailure } from '../src/machines/enter-response.js';
+import { lobbyMachine, type LobbyEmitted, type LobbyInput } from '../src/machines/lobby.machine.js';
+
+const SELF = 76561198000000001n;
+const OTHER = 76561198000000002n;
+const LOBBY = 109775241000000001n;
+const LOBBY_B = 109775241000000002n;
+
+type Call = readonly [name: string, params: unknown];
+
+function startLobby(input: Partial<LobbyInput> = {}) {
+  const clock = new VirtualClock();
+  const calls: Call[] = [];
+  const emitted: LobbyEmitted[] = [];
+  const record = (name: string) => (_: unknown, params: unknown) => void calls.push([name, params]);
+  const machine = lobbyMachine.provide({
+    actions: {
+      requestCreateLobby: record('requestCreateLobby'),
+      requestJoinLobby: record('requestJoinLobby'),
+      requestLeaveLobby: record('requestLeaveLobby'),
+      setLobbyJoinable: record('setLobbyJoinable'),
+      setLobbyData: record('setLobbyData'),
+      allowP2PRelay: record('allowP2PRelay'),
+      requestLobbyList: record('requestLobbyList'),
+      requestKick: record('requestKick'),
+      requestBan: record('requestBan'),
+      requestStart: record('requestStart'),
+    },
+  });
+  const actor = createActor(machine, { clock, input: { selfId: SELF, ...input } });
+  actor.on('*', (event) => void emitted.push(event));
+  actor.start();
+  const named = (name: string) => calls.filter(([n]) => n === name).map(([, p]) => p);
+  const membership = () => (actor.getSnapshot().value as { membership: string }).membership;
+  const search = () => (actor.getSnapshot().value as { search: string }).search;
+  const ofType = <T extends LobbyEmitted['type']>(type: T) =>
+    emitted.filter((e): e is Extract<LobbyEmitted, { type: T }> => e.type === type);
+  return { actor, clock, calls, emitted, named, membership, search, ofType };
+}
+
+function createdLobby() {
+  const t = startLobby();
+  t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10, data: { name: "Gramps' Lobby" } });
+  t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+  return t;
+}
+
+function joinedLobby(ownerId = OTHER) {
+  const t = startLobby();
+  t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+  t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId, members: [ownerId, SELF] });
+  return t;
+}
+
+describe('lobby machine: create', () => {
+  it('creates, then makes the lobby joinable, sets its data and allows relay, as the seed does', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10, data: { name: 'Lobby', mode: 'test' } });
+    expect(t.membership()).toBe('creating');
+    expect(t.named('requestCreateLobby')).toEqual([{ lobbyType: 2, maxMembers: 10 }]);
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    expect(t.membership()).toBe('joined');
+    expect(t.named('setLobbyJoinable')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.named('setLobbyData')).toEqual([{ lobbyId: LOBBY, data: { name: 'Lobby', mode: 'test' } }]);
+    expect(t.named('allowP2PRelay')).toHaveLength(1);
+    expect(t.ofType('lifecycle.entered')).toEqual([
+      { type: 'lifecycle.entered', lobbyId: LOBBY, role: 'owner', ownerId: SELF, epoch: 1 },
+    ]);
+    expect(t.actor.getSnapshot().context.roster).toEqual([SELF]);
+  });
+
+  it('does not set lobby data when the request carried none', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.create', lobbyType: 1, maxMembers: 4 });
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    expect(t.named('setLobbyData')).toHaveLength(0);
+  });
+
+  it('ignores the LobbyEnter Steam also sends the creator, so it never becomes a second join', () => {
+    const t = createdLobby();
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1 });
+    expect(t.membership()).toBe('joined');
+    expect(t.ofType('lifecycle.entered')).toHaveLength(1);
+    expect(t.named('requestLeaveLobby')).toHaveLength(0);
+  });
+
+  it('goes back to idle with the Steam result when creation fails', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    t.actor.send({ type: 'lobby.created', result: 16, lobbyId: 0n });
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.createFailed')[0]?.failure).toMatchObject({ code: 'create-failed', result: 16 });
+  });
+
+  it.each([
+    [{ lobbyType: 7, maxMembers: 4 }],
+    [{ lobbyType: 2, maxMembers: 0 }],
+    [{ lobbyType: 2, maxMembers: 251 }],
+    [{ lobbyType: 2, maxMembers: 2.5 }],
+  ])('refuses a malformed create %j with a typed rejection', (request) => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.create', ...(request as { lobbyType: 2; maxMembers: number }) });
+    expect(t.membership()).toBe('idle');
+    expect(t.named('requestCreateLobby')).toHaveLength(0);
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ command: 'lobby.create', code: 'invalid-request' }]);
+  });
+
+  it('gives up after the request timeout, and leaves the lobby at once if its result arrives later', () => {
+    const t = startLobby({ timing: { requestTimeoutMs: 1_000 } });
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    t.clock.advance(1_000);
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.createFailed')[0]?.failure.code).toBe('timeout');
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    expect(t.membership()).toBe('idle');
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.ofType('lifecycle.strayLeft')).toEqual([{ type: 'lifecycle.strayLeft', lobbyId: LOBBY }]);
+  });
+});
+
+describe('lobby machine: join', () => {
+  it('joins and records owner, members and a fresh epoch', () => {
+    const t = joinedLobby();
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.membership()).toBe('joined');
+    const { context } = t.actor.getSnapshot();
+    expect(context.lobbyId).toBe(LOBBY);
+    expect(context.ownerId).toBe(OTHER);
+    expect(context.roster).toEqual([OTHER, SELF]);
+    expect(t.ofType('lifecycle.entered')).toMatchObject([{ lobbyId: LOBBY, role: 'member', ownerId: OTHER }]);
+  });
+
+  it.each(ENTER_FAILURE_CODES)('goes back to idle on enter response %i with its readable reason', (response) => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response });
+    expect(t.membership()).toBe('idle');
+    const failure = t.ofType('lifecycle.joinFailed')[0]?.failure;
+    expect(failure).toEqual({
+      code: 'enter-response',
+      lobbyId: LOBBY,
+      failure: enterFailure(response),
+      reason: enterFailure(response).reason,
+    });
+    expect(failure?.code === 'enter-response' && failure.failure.key).not.toBe('unknown');
+    expect(t.actor.getSnapshot().context.lobbyId).toBeUndefined();
+  });
+
+  it('keeps the seed texts for the classic responses', () => {
+    expect(enterFailure(4).reason).toBe('The lobby is now full.');
+    expect(enterFailure(6).reason).toBe('You are banned from this lobby.');
+    expect(enterFailure(99)).toMatchObject({ key: 'unknown', response: 99 });
+  });
+
+  it('refuses a second join or a create while one join is in flight', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY_B });
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 4 });
+    t.actor.send({ type: 'lobby.joinRequested', lobbyId: LOBBY_B, friendId: OTHER });
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.named('requestCreateLobby')).toHaveLength(0);
+    expect(t.ofType('lifecycle.rejected').map((r) => [r.command, r.code])).toEqual([
+      ['lobby.join', 'busy'],
+      ['lobby.create', 'busy'],
+      ['lobby.joinRequested', 'busy'],
+    ]);
+  });
+
+  it('refuses a second create while one create is in flight (never two hosts)', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 4 });
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 4 });
+    expect(t.named('requestCreateLobby')).toHaveLength(1);
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ command: 'lobby.create', code: 'busy' }]);
+  });
+
+  it('leaves at once a lobby entered that is not the one asked for, and keeps waiting for ours', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY_B, response: 1 });
+    expect(t.membership()).toBe('joining');
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY_B }]);
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: OTHER });
+    expect(t.membership()).toBe('joined');
+  });
+
+  it('refuses join with an invalid lobby id and join while already in a lobby', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.join', lobbyId: 0n });
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ code: 'invalid-lobby-id' }]);
+    const j = joinedLobby();
+    j.actor.send({ type: 'lobby.join', lobbyId: LOBBY_B });
+    j.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 4 });
+    expect(j.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['already-in-lobby', 'already-in-lobby']);
+    expect(j.membership()).toBe('joined');
+  });
+});
+
+describe('lobby machine: leave during create and join', () => {
+  it('leave during create: the late "created" lobby is left at once and no lobby survives', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    t.actor.send({ type: 'lobby.leave' });
+    expect(t.membership()).toBe('abandoningCreate');
+    expect(t.ofType('lifecycle.cancelled')).toMatchObject([{ what: 'create' }]);
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    expect(t.named('requestCreateLobby')).toHaveLength(1);
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    expect(t.membership()).toBe('idle');
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.named('setLobbyJoinable')).toHaveLength(0);
+    expect(t.ofType('lifecycle.entered')).toHaveLength(0);
+    expect(t.actor.getSnapshot().context.lobbyId).toBeUndefined();
+  });
+
+  it('leave during join: the late "entered" is left at once, and a new join then works', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.leave' });
+    expect(t.membership()).toBe('abandoningJoin');
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY_B });
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ command: 'lobby.join', code: 'busy' }]);
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1 });
+    expect(t.membership()).toBe('idle');
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.ofType('lifecycle.entered')).toHaveLength(0);
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY_B });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY_B, response: 1 });
+    expect(t.membership()).toBe('joined');
+    expect(t.actor.getSnapshot().context.lobbyId).toBe(LOBBY_B);
+  });
+
+  it('a late failure after leave during join just settles in idle', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.leave' });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 4 });
+    expect(t.membership()).toBe('idle');
+    expect(t.named('requestLeaveLobby')).toHaveLength(0);
+  });
+
+  it('settles in idle if the abandoned result never comes', () => {
+    const t = startLobby({ timing: { requestTimeoutMs: 500 } });
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    t.actor.send({ type: 'lobby.leave' });
+    t.clock.advance(500);
+    expect(t.membership()).toBe('idle');
+  });
+});
+
+describe('lobby machine: leaving and losing the lobby', () => {
+  it('leave: joined → leaving → idle on lobby.left, reporting why', () => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'lobby.leave' });
+    expect(t.membership()).toBe('leaving');
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
+    t.actor.send({ type: 'lobby.left' });
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.left')).toMatchObject([{ lobbyId: LOBBY, reason: { code: 'user' } }]);
+  });
+
+  it('settles leaving after the leave timeout when the backend never confirms', () => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'lobby.leave' });
+    t.clock.advance(2_000);
+    expect(t.membership()).toBe('idle');
+  });
+
+  it.each([
+    ['kicked', 'kicked'],
+    ['banned', 'banned'],
+    ['disconnected', 'disconnected'],
+  ] as const)('self %s → idle with that reason and a local leave', (change, code) => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'member.changed', memberId: SELF, change, changedBy: OTHER });
+    expect(t.membership()).toBe('idle');
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.ofType('lifecycle.left')[0]?.reason.code).toBe(code);
+  });
+
+  it('ignores member changes about other members', () => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'member.changed', memberId: OTHER, change: 'kicked' });
+    expect(t.membership()).toBe('joined');
+  });
+
+  it('lobby gone and Steam servers lost → idle with the reason', () => {
+    const gone = joinedLobby();
+    gone.actor.send({ type: 'lobby.gone', lobbyId: LOBBY });
+    expect(gone.ofType('lifecycle.left')[0]?.reason.code).toBe('lobby-gone');
+    const lost = joinedLobby();
+    lost.actor.send({ type: 'steam.serversDisconnected' });
+    expect(lost.membership()).toBe('idle');
+    expect(lost.ofType('lifecycle.left')[0]?.reason.code).toBe('servers-lost');
+  });
+
+  it('Steam servers lost while joining → idle with a join failure', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'steam.serversDisconnected' });
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.joinFailed')[0]?.failure.code).toBe('servers-lost');
+  });
+
+  it('leave, kick, ban and start outside a lobby are typed rejections, not throws', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.leave' });
+    t.actor.send({ type: 'lobby.kick', memberId: OTHER, epoch: 0 });
+    t.actor.send({ type: 'lobby.start', epoch: 0 });
+    expect(t.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['not-in-lobby', 'not-in-lobby', 'not-in-lobby']);
+  });
+});
+
+describe('lobby machine: invites, join requests and +connect_lobby', () => {
+  it.each([
+    ['invite', { type: 'lobby.invited', lobbyId: LOBBY, from: OTHER }],
+    ['join request', { type: 'lobby.joinRequested', lobbyId: LOBBY, friendId: OTHER }],
+    ['launch argument', { type: 'lobby.launchArgs', argv: ['--fullscreen', '+connect_lobby', String(LOBBY)] }],
+  ] as const)('a %s starts a join from idle', (_, event) => {
+    const t = startLobby();
+    t.actor.send(event);
+    expect(t.membership()).toBe('joining');
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }]);
+  });
+
+  it('ignores launch args without +connect_lobby and rejects a bad lobby id after it', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.launchArgs', argv: ['--windowed'] });
+    expect(t.membership()).toBe('idle');
+    expect(t.emitted).toHaveLength(0);
+    t.actor.send({ type: 'lobby.launchArgs', argv: ['+connect_lobby', 'abc'] });
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ command: 'lobby.launchArgs', code: 'invalid-lobby-id' }]);
+  });
+
+  it('a join request while in a lobby leaves it, then joins the requested one', () => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'lobby.joinRequested', lobbyId: LOBBY_B, friendId: OTHER });
+    expect(t.membership()).toBe('leaving');
+    t.actor.send({ type: 'lobby.left' });
+    expect(t.membership()).toBe('joining');
+    expect(t.ofType('lifecycle.left')).toMatchObject([{ reason: { code: 'switching', nextLobbyId: LOBBY_B } }]);
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }, { lobbyId: LOBBY_B }]);
+  });
+
+  it('an invite while in a lobby is surfaced, not followed', () => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY_B, from: OTHER });
+    expect(t.membership()).toBe('joined');
+    expect(t.ofType('lifecycle.inviteReceived')).toEqual([
+      { type: 'lifecycle.inviteReceived', lobbyId: LOBBY_B, from: OTHER },
+    ]);
+  });
+});
+
+describe('lobby machine: owner and epoch', () => {
+  it('lets the owner kick, ban and start under the current epoch', () => {
+    const t = createdLobby();
+    const { epoch } = t.actor.getSnapshot().context;
+    t.actor.send({ type: 'lobby.kick', memberId: OTHER, epoch });
+    t.actor.send({ type: 'lobby.ban', memberId: OTHER, epoch });
+    t.actor.send({ type: 'lobby.start', epoch });
+    expect(t.named('requestKick')).toEqual([{ lobbyId: LOBBY, memberId: OTHER }]);
+    expect(t.named('requestBan')).toEqual([{ lobbyId: LOBBY, memberId: OTHER }]);
+    expect(t.named('requestStart')).toEqual([{ lobbyId: LOBBY }]);
+  });
+
+  it('bumps the epoch on owner change and ignores a kick issued under the old one', () => {
+    const t = createdLobby();
+    const issuedUnder = t.actor.getSnapshot().context.epoch;
+    t.actor.send({ type: 'lobby.ownerChanged', lobbyId: LOBBY, ownerId: OTHER });
+    t.actor.send({ type: 'lobby.ownerChanged', lobbyId: LOBBY, ownerId: SELF });
+    const now = t.actor.getSnapshot().context.epoch;
+    expect(now).toBe(issuedUnder + 2);
+    expect(t.ofType('lifecycle.ownerChanged').map((e) => [e.ownerId, e.epoch, e.isSelf])).toEqual([
+      [OTHER, issuedUnder + 1, false],
+      [SELF, issuedUnder + 2, true],
+    ]);
+    t.actor.send({ type: 'lobby.kick', memberId: OTHER, epoch: issuedUnder });
+    expect(t.named('requestKick')).toHaveLength(0);
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ command: 'lobby.kick', code: 'stale-epoch' }]);
+    t.actor.send({ type: 'lobby.kick', memberId: OTHER, epoch: now });
+    expect(t.named('requestKick')).toHaveLength(1);
+  });
+
+  it('refuses owner-only commands from a member who is not the owner', () => {
+    const t = joinedLobby(OTHER);
+    const { epoch } = t.actor.getSnapshot().context;
+    t.actor.send({ type: 'lobby.ban', memberId: OTHER, epoch });
+    expect(t.named('requestBan')).toHaveLength(0);
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ command: 'lobby.ban', code: 'not-owner' }]);
+  });
+
+  it('does not bump the epoch for an owner update that changes nothing or names another lobby', () => {
+    const t = joinedLobby(OTHER);
+    const before = t.actor.getSnapshot().context.epoch;
+    t.actor.send({ type: 'lobby.ownerChanged', lobbyId: LOBBY, ownerId: OTHER });
+    t.actor.send({ type: 'lobby.ownerChanged', lobbyId: LOBBY_B, ownerId: SELF });
+    expect(t.actor.getSnapshot().context.epoch).toBe(before);
+  });
+
+  it('never reuses an epoch in a later lobby, so a command from the last lobby stays stale', () => {
+    const t = createdLobby();
+    const first = t.actor.getSnapshot().context.epoch;
+    t.actor.send({ type: 'lobby.leave' });
+    t.actor.send({ type: 'lobby.left' });
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 4 });
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY_B });
+    t.actor.send({ type: 'lobby.start', epoch: first });
+    expect(t.named('requestStart')).toHaveLength(0);
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ code: 'stale-epoch' }]);
+  });
+});
+
+describe('lobby machine: listing', () => {
+  it('lists lobbies with filters, one request at a time, in any membership state', () => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'lobby.list', filters: { distance: 3 } });
+    expect(t.search()).toBe('listing');
+    t.actor.send({ type: 'lobby.list' });
+    expect(t.ofType('lifecycle.rejected')).toMatchObject([{ command: 'lobby.list', code: 'list-in-flight' }]);
+    t.actor.send({ type: 'lobby.listReceived', lobbies: [LOBBY, LOBBY_B] });
+    expect(t.search()).toBe('ready');
+    expect(t.named('requestLobbyList')).toEqual([{ filters: { distance: 3 } }]);
+    expect(t.ofType('lifecycle.lobbyList')).toEqual([{ type: 'lifecycle.lobbyList', lobbies: [LOBBY, LOBBY_B] }]);
+    expect(t.membership()).toBe('joined');
+  });
+
+  it('reports a list that never comes back', () => {
+    const t = startLobby({ timing: { listTimeoutMs: 300 } });
+    t.actor.send({ type: 'lobby.list' });
+    t.clock.advance(300);
+    expect(t.search()).toBe('ready');
+    expect(t.ofType('lifecycle.listFailed')).toMatchObject([{ code: 'timeout' }]);
+  });
+});
