@@ -1,0 +1,99 @@
+import { createActor, fromCallback, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import type { RetryPolicy } from './backoff.js';
+import {
+  peerSessionMachine,
+  type PeerCloseCause,
+  type PeerSessionEmitted,
+  type PeerSessionEvent,
+  type PeerTiming,
+} from './peer-session.machine.js';
+
+/**
+ * Holds one peer-session actor per remote member, outside the root's `children` map.
+ *
+ * Why: XState v5 copies a machine's children object on every spawn and every stop, so spawning peers as root
+ * children costs O(members) each, O(members²) for a full lobby (see bench/spawn.bench.ts). The pool keeps its
+ * peers in a mutable Map (O(1) spawn, stop and routing) while they stay in the same actor system: same clock,
+ * visible to `inspect`, and reachable with `system.get(peerSystemId(remoteId))`. It decides nothing; the root
+ * says whom to spawn, close and route to, and the pool hands every event its peers emit back to the root.
+ */
+
+export interface PeerOptions {
+  readonly timing?: Partial<PeerTiming>;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export interface PeerPoolInput {
+  readonly peer: PeerOptions;
+}
+
+/** What the root asks of the pool. Peer-bound events (`peer.handshake`, …) are routed by their `remoteId`. */
+export type PeerPoolCommand =
+  | { readonly type: 'pool.spawn'; readonly remoteIds: readonly bigint[] }
+  | { readonly type: 'pool.close'; readonly remoteId: bigint; readonly cause: PeerCloseCause }
+  | { readonly type: 'pool.closeAll'; readonly cause: PeerCloseCause }
+  | PeerSessionEvent;
+
+/** The system id a peer actor is registered under. */
+export function peerSystemId(remoteId: bigint): string {
+  return `peer:${remoteId}`;
+}
+
+type PeerLogic = typeof peerSessionMachine;
+
+/** A pool running `peerLogic` (the peer machine with the runtime's effects provided). */
+export function createPeerPool(peerLogic: PeerLogic = peerSessionMachine) {
+  return fromCallback<PeerPoolCommand, PeerPoolInput, PeerSessionEmitted>(({ input, self, sendBack, receive }) => {
+    const peers = new Map<bigint, ActorRefFrom<PeerLogic>>();
+
+    const spawn = (remoteId: bigint) => {
+      if (peers.has(remoteId)) return;
+      const peer = createActor(peerLogic, {
+        // A child of the pool: same system (clock, inspection), but never in a machine snapshot's children.
+        parent: self as AnyActorRef,
+        id: peerSystemId(remoteId),
+        systemId: peerSystemId(remoteId),
+        input: { remoteId, timing: input.peer.timing, retry: input.peer.retry },
+      });
+      peers.set(remoteId, peer);
+      peer.on('*', (emitted) => {
+        if (emitted.type === 'peer.closed' && peers.get(remoteId) === peer) peers.delete(remoteId);
+        sendBack(emitted);
+      });
+      peer.start();
+    };
+
+    const close = (remoteId: bigint, cause: PeerCloseCause) => {
+      peers.get(remoteId)?.send({ type: 'peer.close', remoteId, cause });
+    };
+
+    receive((command) => {
+      switch (command.type) {
+        case 'pool.spawn':
+          for (const remoteId of command.remoteIds) spawn(remoteId);
+          return;
+        case 'pool.close':
+          close(command.remoteId, command.cause);
+          return;
+        case 'pool.closeAll':
+          for (const remoteId of [...peers.keys()]) close(remoteId, command.cause);
+          return;
+        case 'peer.handshake':
+        case 'peer.handshakeAck':
+        case 'peer.traffic':
+        case 'peer.sessionFailed':
+        case 'peer.close':
+          peers.get(command.remoteId)?.send(command);
+          return;
+        default:
+          // Done events of finished peers land here (the pool is their parent); their peer.closed came first.
+          return;
+      }
+    });
+
+    return () => {
+      for (const peer of peers.values()) peer.stop();
+      peers.clear();
+    };
+  });
+}

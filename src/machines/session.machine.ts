@@ -1,0 +1,299 @@
+import { and, assign, emit, enqueueActions, not, sendTo, setup, stateIn, type SnapshotFrom } from 'xstate';
+import { isDeparture, type MemberChange } from './member-change.js';
+import { lobbyMachine, type LobbyEvent, type LobbyTiming } from './lobby.machine.js';
+import { createPeerPool, type PeerOptions, type PeerPoolCommand } from './peer-pool.js';
+import type { PeerCloseCause, PeerSessionEmitted, PeerSessionEvent } from './peer-session.machine.js';
+
+/**
+ * The root of a lobbykit session: it owns the lobby actor (invoked, system id "lobby") and one peer-session
+ * actor per remote member (held by the invoked peer pool, system ids "peer:<steam id>").
+ *
+ *   outside ──lobby reaches membership.joined──► inLobby { connecting ⇄ allConnected } ──lobby leaves joined──► outside
+ *
+ * Members are admitted from the roster the lobby entered with and from `member.changed` events; a peer is
+ * spawned per remote member and closed when the member leaves, is kicked, banned or disconnects, and all of
+ * them when the lobby is left (the seed closes every P2P session on leave). Session requests and handshakes are
+ * accepted only from current members. `inLobby.allConnected` is "every remote member's session is connected".
+ */
+
+export type PeerStatus = 'connecting' | 'connected' | 'closed';
+
+export interface SessionInput {
+  readonly selfId: bigint;
+  readonly lobby?: { readonly timing?: Partial<LobbyTiming> };
+  readonly peer?: PeerOptions;
+}
+
+export interface SessionContext {
+  readonly selfId: bigint;
+  readonly peer: PeerOptions;
+  readonly lobbyTiming: Partial<LobbyTiming> | undefined;
+  /** Remote members of the current lobby (ourselves excluded) and how their session stands. */
+  readonly members: ReadonlyMap<bigint, PeerStatus>;
+  /** How many entries of `members` are 'connected' (kept so "all connected" is O(1)). */
+  readonly connectedCount: number;
+}
+
+/** A P2P session request (Steam's P2PSessionRequest). */
+export interface SessionRequestEvent {
+  readonly type: 'session.request';
+  readonly remoteId: bigint;
+}
+
+/** Everything the runtime sends the root: lobby events, member changes, session requests and peer traffic. */
+export type SessionEvent = LobbyEvent | SessionRequestEvent | PeerSessionEvent | PeerSessionEmitted;
+
+export type IgnoredCode = 'not-a-member' | 'not-in-lobby' | 'session-closed';
+
+/** What the root reports (XState `emit`), besides the peers' own events, which it passes on unchanged. */
+export type SessionEmitted =
+  | PeerSessionEmitted
+  | { readonly type: 'session.accepted'; readonly remoteId: bigint }
+  | { readonly type: 'session.refused'; readonly remoteId: bigint; readonly code: IgnoredCode; readonly reason: string }
+  /** A peer event (handshake, traffic, session failure) about someone with no live session here: dropped. */
+  | {
+      readonly type: 'peer.ignored';
+      readonly remoteId: bigint;
+      readonly event: PeerSessionEvent['type'];
+      readonly code: IgnoredCode;
+    }
+  | { readonly type: 'member.admitted'; readonly memberId: bigint }
+  | { readonly type: 'member.dismissed'; readonly memberId: bigint; readonly change: MemberChange };
+
+/** Payload of the injected `acceptSession` action. */
+export interface AcceptSessionParams {
+  readonly remoteId: bigint;
+}
+
+// ── pure helpers ────────────────────────────────────────────────────────────────────────────────────────────
+
+type LobbySnapshot = SnapshotFrom<typeof lobbyMachine>;
+
+function lobbySnapshotOf(event: { readonly type: string }): LobbySnapshot | undefined {
+  return event.type === 'xstate.snapshot.lobby' && 'snapshot' in event ? (event.snapshot as LobbySnapshot) : undefined;
+}
+
+function isLobbyJoined(snapshot: LobbySnapshot | undefined): boolean {
+  return snapshot !== undefined && snapshot.matches({ membership: 'joined' });
+}
+
+function remoteIdOf(event: SessionEvent): bigint | undefined {
+  return 'remoteId' in event ? event.remoteId : undefined;
+}
+
+const CLOSE_CAUSE: Readonly<Record<Exclude<MemberChange, 'entered'>, PeerCloseCause>> = {
+  left: 'member-left',
+  disconnected: 'member-disconnected',
+  kicked: 'member-kicked',
+  banned: 'member-banned',
+};
+
+const IGNORED_TEXT: Readonly<Record<IgnoredCode, string>> = {
+  'not-a-member': 'Not a member of the current lobby.',
+  'not-in-lobby': 'We are not in a lobby.',
+  'session-closed': "This member's session is closed.",
+};
+
+function withStatus(context: SessionContext, remoteId: bigint, status: PeerStatus | undefined): Partial<SessionContext> {
+  const before = context.members.get(remoteId);
+  if (before === undefined || before === status) return {};
+  const members = new Map(context.members);
+  if (status === undefined) members.delete(remoteId);
+  else members.set(remoteId, status);
+  const delta = (status === 'connected' ? 1 : 0) - (before === 'connected' ? 1 : 0);
+  return { members, connectedCount: context.connectedCount + delta };
+}
+
+/** Accept the session of the member the event names. */
+const acceptMemberSession = {
+  type: 'acceptSession',
+  params: ({ event }: { event: SessionEvent }) => ({ remoteId: remoteIdOf(event) ?? 0n }),
+} as const;
+
+// ── machine ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const sessionMachine = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    input: {} as SessionInput,
+    emitted: {} as SessionEmitted,
+  },
+  actors: {
+    lobby: lobbyMachine,
+    peerPool: createPeerPool(),
+  },
+  actions: {
+    /** Effect: accept the P2P session with `remoteId` (the seed's acceptP2PSessionWithUser). */
+    acceptSession: (_, _params: AcceptSessionParams) => {},
+
+    forwardToLobby: sendTo('lobby', ({ event }) => event as LobbyEvent),
+    routeToPeer: sendTo('peers', ({ event }) => event as PeerPoolCommand),
+
+    admitRoster: enqueueActions(({ context, event, enqueue }) => {
+      const roster = lobbySnapshotOf(event)?.context.roster ?? [];
+      const remotes = roster.filter((id) => id !== context.selfId);
+      enqueue.assign({ members: new Map(remotes.map((id) => [id, 'connecting' as const])), connectedCount: 0 });
+      enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: remotes } satisfies PeerPoolCommand);
+    }),
+    admitMember: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'member.changed') return;
+      enqueue.assign({ members: new Map(context.members).set(event.memberId, 'connecting') });
+      enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: [event.memberId] } satisfies PeerPoolCommand);
+      enqueue.emit({ type: 'member.admitted', memberId: event.memberId });
+    }),
+    dismissMember: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'member.changed' || event.change === 'entered') return;
+      enqueue.assign(withStatus(context, event.memberId, undefined));
+      enqueue.sendTo('peers', {
+        type: 'pool.close',
+        remoteId: event.memberId,
+        cause: CLOSE_CAUSE[event.change],
+      } satisfies PeerPoolCommand);
+      enqueue.emit({ type: 'member.dismissed', memberId: event.memberId, change: event.change });
+    }),
+    /** A member whose session closed for good knocked again: give them a fresh session. */
+    restartPeer: enqueueActions(({ context, event, enqueue }) => {
+      const remoteId = remoteIdOf(event);
+      if (remoteId === undefined) return;
+      enqueue.assign(withStatus(context, remoteId, 'connecting'));
+      enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: [remoteId] } satisfies PeerPoolCommand);
+    }),
+    closeAllPeers: enqueueActions(({ enqueue }) => {
+      enqueue.sendTo('peers', { type: 'pool.closeAll', cause: 'lobby-left' } satisfies PeerPoolCommand);
+      enqueue.assign({ members: new Map(), connectedCount: 0 });
+    }),
+
+    markConnected: assign(({ context, event }) =>
+      event.type === 'peer.connected' ? withStatus(context, event.remoteId, 'connected') : {},
+    ),
+    markConnecting: assign(({ context, event }) =>
+      event.type === 'peer.attemptFailed' && event.retryInMs !== undefined
+        ? withStatus(context, event.remoteId, 'connecting')
+        : {},
+    ),
+    markClosed: assign(({ context, event }) =>
+      event.type === 'peer.closed' ? withStatus(context, event.remoteId, 'closed') : {},
+    ),
+    passOnPeerReport: emit(({ event }) => event as PeerSessionEmitted),
+
+    reportAccepted: emit(({ event }) => ({ type: 'session.accepted' as const, remoteId: remoteIdOf(event) ?? 0n })),
+    refuseSession: emit(({ event }, params: { code: IgnoredCode }) => ({
+      type: 'session.refused' as const,
+      remoteId: remoteIdOf(event) ?? 0n,
+      code: params.code,
+      reason: IGNORED_TEXT[params.code],
+    })),
+    reportIgnored: emit(({ event }, params: { code: IgnoredCode }) => ({
+      type: 'peer.ignored' as const,
+      remoteId: remoteIdOf(event) ?? 0n,
+      event: event.type as PeerSessionEvent['type'],
+      code: params.code,
+    })),
+  },
+  guards: {
+    lobbySnapshotIsJoined: ({ event }) => isLobbyJoined(lobbySnapshotOf(event)),
+    concernsSelf: ({ context, event }) => event.type === 'member.changed' && event.memberId === context.selfId,
+    memberEntered: ({ context, event }) =>
+      event.type === 'member.changed' && event.change === 'entered' && !context.members.has(event.memberId),
+    memberDeparted: ({ context, event }) =>
+      event.type === 'member.changed' && isDeparture(event.change) && context.members.has(event.memberId),
+    isMember: ({ context, event }) => {
+      const remoteId = remoteIdOf(event);
+      return remoteId !== undefined && context.members.has(remoteId);
+    },
+    hasLiveSession: ({ context, event }) => {
+      const remoteId = remoteIdOf(event);
+      const status = remoteId === undefined ? undefined : context.members.get(remoteId);
+      return status === 'connecting' || status === 'connected';
+    },
+    allPeersConnected: ({ context }) => context.connectedCount === context.members.size,
+  },
+}).createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    selfId: input.selfId,
+    peer: input.peer ?? {},
+    lobbyTiming: input.lobby?.timing,
+    members: new Map(),
+    connectedCount: 0,
+  }),
+  invoke: [
+    {
+      id: 'lobby',
+      systemId: 'lobby',
+      src: 'lobby',
+      input: ({ context }) => ({ selfId: context.selfId, timing: context.lobbyTiming }),
+      onSnapshot: [
+        {
+          guard: and([stateIn('#session.outside'), 'lobbySnapshotIsJoined']),
+          target: '.inLobby',
+          actions: 'admitRoster',
+        },
+        { guard: and([stateIn('#session.inLobby'), not('lobbySnapshotIsJoined')]), target: '.outside' },
+      ],
+    },
+    { id: 'peers', systemId: 'peers', src: 'peerPool', input: ({ context }) => ({ peer: context.peer }) },
+  ],
+  initial: 'outside',
+  on: {
+    'lobby.*': { actions: 'forwardToLobby' },
+    'steam.serversDisconnected': { actions: 'forwardToLobby' },
+    'peer.connected': { actions: ['markConnected', 'passOnPeerReport'] },
+    'peer.attemptFailed': { actions: ['markConnecting', 'passOnPeerReport'] },
+    'peer.closed': { actions: ['markClosed', 'passOnPeerReport'] },
+  },
+  states: {
+    outside: {
+      on: {
+        'member.changed': { guard: 'concernsSelf', actions: 'forwardToLobby' },
+        'session.request': { actions: { type: 'refuseSession', params: { code: 'not-in-lobby' } } },
+        'peer.handshake': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
+        'peer.handshakeAck': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
+        'peer.traffic': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
+        'peer.sessionFailed': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
+      },
+    },
+    inLobby: {
+      exit: 'closeAllPeers',
+      initial: 'connecting',
+      on: {
+        'member.changed': [
+          { guard: 'concernsSelf', actions: 'forwardToLobby' },
+          { guard: 'memberEntered', actions: 'admitMember' },
+          { guard: 'memberDeparted', actions: 'dismissMember' },
+        ],
+        'session.request': [
+          { guard: 'hasLiveSession', actions: [acceptMemberSession, 'reportAccepted'] },
+          { guard: 'isMember', actions: [acceptMemberSession, 'restartPeer', 'reportAccepted'] },
+          { actions: { type: 'refuseSession', params: { code: 'not-a-member' } } },
+        ],
+        'peer.handshake': [
+          { guard: 'hasLiveSession', actions: 'routeToPeer' },
+          // The member came back after we gave up on them: a fresh session, which this handshake completes.
+          { guard: 'isMember', actions: ['restartPeer', 'routeToPeer'] },
+          { actions: { type: 'reportIgnored', params: { code: 'not-a-member' } } },
+        ],
+        'peer.handshakeAck': routeOrIgnore(),
+        'peer.traffic': routeOrIgnore(),
+        'peer.sessionFailed': routeOrIgnore(),
+      },
+      states: {
+        connecting: {
+          always: { guard: 'allPeersConnected', target: 'allConnected' },
+        },
+        allConnected: {
+          always: { guard: not('allPeersConnected'), target: 'connecting' },
+        },
+      },
+    },
+  },
+});
+
+function routeOrIgnore() {
+  return [
+    { guard: 'hasLiveSession', actions: 'routeToPeer' },
+    { guard: 'isMember', actions: { type: 'reportIgnored', params: { code: 'session-closed' } } },
+    { actions: { type: 'reportIgnored', params: { code: 'not-a-member' } } },
+  ] as const;
+}

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { VirtualClock } from '../src/effects/clock.js';
+import { lobbyMachine } from '../src/machines/lobby.machine.js';
+import { createPeerPool, peerSystemId } from '../src/machines/peer-pool.js';
+import { peerSessionMachine } from '../src/machines/peer-session.machine.js';
+import { sessionMachine, type SessionEmitted, type SessionInput } from '../src/machines/session.machine.js';
+
+const SELF = 76561198000000001n;
+const LOBBY = 109775241000000001n;
+const member = (i: number) => 76561198100000000n + BigInt(i);
+
+type Call = readonly [name: string, params: unknown];
+
+function startSession(input: Partial<SessionInput> = {}) {
+  const clock = new VirtualClock();
+  const calls: Call[] = [];
+  const emitted: SessionEmitted[] = [];
+  const record = (name: string) => (_: unknown, params: unknown) => void calls.push([name, params]);
+  const machine = sessionMachine.provide({
+    actions: { acceptSession: record('acceptSession') },
+    actors: {
+      lobby: lobbyMachine.provide({
+        actions: {
+          requestCreateLobby: record('requestCreateLobby'),
+          requestJoinLobby: record('requestJoinLobby'),
+          requestLeaveLobby: record('requestLeaveLobby'),
+        },
+      }),
+      peerPool: createPeerPool(
+        peerSessionMachine.provide({
+          actions: {
+            sendHandshake: record('sendHandshake'),
+            sendHandshakeAck: record('sendHandshakeAck'),
+            sendHeartbeat: record('sendHeartbeat'),
+            closeSession: record('closeSession'),
+          },
+        }),
+      ),
+    },
+  });
+  const actor = createActor(machine, { clock, input: { selfId: SELF, ...input } });
+  actor.on('*', (event) => void emitted.push(event));
+  actor.start();
+  const named = (name: string) => calls.filter(([n]) => n === name).map(([, p]) => p);
+  const remotesOf = (name: string) => named(name).map((p) => (p as { remoteId: bigint }).remoteId);
+  const ofType = <T extends SessionEmitted['type']>(type: T) =>
+    emitted.filter((e): e is Extract<SessionEmitted, { type: T }> => e.type === type);
+  const snapshot = () => actor.getSnapshot();
+  return { actor, clock, calls, emitted, named, remotesOf, ofType, snapshot };
+}
+
+function hostWithMembers(count: number, input: Partial<SessionInput> = {}) {
+  const t = startSession(input);
+  t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 250 });
+  t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+  for (let i = 0; i < count; i++) t.actor.send({ type: 'member.changed', memberId: member(i), change: 'entered' });
+  return t;
+}
+
+describe('session (root) machine', () => {
+  it('forwards lobby commands to the lobby actor and follows it into the lobby', () => {
+    const t = startSession();
+    expect(t.snapshot().value).toBe('outside');
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    expect(t.named('requestCreateLobby')).toEqual([{ lobbyType: 2, maxMembers: 10 }]);
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    // Alone in the lobby: there is nobody left to connect to.
+    expect(t.snapshot().value).toEqual({ inLobby: 'allConnected' });
+    expect(t.actor.system.get('lobby')?.getSnapshot().matches({ membership: 'joined' })).toBe(true);
+  });
+
+  it('spawns one peer per roster member on join (not for ourselves) and handshakes each', () => {
+    const t = startSession();
+    const roster = [member(0), SELF, member(1), member(2)];
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: member(0), members: roster });
+    expect(t.snapshot().value).toEqual({ inLobby: 'connecting' });
+    expect(t.remotesOf('sendHandshake')).toEqual([member(0), member(1), member(2)]);
+    expect([...t.snapshot().context.members.keys()]).toEqual([member(0), member(1), member(2)]);
+  });
+
+  it('spawns and stops a peer per member with 250 members, and sees "all connected"', () => {
+    const t = hostWithMembers(249);
+    const ids = Array.from({ length: 249 }, (_, i) => member(i));
+    expect(t.remotesOf('sendHandshake')).toEqual(ids);
+    expect(t.snapshot().context.members.size).toBe(249);
+    expect(t.snapshot().matches({ inLobby: 'connecting' })).toBe(true);
+    for (const id of ids.slice(0, 248)) t.actor.send({ type: 'peer.handshakeAck', remoteId: id });
+    expect(t.snapshot().context.connectedCount).toBe(248);
+    expect(t.snapshot().matches({ inLobby: 'connecting' })).toBe(true);
+    t.actor.send({ type: 'peer.handshake', remoteId: ids[248]! });
+    expect(t.snapshot().matches({ inLobby: 'allConnected' })).toBe(true);
+    expect(t.actor.system.get(peerSystemId(ids[7]!))?.getSnapshot().matches('connected')).toBe(true);
+
+    for (const id of ids.slice(0, 100)) t.actor.send({ type: 'member.changed', memberId: id, change: 'left' });
+    expect(t.remotesOf('closeSession')).toEqual(ids.slice(0, 100));
+    expect(t.snapshot().context.members.size).toBe(149);
+    expect(t.snapshot().context.connectedCount).toBe(149);
+    expect(t.snapshot().matches({ inLobby: 'allConnected' })).toBe(true);
+    expect(t.actor.system.get(peerSystemId(ids[7]!))).toBeUndefined();
+    expect(t.ofType('peer.closed')[0]).toMatchObject({
+      remoteId: ids[0],
+      reason: { code: 'closed-by-runtime', cause: 'member-left' },
+    });
+  });
+
+  it.each([
+    ['left', 'member-left'],
+    ['disconnected', 'member-disconnected'],
+    ['kicked', 'member-kicked'],
+    ['banned', 'member-banned'],
+  ] as const)('closes the peer of a member who %s, with that cause', (change, cause) => {
+    const t = hostWithMembers(3);
+    t.actor.send({ type: 'member.changed', memberId: member(1), change });
+    expect(t.remotesOf('closeSession')).toEqual([member(1)]);
+    expect(t.ofType('peer.closed')).toMatchObject([{ remoteId: member(1), reason: { cause } }]);
+    expect(t.snapshot().context.members.has(member(1))).toBe(false);
+    expect(t.ofType('member.dismissed')).toMatchObject([{ memberId: member(1), change }]);
+  });
+
+  it('closes every session when the lobby is left, as the seed does', () => {
+    const t = hostWithMembers(5);
+    t.actor.send({ type: 'lobby.leave' });
+    expect(t.snapshot().value).toBe('outside');
+    expect(t.remotesOf('closeSession').sort()).toEqual([0, 1, 2, 3, 4].map(member).sort());
+    expect(t.ofType('peer.closed').every((e) => e.reason.code === 'closed-by-runtime')).toBe(true);
+    expect(t.snapshot().context.members.size).toBe(0);
+    t.actor.send({ type: 'lobby.left' });
+    expect(t.actor.system.get('lobby')?.getSnapshot().matches({ membership: 'idle' })).toBe(true);
+  });
+
+  it('closes every session when we are kicked', () => {
+    const t = hostWithMembers(2);
+    t.actor.send({ type: 'member.changed', memberId: SELF, change: 'kicked', changedBy: member(0) });
+    expect(t.snapshot().value).toBe('outside');
+    expect(t.remotesOf('closeSession')).toHaveLength(2);
+    expect(t.ofType('peer.closed').map((e) => e.reason)).toEqual([
+      { code: 'closed-by-runtime', cause: 'lobby-left' },
+      { code: 'closed-by-runtime', cause: 'lobby-left' },
+    ]);
+  });
+
+  it('accepts session requests only from current members', () => {
+    const t = hostWithMembers(2);
+    const stranger = 76561198999999999n;
+    t.actor.send({ type: 'session.request', remoteId: stranger });
+    expect(t.named('acceptSession')).toHaveLength(0);
+    expect(t.ofType('session.refused')).toMatchObject([{ remoteId: stranger, code: 'not-a-member' }]);
+    t.actor.send({ type: 'session.request', remoteId: member(1) });
+    expect(t.named('acceptSession')).toEqual([{ remoteId: member(1) }]);
+    expect(t.ofType('session.accepted')).toEqual([{ type: 'session.accepted', remoteId: member(1) }]);
+  });
+
+  it('refuses session requests and drops handshakes while outside any lobby', () => {
+    const t = startSession();
+    t.actor.send({ type: 'session.request', remoteId: member(0) });
+    t.actor.send({ type: 'peer.handshake', remoteId: member(0) });
+    expect(t.named('acceptSession')).toHaveLength(0);
+    expect(t.ofType('session.refused')).toMatchObject([{ code: 'not-in-lobby' }]);
+    expect(t.ofType('peer.ignored')).toMatchObject([{ code: 'not-in-lobby', event: 'peer.handshake' }]);
+  });
+
+  it('routes peer events to the right peer by id and drops those from strangers', () => {
+    const t = hostWithMembers(3);
+    t.actor.send({ type: 'peer.handshakeAck', remoteId: member(2) });
+    t.actor.send({ type: 'peer.handshakeAck', remoteId: 76561198999999999n });
+    const states = [0, 1, 2].map((i) => t.actor.system.get(peerSystemId(member(i)))?.getSnapshot().value);
+    expect(states.map((v) => (typeof v === 'string' ? v : Object.keys(v as object)[0]))).toEqual([
+      'handshaking',
+      'handshaking',
+      'connected',
+    ]);
+    expect(t.ofType('peer.connected')).toEqual([{ type: 'peer.connected', remoteId: member(2), attempt: 1 }]);
+    expect(t.ofType('peer.ignored')).toMatchObject([{ code: 'not-a-member' }]);
+  });
+
+  it('marks a member whose retries ran out as closed, and gives them a fresh session when they come back', () => {
+    const t = hostWithMembers(1, { peer: { retry: { maxAttempts: 2 }, timing: { handshakeTimeoutMs: 100 } } });
+    t.clock.runAll();
+    expect(t.snapshot().context.members.get(member(0))).toBe('closed');
+    expect(t.ofType('peer.closed')).toMatchObject([{ reason: { code: 'retries-exhausted', attempts: 2 } }]);
+    expect(t.snapshot().matches({ inLobby: 'connecting' })).toBe(true);
+
+    t.actor.send({ type: 'peer.traffic', remoteId: member(0) });
+    expect(t.ofType('peer.ignored')).toMatchObject([{ code: 'session-closed' }]);
+    t.actor.send({ type: 'peer.handshake', remoteId: member(0) });
+    expect(t.snapshot().context.members.get(member(0))).toBe('connected');
+    expect(t.snapshot().matches({ inLobby: 'allConnected' })).toBe(true);
+  });
+
+  it('counts a connected peer that starts retrying as no longer connected', () => {
+    const t = hostWithMembers(1);
+    t.actor.send({ type: 'peer.handshakeAck', remoteId: member(0) });
+    expect(t.snapshot().matches({ inLobby: 'allConnected' })).toBe(true);
+    t.actor.send({ type: 'peer.sessionFailed', remoteId: member(0), error: 4 });
+    expect(t.snapshot().context.members.get(member(0))).toBe('connecting');
+    expect(t.snapshot().matches({ inLobby: 'connecting' })).toBe(true);
+  });
+
+  it('ignores a duplicate "entered" for a member it already has', () => {
+    const t = hostWithMembers(1);
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'entered' });
+    expect(t.remotesOf('sendHandshake')).toEqual([member(0)]);
+  });
+});
