@@ -77,7 +77,7 @@ describe('session (root) machine', () => {
     t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: member(0), members: roster });
     expect(t.snapshot().value).toEqual({ inLobby: 'connecting' });
     expect(t.remotesOf('sendHandshake')).toEqual([member(0), member(1), member(2)]);
-    expect([...t.snapshot().context.members.keys()]).toEqual([member(0), member(1), member(2)]);
+    expect([...t.snapshot().context.members.keys()].sort()).toEqual([member(0), member(1), member(2)]);
   });
 
   it('spawns and stops a peer per member with 250 members, and sees "all connected"', () => {
@@ -202,5 +202,31 @@ describe('session (root) machine', () => {
     const t = hostWithMembers(1);
     t.actor.send({ type: 'member.changed', memberId: member(0), change: 'entered' });
     expect(t.remotesOf('sendHandshake')).toEqual([member(0)]);
+  });
+});
+
+describe('MemberTable', () => {
+  it('behaves like an immutable map under random updates (seeded)', async () => {
+    const { MemberTable } = await import('../src/machines/member-table.js');
+    const fc = await import('fast-check');
+    const op = fc.tuple(fc.boolean(), fc.bigInt({ min: 1n, max: 300n }), fc.integer({ min: 0, max: 3 }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        let table = MemberTable.empty<number>();
+        const model = new Map<bigint, number>();
+        for (const [add, id, value] of ops) {
+          const before = table;
+          const beforeEntries = [...before.entries()];
+          table = add ? table.with(id, value) : table.without(id);
+          if (add) model.set(id, value);
+          else model.delete(id);
+          expect([...before.entries()]).toEqual(beforeEntries);
+        }
+        expect(table.size).toBe(model.size);
+        expect(new Map(table)).toEqual(model);
+        for (const id of model.keys()) expect(table.get(id)).toBe(model.get(id));
+      }),
+      { seed: 4242, numRuns: 200 },
+    );
   });
 });

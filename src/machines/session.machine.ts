@@ -1,5 +1,6 @@
 import { and, assign, emit, enqueueActions, not, sendTo, setup, stateIn, type SnapshotFrom } from 'xstate';
 import { isDeparture, type MemberChange } from './member-change.js';
+import { MemberTable } from './member-table.js';
 import { lobbyMachine, type LobbyEvent, type LobbyTiming } from './lobby.machine.js';
 import { createPeerPool, type PeerOptions, type PeerPoolCommand } from './peer-pool.js';
 import type { PeerCloseCause, PeerSessionEmitted, PeerSessionEvent } from './peer-session.machine.js';
@@ -29,7 +30,7 @@ export interface SessionContext {
   readonly peer: PeerOptions;
   readonly lobbyTiming: Partial<LobbyTiming> | undefined;
   /** Remote members of the current lobby (ourselves excluded) and how their session stands. */
-  readonly members: ReadonlyMap<bigint, PeerStatus>;
+  readonly members: MemberTable<PeerStatus>;
   /** How many entries of `members` are 'connected' (kept so "all connected" is O(1)). */
   readonly connectedCount: number;
 }
@@ -97,9 +98,7 @@ const IGNORED_TEXT: Readonly<Record<IgnoredCode, string>> = {
 function withStatus(context: SessionContext, remoteId: bigint, status: PeerStatus | undefined): Partial<SessionContext> {
   const before = context.members.get(remoteId);
   if (before === undefined || before === status) return {};
-  const members = new Map(context.members);
-  if (status === undefined) members.delete(remoteId);
-  else members.set(remoteId, status);
+  const members = status === undefined ? context.members.without(remoteId) : context.members.with(remoteId, status);
   const delta = (status === 'connected' ? 1 : 0) - (before === 'connected' ? 1 : 0);
   return { members, connectedCount: context.connectedCount + delta };
 }
@@ -133,12 +132,12 @@ export const sessionMachine = setup({
     admitRoster: enqueueActions(({ context, event, enqueue }) => {
       const roster = lobbySnapshotOf(event)?.context.roster ?? [];
       const remotes = roster.filter((id) => id !== context.selfId);
-      enqueue.assign({ members: new Map(remotes.map((id) => [id, 'connecting' as const])), connectedCount: 0 });
+      enqueue.assign({ members: MemberTable.from(remotes.map((id) => [id, 'connecting' as const])), connectedCount: 0 });
       enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: remotes } satisfies PeerPoolCommand);
     }),
     admitMember: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'member.changed') return;
-      enqueue.assign({ members: new Map(context.members).set(event.memberId, 'connecting') });
+      enqueue.assign({ members: context.members.with(event.memberId, 'connecting') });
       enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: [event.memberId] } satisfies PeerPoolCommand);
       enqueue.emit({ type: 'member.admitted', memberId: event.memberId });
     }),
@@ -161,7 +160,7 @@ export const sessionMachine = setup({
     }),
     closeAllPeers: enqueueActions(({ enqueue }) => {
       enqueue.sendTo('peers', { type: 'pool.closeAll', cause: 'lobby-left' } satisfies PeerPoolCommand);
-      enqueue.assign({ members: new Map(), connectedCount: 0 });
+      enqueue.assign({ members: MemberTable.empty<PeerStatus>(), connectedCount: 0 });
     }),
 
     markConnected: assign(({ context, event }) =>
@@ -215,7 +214,7 @@ export const sessionMachine = setup({
     selfId: input.selfId,
     peer: input.peer ?? {},
     lobbyTiming: input.lobby?.timing,
-    members: new Map(),
+    members: MemberTable.empty<PeerStatus>(),
     connectedCount: 0,
   }),
   invoke: [
