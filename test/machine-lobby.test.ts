@@ -438,3 +438,27 @@ describe('lobby machine: listing', () => {
     expect(t.ofType('lifecycle.listFailed')).toMatchObject([{ code: 'timeout' }]);
   });
 });
+
+describe('lobby machine: graph-friendly for model-based tests', () => {
+  it('lets xstate/graph reach every membership state with plain events (bigints serialized)', async () => {
+    const { getShortestPaths } = await import('xstate/graph');
+    const { toStableJson } = await import('../src/machines/serialize.js');
+    const paths = getShortestPaths(lobbyMachine, {
+      input: { selfId: SELF },
+      events: [
+        { type: 'lobby.create', lobbyType: 2, maxMembers: 4 },
+        { type: 'lobby.join', lobbyId: LOBBY },
+        { type: 'lobby.leave' },
+        { type: 'lobby.created', result: 1, lobbyId: LOBBY },
+        { type: 'lobby.entered', lobbyId: LOBBY, response: 1 },
+        { type: 'lobby.left' },
+      ],
+      serializeState: (snapshot) => toStableJson(snapshot.value),
+      serializeEvent: toStableJson,
+    });
+    const reached = new Set(paths.map((p) => (p.state.value as { membership: string }).membership));
+    expect([...reached].sort()).toEqual(
+      ['abandoningCreate', 'abandoningJoin', 'creating', 'idle', 'joined', 'joining', 'leaving'].sort(),
+    );
+  });
+});
