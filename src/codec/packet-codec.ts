@@ -1,0 +1,269 @@
+/**
+ * The packet codec: a frame header, a payload written by one of four payload codecs, and raw-deflate compression
+ * when it pays. Made once (it owns a scratch buffer and the value codec's shape memory) and reused for every packet.
+ */
+import { deflateSync, inflateSync } from 'fflate';
+import { ByteWriter } from './byte-writer.js';
+import { decodeControlPayload, encodeControlFrame, type ControlMessage } from './control.js';
+import {
+  FrameKind,
+  MAX_FRAME_HEADER_BYTES,
+  PayloadCodecId,
+  frameHeaderLength,
+  isValidChannel,
+  readFrameHeader,
+  writeFrameHeader,
+  type FrameHeaderFields,
+} from './frame.js';
+import { codecError, ok, type CodecResult } from './result.js';
+import { DEFAULT_MAX_DEPTH, ValueDecoder, ValueEncoder, encodeFailureToError } from './value-codec.js';
+import { varintLength } from './varint.js';
+
+/** Steam drops unreliable packets above this many bytes. */
+export const MAX_UNRELIABLE_BYTES = 1200;
+/** Steam's reliable P2P limit (1 MiB). */
+export const MAX_RELIABLE_BYTES = 1_048_576;
+export const DEFAULT_MAX_DECODED_BYTES = 1_048_576;
+/**
+ * Payloads shorter than this are never deflated. Measured with `npm run bench -- codec`: below ~200 B raw deflate
+ * rarely beats lobbykit's value codec (shapes already remove repeated keys) and costs more time than the payload.
+ */
+export const DEFAULT_COMPRESSION_THRESHOLD = 256;
+
+/** An application's own payload codec (payload codec id 3). Exceptions it throws become typed errors. */
+export interface UserPayloadCodec {
+  readonly name: string;
+  encode(value: unknown): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
+}
+
+export type PayloadCodecName = 'value' | 'json' | 'raw' | 'user';
+const CODEC_NAMES: readonly PayloadCodecName[] = ['value', 'json', 'raw', 'user'];
+
+export interface PacketCodecOptions {
+  /** Largest payload a compressed frame may inflate to (default 1 MiB); larger is 'oversize', never allocated. */
+  readonly maxDecodedBytes?: number;
+  /** Payloads below this many bytes are sent uncompressed (default DEFAULT_COMPRESSION_THRESHOLD). */
+  readonly compressionThreshold?: number;
+  readonly userCodec?: UserPayloadCodec;
+  /** Nesting limit of the value codec (default 64). */
+  readonly maxDepth?: number;
+}
+
+export interface EncodeOptions {
+  /** lobbykit's channel (0 ≤ channel ≤ 2^31 − 1); default 0. */
+  readonly channel?: number;
+  /** Reliable packets may be up to 1 MiB, unreliable ones 1200 B. Default true, as in the seed. */
+  readonly reliable?: boolean;
+  readonly kind?: 'application' | 'chat';
+  /** Default 'value'. 'raw' takes a Uint8Array; 'user' needs `userCodec`. */
+  readonly codec?: PayloadCodecName;
+  /** Set false to never deflate this packet. */
+  readonly compress?: boolean;
+}
+
+export interface DecodedDataPacket {
+  readonly kind: 'application' | 'chat';
+  readonly channel: number;
+  readonly codec: PayloadCodecName;
+  readonly compressed: boolean;
+  readonly value: unknown;
+}
+
+export interface DecodedControlPacket {
+  readonly kind: 'control';
+  readonly channel: number;
+  readonly compressed: false;
+  readonly message: ControlMessage;
+}
+
+export type DecodedPacket = DecodedDataPacket | DecodedControlPacket;
+
+export interface PacketCodec {
+  /** A complete frame, or a typed error before anything is sent (e.g. 'too-large-to-send', 'unencodable'). */
+  encode(value: unknown, options?: EncodeOptions): CodecResult<Uint8Array>;
+  encodeControl(message: ControlMessage, channel?: number): CodecResult<Uint8Array>;
+  /** Never throws. */
+  decode(bytes: Uint8Array): CodecResult<DecodedPacket>;
+}
+
+const NO_OPTIONS: EncodeOptions = {};
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec {
+  const maxDecodedBytes = options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
+  const threshold = options.compressionThreshold ?? DEFAULT_COMPRESSION_THRESHOLD;
+  const userCodec = options.userCodec;
+  const valueEncoder = new ValueEncoder(options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const valueDecoder = new ValueDecoder(options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  // The payload is written after room for the longest header, which is then written right in front of it, so an
+  // uncompressed frame leaves the scratch buffer in one copy.
+  const writer = new ByteWriter(4096);
+  const start = MAX_FRAME_HEADER_BYTES;
+
+  function writePayload(value: unknown, codec: PayloadCodecName): CodecResult<undefined> | undefined {
+    switch (codec) {
+      case 'value':
+        valueEncoder.write(writer, value);
+        return undefined;
+      case 'json': {
+        let text: string | undefined;
+        try {
+          text = JSON.stringify(value);
+        } catch (e) {
+          return codecError('unencodable', `JSON codec: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (text === undefined) return codecError('unencodable', `JSON codec: a top-level ${typeof value} has no JSON form`);
+        writer.ensure(Buffer.byteLength(text, 'utf8'));
+        writer.pos += textEncoder.encodeInto(text, writer.buf.subarray(writer.pos)).written;
+        return undefined;
+      }
+      case 'raw':
+        if (!(value instanceof Uint8Array)) return codecError('unencodable', 'raw codec takes a Uint8Array');
+        writer.writeBytes(value);
+        return undefined;
+      case 'user': {
+        if (userCodec === undefined) return codecError('unknown-codec', 'no user codec was given to createPacketCodec');
+        let bytes: unknown;
+        try {
+          bytes = userCodec.encode(value);
+        } catch (e) {
+          return codecError('unencodable', `user codec ${userCodec.name}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (!(bytes instanceof Uint8Array)) return codecError('unencodable', `user codec ${userCodec.name} did not return a Uint8Array`);
+        writer.writeBytes(bytes);
+        return undefined;
+      }
+    }
+  }
+
+  function encode(value: unknown, opts: EncodeOptions = NO_OPTIONS): CodecResult<Uint8Array> {
+    const channel = opts.channel ?? 0;
+    if (!isValidChannel(channel)) return codecError('unencodable', `channel ${channel} is not an integer from 0 to 2^31 − 1`);
+    const codec = opts.codec ?? 'value';
+    const codecId = CODEC_NAMES.indexOf(codec);
+    if (codecId < 0) return codecError('unknown-codec', `payload codec "${String(codec)}" is not one of ${CODEC_NAMES.join(', ')}`);
+    const sendLimit = opts.reliable === false ? MAX_UNRELIABLE_BYTES : MAX_RELIABLE_BYTES;
+    const kind = opts.kind === 'chat' ? FrameKind.chat : FrameKind.application;
+
+    writer.pos = start;
+    // A payload may exceed the send limit before compression; past the receiver's inflate cap it can never arrive.
+    writer.limit = start + Math.max(sendLimit, maxDecodedBytes);
+    try {
+      const refused = writePayload(value, codec);
+      if (refused !== undefined) return refused as CodecResult<never>;
+    } catch (e) {
+      const error = encodeFailureToError(e);
+      return error.code === 'too-large-to-send'
+        ? codecError('too-large-to-send', `payload is over ${writer.limit - start} bytes before compression; the limit is ${sendLimit} B`)
+        : error;
+    }
+    const payloadLength = writer.pos - start;
+    const fields: FrameHeaderFields = { kind, channel, codecId: codecId as PayloadCodecId };
+
+    if (payloadLength >= threshold && opts.compress !== false) {
+      const deflated = deflateSync(writer.buf.subarray(start, writer.pos), { level: 6 });
+      if (deflated.length + varintLength(payloadLength) < payloadLength) {
+        const compressedFields: FrameHeaderFields = { ...fields, compressed: true, uncompressedLength: payloadLength };
+        const total = frameHeaderLength(compressedFields) + deflated.length;
+        if (total > sendLimit) return tooLarge(total, sendLimit, opts.reliable !== false);
+        const out = new Uint8Array(total);
+        out.set(deflated, writeFrameHeader(out, 0, compressedFields));
+        return ok(out);
+      }
+    }
+    const headerLength = frameHeaderLength(fields);
+    const total = headerLength + payloadLength;
+    if (total > sendLimit) return tooLarge(total, sendLimit, opts.reliable !== false);
+    writeFrameHeader(writer.buf, start - headerLength, fields);
+    return ok(writer.buf.slice(start - headerLength, writer.pos));
+  }
+
+  function decodePayload(payload: Uint8Array, from: number, codecId: PayloadCodecId): CodecResult<unknown> {
+    switch (codecId) {
+      case PayloadCodecId.value:
+        return valueDecoder.decode(payload, from);
+      case PayloadCodecId.json: {
+        let text: string;
+        try {
+          text = textDecoder.decode(payload.subarray(from));
+        } catch {
+          return codecError('bad-utf8', 'JSON payload is not valid UTF-8', from);
+        }
+        try {
+          return ok(JSON.parse(text) as unknown);
+        } catch (e) {
+          return codecError('bad-payload', `JSON payload: ${e instanceof Error ? e.message : String(e)}`, from);
+        }
+      }
+      case PayloadCodecId.raw:
+        return ok(payload.slice(from));
+      case PayloadCodecId.user: {
+        if (userCodec === undefined) return codecError('unknown-codec', 'packet uses the user codec (id 3), but none was given to createPacketCodec', 0);
+        try {
+          return ok(userCodec.decode(payload.subarray(from)));
+        } catch (e) {
+          return codecError('bad-payload', `user codec ${userCodec.name}: ${e instanceof Error ? e.message : String(e)}`, from);
+        }
+      }
+    }
+  }
+
+  function decode(bytes: Uint8Array): CodecResult<DecodedPacket> {
+    const header = readFrameHeader(bytes);
+    if (!header.ok) return header;
+    const { kind, channel, compressed, codecId, payloadOffset } = header.value;
+
+    if (kind === FrameKind.control) {
+      if (compressed || codecId !== PayloadCodecId.value) {
+        return codecError('bad-payload', 'control frames are never compressed and use payload codec 0', 0);
+      }
+      const message = decodeControlPayload(bytes, payloadOffset);
+      if (!message.ok) return message;
+      return ok({ kind: 'control', channel, compressed: false, message: message.value });
+    }
+
+    let payload = bytes;
+    let from = payloadOffset;
+    if (compressed) {
+      const announced = header.value.uncompressedLength!;
+      if (announced > maxDecodedBytes) {
+        return codecError('oversize', `frame announces ${announced} bytes after inflation; the limit is ${maxDecodedBytes}`, 1);
+      }
+      if (payloadOffset >= bytes.length) return codecError('truncated', 'compressed frame has no payload', bytes.length);
+      // One byte more than announced: if inflation fills it, the stream is longer than the header says, and fflate
+      // has only ever written into this buffer (it drops writes past a caller's `out`, never grows it).
+      const out = new Uint8Array(announced + 1);
+      let inflated: Uint8Array;
+      try {
+        inflated = inflateSync(bytes.subarray(payloadOffset), { out });
+      } catch (e) {
+        return codecError('bad-compression', `payload does not inflate: ${e instanceof Error ? e.message : String(e)}`, payloadOffset);
+      }
+      if (inflated.length > announced) {
+        return codecError('oversize', `payload inflates past the ${announced} bytes the header announced`, payloadOffset);
+      }
+      if (inflated.length < announced) {
+        return codecError('length-mismatch', `payload inflates to ${inflated.length} bytes, the header announced ${announced}`, payloadOffset);
+      }
+      payload = out.subarray(0, announced);
+      from = 0;
+    }
+    const value = decodePayload(payload, from, codecId);
+    if (!value.ok) {
+      // Offsets inside an inflated payload do not point into the packet; say so rather than mislead.
+      return compressed ? codecError(value.code, `${value.detail} (at byte ${value.offset ?? 0} of the inflated payload)`, payloadOffset) : value;
+    }
+    return ok({ kind: kind === FrameKind.chat ? 'chat' : 'application', channel, codec: CODEC_NAMES[codecId]!, compressed, value: value.value });
+  }
+
+  return { encode, encodeControl: encodeControlFrame, decode };
+}
+
+function tooLarge(total: number, limit: number, reliable: boolean): CodecResult<never> {
+  return codecError(
+    'too-large-to-send',
+    `${total} B is over the ${limit} B limit for ${reliable ? 'reliable' : 'unreliable'} packets${reliable ? '' : ' (send it reliable, or split it)'}`,
+  );
+}
