@@ -198,6 +198,29 @@ describe('session (root) machine', () => {
     expect(t.snapshot().matches({ inLobby: 'connecting' })).toBe(true);
   });
 
+  it('owner leaves mid-handshake: their peer closes, the others keep going, and the epoch moves on', () => {
+    const t = startSession();
+    const owner = member(0);
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: owner, members: [owner, member(1), SELF] });
+    const lobby = () => t.actor.system.get('lobby')!.getSnapshot();
+    const epochBefore = lobby().context.epoch;
+    t.actor.send({ type: 'member.changed', memberId: owner, change: 'left' });
+    t.actor.send({ type: 'lobby.ownerChanged', lobbyId: LOBBY, ownerId: SELF });
+    expect(t.remotesOf('closeSession')).toEqual([owner]);
+    expect(lobby().context.ownerId).toBe(SELF);
+    expect(lobby().context.epoch).toBe(epochBefore + 1);
+    t.actor.send({ type: 'peer.handshakeAck', remoteId: member(1) });
+    expect(t.snapshot().matches({ inLobby: 'allConnected' })).toBe(true);
+  });
+
+  it('passes lobby timing through to the lobby actor', () => {
+    const t = startSession({ lobby: { timing: { requestTimeoutMs: 123 } } });
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.clock.advance(123);
+    expect(t.actor.system.get('lobby')!.getSnapshot().matches({ membership: 'idle' })).toBe(true);
+  });
+
   it('ignores a duplicate "entered" for a member it already has', () => {
     const t = hostWithMembers(1);
     t.actor.send({ type: 'member.changed', memberId: member(0), change: 'entered' });
