@@ -31,6 +31,7 @@ const { value: valueArb } = fc.letrec<{ value: unknown }>((tie) => ({
     fc.double(),
     fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
     fc.maxSafeInteger(),
+    fc.tuple(fc.integer({ min: -(2 ** 22), max: 2 ** 22 }), fc.integer({ min: 0, max: 10 })).map(([m, k]) => m / 2 ** k),
     fc.bigInt({ min: -(1n << 200n), max: 1n << 200n }),
     fc.bigInt({ min: 76561197960265728n, max: (1n << 64n) - 1n }),
     fc.string({ unit: 'binary', maxLength: 40 }).filter(wellFormed),
