@@ -18,8 +18,9 @@
  *   0xCA bigint u64 (8 bytes LE) · 0xCB string (varint length) · 0xCC array (varint count) · 0xCD bytes ·
  *   0xCE object with a new shape (varint key count, keys as strings, values) · 0xCF object of shape n (varint) ·
  *   0xD0–0xDF object of shape 0..15 · 0xE0 Map (varint count, key, value …) ·
- *   0xE8–0xEF scaled number: m / 2^k for k = 1..8, m a zigzag varint (2–4 bytes for 5.75, −0.5, 12.125: the
- *   quarter- and eighth-unit values games snap positions to) · 0xE1–0xE7, 0xF0–0xFF unknown.
+ *   0xE8–0xEF scaled number m / 2^k and 0xF0–0xF7 its negative, k = 1..8 from the tag, m a varint (2–4 bytes
+ *   for 5.75, −0.5, 12.125: the half-, quarter- and eighth-unit values games snap positions to) ·
+ *   0xE1–0xE7, 0xF8–0xFF unknown.
  */
 import { ByteWriter, WriteLimitExceeded } from './byte-writer.js';
 import { codecError, ok, type CodecError, type CodecErrorCode, type CodecResult } from './result.js';
@@ -46,9 +47,10 @@ const T_OBJ_REF = 0xcf;
 const T_OBJ_REF0 = 0xd0;
 const T_MAP = 0xe0;
 const T_SCALED1 = 0xe8;
-const T_SCALED8 = 0xef;
-/** Scaled numbers are used only when they beat float32 (5 bytes): zigzag mantissa below 2^21, 3 varint bytes. */
-const MAX_SCALED_ZIGZAG = 1 << 21;
+const T_NSCALED1 = 0xf0;
+const T_NSCALED8 = 0xf7;
+/** Scaled numbers are used only when they beat float32 (5 bytes): a mantissa below 2^21 takes ≤ 3 varint bytes. */
+const MAX_SCALED_MANTISSA = 1 << 21;
 
 /** Default nesting limit for both directions: deep enough for any game message, far from the JS stack limit. */
 export const DEFAULT_MAX_DEPTH = 64;
@@ -187,16 +189,16 @@ export class ValueEncoder {
         return;
       }
     }
-    if (v !== 0 && v > -MAX_SCALED_ZIGZAG && v < MAX_SCALED_ZIGZAG) {
-      // The smallest k with v·2^k an integer; multiplying by 2 is exact, so the decoder's m / 2^k gives v back.
-      let m = v;
+    const magnitude = v < 0 ? -v : v;
+    if (magnitude > 0 && magnitude < MAX_SCALED_MANTISSA) {
+      // The smallest k with |v|·2^k an integer; doubling is exact, so the decoder's m / 2^k gives v back.
+      let m = magnitude;
       for (let k = 1; k <= 8; k++) {
         m *= 2;
         if (Number.isInteger(m)) {
-          const zigzag = m < 0 ? -2 * m - 1 : 2 * m;
-          if (zigzag >= MAX_SCALED_ZIGZAG) break;
-          w.buf[w.pos++] = T_SCALED1 + k - 1;
-          this.uvarint(zigzag);
+          if (m >= MAX_SCALED_MANTISSA) break;
+          w.buf[w.pos++] = (v < 0 ? T_NSCALED1 : T_SCALED1) + k - 1;
+          this.uvarint(m);
           return;
         }
       }
@@ -511,10 +513,10 @@ export class ValueDecoder {
       case T_MAP:
         return this.map();
       default:
-        if (tag >= T_SCALED1 && tag <= T_SCALED8) {
-          const z = this.uvarint();
-          if (z >= MAX_SCALED_ZIGZAG) this.fail('bad-payload', 'scaled number mantissa is over 21 bits', this.pos - 1);
-          return (z % 2 === 0 ? z / 2 : -(z + 1) / 2) / 2 ** (tag - T_SCALED1 + 1);
+        if (tag >= T_SCALED1 && tag <= T_NSCALED8 && (tag < T_SCALED1 + 8 || tag >= T_NSCALED1)) {
+          const m = this.uvarint();
+          if (m >= MAX_SCALED_MANTISSA) this.fail('bad-payload', 'scaled number mantissa is over 21 bits', this.pos - 1);
+          return tag < T_NSCALED1 ? m / 2 ** (tag - T_SCALED1 + 1) : -m / 2 ** (tag - T_NSCALED1 + 1);
         }
         return this.fail('unknown-type', `value tag 0x${tag.toString(16)} is not known to this build`, this.pos - 1);
     }
