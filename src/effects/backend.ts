@@ -1,0 +1,306 @@
+/**
+ * The Backend port: one Steam-shaped interface every transport implements (the simulated Steam, the steamworks.js
+ * adapter). Commands are synchronous and answer only what is known locally; everything asynchronous arrives later
+ * as a typed `BackendEvent`, queued by the backend and handed out in order by `drainEvents` at tick time, so a
+ * frame sees one consistent world.
+ */
+
+/** Steam lobby types. */
+export const LobbyType = { private: 0, friendsOnly: 1, public: 2, invisible: 3 } as const;
+export type LobbyType = (typeof LobbyType)[keyof typeof LobbyType];
+
+/** Steam's ceiling on lobby members; steamworks.js aborts the process above it, so every backend refuses first. */
+export const MAX_LOBBY_MEMBERS = 250;
+/** Steam's ceiling on lobby data key length. */
+export const MAX_LOBBY_DATA_KEY_LENGTH = 255;
+/** Lobby chat messages: 4 KB, text or binary. */
+export const MAX_LOBBY_CHAT_BYTES = 4096;
+/** Unreliable sends (types 0 and 1). */
+export const MAX_UNRELIABLE_BYTES = 1200;
+/** Reliable sends (types 2 and 3). */
+export const MAX_RELIABLE_BYTES = 1024 * 1024;
+/** The seed's PACKET_READ_LIMIT. */
+export const DEFAULT_PACKET_READ_LIMIT = 32;
+
+/** EChatRoomEnterResponse. */
+export const EnterResponse = {
+  success: 1,
+  doesntExist: 2,
+  notAllowed: 3,
+  full: 4,
+  error: 5,
+  banned: 6,
+  limited: 7,
+  clanDisabled: 8,
+  communityBan: 9,
+  memberBlockedYou: 10,
+  youBlockedMember: 11,
+  noRankingDataLobby: 12,
+  noRankingDataUser: 13,
+  rankOutOfRange: 14,
+  rateLimitExceeded: 15,
+} as const;
+export type EnterResponse = (typeof EnterResponse)[keyof typeof EnterResponse];
+
+const ENTER_REASONS: ReadonlyMap<number, string> = new Map([
+  [1, 'Success.'],
+  [2, 'This lobby no longer exists.'],
+  [3, "You don't have permission to join this lobby."],
+  [4, 'The lobby is now full.'],
+  [5, 'Uh... something unexpected happened!'],
+  [6, 'You are banned from this lobby.'],
+  [7, 'You cannot join due to having a limited account.'],
+  [8, 'This lobby is locked or disabled.'],
+  [9, 'This lobby is community locked.'],
+  [10, 'A user in the lobby has blocked you from joining.'],
+  [11, 'A user you have blocked is in the lobby.'],
+  [12, 'The lobby has no ranking data.'],
+  [13, 'You have no ranking data for this lobby.'],
+  [14, 'Your rank is out of range for this lobby.'],
+  [15, 'Too many join attempts in a short time; wait a moment and try again.'],
+]);
+
+/** The seed's text for an enter response; unknown codes stay readable. */
+export function enterResponseReason(code: number): string {
+  return ENTER_REASONS.get(code) ?? `Steam answered the join with an unknown response (${code}).`;
+}
+
+/** Bits of LobbyChatUpdate's member state change. */
+export const ChatMemberStateChange = {
+  entered: 0x1,
+  left: 0x2,
+  disconnected: 0x4,
+  kicked: 0x8,
+  banned: 0x10,
+} as const;
+export type ChatMemberStateChange = (typeof ChatMemberStateChange)[keyof typeof ChatMemberStateChange];
+
+/** ISteamNetworking send types. */
+export const P2PSendType = { unreliable: 0, unreliableNoDelay: 1, reliable: 2, reliableWithBuffering: 3 } as const;
+export type P2PSendType = (typeof P2PSendType)[keyof typeof P2PSendType];
+
+/** EP2PSessionError values Steam still sends. */
+export const P2PSessionError = { none: 0, noRightsToApp: 2, timeout: 4, max: 5 } as const;
+export type P2PSessionError = (typeof P2PSessionError)[keyof typeof P2PSessionError];
+
+const SESSION_REASONS: ReadonlyMap<number, string> = new Map([
+  [0, 'no error given'],
+  [1, 'target user not running the same game'],
+  [2, "local user doesn't own app / game"],
+  [3, "target user isn't connected to Steam"],
+  [4, 'connection timed out'],
+  [5, 'unused'],
+]);
+
+/** The seed's text for a P2P session error. */
+export function sessionErrorReason(code: number): string {
+  return SESSION_REASONS.get(code) ?? `unknown error ${code}`;
+}
+
+/** EResult values a lobby creation reports. */
+export const CreateLobbyResult = { ok: 1, fail: 2, noConnection: 3, timeout: 16, limitExceeded: 25 } as const;
+
+/** EPersonaChange flag for a name change. */
+export const PERSONA_CHANGE_NAME = 0x1;
+
+/** Steam's answer for a persona it has not sent us yet. */
+export const UNKNOWN_PERSONA_NAME = '[unknown]';
+
+export type NumericComparison = '<=' | '<' | '==' | '>' | '>=' | '!=';
+
+/** Lobby list filters; Steam clears them after every request, so each request carries its own. */
+export interface LobbyListFilters {
+  readonly strings?: readonly { readonly key: string; readonly value: string }[];
+  readonly numbers?: readonly { readonly key: string; readonly value: number; readonly comparison: NumericComparison }[];
+  readonly near?: readonly { readonly key: string; readonly value: number }[];
+  readonly slotsAvailable?: number;
+  readonly resultCount?: number;
+  /** 0 close, 1 default, 2 far, 3 worldwide. */
+  readonly distance?: 0 | 1 | 2 | 3;
+}
+
+/** Every asynchronous result, one discriminated union, delivered in order. Names follow Steam's callbacks. */
+export type BackendEvent =
+  | { readonly type: 'lobbyCreated'; readonly result: number; readonly lobbyId: bigint }
+  | {
+      readonly type: 'lobbyEntered';
+      readonly lobbyId: bigint;
+      readonly response: number;
+      readonly locked: boolean;
+      /** Set when the backend could not learn Steam's real code (steamworks.js) and reports 5 'error'. */
+      readonly note?: string;
+    }
+  | { readonly type: 'lobbyList'; readonly lobbyIds: readonly bigint[] }
+  /** `memberId === lobbyId` for lobby data (and owner changes); a member's id for member data. */
+  | { readonly type: 'lobbyDataUpdate'; readonly lobbyId: bigint; readonly memberId: bigint; readonly success: boolean }
+  | {
+      readonly type: 'lobbyChatUpdate';
+      readonly lobbyId: bigint;
+      readonly changed: bigint;
+      readonly changedBy: bigint;
+      /** ChatMemberStateChange bits. */
+      readonly state: number;
+    }
+  | { readonly type: 'lobbyChatMessage'; readonly lobbyId: bigint; readonly from: bigint; readonly bytes: Uint8Array }
+  | { readonly type: 'lobbyKicked'; readonly lobbyId: bigint; readonly by: bigint; readonly dueToDisconnect: boolean }
+  | { readonly type: 'lobbyInvite'; readonly lobbyId: bigint; readonly from: bigint }
+  | { readonly type: 'joinRequested'; readonly lobbyId: bigint; readonly friendId: bigint }
+  | { readonly type: 'personaChange'; readonly userId: bigint; readonly flags: number }
+  | { readonly type: 'p2pSessionRequest'; readonly remote: bigint }
+  | { readonly type: 'p2pConnectFail'; readonly remote: bigint; readonly error: number }
+  | { readonly type: 'serversDisconnected'; readonly reason: number }
+  | { readonly type: 'serversConnected' };
+
+export type BackendEventType = BackendEvent['type'];
+
+/** How a backend provides a feature. */
+export type Support = 'native' | 'emulated' | 'absent';
+
+export interface BackendCapabilities {
+  /** create / join / leave / list / members / owner. */
+  readonly lobbies: Support;
+  /** string, numerical, near, slots, result-count filters. */
+  readonly lobbyListFilters: Support;
+  readonly lobbyListDistance: Support;
+  readonly lobbyData: Support;
+  readonly memberData: Support;
+  /** Every EChatRoomEnterResponse code, rather than a generic 5 'error'. */
+  readonly enterResponseCodes: Support;
+  readonly kickAndBan: Support;
+  /** Sending invites and receiving the lobbyInvite event. */
+  readonly invites: Support;
+  readonly joinRequested: Support;
+  readonly lobbyChat: Support;
+  /** Persona names of other users (and their late arrival). */
+  readonly personaNames: Support;
+  readonly p2p: Support;
+  readonly p2pChannels: Support;
+  readonly closeSession: Support;
+  readonly relayControl: Support;
+  readonly serverStatus: Support;
+  readonly launchArgs: Support;
+}
+
+export type CapabilityName = keyof BackendCapabilities;
+
+/** Why a command returned false. */
+export type RefusalCode =
+  | 'invalid-argument'
+  | 'too-large'
+  | 'not-a-member'
+  | 'not-owner'
+  | 'unknown-lobby'
+  | 'channel-mismatch'
+  | 'unsupported'
+  | 'no-connection'
+  | 'native-error';
+
+export interface Refusal {
+  readonly code: RefusalCode;
+  /** A sentence a developer can act on. */
+  readonly detail: string;
+}
+
+/** A packet as read: the stored record itself, so reading allocates nothing beyond the bytes. */
+export interface P2PPacket {
+  readonly from: bigint;
+  readonly bytes: Uint8Array;
+}
+
+export interface Backend {
+  readonly kind: 'simulated' | 'steamworks';
+  readonly capabilities: BackendCapabilities;
+
+  /** The reason the most recent command that returned false (or was ignored) was refused. */
+  lastRefusal(): Refusal | undefined;
+
+  // Local user
+  localUserId(): bigint;
+  localUserName(): string;
+  /** '[unknown]' until Steam has sent the persona (non-friends arrive late through a personaChange event). */
+  personaName(userId: bigint): string;
+  /** Launch arguments, e.g. ['+connect_lobby', '109775241021923328']. */
+  launchArgs(): readonly string[];
+
+  // Events
+  /** Does the backend's I/O for this tick (steamworks.js: pulls native packets into the fair inbox). */
+  poll(): void;
+  /** Hands every event queued before the call to `sink`, in order; returns how many. Events queued meanwhile wait. */
+  drainEvents(sink: (event: BackendEvent) => void): number;
+  pendingEvents(): number;
+
+  // Lobbies
+  createLobby(lobbyType: LobbyType, maxMembers: number): boolean;
+  joinLobby(lobbyId: bigint): boolean;
+  leaveLobby(lobbyId: bigint): boolean;
+  requestLobbyList(filters?: LobbyListFilters): boolean;
+  getLobbyMembers(lobbyId: bigint): readonly bigint[];
+  /** 0n when unknown. */
+  getLobbyOwner(lobbyId: bigint): bigint;
+  /** 0 when unknown. */
+  getLobbyMemberLimit(lobbyId: bigint): number;
+  /** '' when unset, as Steam. */
+  getLobbyData(lobbyId: bigint, key: string): string;
+  getAllLobbyData(lobbyId: bigint): Readonly<Record<string, string>>;
+  setLobbyData(lobbyId: bigint, key: string, value: string): boolean;
+  deleteLobbyData(lobbyId: bigint, key: string): boolean;
+  getLobbyMemberData(lobbyId: bigint, memberId: bigint, key: string): string;
+  setLobbyMemberData(lobbyId: bigint, key: string, value: string): boolean;
+  setLobbyJoinable(lobbyId: bigint, joinable: boolean): boolean;
+  kickLobbyMember(lobbyId: bigint, memberId: bigint): boolean;
+  banLobbyMember(lobbyId: bigint, memberId: bigint): boolean;
+  inviteUserToLobby(lobbyId: bigint, userId: bigint): boolean;
+  sendLobbyChat(lobbyId: bigint, bytes: Uint8Array): boolean;
+
+  // P2P
+  sendP2P(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean;
+  /** Size of the next packet on `channel`, 0 when none. */
+  availableP2P(channel: number): number;
+  /** The next packet on `channel`, taking senders in turn so a flooding sender cannot starve others. */
+  readP2P(channel: number): P2PPacket | undefined;
+  /** Channels that have unread packets, in first-arrival order (a live view: do not keep it across calls). */
+  channelsWithPackets(): readonly number[];
+  /** Unread packets on all channels. */
+  pendingPackets(): number;
+  acceptSession(remote: bigint): boolean;
+  closeSession(remote: bigint): boolean;
+  allowRelay(allow: boolean): boolean;
+
+  /** Stops listening (the game is quitting); the backend is unusable afterwards. */
+  dispose(): void;
+}
+
+/** A positive 64-bit id. Native code aborts on anything else, so every backend checks first. */
+export function isSteamId(id: unknown): id is bigint {
+  return typeof id === 'bigint' && id > 0n && id < 1n << 64n;
+}
+
+export function isSendType(value: unknown): value is P2PSendType {
+  return value === 0 || value === 1 || value === 2 || value === 3;
+}
+
+/** Why a send of `length` bytes with `sendType` breaks Steam's size limits, or undefined. */
+export function sendSizeProblem(length: number, sendType: P2PSendType): string | undefined {
+  const reliable = sendType >= 2;
+  const limit = reliable ? MAX_RELIABLE_BYTES : MAX_UNRELIABLE_BYTES;
+  if (length <= limit) return undefined;
+  return `${reliable ? 'reliable' : 'unreliable'} sends are limited to ${limit} bytes, got ${length}`;
+}
+
+/** Why a lobby creation request is malformed, or undefined. */
+export function createLobbyProblem(lobbyType: unknown, maxMembers: unknown): string | undefined {
+  if (lobbyType !== 0 && lobbyType !== 1 && lobbyType !== 2 && lobbyType !== 3) {
+    return `lobby type must be 0..3, got ${String(lobbyType)}`;
+  }
+  if (typeof maxMembers !== 'number' || !Number.isInteger(maxMembers) || maxMembers < 1 || maxMembers > MAX_LOBBY_MEMBERS) {
+    return `max members must be an integer in 1..${MAX_LOBBY_MEMBERS}, got ${String(maxMembers)}`;
+  }
+  return undefined;
+}
+
+export function lobbyDataKeyProblem(key: unknown): string | undefined {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_LOBBY_DATA_KEY_LENGTH) {
+    return `lobby data keys must be strings of 1..${MAX_LOBBY_DATA_KEY_LENGTH} characters`;
+  }
+  return undefined;
+}
