@@ -208,7 +208,7 @@ export interface P2PPacket {
 }
 
 export interface Backend {
-  readonly kind: 'simulated' | 'steamworks';
+  readonly kind: 'simulated' | 'steamworks' | 'loopback';
   readonly capabilities: BackendCapabilities;
 
   /** The reason the most recent command that returned false (or was ignored) was refused. */
