@@ -1,0 +1,31 @@
+// The effects layer: the Backend port, its backends, and the streams the runtime drives them with.
+export * from './backend.js';
+export { FairInbox } from './inbox.js';
+export { applyLobbyListFilters, DEFAULT_LOBBY_LIST_COUNT, type LobbySummary } from './list-filters.js';
+export { createBackendStreams, type BackendStreams, type BackendStreamsOptions, type PacketSink, type TickReport } from './streams.js';
+export {
+  createSimulatedSteam,
+  connectLobbyArgs,
+  steamIdOfAccount,
+  type SimulatedSteam,
+  type SimulatedSteamOptions,
+  type SimulatedUserOptions,
+  type SimulatedUser,
+  type SimulatedFaults,
+  type LinkFaults,
+  type LobbySnapshot,
+  type NetworkStats,
+} from './sim/network.js';
+export { SimulatedBackend, SIMULATED_CAPABILITIES } from './sim/backend.js';
+export { SimulatedSteamworksClient, SimulatedNativeAbort } from './sim/steamworks-client.js';
+export { createRandom, type Random } from './sim/random.js';
+export {
+  createSteamworksBackend,
+  wrapSteamworksClient,
+  STEAMWORKS_CAPABILITIES,
+  type SteamworksBackendOptions,
+} from './steamworks/adapter.js';
+export { SteamNotRunningError, loadSteamworksClient, type SteamNotRunningCause } from './steamworks/load.js';
+export type { SteamworksClient, SteamworksLobby } from './steamworks/client-types.js';
+export { encodeChatFrame, decodeChatFrame } from './steamworks/chat-frame.js';
+export { createSystemClock, VirtualClock, type LobbyClock, type Clock } from './clock.js';

@@ -1,0 +1,32 @@
+/**
+ * Lobby chat emulated over P2P (steamworks.js has no lobby chat): a lobbykit frame of kind 'chat' on channel 0
+ * whose raw payload is the lobby id (8 bytes, big-endian) followed by the message.
+ */
+import { FrameKind, PayloadCodecId, frameHeaderLength, readFrameHeader, writeFrameHeader } from '../../codec/frame.js';
+
+const CHAT_HEADER = { kind: FrameKind.chat, channel: 0, codecId: PayloadCodecId.raw } as const;
+const HEADER_BYTES = frameHeaderLength(CHAT_HEADER);
+
+export function encodeChatFrame(lobbyId: bigint, message: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + 8 + message.length);
+  const at = writeFrameHeader(out, 0, CHAT_HEADER);
+  new DataView(out.buffer).setBigUint64(at, lobbyId, false);
+  out.set(message, at + 8);
+  return out;
+}
+
+/** The chat carried by `bytes`, undefined when they are not a well-formed chat frame. */
+export function decodeChatFrame(bytes: Uint8Array): { readonly lobbyId: bigint; readonly message: Uint8Array } | undefined {
+  const header = readFrameHeader(bytes);
+  if (!header.ok || header.value.kind !== FrameKind.chat || header.value.compressed) return undefined;
+  const at = header.value.payloadOffset;
+  if (bytes.length < at + 8) return undefined;
+  const lobbyId = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(at, false);
+  return { lobbyId, message: bytes.slice(at + 8) };
+}
+
+/** True when `bytes` start like a chat frame (so the adapter never queues them as game packets). */
+export function isChatFrame(bytes: Uint8Array): boolean {
+  const flags = bytes[0];
+  return flags !== undefined && flags >>> 6 === 1 && ((flags >>> 3) & 0b111) === FrameKind.chat;
+}
