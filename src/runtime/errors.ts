@@ -1,0 +1,117 @@
+import type { CodecErrorCode } from '../codec/result.js';
+import type { RefusalCode } from '../effects/backend.js';
+import type { EnterFailureKey } from '../machines/enter-response.js';
+import type { CreateFailure, JoinFailure, RejectionCode } from '../machines/lobby.machine.js';
+import type { PeerFailure } from '../machines/peer-session.machine.js';
+import type { IgnoredCode } from '../machines/session.machine.js';
+
+/**
+ * Every failure a game can meet, as one discriminated union on `kind`, each with a `reason` a player or developer
+ * can read. Commands return these in their result; every one of them is also published on `runtime.errors$`, so a
+ * game can log failures in one place without checking every result.
+ */
+
+/** The runtime's commands, as named in errors. */
+export type RuntimeCommand =
+  | 'createLobby'
+  | 'findLobbies'
+  | 'joinLobby'
+  | 'leaveLobby'
+  | 'sendChat'
+  | 'send'
+  | 'kick'
+  | 'ban'
+  | 'invite'
+  | 'setLobbyData'
+  | 'startGame'
+  | 'tick';
+
+export type LobbyRuntimeError =
+  /** Creating a lobby failed: Steam's result, a timeout, lost servers, the backend refused, or `leaveLobby` cancelled it. */
+  | {
+      readonly kind: 'create-failed';
+      readonly code: CreateFailure['code'] | 'cancelled' | 'backend-refused';
+      readonly result?: number;
+      readonly reason: string;
+    }
+  /** Joining failed; `response` and `key` are Steam's enter response when it answered. */
+  | {
+      readonly kind: 'join-failed';
+      readonly lobbyId: bigint;
+      readonly code: JoinFailure['code'] | 'cancelled' | 'backend-refused';
+      readonly response?: number;
+      readonly key?: EnterFailureKey;
+      readonly reason: string;
+    }
+  | { readonly kind: 'list-failed'; readonly code: 'timeout' | 'servers-lost' | 'backend-refused'; readonly reason: string }
+  /** One P2P attempt with a member failed (the seed's "Session failure with …" texts); `retryInMs` undefined: closed. */
+  | {
+      readonly kind: 'session-failed';
+      readonly remoteId: bigint;
+      readonly attempt: number;
+      readonly failure: PeerFailure;
+      readonly retryInMs: number | undefined;
+      readonly reason: string;
+    }
+  /** A P2P session request we refused (a stranger, or someone kicked or banned from this lobby). */
+  | {
+      readonly kind: 'session-refused';
+      readonly remoteId: bigint;
+      readonly code: IgnoredCode | 'expelled';
+      readonly reason: string;
+    }
+  /** A member's packet that did not decode: the codec's code and detail. The runtime drops it and goes on. */
+  | {
+      readonly kind: 'decode-failed';
+      readonly from: bigint;
+      readonly code: CodecErrorCode;
+      readonly detail: string;
+      readonly reason: string;
+    }
+  /** A send refused before anything went on the wire. */
+  | {
+      readonly kind: 'send-refused';
+      readonly command: 'send' | 'sendChat';
+      readonly code: 'too-large' | 'unencodable' | 'not-a-member' | 'invalid-argument';
+      readonly codecCode?: CodecErrorCode;
+      readonly reason: string;
+    }
+  /** A command that makes no sense now (not in a lobby, not the owner, busy, owner changed, disposed…). */
+  | {
+      readonly kind: 'wrong-state';
+      readonly command: RuntimeCommand;
+      readonly code: RejectionCode | 'disposed';
+      readonly reason: string;
+    }
+  | { readonly kind: 'invalid-argument'; readonly command: RuntimeCommand; readonly reason: string }
+  /** The backend said no (Steam's or the adapter's own limits, a missing capability). */
+  | {
+      readonly kind: 'backend-refused';
+      readonly command: RuntimeCommand | 'effect';
+      readonly code: RefusalCode;
+      readonly reason: string;
+    }
+  /** Something threw inside the runtime or the backend; caught so the game loop goes on. */
+  | { readonly kind: 'internal'; readonly where: string; readonly reason: string };
+
+export type LobbyRuntimeErrorKind = LobbyRuntimeError['kind'];
+
+/** A command's outcome: never thrown, never a rejected promise. */
+export type RuntimeResult<T extends object = object> =
+  | ({ readonly ok: true } & T)
+  | { readonly ok: false; readonly error: LobbyRuntimeError };
+
+export function failed(error: LobbyRuntimeError): { readonly ok: false; readonly error: LobbyRuntimeError } {
+  return { ok: false, error };
+}
+
+/** The seed's text for a P2P failure, e.g. "Session failure with 7656… [connection timed out]." */
+export function sessionFailureText(remoteId: bigint, failure: PeerFailure): string {
+  return `Session failure with ${remoteId} [${failure.reason}].`;
+}
+
+export function describeThrown(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+export const DISPOSED_TEXT = 'The runtime was disposed.';

@@ -1,0 +1,181 @@
+import { EnterResponse, type Backend, type BackendEvent } from '../effects/backend.js';
+import { memberChangeFromSteam, type MemberChange } from '../machines/member-change.js';
+import type { SessionEvent } from '../machines/session.machine.js';
+import type { MemberDirectory } from './member-directory.js';
+import type { RuntimeStats } from './stats.js';
+
+/** A lobby chat line. */
+export interface ChatMessage {
+  readonly lobbyId: bigint;
+  readonly from: bigint;
+  /** The sender's persona name when the message arrived. */
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface TranslatorSinks {
+  toMachines(event: SessionEvent): void;
+  chat(message: ChatMessage): void;
+  /** Lobby data of our lobby changed (the owner may have too). */
+  lobbyDataChanged(): void;
+  /** A member is gone for good from our point of view: forget their per-peer state. */
+  memberGone(id: bigint): void;
+  /** We own the lobby and someone expelled came back: kick them again. */
+  reExpel(id: bigint): void;
+  /** A session request from someone kicked or banned from this lobby: refused without asking the machines. */
+  refuseExpelled(id: bigint): void;
+}
+
+const textDecoder = new TextDecoder();
+
+/**
+ * Steam's callbacks (the backend's events) into the machines' events, with the reads Steam expects right after
+ * them: owner and members after a successful enter, the owner after every update of our lobby (Steam reports an
+ * owner change only as a lobby data update). Events about other lobbies are dropped here, so the machines only
+ * ever hear about the lobby they are in (or are asking for).
+ */
+export class EventTranslator {
+  constructor(
+    private readonly backend: Backend,
+    private readonly directory: MemberDirectory,
+    private readonly selfId: bigint,
+    private readonly stats: RuntimeStats,
+    private readonly sinks: TranslatorSinks,
+  ) {}
+
+  /** Bound once, handed to `backend.drainEvents` every tick. */
+  readonly translate = (event: BackendEvent): void => {
+    this.stats.backendEvents++;
+    const send = this.sinks.toMachines;
+    switch (event.type) {
+      case 'lobbyCreated':
+        send({ type: 'lobby.created', result: event.result, lobbyId: event.lobbyId });
+        return;
+      case 'lobbyEntered':
+        if (event.response === EnterResponse.success) {
+          send({
+            type: 'lobby.entered',
+            lobbyId: event.lobbyId,
+            response: event.response,
+            ownerId: this.ownerOf(event.lobbyId),
+            members: this.backend.getLobbyMembers(event.lobbyId),
+          });
+        } else {
+          send({ type: 'lobby.entered', lobbyId: event.lobbyId, response: event.response });
+        }
+        return;
+      case 'lobbyList':
+        send({ type: 'lobby.listReceived', lobbies: event.lobbyIds });
+        return;
+      case 'lobbyDataUpdate':
+        if (event.lobbyId !== this.directory.lobbyId) return;
+        if (!event.success) {
+          send({ type: 'lobby.gone', lobbyId: event.lobbyId });
+          return;
+        }
+        if (event.memberId === event.lobbyId) {
+          this.checkOwner(event.lobbyId);
+          this.sinks.lobbyDataChanged();
+        }
+        return;
+      case 'lobbyChatUpdate':
+        this.memberUpdate(event.lobbyId, event.changed, event.changedBy, event.state);
+        return;
+      case 'lobbyChatMessage': {
+        if (event.lobbyId !== this.directory.lobbyId || this.directory.isExpelled(event.from)) return;
+        this.sinks.chat({
+          lobbyId: event.lobbyId,
+          from: event.from,
+          name: this.nameOf(event.from),
+          text: textDecoder.decode(event.bytes),
+        });
+        return;
+      }
+      case 'lobbyKicked':
+        if (event.lobbyId !== this.directory.lobbyId) return;
+        send({
+          type: 'member.changed',
+          memberId: this.selfId,
+          change: event.dueToDisconnect ? 'disconnected' : 'kicked',
+          changedBy: event.by,
+        });
+        return;
+      case 'lobbyInvite':
+        send({ type: 'lobby.invited', lobbyId: event.lobbyId, from: event.from });
+        return;
+      case 'joinRequested':
+        send({ type: 'lobby.joinRequested', lobbyId: event.lobbyId, friendId: event.friendId });
+        return;
+      case 'personaChange':
+        this.directory.rename(event.userId);
+        return;
+      case 'p2pSessionRequest':
+        if (this.directory.isExpelled(event.remote)) {
+          this.sinks.refuseExpelled(event.remote);
+          return;
+        }
+        send({ type: 'session.request', remoteId: event.remote });
+        return;
+      case 'p2pConnectFail':
+        send({ type: 'peer.sessionFailed', remoteId: event.remote, error: event.error });
+        return;
+      case 'serversDisconnected':
+        send({ type: 'steam.serversDisconnected' });
+        return;
+      case 'serversConnected':
+        return;
+    }
+  };
+
+  private memberUpdate(lobbyId: bigint, changed: bigint, changedBy: bigint, state: number | string): void {
+    if (lobbyId !== this.directory.lobbyId) return;
+    const change = memberChangeFromSteam(state);
+    if (change === undefined) {
+      this.stats.unknownMemberChanges++;
+      return;
+    }
+    if (changed !== this.selfId) this.applyToDirectory(changed, change);
+    // An expelled member knocking again is not admitted: the machines never hear of them.
+    if (change === 'entered' && changed !== this.selfId && !this.directory.has(changed)) {
+      if (this.directory.ownerId === this.selfId) this.sinks.reExpel(changed);
+      return;
+    }
+    this.sinks.toMachines({ type: 'member.changed', memberId: changed, change, changedBy });
+    // Steam moves ownership when the owner leaves; do not wait for the data update to say so.
+    if (change !== 'entered') this.checkOwner(lobbyId);
+  }
+
+  private applyToDirectory(id: bigint, change: MemberChange): void {
+    switch (change) {
+      case 'entered':
+        this.directory.add(id);
+        return;
+      case 'kicked':
+      case 'banned':
+        this.directory.expel(id);
+        this.sinks.memberGone(id);
+        return;
+      case 'left':
+      case 'disconnected':
+        this.directory.remove(id);
+        this.sinks.memberGone(id);
+        return;
+    }
+  }
+
+  private checkOwner(lobbyId: bigint): void {
+    const ownerId = this.backend.getLobbyOwner(lobbyId);
+    if (ownerId === 0n || ownerId === this.directory.ownerId) return;
+    this.directory.setOwner(ownerId);
+    this.sinks.toMachines({ type: 'lobby.ownerChanged', lobbyId, ownerId });
+  }
+
+  private ownerOf(lobbyId: bigint): bigint | undefined {
+    const ownerId = this.backend.getLobbyOwner(lobbyId);
+    return ownerId === 0n ? undefined : ownerId;
+  }
+
+  private nameOf(id: bigint): string {
+    return id === this.selfId ? this.backend.localUserName() : this.backend.personaName(id);
+  }
+}

@@ -1,0 +1,55 @@
+import type { SnapshotFrom } from 'xstate';
+import type { lobbyMachine } from '../machines/lobby.machine.js';
+
+export type LobbyStatus = 'idle' | 'creating' | 'joining' | 'cancelling' | 'joined' | 'leaving';
+
+/** Our own lobby membership, as `lobby$` publishes it. */
+export interface LobbyState {
+  readonly status: LobbyStatus;
+  /** The lobby we are in (joined, leaving), or undefined. */
+  readonly lobbyId: bigint | undefined;
+  /** The lobby a join is waiting for. */
+  readonly joiningLobbyId: bigint | undefined;
+  readonly ownerId: bigint | undefined;
+  readonly isOwner: boolean;
+  /** Grows on every entry and owner change; owner-only commands issued under an older one are refused. */
+  readonly epoch: number;
+}
+
+/** Lobby data key `startGame()` sets: Steam has no "start" call, so the start is lobby data every member sees. */
+export const STARTED_LOBBY_DATA_KEY = 'lobbykit:started';
+
+type LobbySnapshot = SnapshotFrom<typeof lobbyMachine>;
+
+const STATUS_OF: Readonly<Record<string, LobbyStatus>> = {
+  idle: 'idle',
+  creating: 'creating',
+  joining: 'joining',
+  abandoningCreate: 'cancelling',
+  abandoningJoin: 'cancelling',
+  joined: 'joined',
+  leaving: 'leaving',
+};
+
+export function lobbyStateOf(snapshot: LobbySnapshot): LobbyState {
+  const value = snapshot.value as { membership: string };
+  const context = snapshot.context;
+  return {
+    status: STATUS_OF[value.membership] ?? 'idle',
+    lobbyId: context.lobbyId,
+    joiningLobbyId: context.targetLobbyId,
+    ownerId: context.ownerId,
+    isOwner: context.ownerId !== undefined && context.ownerId === context.selfId,
+    epoch: context.epoch,
+  };
+}
+
+export function sameLobbyState(a: LobbyState, b: LobbyState): boolean {
+  return (
+    a.status === b.status &&
+    a.lobbyId === b.lobbyId &&
+    a.joiningLobbyId === b.joiningLobbyId &&
+    a.ownerId === b.ownerId &&
+    a.epoch === b.epoch
+  );
+}

@@ -1,0 +1,58 @@
+import { lobbyMachine, type CreateParams, type LobbyDataParams, type LobbyIdParams, type ListParams, type MemberParams } from '../machines/lobby.machine.js';
+import { createPeerPool } from '../machines/peer-pool.js';
+import { peerSessionMachine, type HandshakeParams, type RemoteParams } from '../machines/peer-session.machine.js';
+import { sessionMachine, type AcceptSessionParams } from '../machines/session.machine.js';
+
+/**
+ * The effects the machines ask for, as plain functions. The lobby actions also get the lobby's current lobby id,
+ * so leaving can tell "leave the lobby we are in" (answered with `lobby.left`) from "leave a stray lobby".
+ */
+export interface MachineEffects {
+  createLobby(params: CreateParams): void;
+  joinLobby(params: LobbyIdParams): void;
+  leaveLobby(params: LobbyIdParams, currentLobbyId: bigint | undefined): void;
+  setLobbyJoinable(params: LobbyIdParams): void;
+  setLobbyData(params: LobbyDataParams): void;
+  allowRelay(): void;
+  requestLobbyList(params: ListParams): void;
+  kick(params: MemberParams): void;
+  ban(params: MemberParams): void;
+  start(params: LobbyIdParams): void;
+  acceptSession(params: AcceptSessionParams): void;
+  sendHandshake(params: HandshakeParams): void;
+  sendHandshakeAck(params: RemoteParams): void;
+  sendHeartbeat(params: RemoteParams): void;
+  closeSession(params: RemoteParams): void;
+}
+
+/** The root machine with every effect provided (the machines' author's recipe: lobby and peer pool provided inside). */
+export function wireSessionMachine(effects: MachineEffects) {
+  const lobby = lobbyMachine.provide({
+    actions: {
+      requestCreateLobby: (_, params) => effects.createLobby(params),
+      requestJoinLobby: (_, params) => effects.joinLobby(params),
+      requestLeaveLobby: ({ context }, params) => effects.leaveLobby(params, context.lobbyId),
+      setLobbyJoinable: (_, params) => effects.setLobbyJoinable(params),
+      setLobbyData: (_, params) => effects.setLobbyData(params),
+      allowP2PRelay: () => effects.allowRelay(),
+      requestLobbyList: (_, params) => effects.requestLobbyList(params),
+      requestKick: (_, params) => effects.kick(params),
+      requestBan: (_, params) => effects.ban(params),
+      requestStart: (_, params) => effects.start(params),
+    },
+  });
+  const peer = peerSessionMachine.provide({
+    actions: {
+      sendHandshake: (_, params) => effects.sendHandshake(params),
+      sendHandshakeAck: (_, params) => effects.sendHandshakeAck(params),
+      sendHeartbeat: (_, params) => effects.sendHeartbeat(params),
+      closeSession: (_, params) => effects.closeSession(params),
+    },
+  });
+  return sessionMachine.provide({
+    actions: { acceptSession: (_, params) => effects.acceptSession(params) },
+    actors: { lobby, peerPool: createPeerPool(peer) },
+  });
+}
+
+export type WiredSessionMachine = ReturnType<typeof wireSessionMachine>;

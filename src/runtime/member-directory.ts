@@ -1,0 +1,154 @@
+import { BehaviorSubject, type Observable } from 'rxjs';
+import type { PeerStatus } from '../machines/session.machine.js';
+
+/** A member of the current lobby, as the game sees it. */
+export interface LobbyMember {
+  readonly id: bigint;
+  /** Steam persona name; '[unknown]' until Steam sends it, then updated (the list is published again). */
+  readonly name: string;
+  readonly isSelf: boolean;
+  readonly isOwner: boolean;
+  /** Our P2P session with this member ('self' for ourselves). */
+  readonly session: PeerStatus | 'self';
+}
+
+interface Entry {
+  name: string;
+  session: PeerStatus | 'self';
+}
+
+/**
+ * Who is in our lobby right now, with names and session status. It is also the data plane's gate: `admits(id)`
+ * is one Set lookup per packet. Members kicked or banned from this lobby are "expelled": their packets and session
+ * requests are refused, and they are not admitted again, until we leave the lobby.
+ *
+ * Changes mark the list dirty; `publish()` (once per tick, and after commands) emits one new array, so 250 members
+ * entering in one tick cost one list, not 250.
+ */
+export class MemberDirectory {
+  private lobby: bigint | undefined;
+  private owner: bigint | undefined;
+  private readonly entries = new Map<bigint, Entry>();
+  /** Remote members, not expelled: the data plane's gate. */
+  private readonly remote = new Set<bigint>();
+  private readonly expelledIds = new Set<bigint>();
+  private dirty = false;
+  private readonly subject = new BehaviorSubject<readonly LobbyMember[]>([]);
+
+  constructor(
+    private readonly selfId: bigint,
+    private readonly nameOf: (id: bigint) => string,
+  ) {}
+
+  get members$(): Observable<readonly LobbyMember[]> {
+    return this.subject.asObservable();
+  }
+
+  get lobbyId(): bigint | undefined {
+    return this.lobby;
+  }
+
+  get ownerId(): bigint | undefined {
+    return this.owner;
+  }
+
+  /** The current list (what `members$` last published, or newer if unpublished changes exist). */
+  list(): readonly LobbyMember[] {
+    if (this.dirty) this.publish();
+    return this.subject.getValue();
+  }
+
+  /** Remote member ids that may receive our messages. */
+  remoteIds(): ReadonlySet<bigint> {
+    return this.remote;
+  }
+
+  admits(id: bigint): boolean {
+    return this.remote.has(id);
+  }
+
+  isExpelled(id: bigint): boolean {
+    return this.expelledIds.has(id);
+  }
+
+  has(id: bigint): boolean {
+    return this.entries.has(id);
+  }
+
+  enter(lobbyId: bigint, memberIds: readonly bigint[], ownerId: bigint | undefined): void {
+    this.clear();
+    this.lobby = lobbyId;
+    this.owner = ownerId;
+    this.add(this.selfId);
+    for (const id of memberIds) this.add(id);
+  }
+
+  /** Adds a member; false (and nothing changes) for someone expelled from this lobby. */
+  add(id: bigint): boolean {
+    if (this.expelledIds.has(id)) return false;
+    if (this.entries.has(id)) return true;
+    const isSelf = id === this.selfId;
+    this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting' });
+    if (!isSelf) this.remote.add(id);
+    this.dirty = true;
+    return true;
+  }
+
+  remove(id: bigint): void {
+    if (!this.entries.delete(id)) return;
+    this.remote.delete(id);
+    this.dirty = true;
+  }
+
+  /** Kicked or banned: out, and kept out until we leave this lobby. */
+  expel(id: bigint): void {
+    this.expelledIds.add(id);
+    this.remove(id);
+  }
+
+  rename(id: bigint): void {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    const name = this.nameOf(id);
+    if (name === entry.name) return;
+    entry.name = name;
+    this.dirty = true;
+  }
+
+  setSession(id: bigint, session: PeerStatus): void {
+    const entry = this.entries.get(id);
+    if (entry === undefined || entry.session === session || entry.session === 'self') return;
+    entry.session = session;
+    this.dirty = true;
+  }
+
+  setOwner(ownerId: bigint): void {
+    if (this.owner === ownerId) return;
+    this.owner = ownerId;
+    this.dirty = true;
+  }
+
+  clear(): void {
+    if (this.lobby === undefined && this.entries.size === 0) return;
+    this.lobby = undefined;
+    this.owner = undefined;
+    this.entries.clear();
+    this.remote.clear();
+    this.expelledIds.clear();
+    this.dirty = true;
+  }
+
+  publish(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const list: LobbyMember[] = [];
+    for (const [id, entry] of this.entries) {
+      list.push({ id, name: entry.name, isSelf: id === this.selfId, isOwner: id === this.owner, session: entry.session });
+    }
+    this.subject.next(list);
+  }
+
+  complete(): void {
+    this.subject.complete();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Counters for what the data plane did, kept in one plain object (incremented in place: the hot path must not
+ * allocate or emit per packet). `runtime.stats()` hands out a copy.
+ */
+export interface RuntimeStats {
+  ticks: number;
+  /** Packets read from the backend (every kind, every sender). */
+  packetsRead: number;
+  /** Game messages handed to a channel's subscribers. */
+  messagesDelivered: number;
+  /** Control frames (handshakes, heartbeats) from members. */
+  controlFrames: number;
+  /** Lobby chat carried over P2P (backends without lobby chat). */
+  chatFrames: number;
+  /** Packets from users who are not members of our lobby, dropped before decoding. */
+  droppedNonMember: number;
+  /** Packets from members kicked or banned from this lobby, dropped before decoding. */
+  droppedExpelled: number;
+  /** Packets from members that did not decode (each is also a `decode-failed` error). */
+  decodeErrors: number;
+  /** Game messages on a channel nobody asked for with `messages(channel)`. */
+  unroutedMessages: number;
+  /** `peer.traffic` events forwarded to the machines (throttled, never one per packet). */
+  trafficForwarded: number;
+  sessionRequestsAccepted: number;
+  sessionRequestsRefused: number;
+  /** Game messages sent (one per recipient). */
+  packetsSent: number;
+  /** Sends refused before anything went on the wire (oversize, unencodable, not a member). */
+  sendsRefused: number;
+  /** Backend events drained and translated. */
+  backendEvents: number;
+  /** Lobby chat updates whose member-state bits named no change. */
+  unknownMemberChanges: number;
+}
+
+export function createStats(): RuntimeStats {
+  return {
+    ticks: 0,
+    packetsRead: 0,
+    messagesDelivered: 0,
+    controlFrames: 0,
+    chatFrames: 0,
+    droppedNonMember: 0,
+    droppedExpelled: 0,
+    decodeErrors: 0,
+    unroutedMessages: 0,
+    trafficForwarded: 0,
+    sessionRequestsAccepted: 0,
+    sessionRequestsRefused: 0,
+    packetsSent: 0,
+    sendsRefused: 0,
+    backendEvents: 0,
+    unknownMemberChanges: 0,
+  };
+}
