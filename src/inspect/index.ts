@@ -1,0 +1,21 @@
+// Seeing the machines: drawings generated from their definitions, and the offline live viewer.
+export { chartOf, statesOf, type Chart, type ChartState, type ChartTransition, type NamedMachine } from './chart.js';
+export { chartToDot } from './dot.js';
+export { chartToMermaid } from './mermaid.js';
+export {
+  LOBBYKIT_MACHINES,
+  machineJson,
+  renderSvg,
+  renderVisualizations,
+  writeVisualizations,
+  SvgRendererMissingError,
+  type GeneratedFile,
+} from './visualize.js';
+export { InspectFeed, type ActorView, type FeedUpdate, type InspectFeedOptions, type LogEntry } from './feed.js';
+export {
+  createInspectServer,
+  InspectServerError,
+  type InspectServer,
+  type InspectServerOptions,
+} from './server.js';
+export { startScriptedLobby, type ScriptedLobby, type ScriptedLobbyOptions } from './scripted-lobby.js';
