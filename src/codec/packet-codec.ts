@@ -3,9 +3,10 @@
  * when it pays. Made once (it owns a scratch buffer and the value codec's shape memory) and reused for every packet.
  */
 import { deflateSync, inflateSync } from 'fflate';
-import { ByteWriter } from './byte-writer.js';
+import { ByteWriter, OutputSlab } from './byte-writer.js';
 import { decodeControlPayload, encodeControlFrame, type ControlMessage } from './control.js';
 import {
+  FRAME_VERSION,
   FrameKind,
   MAX_FRAME_HEADER_BYTES,
   PayloadCodecId,
@@ -17,7 +18,7 @@ import {
 } from './frame.js';
 import { codecError, ok, type CodecResult } from './result.js';
 import { DEFAULT_MAX_DEPTH, ValueDecoder, ValueEncoder, encodeFailureToError } from './value-codec.js';
-import { varintLength } from './varint.js';
+import { varintLength, writeVarint } from './varint.js';
 
 /** Steam drops unreliable packets above this many bytes. */
 export const MAX_UNRELIABLE_BYTES = 1200;
@@ -39,6 +40,10 @@ export interface UserPayloadCodec {
 
 export type PayloadCodecName = 'value' | 'json' | 'raw' | 'user';
 const CODEC_NAMES: readonly PayloadCodecName[] = ['value', 'json', 'raw', 'user'];
+
+function codecIdOf(name: PayloadCodecName): number {
+  return name === 'value' ? 0 : name === 'json' ? 1 : name === 'raw' ? 2 : name === 'user' ? 3 : -1;
+}
 
 export interface PacketCodecOptions {
   /** Largest payload a compressed frame may inflate to (default 1 MiB); larger is 'oversize', never allocated. */
@@ -100,6 +105,7 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
   // The payload is written after room for the longest header, which is then written right in front of it, so an
   // uncompressed frame leaves the scratch buffer in one copy.
   const writer = new ByteWriter(4096);
+  const slab = new OutputSlab();
   const start = MAX_FRAME_HEADER_BYTES;
 
   function writePayload(value: unknown, codec: PayloadCodecName): CodecResult<undefined> | undefined {
@@ -142,7 +148,7 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
     const channel = opts.channel ?? 0;
     if (!isValidChannel(channel)) return codecError('unencodable', `channel ${channel} is not an integer from 0 to 2^31 − 1`);
     const codec = opts.codec ?? 'value';
-    const codecId = CODEC_NAMES.indexOf(codec);
+    const codecId = codecIdOf(codec);
     if (codecId < 0) return codecError('unknown-codec', `payload codec "${String(codec)}" is not one of ${CODEC_NAMES.join(', ')}`);
     const sendLimit = opts.reliable === false ? MAX_UNRELIABLE_BYTES : MAX_RELIABLE_BYTES;
     const kind = opts.kind === 'chat' ? FrameKind.chat : FrameKind.application;
@@ -160,24 +166,25 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
         : error;
     }
     const payloadLength = writer.pos - start;
-    const fields: FrameHeaderFields = { kind, channel, codecId: codecId as PayloadCodecId };
 
     if (payloadLength >= threshold && opts.compress !== false) {
       const deflated = deflateSync(writer.buf.subarray(start, writer.pos), { level: 6 });
       if (deflated.length + varintLength(payloadLength) < payloadLength) {
-        const compressedFields: FrameHeaderFields = { ...fields, compressed: true, uncompressedLength: payloadLength };
+        const compressedFields: FrameHeaderFields = { kind, channel, codecId: codecId as PayloadCodecId, compressed: true, uncompressedLength: payloadLength };
         const total = frameHeaderLength(compressedFields) + deflated.length;
         if (total > sendLimit) return tooLarge(total, sendLimit, opts.reliable !== false);
-        const out = new Uint8Array(total);
+        const out = slab.allocate(total);
         out.set(deflated, writeFrameHeader(out, 0, compressedFields));
         return ok(out);
       }
     }
-    const headerLength = frameHeaderLength(fields);
+    const headerLength = 1 + varintLength(channel);
     const total = headerLength + payloadLength;
     if (total > sendLimit) return tooLarge(total, sendLimit, opts.reliable !== false);
-    writeFrameHeader(writer.buf, start - headerLength, fields);
-    return ok(writer.buf.slice(start - headerLength, writer.pos));
+    // The uncompressed header inline (same bytes as writeFrameHeader): this is the per-packet hot path.
+    writer.buf[start - headerLength] = (FRAME_VERSION << 6) | (kind << 3) | codecId;
+    writeVarint(writer.buf, start - headerLength + 1, channel);
+    return ok(slab.copyOut(writer.buf, start - headerLength, writer.pos));
   }
 
   function decodePayload(payload: Uint8Array, from: number, codecId: PayloadCodecId): CodecResult<unknown> {

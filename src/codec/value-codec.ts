@@ -73,12 +73,14 @@ class EncodeFailure {
 /** A node in the trie of key sequences; `generation` says whether it has an index in the current packet. */
 interface ShapeNode {
   readonly children: Map<string, ShapeNode>;
+  /** The key sequence from the root to here, kept so encoding an object allocates no key array. */
+  readonly keys: readonly string[];
   generation: number;
   index: number;
 }
 
-function newShapeNode(): ShapeNode {
-  return { children: new Map(), generation: 0, index: 0 };
+function newShapeNode(keys: readonly string[]): ShapeNode {
+  return { children: new Map(), keys, generation: 0, index: 0 };
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {
@@ -106,7 +108,9 @@ function utf8Length(s: string): number {
 
 /** Writes values into a ByteWriter. One instance per PacketCodec; it remembers shapes between packets. */
 export class ValueEncoder {
-  private readonly root = newShapeNode();
+  private readonly root = newShapeNode([]);
+  /** The shape of the last object written (any packet); starts as the empty shape. */
+  private lastShape: ShapeNode = this.root;
   private shapeNodes = 0;
   private generation = 0;
   private nextShape = 0;
@@ -340,21 +344,55 @@ export class ValueEncoder {
   }
 
   private object(o: Record<string, unknown>): void {
-    const keys = Object.keys(o);
-    let node = this.root;
-    for (let i = 0; i < keys.length && node !== undefined; i++) {
-      const key = keys[i]!;
+    // Objects in a row usually share a shape (array elements): compare keys with the last shape first, which is
+    // pointer comparisons of interned strings instead of a trie lookup per key.
+    const last = this.lastShape;
+    let i = 0;
+    let same = true;
+    for (const key in o) {
+      if (key !== last.keys[i++]) {
+        same = false;
+        break;
+      }
+    }
+    if (same && i === last.keys.length) return this.objectOfShape(o, last);
+
+    // Walk the trie of key sequences with for-in (no key array allocated); the node keeps its keys for the values.
+    let node: ShapeNode | undefined = this.root;
+    for (const key in o) {
       let child: ShapeNode | undefined = node.children.get(key);
-      if (child === undefined && this.shapeNodes < MAX_SHAPE_NODES) {
-        child = newShapeNode();
+      if (child === undefined) {
+        if (this.shapeNodes >= MAX_SHAPE_NODES) {
+          node = undefined;
+          break;
+        }
+        child = newShapeNode([...node.keys, key]);
         node.children.set(key, child);
         this.shapeNodes++;
       }
-      node = child!;
+      node = child;
     }
+    if (node !== undefined) {
+      this.lastShape = node;
+      this.objectOfShape(o, node);
+      return;
+    }
+    // Past the trie's cap: a one-off shape, written in full and never referred to.
+    const keys = Object.keys(o);
     const w = this.w;
     w.ensure(9);
-    if (node !== undefined && node.generation === this.generation) {
+    this.nextShape++;
+    w.buf[w.pos++] = T_OBJ_NEW;
+    this.uvarint(keys.length);
+    for (let k = 0; k < keys.length; k++) this.string(keys[k]!);
+    for (let k = 0; k < keys.length; k++) this.value(o[keys[k]!]);
+  }
+
+  private objectOfShape(o: Record<string, unknown>, node: ShapeNode): void {
+    const keys = node.keys;
+    const w = this.w;
+    w.ensure(9);
+    if (node.generation === this.generation) {
       const index = node.index;
       if (index < 16) w.buf[w.pos++] = T_OBJ_REF0 + index;
       else {
@@ -362,18 +400,45 @@ export class ValueEncoder {
         this.uvarint(index);
       }
     } else {
-      if (node !== undefined) {
-        node.generation = this.generation;
-        node.index = this.nextShape;
-      }
-      // The decoder numbers every new shape, remembered here or not, so the counter advances either way.
-      this.nextShape++;
+      node.generation = this.generation;
+      node.index = this.nextShape++;
       w.buf[w.pos++] = T_OBJ_NEW;
       this.uvarint(keys.length);
       for (let i = 0; i < keys.length; i++) this.string(keys[i]!);
     }
     for (let i = 0; i < keys.length; i++) this.value(o[keys[i]!]);
   }
+}
+
+/** Builds an object of one shape from the decoder's next values. */
+type ShapeReader = (d: ValueDecoder) => Record<string, unknown>;
+
+/** A node in the decoder's trie of key sequences; a shape seen again gets a compiled reader. */
+interface ReadShape {
+  readonly children: Map<string, ReadShape>;
+  readonly keys: readonly string[];
+  seen: number;
+  reader: ShapeReader | undefined;
+}
+
+function newReadShape(keys: readonly string[]): ReadShape {
+  return { children: new Map(), keys, seen: 0, reader: undefined };
+}
+
+/** Compiled readers per process: enough for any game's message types, small enough that hostile keys cannot grow it. */
+const MAX_COMPILED_READERS = 512;
+let compiledReaders = 0;
+
+/**
+ * An object literal with the shape's keys, so V8 builds each object in one step with a stable hidden class
+ * (dynamic `o[key] = v` stores are the slowest part of decoding otherwise). Keys go in as JSON string literals,
+ * which are valid JS string literals; "__proto__" is excluded because a literal would set the prototype.
+ */
+function compileReader(keys: readonly string[]): ShapeReader | undefined {
+  if (compiledReaders >= MAX_COMPILED_READERS || keys.includes('__proto__')) return undefined;
+  compiledReaders++;
+  const fields = keys.map((k) => `${JSON.stringify(k)}: d.next()`).join(', ');
+  return new Function('d', `return { ${fields} };`) as ShapeReader;
 }
 
 /** Internal control flow for the decoder: thrown at the failure point, turned into a CodecError at the boundary. */
@@ -390,8 +455,10 @@ export class ValueDecoder {
   private pos = 0;
   private end = 0;
   private depth = 0;
-  private shapes: (readonly string[])[] = [];
+  private shapes: ReadShape[] = [];
   private shapeCount = 0;
+  private readonly shapeRoot = newReadShape([]);
+  private shapeNodes = 0;
 
   constructor(private readonly maxDepth = DEFAULT_MAX_DEPTH) {}
 
@@ -446,6 +513,11 @@ export class ValueDecoder {
     const n = this.uvarint();
     if (n > this.end - this.pos) this.fail('truncated', `announces ${n} items but only ${this.end - this.pos} bytes are left`, this.end);
     return n;
+  }
+
+  /** The next value; public only for compiled shape readers. */
+  next(): unknown {
+    return this.value();
   }
 
   private value(): unknown {
@@ -594,17 +666,30 @@ export class ValueDecoder {
 
   private newShape(): Record<string, unknown> {
     const n = this.count();
-    const keys = new Array<string>(n);
+    let node: ReadShape | undefined = this.shapeRoot;
+    let keys: string[] | undefined;
     for (let i = 0; i < n; i++) {
       const at = this.pos;
       const key = this.value();
       if (typeof key !== 'string') this.fail('bad-payload', 'object key is not a string', at);
-      keys[i] = key;
+      if (node !== undefined) {
+        let child: ReadShape | undefined = node.children.get(key);
+        if (child === undefined && this.shapeNodes < MAX_SHAPE_NODES) {
+          child = newReadShape([...node.keys, key]);
+          node.children.set(key, child);
+          this.shapeNodes++;
+        }
+        if (child === undefined) keys = [...node.keys];
+        node = child;
+      }
+      if (keys !== undefined) keys.push(key);
     }
-    if (this.shapeCount < this.shapes.length) this.shapes[this.shapeCount] = keys;
-    else this.shapes.push(keys);
+    // Past the trie's cap the shape is kept as a one-off node that is never compiled.
+    const shape: ReadShape = node ?? { children: new Map(), keys: keys!, seen: -1, reader: undefined };
+    if (this.shapeCount < this.shapes.length) this.shapes[this.shapeCount] = shape;
+    else this.shapes.push(shape);
     this.shapeCount++;
-    return this.fill(keys);
+    return this.fill(shape);
   }
 
   private shaped(index: number): Record<string, unknown> {
@@ -612,14 +697,20 @@ export class ValueDecoder {
     return this.fill(this.shapes[index]!);
   }
 
-  private fill(keys: readonly string[]): Record<string, unknown> {
+  private fill(shape: ReadShape): Record<string, unknown> {
     this.enter();
-    const o: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      // Assigning "__proto__" would replace the prototype instead of adding a key: define it as data instead.
-      if (key === '__proto__') Object.defineProperty(o, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
-      else o[key] = this.value();
+    if (shape.reader === undefined && shape.seen >= 0 && ++shape.seen === 2) shape.reader = compileReader(shape.keys);
+    let o: Record<string, unknown>;
+    if (shape.reader !== undefined) o = shape.reader(this);
+    else {
+      o = {};
+      const keys = shape.keys;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        // Assigning "__proto__" would replace the prototype instead of adding a key: define it as data instead.
+        if (key === '__proto__') Object.defineProperty(o, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
+        else o[key] = this.value();
+      }
     }
     this.depth--;
     return o;
