@@ -139,7 +139,7 @@ export class LobbyDirectory {
           break;
         }
         if (op.op === 'setLobbyData') lobby.values.set(op.key, op.value);
-        else lobby.values.delete(op.key);
+        else if (!lobby.values.delete(op.key)) break; // nothing changed, nothing to tell
         this.tellMembers(lobby, out, () => [{ type: 'lobbyDataUpdate', lobbyId: lobby.id, memberId: lobby.id, success: true }]);
         break;
       }
@@ -159,7 +159,8 @@ export class LobbyDirectory {
         const lobby = this.ownedLobby(user, op.lobbyId, op.op, out);
         if (lobby === undefined) break;
         lobby.joinable = op.joinable;
-        this.tellMembers(lobby, out, () => [{ type: 'lobbyDataUpdate', lobbyId: lobby.id, memberId: lobby.id, success: true }]);
+        // Steam raises no callback for this; members' mirrors still learn it.
+        this.tellMembers(lobby, out, () => []);
         break;
       }
       case 'kick':
@@ -241,11 +242,11 @@ export class LobbyDirectory {
       return;
     }
     if (lobby.banned.has(user.id)) return refuse(EnterResponse.banned, 'banned');
-    const invited = lobby.invited.has(user.id);
-    if ((lobby.type === LobbyType.private || lobby.type === LobbyType.friendsOnly) && !invited) {
+    if (!lobby.joinable) return refuse(EnterResponse.clanDisabled, 'not joinable');
+    // Nobody is anyone's friend on the loopback service, so friends-only lobbies need an invite like private ones.
+    if ((lobby.type === LobbyType.private || lobby.type === LobbyType.friendsOnly) && !lobby.invited.has(user.id)) {
       return refuse(EnterResponse.notAllowed, `${typeName(lobby.type)} lobby and no invite`);
     }
-    if (!lobby.joinable && !invited) return refuse(EnterResponse.notAllowed, 'not joinable');
     if (lobby.members.size >= lobby.memberLimit) return refuse(EnterResponse.full, 'full');
     lobby.members.set(user.id, new Map());
     lobby.invited.delete(user.id);

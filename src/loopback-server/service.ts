@@ -19,6 +19,7 @@ import {
   type ServerMessage,
   type ServiceErrorCode,
 } from '../effects/loopback/protocol.js';
+import { isValidChannel } from '../codec/frame.js';
 import { LobbyDirectory, type Outgoing } from './directory.js';
 import { loopbackHostProblem } from './loopback-host.js';
 
@@ -147,8 +148,10 @@ export function startLoopbackService(options: LoopbackServiceOptions = {}): Prom
     }
     if (frame.kind === 'chat') return deliver(directory.chat(userId, frame.lobbyId, frame.message.length, bytes));
     if (!isSendType(frame.sendType)) return refuse(conn, 'invalid-argument', `packet: send type must be 0..3, got ${frame.sendType}`, 'packet');
+    if (!isValidChannel(frame.channel)) return refuse(conn, 'invalid-argument', `packet: channel must be 0..2^31-1, got ${frame.channel}`, 'packet');
     const tooBig = sendSizeProblem(frame.payload.length, frame.sendType);
     if (tooBig !== undefined) return refuse(conn, 'too-large', `packet: ${tooBig}`, 'packet');
+    if (frame.to === userId) return refuse(conn, 'invalid-argument', 'packet: cannot send a P2P packet to yourself', 'packet');
     const target = byUser.get(frame.to);
     if (target === undefined || target.socket.readyState !== WebSocket.OPEN) {
       if (!conn.failedTargets.has(frame.to)) {

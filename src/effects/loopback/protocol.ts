@@ -166,7 +166,8 @@ function finite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-function parseFilters(value: unknown): Parsed<LobbyListFilters> {
+/** Validates list filters; the client runs it before sending so a bad filter is refused at the call. */
+export function parseFilters(value: unknown): Parsed<LobbyListFilters> {
   if (value === undefined) return { ok: true, value: {} };
   if (!isRecord(value)) return { ok: false, detail: 'filters must be an object' };
   const out: {

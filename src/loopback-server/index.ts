@@ -1,0 +1,9 @@
+export {
+  startLoopbackService,
+  DEFAULT_LOOPBACK_HOST,
+  DEFAULT_LOOPBACK_PORT,
+  type LoopbackService,
+  type LoopbackServiceOptions,
+  type LoopbackServiceStats,
+} from './service.js';
+export { isLoopbackHost } from './loopback-host.js';
