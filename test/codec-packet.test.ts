@@ -93,6 +93,19 @@ describe('packet codec round trips', () => {
     );
   });
 
+  it('round-trips shapes the codec does not remember (over 32 keys), "__proto__" keys and repeated shapes', () => {
+    const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i]));
+    const value = { rows: [wide, { ...wide }, { ...wide, extra: 1 }], odd: JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as unknown };
+    for (let i = 0; i < 3; i++) {
+      const decoded = decodedValue(codec.decode(encodeOk(codec.encode(value))));
+      expect(same(decoded, value)).toBe(true);
+      const odd = (decoded as { odd: object }).odd;
+      expect(Object.getPrototypeOf(odd)).toBe(Object.prototype);
+      expect(Object.keys(odd)).toEqual(['__proto__', 'a']);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('keeps the kind and codec id, for JSON, raw and chat frames', () => {
     const json = encodeOk(codec.encode({ a: [1, 'two', null] }, { codec: 'json', kind: 'chat', channel: 300 }));
     expect(codec.decode(json)).toEqual({ ok: true, value: { kind: 'chat', channel: 300, codec: 'json', compressed: false, value: { a: [1, 'two', null] } } });

@@ -58,6 +58,11 @@ export const DEFAULT_MAX_DEPTH = 64;
 const MAX_BIGINT_VARINT_BYTES = 147;
 /** Shapes remembered across packets; hostile key sets beyond this are written out in full instead. */
 const MAX_SHAPE_NODES = 4096;
+/**
+ * Objects with more keys are one-off shapes, never remembered: each trie node keeps its whole key path, so long
+ * key lists would cost quadratic memory — and objects that big are dictionaries, not message records.
+ */
+const MAX_SHAPE_KEYS = 32;
 
 const TWO_POW_56 = 1n << 56n;
 const TWO_POW_64 = 1n << 64n;
@@ -362,7 +367,7 @@ export class ValueEncoder {
     for (const key in o) {
       let child: ShapeNode | undefined = node.children.get(key);
       if (child === undefined) {
-        if (this.shapeNodes >= MAX_SHAPE_NODES) {
+        if (this.shapeNodes >= MAX_SHAPE_NODES || node.keys.length >= MAX_SHAPE_KEYS) {
           node = undefined;
           break;
         }
@@ -377,7 +382,7 @@ export class ValueEncoder {
       this.objectOfShape(o, node);
       return;
     }
-    // Past the trie's cap: a one-off shape, written in full and never referred to.
+    // Past the trie's caps: a one-off shape, written in full and never referred to.
     const keys = Object.keys(o);
     const w = this.w;
     w.ensure(9);
@@ -674,7 +679,7 @@ export class ValueDecoder {
       if (typeof key !== 'string') this.fail('bad-payload', 'object key is not a string', at);
       if (node !== undefined) {
         let child: ReadShape | undefined = node.children.get(key);
-        if (child === undefined && this.shapeNodes < MAX_SHAPE_NODES) {
+        if (child === undefined && this.shapeNodes < MAX_SHAPE_NODES && node.keys.length < MAX_SHAPE_KEYS) {
           child = newReadShape([...node.keys, key]);
           node.children.set(key, child);
           this.shapeNodes++;
