@@ -1,5 +1,9 @@
 import { isIP } from 'node:net';
 
+/** Steam's own default game port, easy to remember; `--port 0` picks a free one. */
+export const DEFAULT_LOOPBACK_PORT = 27015;
+export const DEFAULT_LOOPBACK_HOST = '127.0.0.1';
+
 /**
  * Whether `host` can only be reached from this machine. The loopback service has no authentication, so it
  * listens on loopback addresses only; anything else is refused before a socket opens.

@@ -21,10 +21,10 @@ import {
 } from '../effects/loopback/protocol.js';
 import { isValidChannel } from '../codec/frame.js';
 import { LobbyDirectory, type Outgoing } from './directory.js';
-import { loopbackHostProblem } from './loopback-host.js';
+import { DEFAULT_LOOPBACK_HOST, DEFAULT_LOOPBACK_PORT, loopbackHostProblem } from './loopback-host.js';
 
-export const DEFAULT_LOOPBACK_PORT = 27015;
-export const DEFAULT_LOOPBACK_HOST = '127.0.0.1';
+export { DEFAULT_LOOPBACK_HOST, DEFAULT_LOOPBACK_PORT };
+
 /** A receiver this far behind loses unreliable packets, as a congested link would; reliable ones still queue. */
 const UNRELIABLE_BACKLOG_BYTES = 4 * 1024 * 1024;
 const MAX_NAME_LENGTH = 64;
