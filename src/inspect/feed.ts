@@ -167,8 +167,12 @@ function safeSnapshot(ref: InspectedRef): SnapshotLike | undefined {
   }
 }
 
+/** The system id, else the actor's id — except XState's generated `x:0`, which says less than the machine's id. */
 function nameOf(ref: InspectedRef): string {
-  return ref.systemId ?? ref.id ?? ref.sessionId;
+  if (ref.systemId !== undefined) return ref.systemId;
+  const generated = ref.id === undefined || /^x:\d+$/.test(ref.id);
+  const machineId = machineRoot(ref)?.machine.id;
+  return generated && machineId !== undefined ? machineId : (ref.id ?? ref.sessionId);
 }
 
 function statusOf(status: unknown): ActorStatus {

@@ -97,9 +97,11 @@ h2 { font-size: 13px; margin: 4px 0 8px; text-transform: uppercase; letter-spaci
 #charts { overflow: auto; padding: 8px 12px; }
 .chart { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 8px; margin-bottom: 12px; }
 .chart .following { text-transform: none; letter-spacing: 0; color: #a36b00; font-weight: 400; }
-.drawing { overflow: auto; max-height: 70vh; }
-.drawing svg { width: 100%; height: auto; }
-.drawing.actual svg { width: auto; }
+.drawing { overflow: auto; }
+/* Fit each chart in under half the screen so several show at once; double-click for actual size. */
+.drawing svg { width: 100%; height: auto; max-height: 44vh; }
+.drawing.actual { max-height: 80vh; }
+.drawing.actual svg { width: auto; max-height: none; }
 g.node.active > path, g.node.active > polygon, g.node.active > ellipse { fill: #ffe58a; stroke: #d48806; stroke-width: 2.5px; }
 g.cluster.active > path, g.cluster.active > polygon { stroke: #d48806; stroke-width: 2px; }
 .tree { list-style: none; padding-left: 16px; margin: 0; }

@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../src/effects/clock.js';
+import { startScriptedLobby, type ScriptedLobby } from '../src/inspect/scripted-lobby.js';
+import { createInspectServer, type InspectServer } from '../src/inspect/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const available = existsSync(CHROMIUM);
+const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+if (!available && !inCi) {
+  console.warn(`inspect-browser: SKIPPED — ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping.`);
+}
+
+const open: { browser?: Browser; server?: InspectServer; lobby?: ScriptedLobby } = {};
+afterAll(async () => {
+  await open.browser?.close();
+  open.lobby?.stop();
+  await open.server?.close();
+});
+
+describe.skipIf(!available && !inCi)('the offline viewer in Chromium', () => {
+  it('shows the lobby joined and every peer connected, live', async () => {
+    expect(available, `${CHROMIUM} is required in CI`).toBe(true);
+    const clock = new VirtualClock();
+    open.server = await createInspectServer({ clock });
+    open.browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    const page = await open.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(open.server.url);
+    await page.waitForSelector('#connection:not(.offline)');
+
+    // The page is connected before anything happens: it must follow the lobby live, not just on load.
+    open.lobby = startScriptedLobby({ clock, inspect: open.server.inspect, members: 4, latencyMs: 200, memberEveryMs: 700 });
+    await page.waitForSelector('#actors li[data-actor="lobby"]');
+    for (let t = 0; t < 12_000; t += 500) clock.advance(500);
+
+    const peers = open.lobby.memberIds.map((id) => `peer:${id}`);
+    expect(peers).toHaveLength(4);
+    await page.waitForFunction(
+      (names) => {
+        const lobby = document.querySelector('#actors li[data-actor="lobby"]');
+        const rows = names.map((n) => document.querySelector(`#actors li[data-actor="${n}"]`));
+        return lobby?.getAttribute('data-state') === 'joined' && rows.every((r) => r?.getAttribute('data-state') === 'connected');
+      },
+      peers,
+      { timeout: 10_000 },
+    );
+    // The charts highlight the current states.
+    expect(await page.locator('section[data-machine="lobby"] g[id="state:lobby.membership.joined"].active').count()).toBe(1);
+    expect(await page.locator('section[data-machine="session"] g[id="state:session.inLobby.allConnected"].active').count()).toBe(1);
+    expect(await page.locator('section[data-machine="peerSession"] g[id="cluster:peerSession.connected"].active').count()).toBe(1);
+    expect(await page.locator('#log li').count()).toBeGreaterThan(20);
+
+    mkdirSync('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/inspector.png' });
+  });
+});
