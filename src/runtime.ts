@@ -777,12 +777,16 @@ class Runtime implements LobbyRuntime {
     return failed(accepted === undefined ? this.lastInternal(command) : this.backendRefused(command));
   }
 
-  /** A backend call made for a machine; a refusal is reported unless the backend says it lacks the feature. */
+  /**
+   * A backend call made for a machine. A refusal is reported, except for the seed's housekeeping (joinable, relay)
+   * on a backend that says it lacks the feature: the game did not ask for those, so there is nothing to tell it.
+   */
   private effectCall(command: RuntimeCommand | 'allowRelay' | 'setLobbyJoinable', capability: keyof Backend['capabilities'], call: () => boolean): boolean {
     const accepted = this.guarded(command, call);
     if (accepted === true) return true;
-    if (accepted === false && this.backend.capabilities[capability] !== 'absent') {
-      this.backendRefused(command === 'allowRelay' || command === 'setLobbyJoinable' ? 'setLobbyData' : command);
+    const housekeeping = command === 'allowRelay' || command === 'setLobbyJoinable';
+    if (accepted === false && !(housekeeping && this.backend.capabilities[capability] === 'absent')) {
+      this.backendRefused(housekeeping ? 'setLobbyData' : command);
     }
     return false;
   }
