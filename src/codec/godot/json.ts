@@ -1,0 +1,241 @@
+import { codecError, ok, type CodecResult } from '../result.js';
+import { godotFloatWidth, godotIntWidth } from './plain.js';
+import {
+  GODOT_FLOAT_TUPLE_LENGTH,
+  GODOT_VECTOR_POOL_WIDTH,
+  isFloatTupleType,
+  isVectorPoolType,
+  type GodotDictionaryEntry,
+  type GodotTypeName,
+  type GodotValue,
+  type GodotWidth,
+} from './value.js';
+
+/**
+ * Lossless tagged JSON for GodotValue: every value is `{"type": <Godot type name>, "value": …}` (Nil has no
+ * value), mirroring the in-memory shape, with the few things JSON cannot carry spelled out:
+ *   int        {"type":"int","bits":32|64,"value":"<decimal>"}   (a string: int64 does not fit a JSON number)
+ *   float      {"type":"float","bits":32|64,"value":<number>}    ("NaN", "Infinity", "-Infinity", "-0" as strings)
+ *   math types {"type":"Vector2","value":[x, y]}                  (components, same special strings)
+ *   NodePath   {"type":"NodePath","value":{"absolute":bool,"names":[…],"subnames":[…]}}
+ *   Dictionary {"type":"Dictionary","value":[[key, value], …]}     (tagged keys, wire order)
+ *   Array      {"type":"Array","value":[…]}
+ *   PoolByteArray "value" is lowercase hex; the other pools are arrays of numbers, strings or component arrays.
+ * On input, "bits" may be left out (Godot's own width rule is applied) and ints may be JSON integers.
+ */
+export interface GodotJson {
+  readonly type: GodotTypeName;
+  readonly bits?: GodotWidth;
+  readonly value?: unknown;
+}
+
+function numberToJson(n: number): number | string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  if (Object.is(n, -0)) return '-0';
+  return n;
+}
+
+export function godotValueToJson(value: GodotValue): GodotJson {
+  if (isFloatTupleType(value.type) || isVectorPoolType(value.type)) {
+    const v = (value as { readonly value: readonly (number | readonly number[])[] }).value;
+    return {
+      type: value.type,
+      value: v.map((item) => (typeof item === 'number' ? numberToJson(item) : item.map(numberToJson))),
+    };
+  }
+  switch (value.type) {
+    case 'Nil':
+      return { type: 'Nil' };
+    case 'bool':
+    case 'String':
+      return { type: value.type, value: value.value };
+    case 'int':
+      return { type: 'int', bits: value.bits, value: value.value.toString() };
+    case 'float':
+      return { type: 'float', bits: value.bits, value: numberToJson(value.value) };
+    case 'NodePath':
+      return {
+        type: 'NodePath',
+        value: { absolute: value.value.absolute, names: [...value.value.names], subnames: [...value.value.subnames] },
+      };
+    case 'Dictionary':
+      return { type: 'Dictionary', value: value.value.map(([k, v]) => [godotValueToJson(k), godotValueToJson(v)]) };
+    case 'Array':
+      return { type: 'Array', value: value.value.map(godotValueToJson) };
+    case 'PoolByteArray':
+      return { type: 'PoolByteArray', value: toHex(value.value) };
+    case 'PoolIntArray':
+      return { type: 'PoolIntArray', value: Array.from(value.value) };
+    case 'PoolRealArray':
+      return { type: 'PoolRealArray', value: Array.from(value.value, numberToJson) };
+    case 'PoolStringArray':
+      return { type: 'PoolStringArray', value: [...value.value] };
+    default:
+      throw new Error(`unreachable: ${(value as { type: string }).type}`);
+  }
+}
+
+/** Internal: a JSON shape problem, caught in godotValueFromJson and returned with its path. */
+class JsonShapeError extends Error {}
+
+const MAX_JSON_DEPTH = 256;
+
+/** Reads the tagged JSON back; never throws. Errors are 'bad-payload' with a JSON path such as `$.value[2][1]`. */
+export function godotValueFromJson(json: unknown): CodecResult<GodotValue> {
+  try {
+    return ok(fromJson(json, '$', 0));
+  } catch (error) {
+    if (error instanceof JsonShapeError) return codecError('bad-payload', error.message);
+    return codecError('bad-payload', `internal error reading Godot JSON: ${String(error)}`);
+  }
+}
+
+function bad(path: string, detail: string): never {
+  throw new JsonShapeError(`${path}: ${detail}`);
+}
+
+function jsonNumber(raw: unknown, path: string): number {
+  if (typeof raw === 'number') return raw;
+  switch (raw) {
+    case 'NaN':
+      return NaN;
+    case 'Infinity':
+      return Infinity;
+    case '-Infinity':
+      return -Infinity;
+    case '-0':
+      return -0;
+    default:
+      return bad(path, `expected a number, got ${JSON.stringify(raw)}`);
+  }
+}
+
+function jsonArray(raw: unknown, path: string): readonly unknown[] {
+  if (!Array.isArray(raw)) bad(path, 'expected an array');
+  return raw;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function jsonString(raw: unknown, path: string): string {
+  if (typeof raw !== 'string') bad(path, 'expected a string');
+  if (raw.includes('\u0000')) bad(path, 'Godot strings end at NUL, so U+0000 cannot be sent');
+  if (LONE_SURROGATE.test(raw)) bad(path, 'string has a lone UTF-16 surrogate');
+  return raw;
+}
+
+function jsonBits(raw: unknown, path: string): GodotWidth | undefined {
+  if (raw === undefined) return undefined;
+  if (raw !== 32 && raw !== 64) bad(`${path}.bits`, 'must be 32 or 64');
+  return raw;
+}
+
+function components(raw: unknown, length: number, path: string): number[] {
+  const list = jsonArray(raw, path);
+  if (list.length !== length) bad(path, `expected ${length} components, got ${list.length}`);
+  return list.map((n, i) => jsonNumber(n, `${path}[${i}]`));
+}
+
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function jsonInt(raw: unknown, path: string): bigint {
+  if (typeof raw === 'number' && Number.isSafeInteger(raw)) return BigInt(raw);
+  if (typeof raw === 'string' && /^-?\d+$/.test(raw)) return BigInt(raw);
+  return bad(path, `expected an integer (a decimal string or a safe JSON integer), got ${JSON.stringify(raw)}`);
+}
+
+function fromJson(json: unknown, path: string, depth: number): GodotValue {
+  if (depth > MAX_JSON_DEPTH) bad(path, `nested deeper than ${MAX_JSON_DEPTH}`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) bad(path, 'expected {"type": …, "value": …}');
+  const node = json as { readonly type?: unknown; readonly value?: unknown; readonly bits?: unknown };
+  const type = node.type;
+  const valuePath = `${path}.value`;
+  if (typeof type !== 'string') bad(`${path}.type`, 'missing Godot type name');
+  if (isFloatTupleType(type)) {
+    return { type, value: components(node.value, GODOT_FLOAT_TUPLE_LENGTH[type], valuePath) } as unknown as GodotValue;
+  }
+  if (isVectorPoolType(type)) {
+    const width = GODOT_VECTOR_POOL_WIDTH[type];
+    const items = jsonArray(node.value, valuePath).map((item, i) => components(item, width, `${valuePath}[${i}]`));
+    return { type, value: items } as unknown as GodotValue;
+  }
+  switch (type) {
+    case 'Nil':
+      return { type };
+    case 'bool':
+      if (typeof node.value !== 'boolean') bad(valuePath, 'expected true or false');
+      return { type, value: node.value };
+    case 'int': {
+      const value = jsonInt(node.value, valuePath);
+      if (value < INT64_MIN || value > INT64_MAX) bad(valuePath, 'outside the 64-bit range');
+      const bits = jsonBits(node.bits, path) ?? godotIntWidth(value);
+      if (bits === 32 && (value < INT32_MIN || value > INT32_MAX)) bad(valuePath, 'does not fit 32 bits');
+      return { type, value, bits };
+    }
+    case 'float': {
+      const value = jsonNumber(node.value, valuePath);
+      return { type, value, bits: jsonBits(node.bits, path) ?? godotFloatWidth(value) };
+    }
+    case 'String':
+      return { type, value: jsonString(node.value, valuePath) };
+    case 'NodePath': {
+      const raw = node.value as { absolute?: unknown; names?: unknown; subnames?: unknown } | null;
+      if (raw === null || typeof raw !== 'object') bad(valuePath, 'expected {absolute, names, subnames}');
+      if (typeof raw.absolute !== 'boolean') bad(`${valuePath}.absolute`, 'expected true or false');
+      const names = jsonArray(raw.names, `${valuePath}.names`).map((s, i) => jsonString(s, `${valuePath}.names[${i}]`));
+      const subnames = jsonArray(raw.subnames, `${valuePath}.subnames`).map((s, i) =>
+        jsonString(s, `${valuePath}.subnames[${i}]`),
+      );
+      return { type, value: { absolute: raw.absolute, names, subnames } };
+    }
+    case 'Dictionary': {
+      const entries = jsonArray(node.value, valuePath).map((entry, i): GodotDictionaryEntry => {
+        const pair = jsonArray(entry, `${valuePath}[${i}]`);
+        if (pair.length !== 2) bad(`${valuePath}[${i}]`, 'expected a [key, value] pair');
+        return [fromJson(pair[0], `${valuePath}[${i}][0]`, depth + 1), fromJson(pair[1], `${valuePath}[${i}][1]`, depth + 1)];
+      });
+      return { type, value: entries };
+    }
+    case 'Array':
+      return { type, value: jsonArray(node.value, valuePath).map((item, i) => fromJson(item, `${valuePath}[${i}]`, depth + 1)) };
+    case 'PoolByteArray': {
+      const hex = node.value;
+      if (typeof hex !== 'string' || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+        bad(valuePath, 'expected an even-length hex string');
+      }
+      return { type, value: fromHex(hex) };
+    }
+    case 'PoolIntArray': {
+      const list = jsonArray(node.value, valuePath).map((n, i) => {
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < -(2 ** 31) || n > 2 ** 31 - 1) {
+          bad(`${valuePath}[${i}]`, 'expected a 32-bit integer');
+        }
+        return n;
+      });
+      return { type, value: Int32Array.from(list) };
+    }
+    case 'PoolRealArray':
+      return { type, value: Float32Array.from(jsonArray(node.value, valuePath), (n, i) => jsonNumber(n, `${valuePath}[${i}]`)) };
+    case 'PoolStringArray':
+      return { type, value: jsonArray(node.value, valuePath).map((s, i) => jsonString(s, `${valuePath}[${i}]`)) };
+    default:
+      return bad(`${path}.type`, `unknown Godot type ${JSON.stringify(type)}`);
+  }
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  return out;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
