@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { ChatMemberStateChange, EnterResponse, LobbyType, type LobbyListFilters, type NumericComparison } from '../src/effects/backend.js';
+import { eventFromWire, type ServerMessage } from '../src/effects/loopback/protocol.js';
+import { LobbyDirectory, type Outgoing } from '../src/loopback-server/directory.js';
+
+/** The events (ids back to bigints) each recipient got, in order. */
+function eventsFor(out: readonly Outgoing[], to: bigint): Record<string, unknown>[] {
+  const list: Record<string, unknown>[] = [];
+  for (const item of out) {
+    if (item.to !== to || !('message' in item) || item.message.t !== 'update') continue;
+    for (const wire of item.message.events) list.push(eventFromWire(wire)!);
+  }
+  return list;
+}
+
+function errorsFor(out: readonly Outgoing[], to: bigint): Extract<ServerMessage, { t: 'error' }>[] {
+  return out.flatMap((item) => (item.to === to && 'message' in item && item.message.t === 'error' ? [item.message] : []));
+}
+
+function setup(names: readonly string[]) {
+  const dir = new LobbyDirectory();
+  const ids = names.map((n) => dir.register(n));
+  const create = (owner: bigint, type: LobbyType = LobbyType.public, max = 4): bigint => {
+    const out = dir.handle(owner, { op: 'createLobby', lobbyType: type, maxMembers: max });
+    const created = eventsFor(out, owner).find((e) => e.type === 'lobbyCreated')!;
+    return created.lobbyId as bigint;
+  };
+  const join = (user: bigint, lobbyId: bigint) => {
+    const out = dir.handle(user, { op: 'joinLobby', lobbyId });
+    const entered = eventsFor(out, user).find((e) => e.type === 'lobbyEntered');
+    return { out, response: entered?.response as number };
+  };
+  return { dir, ids, create, join };
+}
+
+describe('loopback directory: entering a lobby gives Steam’s responses', () => {
+  it('answers doesn’t exist, full, banned, not allowed and locked with their own codes', () => {
+    const { dir, ids, create, join } = setup(['owner', 'a', 'b', 'c']);
+    const [owner, a, b, c] = ids as [bigint, bigint, bigint, bigint];
+    expect(join(a, 0x0186_0000_0000_9999n).response).toBe(EnterResponse.doesntExist);
+
+    const small = create(owner, LobbyType.public, 2);
+    expect(join(a, small).response).toBe(EnterResponse.success);
+    expect(join(b, small).response).toBe(EnterResponse.full);
+
+    const open = create(owner);
+    expect(join(b, open).response).toBe(EnterResponse.success);
+    dir.handle(owner, { op: 'ban', lobbyId: open, memberId: b });
+    expect(join(b, open).response).toBe(EnterResponse.banned);
+
+    const priv = create(owner, LobbyType.private);
+    const friends = create(owner, LobbyType.friendsOnly);
+    expect(join(c, priv).response).toBe(EnterResponse.notAllowed);
+    expect(join(c, friends).response).toBe(EnterResponse.notAllowed);
+    dir.handle(owner, { op: 'invite', lobbyId: priv, userId: c });
+    expect(join(c, priv).response).toBe(EnterResponse.success);
+
+    dir.handle(owner, { op: 'setLobbyJoinable', lobbyId: open, joinable: false });
+    expect(join(c, open).response).toBe(EnterResponse.clanDisabled);
+  });
+
+  it('tells the members already inside, and only them, that someone entered', () => {
+    const { ids, create, join } = setup(['owner', 'a', 'b']);
+    const [owner, a, b] = ids as [bigint, bigint, bigint];
+    const lobby = create(owner);
+    join(a, lobby);
+    const { out } = join(b, lobby);
+    for (const member of [owner, a]) {
+      expect(eventsFor(out, member)).toEqual([{ type: 'lobbyChatUpdate', lobbyId: lobby, changed: b, changedBy: b, state: ChatMemberStateChange.entered }]);
+    }
+    expect(eventsFor(out, b).map((e) => e.type)).toEqual(['lobbyEntered']);
+  });
+});
+
+describe('loopback directory: owners, data and removal', () => {
+  it('hands the lobby to the longest-standing member when the owner goes, and says so', () => {
+    const { dir, ids, create, join } = setup(['owner', 'a', 'b']);
+    const [owner, a, b] = ids as [bigint, bigint, bigint];
+    const lobby = create(owner);
+    join(a, lobby);
+    join(b, lobby);
+    const out = dir.remove(owner, 'disconnected');
+    const seenByB = eventsFor(out, b);
+    expect(seenByB).toEqual([
+      { type: 'lobbyChatUpdate', lobbyId: lobby, changed: owner, changedBy: owner, state: ChatMemberStateChange.disconnected },
+      { type: 'lobbyDataUpdate', lobbyId: lobby, memberId: lobby, success: true },
+    ]);
+    const view = out.find((o) => o.to === b && 'message' in o && o.message.t === 'update')!;
+    expect('message' in view && view.message.t === 'update' && view.message.lobbies?.[0]?.owner).toBe(String(a));
+    // The new owner may now write lobby data; the old one is gone from the service.
+    expect(errorsFor(dir.handle(a, { op: 'setLobbyData', lobbyId: lobby, key: 'k', value: 'v' }), a)).toEqual([]);
+    expect(dir.hasUser(owner)).toBe(false);
+  });
+
+  it('refuses lobby data from a non-owner and member data from a non-member, each with its reason', () => {
+    const { dir, ids, create, join } = setup(['owner', 'a', 'b']);
+    const [owner, a, b] = ids as [bigint, bigint, bigint];
+    const lobby = create(owner);
+    join(a, lobby);
+    expect(errorsFor(dir.handle(a, { op: 'setLobbyData', lobbyId: lobby, key: 'k', value: 'v' }), a)[0]?.code).toBe('not-owner');
+    expect(errorsFor(dir.handle(b, { op: 'setLobbyMemberData', lobbyId: lobby, key: 'k', value: 'v' }), b)[0]?.code).toBe('not-a-member');
+    const out = dir.handle(a, { op: 'setLobbyMemberData', lobbyId: lobby, key: 'ready', value: '1' });
+    expect(eventsFor(out, owner)).toEqual([{ type: 'lobbyDataUpdate', lobbyId: lobby, memberId: a, success: true }]);
+  });
+
+  it('kicks a member: the member is told it was kicked, the others see the kicked bit from the owner', () => {
+    const { dir, ids, create, join } = setup(['owner', 'a', 'b']);
+    const [owner, a, b] = ids as [bigint, bigint, bigint];
+    const lobby = create(owner);
+    join(a, lobby);
+    join(b, lobby);
+    const out = dir.handle(owner, { op: 'kick', lobbyId: lobby, memberId: a });
+    expect(eventsFor(out, a)).toEqual([{ type: 'lobbyKicked', lobbyId: lobby, by: owner, dueToDisconnect: false }]);
+    expect(eventsFor(out, b)).toEqual([{ type: 'lobbyChatUpdate', lobbyId: lobby, changed: a, changedBy: owner, state: ChatMemberStateChange.kicked }]);
+    expect(dir.membersOf(lobby)).toEqual([owner, b]);
+    // A kick is not a ban: the member may come back.
+    expect(join(a, lobby).response).toBe(EnterResponse.success);
+  });
+
+  it('refuses chat above 4 KB and from non-members, and relays the rest to every member', () => {
+    const { dir, ids, create, join } = setup(['owner', 'a', 'outsider']);
+    const [owner, a, outsider] = ids as [bigint, bigint, bigint];
+    const lobby = create(owner);
+    join(a, lobby);
+    const frame = new Uint8Array([2]);
+    expect(errorsFor(dir.chat(owner, lobby, 4097, frame), owner)[0]?.code).toBe('too-large');
+    expect(errorsFor(dir.chat(outsider, lobby, 10, frame), outsider)[0]?.code).toBe('not-a-member');
+    expect(dir.chat(owner, lobby, 4096, frame).map((o) => o.to)).toEqual([owner, a]);
+  });
+});
+
+describe('loopback directory: the lobby list', () => {
+  function listed(dir: LobbyDirectory, user: bigint, filters: LobbyListFilters): bigint[] {
+    const out = dir.handle(user, { op: 'requestLobbyList', filters });
+    return eventsFor(out, user)[0]!.lobbyIds as bigint[];
+  }
+
+  it('lists only public and invisible joinable lobbies, filtered by strings, the six comparisons, near, slots and count', () => {
+    const { dir, ids, create, join } = setup(['o1', 'o2', 'o3', 'o4', 'seeker']);
+    const [o1, o2, o3, o4, seeker] = ids as [bigint, bigint, bigint, bigint, bigint];
+    const l1 = create(o1, LobbyType.public, 2);
+    const l2 = create(o2, LobbyType.invisible, 8);
+    const l3 = create(o3, LobbyType.private, 8);
+    const l4 = create(o4, LobbyType.public, 8);
+    dir.handle(o1, { op: 'setLobbyData', lobbyId: l1, key: 'level', value: '5' });
+    dir.handle(o2, { op: 'setLobbyData', lobbyId: l2, key: 'level', value: '10' });
+    dir.handle(o4, { op: 'setLobbyData', lobbyId: l4, key: 'level', value: '20' });
+    dir.handle(o4, { op: 'setLobbyData', lobbyId: l4, key: 'mode', value: 'coop' });
+    expect(listed(dir, seeker, {})).toEqual([l1, l2, l4]);
+    expect(l3).toBeDefined();
+
+    const cmp = (comparison: NumericComparison, value: number) => listed(dir, seeker, { numbers: [{ key: 'level', value, comparison }] });
+    expect(cmp('<=', 10)).toEqual([l1, l2]);
+    expect(cmp('<', 10)).toEqual([l1]);
+    expect(cmp('==', 10)).toEqual([l2]);
+    expect(cmp('>', 10)).toEqual([l4]);
+    expect(cmp('>=', 10)).toEqual([l2, l4]);
+    expect(cmp('!=', 10)).toEqual([l1, l4]);
+    expect(listed(dir, seeker, { strings: [{ key: 'mode', value: 'coop' }] })).toEqual([l4]);
+    expect(listed(dir, seeker, { near: [{ key: 'level', value: 18 }] })).toEqual([l4, l2, l1]);
+    expect(listed(dir, seeker, { near: [{ key: 'level', value: 18 }], resultCount: 1 })).toEqual([l4]);
+    join(seeker, l1);
+    expect(listed(dir, seeker, { slotsAvailable: 1 })).toEqual([l2, l4]);
+    dir.handle(o4, { op: 'setLobbyJoinable', lobbyId: l4, joinable: false });
+    expect(listed(dir, seeker, { slotsAvailable: 1 })).toEqual([l2]);
+  });
+});
