@@ -64,6 +64,15 @@ async function loadSeedFormat(): Promise<((value: unknown) => Uint8Array) | unde
   }
 }
 
+function seedLength(seedWireBytes: ((value: unknown) => Uint8Array) | undefined, value: unknown): number | null {
+  try {
+    return seedWireBytes ? seedWireBytes(value).length : null;
+  } catch (e) {
+    process.stderr.write(`codec bench: the Godot encoder failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  }
+}
+
 export async function run(flags: readonly string[]): Promise<void> {
   const json = flags.includes('--json');
   const seedWireBytes = await loadSeedFormat();
@@ -85,7 +94,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     const lkBytes = must(encode());
     wire[m] = {
       lobbykit: lkBytes.length,
-      seed: seedWireBytes ? seedWireBytes(value).length : null,
+      seed: seedLength(seedWireBytes, value),
       json: jsonBytes.length,
       jsonGzip: gzipSync(jsonBytes, { level: 6 }).length,
     };

@@ -88,3 +88,28 @@ describe('lobbykit codec (lobbykit format)', () => {
     expect(run.stderr).toMatch(/protobuf/);
   });
 });
+
+describe('lobbykit codec (godot3 format)', () => {
+  it('decode | encode gives back the same Variant bytes, plain and with the seed GZIP', async () => {
+    const godot = await import('../src/codec/godot/index.js');
+    const variant = godot.encodeGodot3(godot.godotFromPlain({ message: 'handshake', from: 76561198022456789n }));
+    for (const gzip of [false, true]) {
+      const flags = ['--format', 'godot3', ...(gzip ? ['--gzip'] : [])];
+      const input = gzip ? godot.godotCompress(variant, 'gzip') : variant;
+      const decoded = await cli(['codec', 'decode', ...flags], input);
+      expect(decoded.stderr).toBe('');
+      expect(decoded.code).toBe(0);
+      const encoded = await cli(['codec', 'encode', ...flags], decoded.stdout);
+      expect(encoded.code).toBe(0);
+      const bytes = new Uint8Array(encoded.stdout);
+      const plain = gzip ? godot.godotDecompress(bytes, 'gzip') : { ok: true as const, value: bytes };
+      expect(plain.ok && Buffer.from(plain.value).equals(Buffer.from(variant))).toBe(true);
+    }
+  });
+
+  it('bad Variant bytes: one stderr line with the problem and byte offset', async () => {
+    const run = await cli(['codec', 'decode', '--format', 'godot3'], Uint8Array.of(4, 0, 0, 0, 200, 0, 0, 0, 65));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^lobbykit codec decode: [a-z-]+ at byte \d+: [^\n]*\n$/);
+  });
+});

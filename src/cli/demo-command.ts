@@ -12,9 +12,17 @@ export interface DemoRow {
   readonly json: number;
 }
 
-async function seedFormat(): Promise<((value: unknown) => Uint8Array) | undefined> {
+/** The seed format's byte count for a value, or undefined when the Godot module is missing or fails on it. */
+async function seedFormat(): Promise<((value: unknown) => number | undefined) | undefined> {
   try {
-    return (await import('../codec/seed-format.js')).seedWireBytes;
+    const { seedWireBytes } = await import('../codec/seed-format.js');
+    return (value) => {
+      try {
+        return seedWireBytes(value).length;
+      } catch {
+        return undefined;
+      }
+    };
   } catch {
     return undefined;
   }
@@ -36,7 +44,7 @@ export async function demoRows(): Promise<DemoRow[]> {
     {
       message: 'handshake',
       lobbykit: length(codec.encodeControl({ type: 'handshake', nonce: 0x5eed_1234, attempt: 0 })),
-      seed: seed ? seed(seedHandshake()).length : undefined,
+      seed: seed?.(seedHandshake()),
       json: json(seedHandshake()),
     },
     {
@@ -49,13 +57,13 @@ export async function demoRows(): Promise<DemoRow[]> {
     {
       message: '8-player state update',
       lobbykit: length(codec.encode(state, { reliable: false })),
-      seed: seed ? seed(state).length : undefined,
+      seed: seed?.(state),
       json: json(state),
     },
     {
       message: '250-member lobby snapshot',
       lobbykit: length(codec.encode(lobby)),
-      seed: seed ? seed(lobby).length : undefined,
+      seed: seed?.(lobby),
       json: json(lobby),
     },
   ];
