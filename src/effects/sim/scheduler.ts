@@ -7,17 +7,17 @@ export interface Scheduled {
   fire(): void;
 }
 
-function earlier(a: Scheduled, b: Scheduled): boolean {
-  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-}
-
 /**
- * Every future happening of the simulated network, in one binary heap, behind ONE clock timer armed for the
- * earliest — so thousands of packets in flight cost O(log n) each, not a timer each. Ties fire in scheduling order.
+ * Every future happening of the simulated network behind ONE clock timer armed for the earliest. Happenings are
+ * bucketed by due time (packets sent in one tick mostly share one), and only the distinct due times sit in a
+ * binary heap — so thousands of packets in flight cost O(1) each plus O(log t) per distinct time, not a timer
+ * each. Within a due time, happenings fire in scheduling order.
  */
 export class Scheduler {
-  private readonly heap: Scheduled[] = [];
+  private readonly buckets = new Map<number, Scheduled[]>();
+  private readonly times: number[] = [];
   private seq = 0;
+  private count = 0;
   private armedFor = Infinity;
   private timer: unknown = undefined;
   private firing = false;
@@ -29,7 +29,7 @@ export class Scheduler {
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.count;
   }
 
   /** Queues `item` at `due` (clamped to now). */
@@ -37,7 +37,14 @@ export class Scheduler {
     const now = this.clock.now();
     item.due = due > now ? due : now;
     item.seq = this.seq++;
-    this.push(item);
+    let bucket = this.buckets.get(item.due);
+    if (bucket === undefined) {
+      bucket = [];
+      this.buckets.set(item.due, bucket);
+      this.pushTime(item.due);
+    }
+    bucket.push(item);
+    this.count++;
     if (!this.firing && item.due < this.armedFor) this.arm();
   }
 
@@ -48,14 +55,14 @@ export class Scheduler {
 
   private arm(): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    const top = this.heap[0];
+    const top = this.times[0];
     if (top === undefined) {
       this.timer = undefined;
       this.armedFor = Infinity;
       return;
     }
-    this.armedFor = top.due;
-    this.timer = this.clock.setTimeout(() => this.run(), top.due - this.clock.now());
+    this.armedFor = top;
+    this.timer = this.clock.setTimeout(() => this.run(), top - this.clock.now());
   }
 
   private run(): void {
@@ -65,10 +72,17 @@ export class Scheduler {
     try {
       const now = this.clock.now();
       for (;;) {
-        const top = this.heap[0];
-        if (top === undefined || top.due > now) break;
-        this.pop();
-        top.fire();
+        const time = this.times[0];
+        if (time === undefined || time > now) break;
+        const bucket = this.buckets.get(time)!;
+        // Items scheduled for this same time while it fires are appended and run in this loop too.
+        for (let i = 0; i < bucket.length; i++) {
+          const item = bucket[i]!;
+          this.count--;
+          item.fire();
+        }
+        this.buckets.delete(time);
+        this.popTime();
       }
     } finally {
       this.firing = false;
@@ -76,20 +90,20 @@ export class Scheduler {
     }
   }
 
-  private push(item: Scheduled): void {
-    const heap = this.heap;
-    heap.push(item);
+  private pushTime(time: number): void {
+    const heap = this.times;
+    heap.push(time);
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!earlier(heap[i]!, heap[parent]!)) break;
+      if (heap[parent]! <= heap[i]!) break;
       [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
       i = parent;
     }
   }
 
-  private pop(): void {
-    const heap = this.heap;
+  private popTime(): void {
+    const heap = this.times;
     const last = heap.pop();
     if (last === undefined || heap.length === 0) return;
     heap[0] = last;
@@ -98,8 +112,8 @@ export class Scheduler {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < heap.length && earlier(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && earlier(heap[r]!, heap[m]!)) m = r;
+      if (l < heap.length && heap[l]! < heap[m]!) m = l;
+      if (r < heap.length && heap[r]! < heap[m]!) m = r;
       if (m === i) return;
       [heap[i], heap[m]] = [heap[m]!, heap[i]!];
       i = m;
