@@ -41,6 +41,8 @@ export interface RuntimeWorld {
   readonly players: Player[];
   /** A user with a running runtime. */
   player(index: number, options?: Partial<SimulatedUserOptions>, runtime?: Partial<LobbyRuntimeOptions>): Player;
+  /** Runs `fn` every frame after the runtimes tick (bare backends, bots). */
+  everyFrame(fn: () => void): void;
   /** Advances virtual time by `ms`, ticking every runtime each frame (and letting promises settle). */
   run(ms: number): Promise<void>;
   /** Runs frames until `done()` or `maxMs` of virtual time; returns whether `done()` became true. */
@@ -60,10 +62,12 @@ export function createRuntimeWorld(flavour: BackendFlavour, seed = 7): RuntimeWo
   const subscriptions: Subscription[] = [];
   // Steamworks.js is promise based: its results need microtasks between frames; the simulated backend does not.
   const flushEveryFrame = flavour === 'steamworks-adapter';
+  const frameHooks: (() => void)[] = [];
 
   const frame = async () => {
     sim.clock.advance(FRAME_MS);
     for (const p of players) p.runtime.tick();
+    for (const hook of frameHooks) hook();
     if (flushEveryFrame) await flushMicrotasks();
   };
 
@@ -71,6 +75,9 @@ export function createRuntimeWorld(flavour: BackendFlavour, seed = 7): RuntimeWo
     sim,
     flavour,
     players,
+    everyFrame(fn) {
+      frameHooks.push(fn);
+    },
     player(index, options = {}, runtimeOptions = {}) {
       const id = userId(index);
       const backend = sim.user({ id, name: `player${index}`, ...options });
