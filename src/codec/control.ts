@@ -102,47 +102,34 @@ export function encodeControlFrame(message: ControlMessage, channel = 0): CodecR
   return ok(out);
 }
 
+/** Reads field `name` at `at`: the value, or a typed error (kept out of line so the happy path allocates nothing). */
+function fieldError(bytes: Uint8Array, at: number, v: number, name: string): CodecResult<never> {
+  return v === VARINT_TRUNCATED
+    ? codecError('truncated', `control frame ends inside the ${name} field`, bytes.length)
+    : codecError('bad-payload', `control ${name} field is over 31 bits or not minimally encoded`, at);
+}
+
 /** Parses a control payload that starts at `offset` and runs to the end of `bytes` (offsets in errors are frame offsets). */
 export function decodeControlPayload(bytes: Uint8Array, offset: number): CodecResult<ControlMessage> {
   const op = bytes[offset];
   if (op === undefined) return codecError('truncated', 'control frame has no op byte', offset);
+  if (op < ControlOp.handshake || op > ControlOp.goodbye) {
+    return codecError('unknown-type', `control op ${op} is not known to this build`, offset);
+  }
   let at = offset + 1;
-  const next = (name: string): number | CodecResult<never> => {
-    const v = readVarint(bytes, at);
-    if (v < 0) {
-      return v === VARINT_TRUNCATED
-        ? codecError('truncated', `control frame ends inside the ${name} field`, bytes.length)
-        : codecError('bad-payload', `control ${name} field is over 31 bits or not minimally encoded`, at);
-    }
-    at += varintLength(v);
-    return v;
-  };
+  const first = readVarint(bytes, at);
+  if (first < 0) return fieldError(bytes, at, first, op <= ControlOp.handshakeAck ? 'nonce' : op === ControlOp.goodbye ? 'reason' : 'seq');
+  at += varintLength(first);
   let message: ControlMessage;
-  switch (op) {
-    case ControlOp.handshake:
-    case ControlOp.handshakeAck: {
-      const nonce = next('nonce');
-      if (typeof nonce !== 'number') return nonce;
-      const attempt = next('attempt');
-      if (typeof attempt !== 'number') return attempt;
-      message = { type: op === ControlOp.handshake ? 'handshake' : 'handshake-ack', nonce, attempt };
-      break;
-    }
-    case ControlOp.heartbeat:
-    case ControlOp.heartbeatAck: {
-      const seq = next('seq');
-      if (typeof seq !== 'number') return seq;
-      message = { type: op === ControlOp.heartbeat ? 'heartbeat' : 'heartbeat-ack', seq };
-      break;
-    }
-    case ControlOp.goodbye: {
-      const reason = next('reason');
-      if (typeof reason !== 'number') return reason;
-      message = { type: 'goodbye', reason };
-      break;
-    }
-    default:
-      return codecError('unknown-type', `control op ${op} is not known to this build`, offset);
+  if (op <= ControlOp.handshakeAck) {
+    const attempt = readVarint(bytes, at);
+    if (attempt < 0) return fieldError(bytes, at, attempt, 'attempt');
+    at += varintLength(attempt);
+    message = { type: op === ControlOp.handshake ? 'handshake' : 'handshake-ack', nonce: first, attempt };
+  } else if (op === ControlOp.goodbye) {
+    message = { type: 'goodbye', reason: first };
+  } else {
+    message = { type: op === ControlOp.heartbeat ? 'heartbeat' : 'heartbeat-ack', seq: first };
   }
   if (at !== bytes.length) return codecError('trailing-bytes', `${bytes.length - at} bytes after the control ${message.type}`, at);
   return ok(message);

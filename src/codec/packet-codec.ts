@@ -218,6 +218,27 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
   }
 
   function decode(bytes: Uint8Array): CodecResult<DecodedPacket> {
+    // Fast path for the common header (version 1, known kind, uncompressed, channel < 128): two bytes, no
+    // header object. Everything else goes through readFrameHeader, which also produces the typed errors.
+    const flags = bytes[0];
+    const channel0 = bytes[1];
+    if (flags !== undefined && channel0 !== undefined && channel0 < 0x80 && (flags & 0b1100_0100) === FRAME_VERSION << 6) {
+      const kind = (flags >>> 3) & 0b111;
+      if (kind === FrameKind.control && (flags & 0b11) === 0) {
+        const message = decodeControlPayload(bytes, 2);
+        return message.ok ? ok({ kind: 'control', channel: channel0, compressed: false, message: message.value }) : message;
+      }
+      if (kind === FrameKind.application || kind === FrameKind.chat) {
+        const codecId = (flags & 0b11) as PayloadCodecId;
+        const value = decodePayload(bytes, 2, codecId);
+        if (!value.ok) return value;
+        return ok({ kind: kind === FrameKind.chat ? 'chat' : 'application', channel: channel0, codec: CODEC_NAMES[codecId]!, compressed: false, value: value.value });
+      }
+    }
+    return decodeSlow(bytes);
+  }
+
+  function decodeSlow(bytes: Uint8Array): CodecResult<DecodedPacket> {
     const header = readFrameHeader(bytes);
     if (!header.ok) return header;
     const { kind, channel, compressed, codecId, payloadOffset } = header.value;
