@@ -13,6 +13,7 @@ export class ByteWriter {
     return this.length;
   }
 
+  /** Claims `bytes` and returns where they start. Call it before touching view/buffer: it may replace both. */
   private reserve(bytes: number): number {
     const at = this.length;
     const needed = at + bytes;
@@ -29,33 +30,42 @@ export class ByteWriter {
   }
 
   u32(value: number): void {
-    this.view.setUint32(this.reserve(4), value >>> 0, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, value >>> 0, true);
   }
 
   i32(value: number): void {
-    this.view.setInt32(this.reserve(4), value, true);
+    const at = this.reserve(4);
+    this.view.setInt32(at, value, true);
   }
 
   i64(value: bigint): void {
-    this.view.setBigInt64(this.reserve(8), value, true);
+    const at = this.reserve(8);
+    this.view.setBigInt64(at, value, true);
   }
 
   f32(value: number): void {
-    this.view.setFloat32(this.reserve(4), value, true);
+    const at = this.reserve(4);
+    this.view.setFloat32(at, value, true);
   }
 
   f64(value: number): void {
-    this.view.setFloat64(this.reserve(8), value, true);
+    const at = this.reserve(8);
+    this.view.setFloat64(at, value, true);
   }
 
   bytes(data: Uint8Array): void {
-    this.buffer.set(data, this.reserve(data.length));
+    const at = this.reserve(data.length);
+    this.buffer.set(data, at);
   }
 
   /** Zero bytes up to the next multiple of four: Godot aligns every string and byte pool. */
   padTo4(): void {
     const pad = (4 - (this.length % 4)) % 4;
-    if (pad > 0) this.buffer.fill(0, this.reserve(pad), this.length);
+    if (pad > 0) {
+      const at = this.reserve(pad);
+      this.buffer.fill(0, at, this.length);
+    }
   }
 
   finish(): Uint8Array {

@@ -4,8 +4,9 @@
  * It keeps every distinction Godot's wire format makes, so a decoded packet re-encodes to the same bytes:
  * int vs float and their 32/64-bit width, Dictionary key types and entry order, PoolArray vs Array.
  * Type names are Godot 3's own (what `typeof`/var2str show), so a reader of a packet dump recognises them.
- * Math types are tuples of their components in constructor order, which is also the wire order and the order
- * var2str prints (a Basis is its three rows, exactly as `Basis( … )` prints).
+ * Math types are tuples of their 32-bit float components in wire order, which is the order var2str prints them:
+ * `Vector2( 1, 2 )` is [1, 2]; a Basis is its three rows (var2str's order, not the column vectors the
+ * `Basis(x_axis, y_axis, z_axis)` constructor takes); a Transform is those rows then the origin.
  */
 
 export type Vec2Tuple = readonly [number, number];
