@@ -1,2 +1,4 @@
 export { createSystemClock, VirtualClock } from './effects/clock.js';
 export type { LobbyClock } from './effects/clock.js';
+export * from './effects/index.js';
+export * from './machines/index.js';

@@ -34,6 +34,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerCodecCommand(program, io, setExit);
   const { registerDemoCommand } = await import('./demo-command.js');
   registerDemoCommand(program, io, setExit);
+  const { registerVisualizeCommand } = await import('./visualize-command.js');
+  registerVisualizeCommand(program, io, setExit);
+  const { registerInspectCommand } = await import('./inspect-command.js');
+  registerInspectCommand(program, io, setExit);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -5,14 +5,21 @@
  * frame sees one consistent world.
  */
 
-/** Steam lobby types. */
-export const LobbyType = { private: 0, friendsOnly: 1, public: 2, invisible: 3 } as const;
-export type LobbyType = (typeof LobbyType)[keyof typeof LobbyType];
+import { enterFailure, ENTER_RESPONSE_SUCCESS } from '../machines/enter-response.js';
+import {
+  isSteamId,
+  LobbyType,
+  MAX_LOBBY_DATA_KEY_LENGTH,
+  MAX_LOBBY_MEMBERS,
+  type LobbyListFilters,
+} from '../machines/lobby-request.js';
+import { sessionErrorInfo } from '../machines/session-error.js';
 
-/** Steam's ceiling on lobby members; steamworks.js aborts the process above it, so every backend refuses first. */
-export const MAX_LOBBY_MEMBERS = 250;
-/** Steam's ceiling on lobby data key length. */
-export const MAX_LOBBY_DATA_KEY_LENGTH = 255;
+// Steam's vocabulary (lobby types, limits, filters, reason texts) is defined once, beside the machines that reason
+// about it; the port re-exports it so backend code and users find everything in one place. steamworks.js aborts
+// the process above MAX_LOBBY_MEMBERS, so every backend refuses first.
+export { isSteamId, LobbyType, MAX_LOBBY_DATA_KEY_LENGTH, MAX_LOBBY_MEMBERS };
+export type { LobbyListFilters, NumericComparison } from '../machines/lobby-request.js';
 /** Lobby chat messages: 4 KB, text or binary. */
 export const MAX_LOBBY_CHAT_BYTES = 4096;
 /** Unreliable sends (types 0 and 1). */
@@ -42,27 +49,9 @@ export const EnterResponse = {
 } as const;
 export type EnterResponse = (typeof EnterResponse)[keyof typeof EnterResponse];
 
-const ENTER_REASONS: ReadonlyMap<number, string> = new Map([
-  [1, 'Success.'],
-  [2, 'This lobby no longer exists.'],
-  [3, "You don't have permission to join this lobby."],
-  [4, 'The lobby is now full.'],
-  [5, 'Uh... something unexpected happened!'],
-  [6, 'You are banned from this lobby.'],
-  [7, 'You cannot join due to having a limited account.'],
-  [8, 'This lobby is locked or disabled.'],
-  [9, 'This lobby is community locked.'],
-  [10, 'A user in the lobby has blocked you from joining.'],
-  [11, 'A user you have blocked is in the lobby.'],
-  [12, 'The lobby has no ranking data.'],
-  [13, 'You have no ranking data for this lobby.'],
-  [14, 'Your rank is out of range for this lobby.'],
-  [15, 'Too many join attempts in a short time; wait a moment and try again.'],
-]);
-
 /** The seed's text for an enter response; unknown codes stay readable. */
 export function enterResponseReason(code: number): string {
-  return ENTER_REASONS.get(code) ?? `Steam answered the join with an unknown response (${code}).`;
+  return code === ENTER_RESPONSE_SUCCESS ? 'Success.' : enterFailure(code).reason;
 }
 
 /** Bits of LobbyChatUpdate's member state change. */
@@ -83,18 +72,9 @@ export type P2PSendType = (typeof P2PSendType)[keyof typeof P2PSendType];
 export const P2PSessionError = { none: 0, noRightsToApp: 2, timeout: 4, max: 5 } as const;
 export type P2PSessionError = (typeof P2PSessionError)[keyof typeof P2PSessionError];
 
-const SESSION_REASONS: ReadonlyMap<number, string> = new Map([
-  [0, 'no error given'],
-  [1, 'target user not running the same game'],
-  [2, "local user doesn't own app / game"],
-  [3, "target user isn't connected to Steam"],
-  [4, 'connection timed out'],
-  [5, 'unused'],
-]);
-
 /** The seed's text for a P2P session error. */
 export function sessionErrorReason(code: number): string {
-  return SESSION_REASONS.get(code) ?? `unknown error ${code}`;
+  return sessionErrorInfo(code).reason;
 }
 
 /** EResult values a lobby creation reports. */
@@ -105,19 +85,6 @@ export const PERSONA_CHANGE_NAME = 0x1;
 
 /** Steam's answer for a persona it has not sent us yet. */
 export const UNKNOWN_PERSONA_NAME = '[unknown]';
-
-export type NumericComparison = '<=' | '<' | '==' | '>' | '>=' | '!=';
-
-/** Lobby list filters; Steam clears them after every request, so each request carries its own. */
-export interface LobbyListFilters {
-  readonly strings?: readonly { readonly key: string; readonly value: string }[];
-  readonly numbers?: readonly { readonly key: string; readonly value: number; readonly comparison: NumericComparison }[];
-  readonly near?: readonly { readonly key: string; readonly value: number }[];
-  readonly slotsAvailable?: number;
-  readonly resultCount?: number;
-  /** 0 close, 1 default, 2 far, 3 worldwide. */
-  readonly distance?: 0 | 1 | 2 | 3;
-}
 
 /** Every asynchronous result, one discriminated union, delivered in order. Names follow Steam's callbacks. */
 export type BackendEvent =
@@ -268,11 +235,6 @@ export interface Backend {
 
   /** Stops listening (the game is quitting); the backend is unusable afterwards. */
   dispose(): void;
-}
-
-/** A positive 64-bit id. Native code aborts on anything else, so every backend checks first. */
-export function isSteamId(id: unknown): id is bigint {
-  return typeof id === 'bigint' && id > 0n && id < 1n << 64n;
 }
 
 export function isSendType(value: unknown): value is P2PSendType {

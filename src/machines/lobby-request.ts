@@ -4,9 +4,8 @@
  */
 
 /** Steam lobby types: 0 private (invite only), 1 friends only, 2 public, 3 invisible. */
-export type LobbyType = 0 | 1 | 2 | 3;
-
-export const LOBBY_TYPE = { private: 0, friendsOnly: 1, public: 2, invisible: 3 } as const;
+export const LobbyType = { private: 0, friendsOnly: 1, public: 2, invisible: 3 } as const;
+export type LobbyType = (typeof LobbyType)[keyof typeof LobbyType];
 
 /** Steam's hard ceiling on lobby members. */
 export const MAX_LOBBY_MEMBERS = 250;
