@@ -16,21 +16,25 @@ const HANDSHAKE = { type: 'handshake', nonce: 0x5eed_1234, attempt: 0 } as const
 const ROUNDS = 9;
 const ROUND_MS = 40;
 
-/** Median of per-round rates, each round timed over enough iterations to last ~ROUND_MS. */
-function opsPerSecond(op: () => number, iterations: number, rounds: number[]): void {
-  let sink = 0;
+/**
+ * Every result is stored where the optimizer cannot prove it dead, so neither side's allocations are optimized
+ * away (a decoded packet that nobody reads could otherwise be escape-analysed out of existence).
+ */
+const sink: unknown[] = new Array<unknown>(64);
+
+/** One round: enough iterations to last ~ROUND_MS, as ops per second. */
+function opsPerSecond(op: () => unknown, iterations: number, rounds: number[]): void {
   const t0 = performance.now();
-  for (let i = 0; i < iterations; i++) sink += op();
+  for (let i = 0; i < iterations; i++) sink[i & 63] = op();
   const elapsed = performance.now() - t0;
-  if (sink === -1) console.log('unreachable');
   rounds.push((iterations / elapsed) * 1000);
 }
 
-function calibrate(op: () => number): number {
+function calibrate(op: () => unknown): number {
   let iterations = 16;
   for (;;) {
     const t0 = performance.now();
-    for (let i = 0; i < iterations; i++) op();
+    for (let i = 0; i < iterations; i++) sink[i & 63] = op();
     const elapsed = performance.now() - t0;
     if (elapsed >= ROUND_MS / 4) return Math.max(1, Math.round((iterations * ROUND_MS) / elapsed));
     iterations *= 2;
@@ -43,7 +47,7 @@ function median(values: number[]): number {
 }
 
 /** Runs candidates interleaved round by round, so machine noise hits them alike; returns median ops/s each. */
-function race(ops: Record<string, () => number>): Record<string, number> {
+function race(ops: Record<string, () => unknown>): Record<string, number> {
   const names = Object.keys(ops);
   const iterations = Object.fromEntries(names.map((n) => [n, calibrate(ops[n]!)]));
   const rounds: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -100,12 +104,12 @@ export async function run(flags: readonly string[]): Promise<void> {
     };
 
     const enc = race({
-      lobbykit: () => (encode() as { value: Uint8Array }).value.length,
-      json: () => encoder.encode(JSON.stringify(jsonValue)).length,
+      lobbykit: encode,
+      json: () => encoder.encode(JSON.stringify(jsonValue)),
     });
     const dec = race({
-      lobbykit: () => (codec.decode(lkBytes).ok ? 1 : 0),
-      json: () => (JSON.parse(decoder.decode(jsonBytes)) === null ? 0 : 1),
+      lobbykit: () => codec.decode(lkBytes),
+      json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown,
     });
     speed[m] = {
       lobbykitEncodePerSec: Math.round(enc.lobbykit!),
@@ -123,8 +127,8 @@ export async function run(flags: readonly string[]): Promise<void> {
       const unpackr = new Packr({ structures, useRecords: true, int64AsType: 'bigint', moreTypes: true });
       packr.pack(value);
       const packed = packr.pack(value);
-      const mpEnc = race({ msgpackr: () => packr.pack(value).length, json: () => encoder.encode(JSON.stringify(jsonValue)).length });
-      const mpDec = race({ msgpackr: () => (unpackr.unpack(packed) === null ? 0 : 1), json: () => (JSON.parse(decoder.decode(jsonBytes)) === null ? 0 : 1) });
+      const mpEnc = race({ msgpackr: () => packr.pack(value), json: () => encoder.encode(JSON.stringify(jsonValue)) });
+      const mpDec = race({ msgpackr: () => unpackr.unpack(packed) as unknown, json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown });
       msgpackr[m] = { bytes: packed.length + 2, encodeVsJson: round2(mpEnc.msgpackr! / mpEnc.json!), decodeVsJson: round2(mpDec.msgpackr! / mpDec.json!) };
     }
   }
@@ -133,7 +137,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   const lobby = seedLobbySnapshot();
   const compression = [1, 2, 4, 8, 16, 32, 64].map((n) => {
     const payload = must(encodeValue({ lobby_id: lobby.lobby_id, members: lobby.members.slice(0, n) }));
-    const t = race({ deflate: () => deflateSync(payload, { level: 6 }).length });
+    const t = race({ deflate: () => deflateSync(payload, { level: 6 }) });
     return { members: n, payload: payload.length, deflated: deflateSync(payload, { level: 6 }).length, deflateMicros: round2(1e6 / t.deflate!) };
   });
   const statePayload = must(encodeValue(values.state));

@@ -160,7 +160,9 @@ export class ValueEncoder {
           return;
         }
         if (++this.depth > this.maxDepth) throw new EncodeFailure('too-deep', `value nests deeper than ${this.maxDepth} levels (a cycle?)`);
-        if (Array.isArray(v)) this.array(v);
+        // Plain objects first: they are most of a game message, and one prototype load settles them.
+        if (Object.getPrototypeOf(v) === Object.prototype) this.object(v as Record<string, unknown>);
+        else if (Array.isArray(v)) this.array(v);
         else if (v instanceof Uint8Array) this.bytes(v);
         else if (v instanceof Map) this.map(v);
         else if (isPlainObject(v)) this.object(v);
@@ -200,13 +202,14 @@ export class ValueEncoder {
     }
     const magnitude = v < 0 ? -v : v;
     if (magnitude > 0 && magnitude < MAX_SCALED_MANTISSA) {
-      // The smallest k with |v|·2^k an integer; doubling is exact, so the decoder's m / 2^k gives v back.
-      let m = magnitude;
-      for (let k = 1; k <= 8; k++) {
-        m *= 2;
-        if (Number.isInteger(m)) {
-          if (m >= MAX_SCALED_MANTISSA) break;
-          w.buf[w.pos++] = (v < 0 ? T_NSCALED1 : T_SCALED1) + k - 1;
+      // |v|·256 is exact (a power of two); if it is an integer, its trailing zero bits say the smallest k with
+      // |v|·2^k an integer, and the decoder's m / 2^k gives v back exactly. |v|·256 < 2^29 fits int32 bit tricks.
+      const m256 = magnitude * 256;
+      if (Number.isInteger(m256)) {
+        const zeros = 31 - Math.clz32(m256 & -m256);
+        const m = m256 >>> zeros;
+        if (m < MAX_SCALED_MANTISSA) {
+          w.buf[w.pos++] = (v < 0 ? T_NSCALED1 : T_SCALED1) + 7 - zeros;
           this.uvarint(m);
           return;
         }
