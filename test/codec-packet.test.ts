@@ -106,6 +106,18 @@ describe('packet codec round trips', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('decodes a stream that alternates message types whose shapes share positions and key prefixes', () => {
+    const messages = [
+      { tick: 1, players: [{ x: 1.5, y: 2, hp: 3 }, { x: 4, y: 5.25, hp: 6 }] },
+      { tick: 2, players: [{ x: 1.5, y: 2 }, { x: 4, y: 5.25, hp: 6 }] },
+      { tick: 3, chat: 'hi', players: [] },
+      { tick: 4, players: [{ x: 1.5, y: 2, hp: 3, name: 'a' }] },
+    ];
+    for (let round = 0; round < 4; round++) {
+      for (const message of messages) expect(decodedValue(codec.decode(encodeOk(codec.encode(message))))).toEqual(message);
+    }
+  });
+
   it('keeps the kind and codec id, for JSON, raw and chat frames', () => {
     const json = encodeOk(codec.encode({ a: [1, 'two', null] }, { codec: 'json', kind: 'chat', channel: 300 }));
     expect(codec.decode(json)).toEqual({ ok: true, value: { kind: 'chat', channel: 300, codec: 'json', compressed: false, value: { a: [1, 'two', null] } } });

@@ -455,11 +455,20 @@ class DecodeFailure {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const EMPTY = new Uint8Array(0);
+/** Shape definitions up to this many bytes are remembered by their bytes, per position in the packet. */
+const MAX_REMEMBERED_DEFINITION = 256;
 const floatScratch = new DataView(new ArrayBuffer(8));
 
 /** Reads values. One instance per PacketCodec; not re-entrant. */
 export class ValueDecoder {
-  private bytes: Uint8Array = new Uint8Array(0);
+  private bytes: Uint8Array = EMPTY;
+  /**
+   * The bytes of the n-th shape definition of the last packets and the shape they named. A stream of one message
+   * type repeats its definitions byte for byte, so a byte comparison replaces decoding the keys and a trie walk.
+   */
+  private readonly recentDefinitions: (Uint8Array | undefined)[] = [];
+  private readonly recentShapes: ReadShape[] = [];
   private pos = 0;
   private end = 0;
   private depth = 0;
@@ -485,7 +494,8 @@ export class ValueDecoder {
       if (e instanceof DecodeFailure) return e.error;
       return codecError('bad-payload', `value decoder failed: ${e instanceof Error ? e.message : String(e)}`, this.pos);
     } finally {
-      this.bytes = new Uint8Array(0);
+      // Do not keep the caller's packet alive between decodes.
+      this.bytes = EMPTY;
     }
   }
 
@@ -673,6 +683,36 @@ export class ValueDecoder {
   }
 
   private newShape(): Record<string, unknown> {
+    const ordinal = this.shapeCount;
+    const definitionStart = this.pos;
+    const recent = this.recentDefinitions[ordinal];
+    if (recent !== undefined && recent.length <= this.end - this.pos) {
+      const bytes = this.bytes;
+      let i = 0;
+      while (i < recent.length && bytes[definitionStart + i] === recent[i]) i++;
+      if (i === recent.length) {
+        this.pos += recent.length;
+        return this.registerShape(this.recentShapes[ordinal]!);
+      }
+    }
+    const shape = this.readShapeDefinition();
+    const length = this.pos - definitionStart;
+    if (length <= MAX_REMEMBERED_DEFINITION && shape.seen >= 0 && ordinal < 64) {
+      this.recentDefinitions[ordinal] = this.bytes.slice(definitionStart, this.pos);
+      this.recentShapes[ordinal] = shape;
+    }
+    return this.registerShape(shape);
+  }
+
+  private registerShape(shape: ReadShape): Record<string, unknown> {
+    if (this.shapeCount < this.shapes.length) this.shapes[this.shapeCount] = shape;
+    else this.shapes.push(shape);
+    this.shapeCount++;
+    return this.fill(shape);
+  }
+
+  /** Reads a key count and the keys, and finds (or adds) the shape in the trie. */
+  private readShapeDefinition(): ReadShape {
     const n = this.count();
     let node: ReadShape | undefined = this.shapeRoot;
     let keys: string[] | undefined;
@@ -693,11 +733,7 @@ export class ValueDecoder {
       if (keys !== undefined) keys.push(key);
     }
     // Past the trie's cap the shape is kept as a one-off node that is never compiled.
-    const shape: ReadShape = node ?? { children: new Map(), keys: keys!, seen: -1, reader: undefined };
-    if (this.shapeCount < this.shapes.length) this.shapes[this.shapeCount] = shape;
-    else this.shapes.push(shape);
-    this.shapeCount++;
-    return this.fill(shape);
+    return node ?? { children: new Map(), keys: keys!, seen: -1, reader: undefined };
   }
 
   private shaped(index: number): Record<string, unknown> {
