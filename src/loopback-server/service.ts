@@ -46,6 +46,7 @@ export interface LoopbackServiceStats {
   readonly packetsRelayed: number;
   readonly bytesRelayed: number;
   readonly unreliableDropped: number;
+  /** Requests answered with an error (malformed, impersonating, oversize, against the lobby rules). */
   readonly framesRefused: number;
 }
 
@@ -92,7 +93,10 @@ export function startLoopbackService(options: LoopbackServiceOptions = {}): Prom
       const conn = byUser.get(item.to);
       if (conn === undefined || conn.socket.readyState !== WebSocket.OPEN) continue;
       if ('frame' in item) conn.socket.send(item.frame, { binary: true });
-      else conn.socket.send(encodeServerMessage(item.message));
+      else {
+        if (item.message.t === 'error') framesRefused++;
+        conn.socket.send(encodeServerMessage(item.message));
+      }
     }
   };
   const refuse = (conn: Connection, code: ServiceErrorCode, detail: string, op?: string): void => {
