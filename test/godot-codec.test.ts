@@ -1,0 +1,254 @@
+/** Godot 3 wire format without the engine: round-trip properties, hostile bytes, limits and the plain/JSON mappings. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeGodot3,
+  encodeGodot3,
+  godotValueFromJson,
+  godotValueToJson,
+  type GodotValue,
+} from '../src/codec/godot/index.js';
+import { CodecEncodeError, type CodecErrorCode } from '../src/codec/result.js';
+import { godotValue } from './godot/arbitraries.js';
+
+const SEED = 0x60d07;
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const unhex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+/** The tagged JSON is exact (ints as strings, NaN and -0 spelled out), so it is also a precise equality. */
+const asJson = (value: GodotValue): string => JSON.stringify(godotValueToJson(value));
+
+const DECODE_CODES: readonly CodecErrorCode[] = ['truncated', 'unknown-type', 'bad-utf8', 'too-deep', 'trailing-bytes', 'oversize', 'bad-payload'];
+
+function expectTypedOutcome(bytes: Uint8Array): void {
+  const result = decodeGodot3(bytes);
+  if (result.ok) return;
+  expect(DECODE_CODES).toContain(result.code);
+  expect(result.detail).not.toMatch(/internal/);
+  expect(result.offset).toBeGreaterThanOrEqual(0);
+  expect(result.offset).toBeLessThanOrEqual(bytes.length);
+}
+
+describe('Godot 3 round trips (fast-check, fixed seed)', () => {
+  it('decode(encode(v)) is v, and re-encoding gives the same bytes', () => {
+    fc.assert(
+      fc.property(godotValue, (value) => {
+        const bytes = encodeGodot3(value);
+        expect(bytes.length % 4).toBe(0);
+        const decoded = decodeGodot3(bytes);
+        if (!decoded.ok) throw new Error(`${decoded.code} at ${decoded.offset}: ${decoded.detail}`);
+        expect(asJson(decoded.value)).toBe(asJson(value));
+        expect(hex(encodeGodot3(decoded.value))).toBe(hex(bytes));
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('the tagged JSON survives JSON.stringify/parse and encodes to the same bytes', () => {
+    fc.assert(
+      fc.property(godotValue, (value) => {
+        const text = JSON.stringify(godotValueToJson(value));
+        const back = godotValueFromJson(JSON.parse(text));
+        if (!back.ok) throw new Error(back.detail);
+        expect(hex(encodeGodot3(back.value))).toBe(hex(encodeGodot3(value)));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('keeps what Godot distinguishes: widths, key types and order, pools vs arrays', () => {
+    const value: GodotValue = {
+      type: 'Dictionary',
+      value: [
+        [{ type: 'int', value: 1n, bits: 64 }, { type: 'float', value: 1, bits: 64 }],
+        [{ type: 'String', value: '1' }, { type: 'PoolIntArray', value: Int32Array.from([1]) }],
+        [{ type: 'float', value: 1, bits: 32 }, { type: 'Array', value: [{ type: 'int', value: 1n, bits: 32 }] }],
+      ],
+    };
+    const decoded = decodeGodot3(encodeGodot3(value));
+    expect(decoded.ok && decoded.value).toEqual(value);
+  });
+});
+
+describe('Godot 3 hostile bytes never throw', () => {
+  it('random bytes give a value or a typed error', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => expectTypedOutcome(bytes)), {
+      seed: SEED,
+      numRuns: 2000,
+    });
+  });
+
+  it('random bytes behind every valid type header give a value or a typed error', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.boolean(), fc.uint8Array({ maxLength: 48 }), (id, wide, body) => {
+        const bytes = new Uint8Array(4 + body.length);
+        new DataView(bytes.buffer).setUint32(0, id | (wide ? 1 << 16 : 0), true);
+        bytes.set(body, 4);
+        expectTypedOutcome(bytes);
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+  });
+
+  it('bit flips of valid packets give a value or a typed error', () => {
+    fc.assert(
+      fc.property(godotValue, fc.nat(), fc.integer({ min: 0, max: 7 }), (value, at, bit) => {
+        const bytes = encodeGodot3(value);
+        bytes[at % bytes.length]! ^= 1 << bit;
+        expectTypedOutcome(bytes);
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+
+  it('every strict prefix of a valid packet is reported truncated', () => {
+    fc.assert(
+      fc.property(godotValue, (value) => {
+        const bytes = encodeGodot3(value);
+        for (let end = 0; end < bytes.length; end++) {
+          const result = decodeGodot3(bytes.subarray(0, end));
+          expect(result.ok ? 'ok' : result.code).toBe('truncated');
+        }
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it.each([
+    ['Array', '13000000 ffffff7f 00000000'],
+    ['Dictionary', '12000000 ffffff7f 00000000'],
+    ['PoolByteArray', '14000000 ffffff7f 00000000'],
+    ['PoolIntArray', '15000000 ffffff7f 00000000'],
+    ['PoolRealArray', '16000000 ffffff7f 00000000'],
+    ['PoolStringArray', '17000000 ffffff7f 00000000'],
+    ['PoolVector2Array', '18000000 ffffff7f 00000000'],
+    ['PoolVector3Array', '19000000 ffffff7f 00000000'],
+    ['PoolColorArray', '1a000000 ffffff7f 00000000'],
+    ['String', '04000000 ffffff7f 00000000'],
+    ['NodePath', '0f000000 ffffffff 00000000 00000000'],
+  ])('a tiny %s announcing 2^31 elements is truncated at its length field, without allocating', (_type, packet) => {
+    const result = decodeGodot3(unhex(packet));
+    expect(result).toMatchObject({ ok: false, code: 'truncated' });
+    expect(result.ok ? -1 : result.offset).toBeLessThanOrEqual(8);
+  });
+
+  it('caps nesting depth (default 64, configurable) instead of recursing without end', () => {
+    const nested = (depth: number): Uint8Array => {
+      const bytes = new Uint8Array(depth * 8 + 4);
+      const view = new DataView(bytes.buffer);
+      for (let i = 0; i < depth; i++) {
+        view.setUint32(i * 8, 19, true);
+        view.setUint32(i * 8 + 4, 1, true);
+      }
+      return bytes; // innermost element is Nil (all zeros)
+    };
+    expect(decodeGodot3(nested(64)).ok).toBe(true);
+    expect(decodeGodot3(nested(65))).toMatchObject({ ok: false, code: 'too-deep', offset: 64 * 8 });
+    expect(decodeGodot3(nested(100_000), { maxBytes: Infinity })).toMatchObject({ ok: false, code: 'too-deep' });
+    expect(decodeGodot3(nested(3), { maxDepth: 2 })).toMatchObject({ ok: false, code: 'too-deep', offset: 16 });
+  });
+
+  it('refuses Object and RID with a typed reason', () => {
+    expect(decodeGodot3(unhex('11000000 00000000'))).toMatchObject({ ok: false, code: 'bad-payload', offset: 0 });
+    expect(decodeGodot3(unhex('13000000 01000000 10000000'))).toMatchObject({ ok: false, code: 'bad-payload', offset: 8 });
+  });
+
+  it('names unknown type ids and flag bits Godot never writes', () => {
+    expect(decodeGodot3(unhex('1b000000'))).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
+    expect(decodeGodot3(unhex('05000100 0000803f 00000040'))).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
+  });
+
+  it('reports invalid UTF-8 at the string bytes', () => {
+    expect(decodeGodot3(unhex('04000000 02000000 ff610000'))).toMatchObject({ ok: false, code: 'bad-utf8', offset: 8 });
+  });
+
+  it('reports trailing bytes unless told to ignore them like bytes2var does', () => {
+    const packet = unhex('02000000 05000000 ffffffff');
+    expect(decodeGodot3(packet)).toMatchObject({ ok: false, code: 'trailing-bytes', offset: 8 });
+    const lenient = decodeGodot3(packet, { allowTrailingBytes: true });
+    expect(lenient.ok && lenient.value).toEqual({ type: 'int', value: 5n, bits: 32 });
+  });
+
+  it('refuses input over maxBytes before reading it', () => {
+    expect(decodeGodot3(new Uint8Array(16), { maxBytes: 8 })).toMatchObject({ ok: false, code: 'oversize' });
+  });
+
+  it('reads what Godot accepts leniently: any non-zero bool, the shared bit, pool strings cut at NUL', () => {
+    const bool = decodeGodot3(unhex('01000000 02000000'));
+    expect(bool.ok && bool.value).toEqual({ type: 'bool', value: true });
+    const shared = decodeGodot3(unhex('13000000 01000080 00000000'));
+    expect(shared.ok && shared.value).toEqual({ type: 'Array', value: [{ type: 'Nil' }] });
+    const pool = decodeGodot3(unhex('17000000 01000000 03000000 61006200'));
+    expect(pool.ok && pool.value).toEqual({ type: 'PoolStringArray', value: ['a'] });
+  });
+});
+
+describe('encodeGodot3 refuses what Godot cannot hold', () => {
+  const refuses = (value: unknown): void => {
+    let thrown: unknown;
+    try {
+      encodeGodot3(value as GodotValue);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CodecEncodeError);
+    expect((thrown as CodecEncodeError).code).toBe('unencodable');
+  };
+
+  it.each([
+    ['an int beyond 32 bits marked 32', { type: 'int', value: 2n ** 31n, bits: 32 }],
+    ['an int beyond 64 bits', { type: 'int', value: 2n ** 63n, bits: 64 }],
+    ['a number where an int needs a bigint', { type: 'int', value: 5, bits: 32 }],
+    ['a NUL inside a String', { type: 'String', value: 'a\u0000b' }],
+    ['a lone surrogate', { type: 'String', value: 'a\ud800' }],
+    ['a Vector3 with two components', { type: 'Vector3', value: [1, 2] }],
+    ['an unknown type', { type: 'Object', value: 1 }],
+    ['a Dictionary entry that is not a pair', { type: 'Dictionary', value: [[{ type: 'Nil' }]] }],
+  ])('%s', (_name, value) => refuses(value));
+
+  it('a cyclic Array', () => {
+    const items: GodotValue[] = [];
+    items.push({ type: 'Array', value: items });
+    refuses({ type: 'Array', value: items });
+  });
+});
+
+describe('godotValueFromJson', () => {
+  it('fills in Godot widths when bits is left out and accepts JSON integers', () => {
+    const parsed = godotValueFromJson({
+      type: 'Array',
+      value: [
+        { type: 'int', value: 7 },
+        { type: 'int', value: '76561198000000000' },
+        { type: 'float', value: 0.5 },
+        { type: 'float', value: 0.1 },
+      ],
+    });
+    expect(parsed.ok && parsed.value).toEqual({
+      type: 'Array',
+      value: [
+        { type: 'int', value: 7n, bits: 32 },
+        { type: 'int', value: 76561198000000000n, bits: 64 },
+        { type: 'float', value: 0.5, bits: 32 },
+        { type: 'float', value: 0.1, bits: 64 },
+      ],
+    });
+  });
+
+  it.each([
+    [{ type: 'Vector2', value: [1] }, '$.value'],
+    [{ type: 'Array', value: [{ type: 'int', value: 1.5 }] }, '$.value[0].value'],
+    [{ type: 'int', bits: 32, value: '4294967296' }, '$.value'],
+    [{ type: 'Dictionary', value: [[{ type: 'Nil' }]] }, '$.value[0]'],
+    [{ type: 'PoolByteArray', value: 'abc' }, '$.value'],
+    [{ type: 'Sprite' }, '$.type'],
+    [{ type: 'String', value: 'a\u0000' }, '$.value'],
+    ['not an object', '$'],
+  ])('rejects %j with a path to the problem', (json, path) => {
+    const result = godotValueFromJson(json);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.code).toBe('bad-payload');
+      expect(result.detail.startsWith(`${path}:`)).toBe(true);
+    }
+  });
+});
