@@ -82,10 +82,33 @@ interface ShapeNode {
   readonly keys: readonly string[];
   generation: number;
   index: number;
+  /** The definition's bytes (key count and keys) once written, copied instead of re-encoding the keys. */
+  definition: Uint8Array | undefined;
+  /** Objects of this shape written so far; the second one gets a compiled writer. */
+  uses: number;
+  writer: ShapeWriter | undefined;
 }
 
+/** Writes an object's values in its shape's key order. */
+type ShapeWriter = (e: ValueEncoder, o: Record<string, unknown>) => void;
+
 function newShapeNode(keys: readonly string[]): ShapeNode {
-  return { children: new Map(), keys, generation: 0, index: 0 };
+  return { children: new Map(), keys, generation: 0, index: 0, definition: undefined, uses: 0, writer: undefined };
+}
+
+/** Compiled writers per process, bounded like the readers. */
+const MAX_COMPILED_WRITERS = 512;
+let compiledWriters = 0;
+
+/**
+ * Constant-key property loads (`o["x"]`) for a shape, so V8 reads each field through a monomorphic inline cache
+ * instead of a keyed lookup per value. Keys go in as JSON string literals, valid JS string literals.
+ */
+function compileWriter(keys: readonly string[]): ShapeWriter | undefined {
+  if (compiledWriters >= MAX_COMPILED_WRITERS || keys.includes('__proto__')) return undefined;
+  compiledWriters++;
+  const body = keys.map((k) => `e.next(o[${JSON.stringify(k)}]);`).join('\n');
+  return new Function('e', 'o', body) as ShapeWriter;
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {
@@ -411,10 +434,28 @@ export class ValueEncoder {
       node.generation = this.generation;
       node.index = this.nextShape++;
       w.buf[w.pos++] = T_OBJ_NEW;
-      this.uvarint(keys.length);
-      for (let i = 0; i < keys.length; i++) this.string(keys[i]!);
+      const definition = node.definition;
+      if (definition !== undefined) {
+        w.ensure(definition.length);
+        const buf = w.buf;
+        let pos = w.pos;
+        for (let i = 0; i < definition.length; i++) buf[pos++] = definition[i]!;
+        w.pos = pos;
+      } else {
+        const start = w.pos;
+        this.uvarint(keys.length);
+        for (let i = 0; i < keys.length; i++) this.string(keys[i]!);
+        node.definition = w.buf.slice(start, w.pos);
+      }
     }
-    for (let i = 0; i < keys.length; i++) this.value(o[keys[i]!]);
+    if (node.writer === undefined && ++node.uses === 2) node.writer = compileWriter(keys);
+    if (node.writer !== undefined) node.writer(this, o);
+    else for (let i = 0; i < keys.length; i++) this.value(o[keys[i]!]);
+  }
+
+  /** Writes one value; public only for compiled shape writers. */
+  next(v: unknown): void {
+    this.value(v);
   }
 }
 
