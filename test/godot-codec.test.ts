@@ -182,6 +182,18 @@ describe('Godot 3 hostile bytes never throw', () => {
   });
 });
 
+describe('decodeGodot3 on a shared packet buffer', () => {
+  it('reads at a non-zero byteOffset and copies pool bytes out of the caller buffer', () => {
+    const packet = encodeGodot3({ type: 'PoolByteArray', value: new Uint8Array([1, 2, 3]) });
+    const network = Buffer.alloc(packet.length + 5);
+    network.set(packet, 5);
+    const decoded = decodeGodot3(network.subarray(5));
+    if (!decoded.ok || decoded.value.type !== 'PoolByteArray') throw new Error('expected a PoolByteArray');
+    network.fill(0);
+    expect(Array.from(decoded.value.value)).toEqual([1, 2, 3]);
+  });
+});
+
 describe('encodeGodot3 refuses what Godot cannot hold', () => {
   const refuses = (value: unknown): void => {
     let thrown: unknown;

@@ -240,7 +240,8 @@ class VariantReader {
         const n = this.count(type, 1);
         const padded = n + ((4 - (n % 4)) % 4);
         this.need(padded, type);
-        const value = this.bytes.slice(this.offset, this.offset + n);
+        // A copy, never a view: the caller's packet buffer is often reused for the next read. (Buffer#slice is a view.)
+        const value = Uint8Array.prototype.slice.call(this.bytes, this.offset, this.offset + n);
         this.offset += padded;
         return { type, value };
       }
