@@ -15,7 +15,7 @@ export interface Player {
   readonly seen: BackendEvent[];
   /** Drains what has arrived and returns the events seen since the last call to `fresh`. */
   fresh(): BackendEvent[];
-  /** Resolves with the first event (seen before or after the call) that matches; rejects at the deadline. */
+  /** Resolves with the first matching event (seen before or after the call) not returned by an earlier waitFor. */
   waitFor<T extends BackendEvent['type']>(type: T, match?: (e: Extract<BackendEvent, { type: T }>) => boolean): Promise<Extract<BackendEvent, { type: T }>>;
   /** Resolves when `check` holds after an arrival. */
   until(what: string, check: () => boolean): Promise<void>;
@@ -50,6 +50,8 @@ export async function createWorld(): Promise<World> {
 
 function wrap(backend: LoopbackBackend): Player {
   const seen: BackendEvent[] = [];
+  /** Events a waitFor already returned, so waiting twice for the same type finds the next one. */
+  const taken = new Set<BackendEvent>();
   let mark = 0;
   const drain = (): void => {
     backend.drainEvents((e) => seen.push(e));
@@ -86,9 +88,12 @@ function wrap(backend: LoopbackBackend): Player {
     },
     async waitFor(type, match) {
       type E = Extract<BackendEvent, { type: typeof type }>;
-      const find = (): E | undefined => seen.find((e): e is E => e.type === type && (match === undefined || match(e as never))) as E | undefined;
+      const find = (): E | undefined =>
+        seen.find((e): e is E => !taken.has(e) && e.type === type && (match === undefined || match(e as never))) as E | undefined;
       await until(`a ${type} event`, () => find() !== undefined);
-      return find() as never;
+      const found = find() as E;
+      taken.add(found);
+      return found as never;
     },
     until,
   };

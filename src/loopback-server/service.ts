@@ -9,7 +9,7 @@ import { isSendType, P2PSessionError, sendSizeProblem } from '../effects/backend
 import {
   decodeBinaryFrame,
   encodeServerMessage,
-  IDENTITY_FIELDS,
+  identityClaim,
   idFromWire,
   idToWire,
   LOOPBACK_PROTOCOL_VERSION,
@@ -126,12 +126,9 @@ export function startLoopbackService(options: LoopbackServiceOptions = {}): Prom
     }
     const userId = conn.userId;
     if (userId === undefined) return refuse(conn, 'not-ready', `${op.op}: send hello first; the service gives each connection its id then`, op.op);
-    for (const field of IDENTITY_FIELDS) {
-      if (!(field in parsed.raw)) continue;
-      const claimed = idFromWire(parsed.raw[field]);
-      if (claimed !== userId) {
-        return refuse(conn, 'impersonation', `${op.op}: "${field}" says ${String(parsed.raw[field])} but this connection is ${userId}; the service assigns ids and clients cannot speak for others`, op.op);
-      }
+    const claim = identityClaim(op.op, parsed.raw);
+    if (claim !== undefined && idFromWire(claim.value) !== userId) {
+      return refuse(conn, 'impersonation', `${op.op}: "${claim.field}" says ${String(claim.value)} but this connection is ${userId}; the service assigns ids and clients cannot speak for others`, op.op);
     }
     if (op.op === 'ping') return sendMessage(conn, { t: 'pong', seq: op.seq });
     if (op.op === 'closeSession') {

@@ -143,7 +143,19 @@ const OP_FIELDS: Readonly<Record<ClientOpName, Readonly<Record<string, FieldKind
 };
 
 /** Fields through which a client might try to speak as someone else; the service owns identity. */
-export const IDENTITY_FIELDS = ['from', 'userId', 'steamId', 'as'] as const;
+const IDENTITY_FIELDS = ['from', 'sender', 'userId', 'steamId', 'as'] as const;
+
+/**
+ * An identity field a control frame carries beyond its op's own fields (an invite's `userId` names the invitee,
+ * not the sender), or undefined. The service refuses the frame unless the claim is the connection's own id.
+ */
+export function identityClaim(op: ClientOpName, raw: Readonly<Record<string, unknown>>): { readonly field: string; readonly value: unknown } | undefined {
+  const own = OP_FIELDS[op];
+  for (const field of IDENTITY_FIELDS) {
+    if (field in raw && !(field in own)) return { field, value: raw[field] };
+  }
+  return undefined;
+}
 
 export function idToWire(id: bigint): string {
   return id.toString(10);
