@@ -111,7 +111,10 @@ export async function run(flags: readonly string[]): Promise<void> {
       lobbykit: () => codec.decode(lkBytes),
       json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown,
     });
+    // Deflate dominates encoding when a packet is compressed; show the codec alone too, so the cost is visible.
+    const uncompressed = m === 'lobby' ? race({ lobbykit: () => codec.encode(value, { compress: false }), json: () => encoder.encode(JSON.stringify(jsonValue)) }) : undefined;
     speed[m] = {
+      ...(uncompressed ? { encodeUncompressedVsJson: round2(uncompressed.lobbykit! / uncompressed.json!) } : {}),
       lobbykitEncodePerSec: Math.round(enc.lobbykit!),
       jsonEncodePerSec: Math.round(enc.json!),
       encodeVsJson: round2(enc.lobbykit! / enc.json!),
@@ -187,6 +190,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     const s = speed[m]!;
     out.push(`  ${m.padEnd(9)} encode ${fmt(s.lobbykitEncodePerSec!)} / ${fmt(s.jsonEncodePerSec!)}   decode ${fmt(s.lobbykitDecodePerSec!)} / ${fmt(s.jsonDecodePerSec!)}`);
   }
+  out.push(`  lobby encode without deflate (${wire.lobby!.lobbykit} B → ${must(codec.encode(values.lobby, { compress: false })).length} B on the wire): ${speed.lobby!.encodeUncompressedVsJson}× JSON`);
   out.push('', 'msgpackr with agreed records (bytes incl. a 2 B frame header, speed vs JSON):');
   for (const [m, r] of Object.entries(msgpackr)) out.push(`  ${m.padEnd(9)} ${r.bytes} B   encode ${r.encodeVsJson}×   decode ${r.decodeVsJson}×`);
   out.push('', `raw deflate on value payloads (threshold ${DEFAULT_COMPRESSION_THRESHOLD} B):`);
