@@ -284,6 +284,13 @@ describe('hostile input never throws and names its cause', () => {
     expectError(codec.decode(Uint8Array.of(...compressed(10), ...tenBytes.subarray(0, tenBytes.length - 1))), 'bad-compression');
   });
 
+  it('applies the decoded-size cap to uncompressed payloads too', () => {
+    const small = createPacketCodec({ maxDecodedBytes: 100 });
+    const bytes = encodeOk(codec.encode(noise(101), { codec: 'raw', compress: false }));
+    expectError(small.decode(bytes), 'oversize');
+    expect(decodedValue(small.decode(encodeOk(codec.encode(noise(100), { codec: 'raw', compress: false }))))).toEqual(noise(100));
+  });
+
   it('caps zip bombs: announced or actual inflation past the cap is oversize, and the bomb is never allocated', () => {
     const header = (announced: number) =>
       encodeFrameHeader({ kind: FrameKind.application, channel: 0, codecId: PayloadCodecId.raw, compressed: true, uncompressedLength: announced });

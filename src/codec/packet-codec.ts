@@ -48,7 +48,7 @@ function codecIdOf(name: PayloadCodecName): number {
 }
 
 export interface PacketCodecOptions {
-  /** Largest payload a compressed frame may inflate to (default 1 MiB); larger is 'oversize', never allocated. */
+  /** Largest payload a frame may carry or inflate to (default 1 MiB); larger is 'oversize', and never allocated. */
   readonly maxDecodedBytes?: number;
   /** Payloads below this many bytes are sent uncompressed (default DEFAULT_COMPRESSION_THRESHOLD). */
   readonly compressionThreshold?: number;
@@ -224,7 +224,13 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
     // header object. Everything else goes through readFrameHeader, which also produces the typed errors.
     const flags = bytes[0];
     const channel0 = bytes[1];
-    if (flags !== undefined && channel0 !== undefined && channel0 < 0x80 && (flags & 0b1100_0100) === FRAME_VERSION << 6) {
+    if (
+      flags !== undefined &&
+      channel0 !== undefined &&
+      channel0 < 0x80 &&
+      (flags & 0b1100_0100) === FRAME_VERSION << 6 &&
+      bytes.length - 2 <= maxDecodedBytes
+    ) {
       const kind = (flags >>> 3) & 0b111;
       if (kind === FrameKind.control && (flags & 0b11) === 0) {
         const message = decodeControlPayload(bytes, 2);
@@ -256,6 +262,9 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
 
     let payload = bytes;
     let from = payloadOffset;
+    if (!compressed && bytes.length - payloadOffset > maxDecodedBytes) {
+      return codecError('oversize', `payload is ${bytes.length - payloadOffset} bytes; the limit is ${maxDecodedBytes}`, payloadOffset);
+    }
     if (compressed) {
       const announced = header.value.uncompressedLength!;
       if (announced > maxDecodedBytes) {
