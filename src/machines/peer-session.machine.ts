@@ -224,6 +224,13 @@ export const peerSessionMachine = setup({
   },
   guards: {
     canRetry: ({ context }) => context.attempt < context.retry.maxAttempts && !isFatal(context.lastFailure),
+    /**
+     * Injected: traffic arrived within the liveness window although no `peer.traffic` event said so. A runtime
+     * that notes traffic in a plain map (one actor event per packet costs too much) provides this, and a
+     * `livenessTimeout` delay of the window's remaining time, so the timer re-arms instead of failing.
+     * Default: never, so only `peer.traffic` events keep a session alive.
+     */
+    heardWithinLivenessWindow: () => false,
   },
   delays: {
     handshakeTimeout: ({ context }) => context.timing.handshakeTimeoutMs,
@@ -283,7 +290,10 @@ export const peerSessionMachine = setup({
           states: {
             listening: {
               after: {
-                livenessTimeout: { target: '#peerSession.failed', actions: 'recordLivenessTimeout' },
+                livenessTimeout: [
+                  { guard: 'heardWithinLivenessWindow', target: 'listening', reenter: true },
+                  { target: '#peerSession.failed', actions: 'recordLivenessTimeout' },
+                ],
               },
               on: {
                 'peer.traffic': { target: 'listening', reenter: true },
