@@ -47,6 +47,7 @@ import { PacketRouter, type ChannelMessage } from './runtime/packet-router.js';
 import { PeerProtocol } from './runtime/peer-protocol.js';
 import { RequestSlot } from './runtime/request-slot.js';
 import { createStats, type RuntimeStats } from './runtime/stats.js';
+import { heardWithin, remainingMs } from './runtime/liveness.js';
 import { TrafficThrottle } from './runtime/traffic-throttle.js';
 
 export type { ChannelMessage } from './runtime/packet-router.js';
@@ -70,7 +71,14 @@ export interface LobbyRuntimeOptions {
   readonly timing?: { readonly peer?: Partial<PeerTiming>; readonly lobby?: Partial<LobbyTiming> };
   /** Passed to XState's `createActor`: `@statelyai/inspect`'s `inspect`, or lobbykit's inspect server's. */
   readonly inspect?: ActorOptions<AnyActorLogic>['inspect'];
-  /** Traffic is forwarded to a peer's liveness timer at most once per this fraction of the window (default 0.25). */
+  /**
+   * How traffic keeps a peer alive. 'ledger' (default): the data plane notes the time per peer in a Map and the
+   * peer's liveness timer checks it when it fires — no actor event per packet or per peer. 'traffic-events': a
+   * `peer.traffic` event per peer at most once per `livenessNoticeFraction` of the window (the plain XState way;
+   * kept for comparison, see `npm run bench -- tick`).
+   */
+  readonly liveness?: 'ledger' | 'traffic-events';
+  /** With `liveness: 'traffic-events'`: the throttle, as a fraction of the liveness window (default 0.25). */
   readonly livenessNoticeFraction?: number;
 }
 
@@ -182,6 +190,7 @@ class Runtime implements LobbyRuntime {
   private readonly directory: MemberDirectory;
   private readonly protocol: PeerProtocol;
   private readonly throttle: TrafficThrottle;
+  private readonly useLedger: boolean;
   private readonly router: PacketRouter;
   private readonly translator: EventTranslator;
   private readonly lobbyRef: LobbyRef;
@@ -236,13 +245,15 @@ class Runtime implements LobbyRuntime {
     });
     const directory = this.directory;
     const throttle = this.throttle;
+    this.useLedger = options.liveness !== 'traffic-events';
+    const heard = this.useLedger ? undefined : (from: bigint, now: number) => throttle.heard(from, now);
     this.router = new PacketRouter(
       backend,
       this.codec,
       {
-        admits: (id) => directory.admits(id),
+        gate: directory.gate,
         isExpelled: (id) => directory.isExpelled(id),
-        heard: (from, now) => throttle.heard(from, now),
+        heard,
         control: (from, message) => this.protocol.receive(from, message),
         chat: (from, value) => this.receiveP2PChat(from, value),
         error: (error) => this.report(error),
@@ -574,6 +585,16 @@ class Runtime implements LobbyRuntime {
         this.forgetPeer(remoteId);
         if (backend.capabilities.closeSession !== 'absent') this.guarded('closeSession', () => backend.closeSession(remoteId));
       },
+      ...(this.useLedger
+        ? {
+            liveness: {
+              heardWithinWindow: (remoteId, windowMs) =>
+                heardWithin(this.directory.gate.get(remoteId)?.lastHeard, this.clock.now(), windowMs),
+              remainingMs: (remoteId, windowMs) =>
+                remainingMs(this.directory.gate.get(remoteId)?.lastHeard, this.clock.now(), windowMs),
+            },
+          }
+        : {}),
     };
   }
 

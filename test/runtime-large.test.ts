@@ -51,8 +51,9 @@ describe.each<BackendFlavour>(['simulated', 'steamworks-adapter'])('a full lobby
     // Liveness held through the whole run: no peer of the owner failed.
     expect(host.errorsOf('session-failed')).toEqual([]);
     const stats = host.runtime.stats();
-    // Traffic reaches the liveness timers throttled, never one event per packet.
-    expect(stats.trafficForwarded).toBeLessThan(stats.packetsRead);
+    // Liveness held on the ledger alone: not one peer.traffic event, though hundreds of packets arrived.
+    expect(stats.trafficForwarded).toBe(0);
+    expect(stats.packetsRead).toBeGreaterThan(500);
 
     host.runtime.leaveLobby();
     await w.run(500);

@@ -23,6 +23,14 @@ export interface MachineEffects {
   sendHandshakeAck(params: RemoteParams): void;
   sendHeartbeat(params: RemoteParams): void;
   closeSession(params: RemoteParams): void;
+  /**
+   * Liveness from the runtime's ledger (see liveness.ts); absent: the machine's own timer, kept alive only by
+   * `peer.traffic` events.
+   */
+  readonly liveness?: {
+    heardWithinWindow(remoteId: bigint, windowMs: number): boolean;
+    remainingMs(remoteId: bigint, windowMs: number): number;
+  };
 }
 
 /** The root machine with every effect provided (the machines' author's recipe: lobby and peer pool provided inside). */
@@ -41,14 +49,26 @@ export function wireSessionMachine(effects: MachineEffects) {
       requestStart: (_, params) => effects.start(params),
     },
   });
-  const peer = peerSessionMachine.provide({
-    actions: {
-      sendHandshake: (_, params) => effects.sendHandshake(params),
-      sendHandshakeAck: (_, params) => effects.sendHandshakeAck(params),
-      sendHeartbeat: (_, params) => effects.sendHeartbeat(params),
-      closeSession: (_, params) => effects.closeSession(params),
-    },
-  });
+  const actions = {
+    sendHandshake: (_: unknown, params: HandshakeParams) => effects.sendHandshake(params),
+    sendHandshakeAck: (_: unknown, params: RemoteParams) => effects.sendHandshakeAck(params),
+    sendHeartbeat: (_: unknown, params: RemoteParams) => effects.sendHeartbeat(params),
+    closeSession: (_: unknown, params: RemoteParams) => effects.closeSession(params),
+  };
+  const liveness = effects.liveness;
+  const peer =
+    liveness === undefined
+      ? peerSessionMachine.provide({ actions })
+      : peerSessionMachine.provide({
+          actions,
+          guards: {
+            heardWithinLivenessWindow: ({ context }) =>
+              liveness.heardWithinWindow(context.remoteId, context.timing.livenessTimeoutMs),
+          },
+          delays: {
+            livenessTimeout: ({ context }) => liveness.remainingMs(context.remoteId, context.timing.livenessTimeoutMs),
+          },
+        });
   return sessionMachine.provide({
     actions: { acceptSession: (_, params) => effects.acceptSession(params) },
     actors: { lobby, peerPool: createPeerPool(peer) },

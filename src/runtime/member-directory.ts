@@ -17,6 +17,12 @@ interface Entry {
   session: PeerStatus | 'self';
 }
 
+/** Per-member state the data plane touches on every packet: found with the same lookup that admits the packet. */
+export interface PeerSlot {
+  /** Clock time of the last valid frame from this member (-Infinity: none yet). */
+  lastHeard: number;
+}
+
 /**
  * Who is in our lobby right now, with names and session status. It is also the data plane's gate: `admits(id)`
  * is one Set lookup per packet. Members kicked or banned from this lobby are "expelled": their packets and session
@@ -29,8 +35,8 @@ export class MemberDirectory {
   private lobby: bigint | undefined;
   private owner: bigint | undefined;
   private readonly entries = new Map<bigint, Entry>();
-  /** Remote members, not expelled: the data plane's gate. */
-  private readonly remote = new Set<bigint>();
+  /** Remote members, not expelled: the data plane's gate (one Map lookup admits a packet and finds its slot). */
+  private readonly remote = new Map<bigint, PeerSlot>();
   private readonly expelledIds = new Set<bigint>();
   private dirty = false;
   private readonly subject = new BehaviorSubject<readonly LobbyMember[]>([]);
@@ -59,12 +65,17 @@ export class MemberDirectory {
   }
 
   /** Remote member ids that may receive our messages. */
-  remoteIds(): ReadonlySet<bigint> {
-    return this.remote;
+  remoteIds(): IterableIterator<bigint> {
+    return this.remote.keys();
   }
 
   admits(id: bigint): boolean {
     return this.remote.has(id);
+  }
+
+  /** The gate itself, for the data plane's hot loop. */
+  get gate(): ReadonlyMap<bigint, PeerSlot> {
+    return this.remote;
   }
 
   isExpelled(id: bigint): boolean {
@@ -89,7 +100,7 @@ export class MemberDirectory {
     if (this.entries.has(id)) return true;
     const isSelf = id === this.selfId;
     this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting' });
-    if (!isSelf) this.remote.add(id);
+    if (!isSelf) this.remote.set(id, { lastHeard: -Infinity });
     this.dirty = true;
     return true;
   }

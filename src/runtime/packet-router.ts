@@ -3,6 +3,7 @@ import type { ControlMessage } from '../codec/control.js';
 import type { PacketCodec } from '../codec/packet-codec.js';
 import type { Backend } from '../effects/backend.js';
 import type { LobbyRuntimeError } from './errors.js';
+import type { PeerSlot } from './member-directory.js';
 import type { RuntimeStats } from './stats.js';
 
 /** A game message as delivered: the sender is the transport's, never a payload field. */
@@ -14,11 +15,11 @@ export interface ChannelMessage<T = unknown> {
 
 /** What the router needs from the rest of the runtime; plain functions, so the hot loop makes no lookups. */
 export interface RouterSinks {
-  /** Is `id` a current, non-expelled member of our lobby? */
-  admits(id: bigint): boolean;
+  /** Current, non-expelled members of our lobby, with the slot where their last-heard time goes. */
+  readonly gate: ReadonlyMap<bigint, PeerSlot>;
   isExpelled(id: bigint): boolean;
-  /** A valid frame arrived from `from` at `now` (the liveness throttle). */
-  heard(from: bigint, now: number): void;
+  /** Also called for each valid frame when set (liveness by `peer.traffic` events); undefined: the slot is enough. */
+  readonly heard: ((from: bigint, now: number) => void) | undefined;
   control(from: bigint, message: ControlMessage): void;
   chat(from: bigint, value: unknown): void;
   error(error: LobbyRuntimeError): void;
@@ -55,6 +56,8 @@ export class PacketRouter {
   /** Reads and routes up to the read limit; returns how many packets were read. */
   read(now: number): number {
     const { backend, codec, sinks, stats } = this;
+    const gate = sinks.gate;
+    const heard = sinks.heard;
     let read = 0;
     while (read < this.readLimit) {
       const open = backend.channelsWithPackets();
@@ -65,7 +68,8 @@ export class PacketRouter {
       if (packet === undefined) break;
       read++;
       const from = packet.from;
-      if (!sinks.admits(from)) {
+      const slot = gate.get(from);
+      if (slot === undefined) {
         if (sinks.isExpelled(from)) stats.droppedExpelled++;
         else stats.droppedNonMember++;
         continue;
@@ -82,7 +86,8 @@ export class PacketRouter {
         });
         continue;
       }
-      sinks.heard(from, now);
+      slot.lastHeard = now;
+      if (heard !== undefined) heard(from, now);
       const packetValue = decoded.value;
       if (packetValue.kind === 'control') {
         stats.controlFrames++;
