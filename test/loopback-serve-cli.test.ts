@@ -1,5 +1,5 @@
 // `lobbykit serve` as a real process: prints where it listens, logs joins and leaves, and on SIGINT closes every
-// socket and exits 0. Runs through examples/loopback/serve.ts, which registers the same command.
+// socket and exits 0. Runs the real `bin/lobbykit.js serve`, the command users type.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const DEADLINE_MS = 20_000;
 
 function serve(args: readonly string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/loopback/serve.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/lobbykit.js', 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();

@@ -38,6 +38,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerVisualizeCommand(program, io, setExit);
   const { registerInspectCommand } = await import('./inspect-command.js');
   registerInspectCommand(program, io, setExit);
+  const { registerServeCommand } = await import('./serve-command.js');
+  registerServeCommand(program, io, setExit);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
