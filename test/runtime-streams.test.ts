@@ -51,7 +51,7 @@ describe('runtime streams', () => {
 
   it('hands every actor, peers included, to the inspect callback', () => {
     const seen = new Set<string>();
-    const { host, guest, frames, ids } = setup({ inspect: (e) => void seen.add(e.actorRef.id) });
+    const { host, guest, frames, ids } = setup({ inspect: (e) => void seen.add((e.actorRef as { id?: string }).id ?? "") });
     void host.createLobby();
     frames(10);
     void guest.joinLobby(host.lobbyState().lobbyId!);
