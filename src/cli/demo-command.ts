@@ -1,106 +1,92 @@
 import type { Command } from 'commander';
-import { createPacketCodec } from '../codec/packet-codec.js';
-import { SEED_CHAT_LINE, jsonSafe, seedHandshake, seedLobbySnapshot, seedStateUpdate } from '../codec/seed-messages.js';
 import type { CliIo } from './main.js';
 
-/** One row of the demo: the same message in the three formats. */
-export interface DemoRow {
-  readonly message: string;
-  readonly lobbykit: number;
-  /** undefined when the Godot format module is not available in this build. */
-  readonly seed: number | undefined;
-  readonly json: number;
+interface RawFlags {
+  readonly players?: string;
+  readonly latency?: string;
+  readonly loss?: string;
+  readonly seed?: string;
+  readonly json?: boolean;
 }
 
-/** The seed format's byte count for a value, or undefined when the Godot module is missing or fails on it. */
-async function seedFormat(): Promise<((value: unknown) => number | undefined) | undefined> {
-  try {
-    const { seedWireBytes } = await import('../codec/seed-format.js');
-    return (value) => {
-      try {
-        return seedWireBytes(value).length;
-      } catch {
-        return undefined;
-      }
-    };
-  } catch {
-    return undefined;
+/** Wall-clock pauses between steps and frames, only for a person watching a terminal. */
+const STEP_PAUSE_MS = 250;
+const FRAME_PAUSE_MS = 8;
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isTerminal(stream: NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+/** Runs the demo and resolves to the exit code: 0 when the whole story happened. */
+export async function runDemoCommand(flags: RawFlags, io: CliIo): Promise<number> {
+  const { parseDemoOptions } = await import('../demo/options.js');
+  const parsed = parseDemoOptions(flags);
+  if (!parsed.ok) {
+    io.stderr.write(`lobbykit demo: ${parsed.problem}\n`);
+    return 2;
   }
+  // Loaded here so `lobbykit --help` does not load the runtime and the simulator.
+  const { runDemoStory } = await import('../demo/story.js');
+  const { jsonLine, renderEvent, renderProgress, renderSummary, renderWireBytes } = await import('../demo/render.js');
+  const { wireBytesRows } = await import('../demo/wire-bytes.js');
+
+  const json = flags.json === true;
+  const terminal = !json && isTerminal(io.stdout);
+  const style = { color: terminal && process.env['NO_COLOR'] === undefined };
+  const write = (text: string) => io.stdout.write(`${text}\n`);
+  let progressShown = false;
+  const clearProgress = () => {
+    if (progressShown) io.stdout.write('\r\x1b[2K');
+    progressShown = false;
+  };
+
+  const outcome = await runDemoStory(parsed.options, {
+    onEvent: (event) => {
+      if (json) return write(jsonLine(event));
+      clearProgress();
+      write(renderEvent(event, style));
+    },
+    ...(terminal
+      ? {
+          pace: (what: 'step' | 'frame') => pause(what === 'step' ? STEP_PAUSE_MS : FRAME_PAUSE_MS),
+          onProgress: (progress: { readonly step: number; readonly done: number; readonly of: number }) => {
+            io.stdout.write(`\r\x1b[2K${renderProgress(progress, style)}`);
+            progressShown = true;
+          },
+        }
+      : {}),
+  });
+  clearProgress();
+  if (!outcome.ok) {
+    io.stderr.write(`lobbykit demo: the story stopped at "${outcome.step}": ${outcome.problem}\n`);
+    return 1;
+  }
+  const rows = wireBytesRows();
+  if (json) {
+    write(jsonLine({ type: 'summary', ...outcome.summary }));
+    write(jsonLine({ type: 'wire-bytes', rows }));
+  } else {
+    write(renderSummary(outcome.summary, style));
+    write(renderWireBytes(rows, style));
+  }
+  return 0;
 }
 
-function length(result: { ok: true; value: Uint8Array } | { ok: false; detail: string }): number {
-  if (!result.ok) throw new Error(result.detail);
-  return result.value.length;
-}
-
-/** Bytes on the wire for the seed tutorial's messages, computed by the real encoders. */
-export async function demoRows(): Promise<DemoRow[]> {
-  const codec = createPacketCodec();
-  const seed = await seedFormat();
-  const json = (value: unknown) => Buffer.byteLength(JSON.stringify(jsonSafe(value)));
-  const state = seedStateUpdate();
-  const lobby = seedLobbySnapshot();
-  return [
-    {
-      message: 'handshake',
-      lobbykit: length(codec.encodeControl({ type: 'handshake', nonce: 0x5eed_1234, attempt: 0 })),
-      seed: seed?.(seedHandshake()),
-      json: json(seedHandshake()),
-    },
-    {
-      message: 'chat line',
-      lobbykit: length(codec.encode(SEED_CHAT_LINE, { kind: 'chat' })),
-      // The seed sends chat with sendLobbyChatMsg: the UTF-8 text and its terminating NUL.
-      seed: Buffer.byteLength(SEED_CHAT_LINE) + 1,
-      json: json(SEED_CHAT_LINE),
-    },
-    {
-      message: '8-player state update',
-      lobbykit: length(codec.encode(state, { reliable: false })),
-      seed: seed?.(state),
-      json: json(state),
-    },
-    {
-      message: '250-member lobby snapshot',
-      lobbykit: length(codec.encode(lobby)),
-      seed: seed?.(lobby),
-      json: json(lobby),
-    },
-  ];
-}
-
-function render(rows: readonly DemoRow[]): string {
-  const header = ['message', 'lobbykit B', 'seed B', 'JSON B', 'lobbykit / seed'];
-  const cells = rows.map((r) => [
-    r.message,
-    String(r.lobbykit),
-    r.seed === undefined ? 'n/a' : String(r.seed),
-    String(r.json),
-    r.seed === undefined ? 'n/a' : `${(r.lobbykit / r.seed).toFixed(2)}×`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
-  return [
-    "lobbykit demo: the codec on the seed tutorial's messages (bytes on the wire)",
-    '',
-    line(header),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...cells.map(line),
-    '',
-    'lobbykit  frame header (2 B) + compact value codec, raw deflate only when it shrinks the packet;',
-    "          the handshake is a control frame: the sender's Steam id comes from the transport, not the payload",
-    'seed      Godot 3 var2bytes + PoolByteArray.compress(File.COMPRESSION_GZIP), as _send_P2P_Packet does',
-    '          (the chat line goes through sendLobbyChatMsg as text)',
-    'JSON      JSON.stringify, Steam ids as decimal strings',
-    '',
-  ].join('\n');
-}
-
-export function registerDemoCommand(program: Command, io: CliIo, _setExit: (code: number) => void): void {
+export function registerDemoCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('demo')
-    .description("Show lobbykit's codec on the seed tutorial's messages: bytes against Godot var2bytes + GZIP and JSON.")
-    .action(async () => {
-      io.stdout.write(render(await demoRows()));
+    .description(
+      "Play the seed tutorial's whole lobby story on the simulated Steam: create, list, join (one refused: full), handshake, " +
+        'chat, 60 Hz traffic on two channels, a lost link retried, a kick, an owner change, everyone leaving.',
+    )
+    .option('--players <n>', 'players in the story, the host included (4..251)', '6')
+    .option('--latency <ms>', 'one-way P2P latency of the simulated network', '20')
+    .option('--loss <p>', 'chance a datagram is lost, 0..0.5 (reliable ones are resent)', '0')
+    .option('--seed <n>', 'seed for the network and the game traffic: the same seed prints the same run', '1')
+    .option('--json', 'print the event log as JSON lines (Steam ids as strings), then the summary')
+    .action(async (flags: RawFlags) => {
+      setExit(await runDemoCommand(flags, io));
     });
 }
