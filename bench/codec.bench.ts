@@ -13,8 +13,8 @@ const MESSAGES: readonly MessageName[] = ['handshake', 'state', 'lobby'];
 /** A fixed session nonce: the handshake's size depends on it (≤ 5 varint bytes), so use a full 31-bit one. */
 const HANDSHAKE = { type: 'handshake', nonce: 0x5eed_1234, attempt: 0 } as const;
 
-const ROUNDS = 9;
-const ROUND_MS = 40;
+const ROUNDS = 15;
+const ROUND_MS = 25;
 
 /**
  * Every result is stored where the optimizer cannot prove it dead, so neither side's allocations are optimized
@@ -22,20 +22,26 @@ const ROUND_MS = 40;
  */
 const sink: unknown[] = new Array<unknown>(64);
 
-/** One round: enough iterations to last ~ROUND_MS, as ops per second. */
-function opsPerSecond(op: () => unknown, iterations: number, rounds: number[]): void {
-  const t0 = performance.now();
-  for (let i = 0; i < iterations; i++) sink[i & 63] = op();
-  const elapsed = performance.now() - t0;
-  rounds.push((iterations / elapsed) * 1000);
+type TimedLoop = (op: () => unknown, sink: unknown[], iterations: number) => number;
+
+/**
+ * A separate timing loop per candidate. One shared loop would inline whichever `op` it saw first and deoptimise
+ * every time the race switched candidates (V8's --trace-deopt showed hundreds of "wrong map" deopts), timing
+ * half-optimised code at random. `new Function` gives each candidate its own code and feedback.
+ */
+function timedLoop(): TimedLoop {
+  return new Function(
+    'op',
+    'sink',
+    'iterations',
+    'const t0 = performance.now(); for (let i = 0; i < iterations; i++) sink[i & 63] = op(); return performance.now() - t0;',
+  ) as TimedLoop;
 }
 
-function calibrate(op: () => unknown): number {
+function calibrate(loop: TimedLoop, op: () => unknown): number {
   let iterations = 16;
   for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < iterations; i++) sink[i & 63] = op();
-    const elapsed = performance.now() - t0;
+    const elapsed = loop(op, sink, iterations);
     if (elapsed >= ROUND_MS / 4) return Math.max(1, Math.round((iterations * ROUND_MS) / elapsed));
     iterations *= 2;
   }
@@ -46,13 +52,22 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1]!;
 }
 
-/** Runs candidates interleaved round by round, so machine noise hits them alike; returns median ops/s each. */
-function race(ops: Record<string, () => unknown>): Record<string, number> {
+/**
+ * Runs candidates interleaved round by round, so machine noise hits them alike. Returns each candidate's median
+ * ops/s and, in `vs`, the median over rounds of (candidate ÷ the first candidate of that same round): neighbouring
+ * rounds share the machine's load, so a pairwise ratio survives a busy shared box better than a ratio of medians.
+ */
+function race(ops: Record<string, () => unknown>): Record<string, number> & { vs: Record<string, number> } {
   const names = Object.keys(ops);
-  const iterations = Object.fromEntries(names.map((n) => [n, calibrate(ops[n]!)]));
+  const loops = Object.fromEntries(names.map((n) => [n, timedLoop()]));
+  const iterations = Object.fromEntries(names.map((n) => [n, calibrate(loops[n]!, ops[n]!)]));
   const rounds: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < ROUNDS; r++) for (const n of names) opsPerSecond(ops[n]!, iterations[n]!, rounds[n]!);
-  return Object.fromEntries(names.map((n) => [n, median(rounds[n]!)]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const n of names) rounds[n]!.push((iterations[n]! / loops[n]!(ops[n]!, sink, iterations[n]!)) * 1000);
+  }
+  const base = rounds[names[0]!]!;
+  const vs = Object.fromEntries(names.map((n) => [n, median(rounds[n]!.map((rate, i) => rate / base[i]!))]));
+  return Object.assign(Object.fromEntries(names.map((n) => [n, median(rounds[n]!)])), { vs });
 }
 
 function must<T>(r: { ok: true; value: T } | { ok: false; code: string; detail: string }): T {
@@ -104,23 +119,23 @@ export async function run(flags: readonly string[]): Promise<void> {
     };
 
     const enc = race({
-      lobbykit: encode,
       json: () => encoder.encode(JSON.stringify(jsonValue)),
+      lobbykit: encode,
     });
     const dec = race({
-      lobbykit: () => codec.decode(lkBytes),
       json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown,
+      lobbykit: () => codec.decode(lkBytes),
     });
     // Deflate dominates encoding when a packet is compressed; show the codec alone too, so the cost is visible.
-    const uncompressed = m === 'lobby' ? race({ lobbykit: () => codec.encode(value, { compress: false }), json: () => encoder.encode(JSON.stringify(jsonValue)) }) : undefined;
+    const uncompressed = m === 'lobby' ? race({ json: () => encoder.encode(JSON.stringify(jsonValue)), lobbykit: () => codec.encode(value, { compress: false }) }) : undefined;
     speed[m] = {
-      ...(uncompressed ? { encodeUncompressedVsJson: round2(uncompressed.lobbykit! / uncompressed.json!) } : {}),
+      ...(uncompressed ? { encodeUncompressedVsJson: round2(uncompressed.vs.lobbykit!) } : {}),
       lobbykitEncodePerSec: Math.round(enc.lobbykit!),
       jsonEncodePerSec: Math.round(enc.json!),
-      encodeVsJson: round2(enc.lobbykit! / enc.json!),
+      encodeVsJson: round2(enc.vs.lobbykit!),
       lobbykitDecodePerSec: Math.round(dec.lobbykit!),
       jsonDecodePerSec: Math.round(dec.json!),
-      decodeVsJson: round2(dec.lobbykit! / dec.json!),
+      decodeVsJson: round2(dec.vs.lobbykit!),
     };
 
     if (m !== 'handshake') {
@@ -130,9 +145,9 @@ export async function run(flags: readonly string[]): Promise<void> {
       const unpackr = new Packr({ structures, useRecords: true, int64AsType: 'bigint', moreTypes: true });
       packr.pack(value);
       const packed = packr.pack(value);
-      const mpEnc = race({ msgpackr: () => packr.pack(value), json: () => encoder.encode(JSON.stringify(jsonValue)) });
-      const mpDec = race({ msgpackr: () => unpackr.unpack(packed) as unknown, json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown });
-      msgpackr[m] = { bytes: packed.length + 2, encodeVsJson: round2(mpEnc.msgpackr! / mpEnc.json!), decodeVsJson: round2(mpDec.msgpackr! / mpDec.json!) };
+      const mpEnc = race({ json: () => encoder.encode(JSON.stringify(jsonValue)), msgpackr: () => packr.pack(value) });
+      const mpDec = race({ json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown, msgpackr: () => unpackr.unpack(packed) as unknown });
+      msgpackr[m] = { bytes: packed.length + 2, encodeVsJson: round2(mpEnc.vs.msgpackr!), decodeVsJson: round2(mpDec.vs.msgpackr!) };
     }
   }
 
@@ -183,7 +198,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     const seed = w.seed ?? null;
     return [m, w.lobbykit!, seed ?? 'n/a', w.json!, w.jsonGzip!, seed ? `${round2(w.lobbykit! / seed)}×` : 'n/a', `${s.encodeVsJson}×`, `${s.decodeVsJson}×`];
   });
-  const out: string[] = ['codec: bytes on the wire and speed against JSON (same process, median of ' + ROUNDS + ' rounds)', ''];
+  const out: string[] = [`codec: bytes on the wire and speed against JSON (same process; ratios are medians of ${ROUNDS} paired rounds)`, ''];
   out.push(...table(['message', 'lobbykit B', 'seed B', 'JSON B', 'JSON+gzip B', 'lobbykit/seed', 'encode vs JSON', 'decode vs JSON'], rows));
   out.push('', 'msgs/s (lobbykit / JSON):');
   for (const m of MESSAGES) {
