@@ -1,25 +1,20 @@
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { demoRows } from '../src/cli/demo-command.js';
-import { main } from '../src/cli/main.js';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { seedStateUpdate } from '../src/codec/seed-messages.js';
+import { renderWireBytes } from '../src/demo/render.js';
+import { wireBytesRows } from '../src/demo/wire-bytes.js';
 
-describe('lobbykit demo', () => {
-  it('prints a table of the four seed messages and exits 0', async () => {
-    const chunks: Buffer[] = [];
-    const stdout = new PassThrough();
-    stdout.on('data', (c: Buffer) => chunks.push(c));
-    const code = await main(['demo'], { stdin: Readable.from([]), stdout, stderr: new PassThrough() });
-    expect(code).toBe(0);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const rows = await demoRows();
+// The codec showcase the demo used to be; it now closes `lobbykit demo` as its "wire bytes" section.
+describe('lobbykit demo: wire bytes section', () => {
+  it('renders a row for each of the four seed messages', () => {
+    const rows = wireBytesRows();
+    const text = renderWireBytes(rows, { color: false });
     expect(rows.map((r) => r.message)).toEqual(['handshake', 'chat line', '8-player state update', '250-member lobby snapshot']);
-    for (const row of rows) expect(text).toMatch(new RegExp(`${row.message}\\s+${row.lobbykit}\\s+`));
+    for (const row of rows) expect(text).toMatch(new RegExp(`${row.message}\\s+${row.lobbykit}\\s+${row.seed}\\s+${row.json}\\s`));
   });
 
-  it('reports the bytes the codec really produces, smaller than JSON', async () => {
-    const rows = await demoRows();
+  it('reports the bytes the codec really produces, smaller than JSON', () => {
+    const rows = wireBytesRows();
     const state = createPacketCodec().encode(seedStateUpdate(), { reliable: false });
     expect(state.ok && rows[2]!.lobbykit).toBe(state.ok && state.value.length);
     expect(rows[0]!.lobbykit).toBeLessThanOrEqual(12);
