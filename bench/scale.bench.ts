@@ -1,0 +1,197 @@
+// `npm run bench -- scale [--json] [--players=N] [--seconds=S]`: 2,000 simulated players (250 lobbies × 8), each
+// a real runtime (root, lobby and 7 peer actors), on one simulated Steam and one VirtualClock, ticked at 60 Hz
+// for 60 simulated seconds while every player sends game traffic:
+//   - an unreliable state update to the lobby 20 times a second (every 3rd frame, players staggered), and
+//   - a reliable "event" to the lobby once a second.
+// Reported: wall time of the 60 simulated seconds (setup reported apart), events and packets per wall second, and
+// heap per peer session (heap growth from building and connecting every runtime, after a forced gc, divided by
+// the sessions; the simulated Steam's users already exist in the baseline, their P2P links do not).
+// Memory needs `--expose-gc`: when gc is missing this file re-runs itself in a child node with the flag.
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { VirtualClock } from '../src/effects/clock.js';
+import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
+import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
+
+const LOBBY_SIZE = 8;
+const HZ = 60;
+const FRAME_MS = 1000 / HZ;
+const STATE_EVERY_FRAMES = 3;
+const EVENT_EVERY_FRAMES = 60;
+const TARGET_WALL_SECONDS = 60;
+const TARGET_BYTES_PER_SESSION = 10 * 1024;
+
+interface Options {
+  readonly players: number;
+  readonly seconds: number;
+  readonly json: boolean;
+}
+
+function parse(flags: readonly string[]): Options {
+  const number = (name: string, fallback: number) => {
+    const flag = flags.find((f) => f.startsWith(`--${name}=`));
+    const value = flag === undefined ? NaN : Number(flag.slice(name.length + 3));
+    return Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  const players = Math.max(LOBBY_SIZE, Math.round(number('players', 2000) / LOBBY_SIZE) * LOBBY_SIZE);
+  return { players, seconds: number('seconds', 60), json: flags.includes('--json') };
+}
+
+function gcOrUndefined(): (() => void) | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  return typeof gc === 'function' ? gc : undefined;
+}
+
+function heapAfterGc(gc: () => void): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Re-runs this suite in a child node with `--expose-gc`, passing its output through; true when it ran. */
+export function rerunWithGc(suite: string, flags: readonly string[]): boolean {
+  if (gcOrUndefined() !== undefined || process.env.LOBBYKIT_BENCH_CHILD === '1') return false;
+  const index = fileURLToPath(new URL('./index.ts', import.meta.url));
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', index, suite, ...flags], {
+    stdio: 'inherit',
+    env: { ...process.env, LOBBYKIT_BENCH_CHILD: '1' },
+  });
+  if (child.status !== 0) throw new Error(`${suite} bench: child run failed (status ${String(child.status)})`);
+  return true;
+}
+
+interface Player {
+  readonly id: bigint;
+  readonly runtime: LobbyRuntime;
+}
+
+export async function run(flags: readonly string[]): Promise<void> {
+  if (rerunWithGc('scale', flags)) return;
+  const options = parse(flags);
+  const gc = gcOrUndefined();
+  const clock = new VirtualClock();
+  const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: 30 });
+  const ids = Array.from({ length: options.players }, (_, i) => steamIdOfAccount(10_000 + i));
+  ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
+  const backends = ids.map((id) => steam.backend(id));
+  const heapBefore = gc === undefined ? 0 : heapAfterGc(gc);
+
+  const setupStart = performance.now();
+  const players: Player[] = ids.map((id, i) => ({ id, runtime: createLobbyRuntime({ backend: backends[i]!, clock }) }));
+  const tickAll = () => {
+    clock.advance(FRAME_MS);
+    for (const p of players) p.runtime.tick();
+  };
+  const owners = players.filter((_, i) => i % LOBBY_SIZE === 0);
+  const created = owners.map((o) => o.runtime.createLobby({ maxMembers: LOBBY_SIZE }));
+  for (let f = 0; f < 600 && !owners.every((o) => o.runtime.lobbyState().status === 'joined'); f++) tickAll();
+  const lobbyIds = (await Promise.all(created)).map((r) => {
+    if (!r.ok) throw new Error(`scale bench: create failed: ${r.error.reason}`);
+    return r.lobbyId;
+  });
+  players.forEach((p, i) => {
+    if (i % LOBBY_SIZE !== 0) void p.runtime.joinLobby(lobbyIds[Math.floor(i / LOBBY_SIZE)]!);
+  });
+  const everyoneConnected = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === LOBBY_SIZE);
+  let setupFrames = 0;
+  for (; setupFrames < 60 * HZ && !everyoneConnected(); setupFrames++) tickAll();
+  if (!everyoneConnected()) throw new Error('scale bench: the lobbies did not connect');
+  const setupSeconds = (performance.now() - setupStart) / 1000;
+  const sessions = options.players * (LOBBY_SIZE - 1);
+  const heapConnected = gc === undefined ? 0 : heapAfterGc(gc);
+
+  let delivered = 0;
+  let errors = 0;
+  const count = () => void delivered++;
+  for (const p of players) {
+    p.runtime.errors$.subscribe(() => void errors++);
+    p.runtime.messages(1).subscribe(count);
+    p.runtime.messages(2).subscribe(count);
+  }
+  const statsBefore = sumStats(players);
+  const netBefore = { ...steam.stats };
+  const frames = Math.round(options.seconds * HZ);
+  const state = { tick: 0, x: 0, y: 0, vx: 0, vy: 0, hp: 100 };
+  let sendFailures = 0;
+  const start = performance.now();
+  for (let f = 0; f < frames; f++) {
+    clock.advance(FRAME_MS);
+    for (let i = 0; i < players.length; i++) {
+      const runtime = players[i]!.runtime;
+      runtime.tick();
+      if ((f + i) % STATE_EVERY_FRAMES === 0) {
+        state.tick = f;
+        state.x = (f * 7 + i) % 800;
+        state.y = (f * 3 + i) % 600;
+        if (!runtime.send('all', state, { reliable: false, channel: 1 }).ok) sendFailures++;
+      }
+      if ((f + i) % EVENT_EVERY_FRAMES === 0 && !runtime.send('all', { event: 'score', by: i, at: f }, { channel: 2 }).ok) sendFailures++;
+    }
+  }
+  const wallSeconds = (performance.now() - start) / 1000;
+  const statsAfter = sumStats(players);
+  const heapEnd = gc === undefined ? 0 : heapAfterGc(gc);
+  const stillConnected = players.filter((p) => p.runtime.allConnected()).length;
+  const sessionFailures = errors;
+  for (const p of players) p.runtime.dispose();
+
+  const events = statsAfter.backendEvents - statsBefore.backendEvents + (statsAfter.controlFrames - statsBefore.controlFrames) + delivered;
+  const packets = steam.stats.delivered - netBefore.delivered;
+  const result = {
+    'scale.players': options.players,
+    'scale.lobbies': options.players / LOBBY_SIZE,
+    'scale.simulatedSeconds': options.seconds,
+    'scale.hz': HZ,
+    'scale.wallSeconds': round(wallSeconds, 2),
+    'scale.realTimeFactor': round(options.seconds / wallSeconds, 2),
+    'scale.setupWallSeconds': round(setupSeconds, 2),
+    'scale.setupSimulatedSeconds': round((setupFrames * FRAME_MS) / 1000, 2),
+    'scale.ticks': frames * options.players,
+    'scale.microsPerTick': round((wallSeconds * 1e6) / (frames * options.players), 2),
+    'scale.messagesDelivered': delivered,
+    'scale.eventsPerSecond': Math.round(events / wallSeconds),
+    'scale.packetsPerSecond': Math.round(packets / wallSeconds),
+    'scale.packetsDelivered': packets,
+    'scale.sendFailures': sendFailures,
+    'scale.playersStillAllConnected': stillConnected,
+    'scale.sessionErrors': sessionFailures,
+    'scale.peerSessions': sessions,
+    'scale.bytesPerPeerSession': gc === undefined ? null : Math.round((heapConnected - heapBefore) / sessions),
+    'scale.heapGrowthDuringRunBytes': gc === undefined ? null : heapEnd - heapConnected,
+    'scale.gc': gc !== undefined,
+    'scale.targetsMet': wallSeconds <= TARGET_WALL_SECONDS && (gc === undefined || (heapConnected - heapBefore) / sessions <= TARGET_BYTES_PER_SESSION),
+  };
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  process.stdout.write(
+    [
+      `scale — ${options.players} players (${result['scale.lobbies']} lobbies × ${LOBBY_SIZE}), each a real runtime, ${options.seconds} simulated s at ${HZ} Hz`,
+      `  traffic: unreliable state to the lobby every ${STATE_EVERY_FRAMES} frames, a reliable event every ${EVENT_EVERY_FRAMES} frames, per player`,
+      `  setup (create, join, connect everyone): ${result['scale.setupWallSeconds']} s wall for ${result['scale.setupSimulatedSeconds']} simulated s`,
+      `  run: ${result['scale.wallSeconds']} s wall (target ≤ ${TARGET_WALL_SECONDS}), ${result['scale.realTimeFactor']}× real time, ${result['scale.microsPerTick']} µs per runtime tick`,
+      `  ${result['scale.eventsPerSecond']} events/s and ${result['scale.packetsPerSecond']} packets/s (wall); ${delivered} messages delivered, ${sendFailures} sends refused`,
+      `  memory: ${result['scale.bytesPerPeerSession'] ?? 'n/a (no gc)'} B per peer session over ${sessions} sessions (target ≤ ${TARGET_BYTES_PER_SESSION}); heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
+      `  still all connected: ${stillConnected}/${options.players}; errors reported: ${sessionFailures}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function sumStats(players: readonly Player[]): { backendEvents: number; controlFrames: number } {
+  let backendEvents = 0;
+  let controlFrames = 0;
+  for (const p of players) {
+    const s = p.runtime.stats();
+    backendEvents += s.backendEvents;
+    controlFrames += s.controlFrames;
+  }
+  return { backendEvents, controlFrames };
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
