@@ -159,6 +159,12 @@ function otherLobby(cast: LobbyCast): bigint {
 }
 
 type Done = () => boolean;
+
+/** A late answer in idle changes no state: the step is done when the runtime has left the stray lobby. */
+function strayLeft(me: Player): Done {
+  const before = me.lifecycleOf('lifecycle.strayLeft').length;
+  return () => me.lifecycleOf('lifecycle.strayLeft').length > before;
+}
 const always: Done = () => true;
 
 async function cause(cast: LobbyCast, event: LobbyEvent, next: LobbyEvent | undefined, label: string): Promise<Done> {
@@ -215,7 +221,9 @@ async function cause(cast: LobbyCast, event: LobbyEvent, next: LobbyEvent | unde
       return always;
     case 'lobby.entered':
       if (event.response !== 1) steam.faults.forceEnterResponse(me.id, event.response);
-      return always;
+      return state.status === 'idle' ? strayLeft(me) : always;
+    case 'lobby.created':
+      return state.status === 'idle' ? strayLeft(me) : always;
     case 'steam.serversDisconnected': {
       steam.faults.disconnectServers(me.id);
       const before = me.errors.length;
@@ -225,8 +233,9 @@ async function cause(cast: LobbyCast, event: LobbyEvent, next: LobbyEvent | unde
     }
     case 'lobby.ownerChanged': {
       const owner = playerById(cast, state.ownerId);
+      const before = me.lifecycleOf('lifecycle.ownerChanged').length;
       owner?.runtime.leaveLobby();
-      return always;
+      return () => me.lifecycleOf('lifecycle.ownerChanged').length > before;
     }
     case 'member.changed': {
       const owner = playerById(cast, state.ownerId);
@@ -234,7 +243,6 @@ async function cause(cast: LobbyCast, event: LobbyEvent, next: LobbyEvent | unde
       return always;
     }
     // Steam's own answers and the machine's timers: they come by themselves as time passes.
-    case 'lobby.created':
     case 'lobby.listReceived':
     case 'lobby.left':
     default:

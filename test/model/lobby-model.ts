@@ -2,7 +2,7 @@
  * Test paths generated from the lobby machine with `xstate/graph`. Each abstract event is one the world driver
  * (lobby-driver.ts) knows how to cause on the simulated Steam; the alphabet per state is filtered to events the
  * machine has a transition for. A vertex is the state value, whether we own the lobby, a pending lobby switch,
- * and the event that led there (with its code): so every failure that lands back in `idle` — each enter response,
+ * and the transition that led there (the state it left and the event, with its code): so every failure that lands back in `idle` — each enter response,
  * a timeout, a cancel — is its own vertex, and the shortest paths keep every one of those back-edges.
  */
 import { getShortestPaths, type StatePath } from 'xstate/graph';
@@ -25,6 +25,9 @@ export const MODEL_OTHER = 109775240000000002n;
 export const SHORT_LOBBY_TIMING = { requestTimeoutMs: 20, leaveTimeoutMs: 2_000, listTimeoutMs: 20 } as const;
 
 type Mode = 'normal' | 'late-answers';
+
+/** The event each explored snapshot was reached by: a late answer can only follow the timeout of its request. */
+const arrivedBy = new WeakMap<LobbySnapshot, string>();
 
 function membershipOf(snapshot: LobbySnapshot): string {
   return (snapshot.value as { membership: string }).membership;
@@ -65,8 +68,13 @@ function candidates(mode: Mode) {
         commands();
         // A late answer to a request that timed out (only the short-timeout world produces these).
         if (mode === 'late-answers') {
-          out.push({ type: 'lobby.created', result: 1, lobbyId: MODEL_OTHER });
-          out.push({ type: 'lobby.entered', lobbyId: MODEL_TARGET, response: 1 });
+          const via = arrivedBy.get(snapshot) ?? '';
+          if (/requestTimeout\.lobby\.membership\.(creating|abandoningCreate)$/.test(via)) {
+            out.push({ type: 'lobby.created', result: 1, lobbyId: MODEL_OTHER });
+          }
+          if (/requestTimeout\.lobby\.membership\.(joining|abandoningJoin)$/.test(via)) {
+            out.push({ type: 'lobby.entered', lobbyId: MODEL_TARGET, response: 1 });
+          }
         }
         break;
       case 'creating':
@@ -169,7 +177,10 @@ export function eventLabel(event: LobbyEvent | undefined, before: LobbySnapshot 
 
 export function serializeLobbyState(snapshot: LobbySnapshot, event: LobbyEvent | undefined, before?: LobbySnapshot): string {
   const { ownerId, selfId, nextJoin } = snapshot.context;
-  return `${toStableJson(snapshot.value)} owner:${ownerId === selfId} next:${nextJoin !== undefined} via:${eventLabel(event, before)}`;
+  // The state the event came from is part of the vertex too, so "idle after losing Steam while joining" and
+  // "idle after losing Steam while creating" stay two vertices — two back-edges, two paths.
+  const from = before === undefined ? '-' : toStableJson(before.value);
+  return `${toStableJson(snapshot.value)} owner:${ownerId === selfId} next:${nextJoin !== undefined} via:${from}/${eventLabel(event, before)}`;
 }
 
 export function lobbyPaths(mode: Mode): LobbyPath[] {
@@ -178,7 +189,10 @@ export function lobbyPaths(mode: Mode): LobbyPath[] {
     input: { selfId: MODEL_SELF, timing },
     events: candidates(mode),
     serializeEvent: (event) => toStableJson(event),
-    serializeState: (snapshot, event, before) => serializeLobbyState(snapshot, event as LobbyEvent | undefined, before),
+    serializeState: (snapshot, event, before) => {
+      if (event !== undefined) arrivedBy.set(snapshot, event.type);
+      return serializeLobbyState(snapshot, event as LobbyEvent | undefined, before);
+    },
   }) as LobbyPath[];
 }
 
