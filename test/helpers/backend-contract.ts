@@ -316,7 +316,8 @@ export function registerBackendContract(factory: ContractWorldFactory): void {
         const chats = ofType(eventsOf(who), 'lobbyChatMessage');
         expect(chats).toHaveLength(1);
         expect(chats[0]!.from).toBe(ALICE);
-        expect(chats[0]!.bytes).toEqual(message);
+        // Contents, not class: a Buffer (what a socket hands over) is a Uint8Array too.
+        expect(Uint8Array.from(chats[0]!.bytes)).toEqual(message);
       }
     }));
 
@@ -509,8 +510,9 @@ export function registerBackendContract(factory: ContractWorldFactory): void {
         } else {
           expect(ok, capability).toBe(true);
           if (capability === 'memberData') {
-            // Member data travels through the lobby's owner side; give it a round trip where time is real.
+            // Another member's data reaches us as a lobby data update, applied when callbacks run (poll).
             await world.settle();
+            alice!.poll();
             expect(alice!.getLobbyMemberData(lobbyId, BOB!, 'ready')).toBe('1');
           }
         }
@@ -518,6 +520,7 @@ export function registerBackendContract(factory: ContractWorldFactory): void {
       if (alice!.capabilities.kickAndBan !== 'absent') {
         await world.settle();
         expect(ofType(eventsOf(bob!), 'lobbyKicked')).toEqual([{ type: 'lobbyKicked', lobbyId, by: ALICE, dueToDisconnect: false }]);
+        alice!.poll();
         expect(alice!.getLobbyMembers(lobbyId)).toEqual([ALICE]);
       }
     }));
