@@ -2,7 +2,8 @@
  * The packet codec: a frame header, a payload written by one of four payload codecs, and raw-deflate compression
  * when it pays. Made once (it owns a scratch buffer and the value codec's shape memory) and reused for every packet.
  */
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateSync } from 'fflate';
+import { inflateBounded } from './bounded-inflate.js';
 import { ByteWriter, OutputSlab } from './byte-writer.js';
 import { decodeControlPayload, encodeControlFrame, type ControlMessage } from './control.js';
 import {
@@ -271,22 +272,12 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
         return codecError('oversize', `frame announces ${announced} bytes after inflation; the limit is ${maxDecodedBytes}`, 1);
       }
       if (payloadOffset >= bytes.length) return codecError('truncated', 'compressed frame has no payload', bytes.length);
-      // One byte more than announced: if inflation fills it, the stream is longer than the header says, and fflate
-      // has only ever written into this buffer (it drops writes past a caller's `out`, never grows it).
-      const out = new Uint8Array(announced + 1);
-      let inflated: Uint8Array;
-      try {
-        inflated = inflateSync(bytes.subarray(payloadOffset), { out });
-      } catch (e) {
-        return codecError('bad-compression', `payload does not inflate: ${e instanceof Error ? e.message : String(e)}`, payloadOffset);
+      const inflated = inflateBounded(bytes.subarray(payloadOffset), announced);
+      if (!inflated.ok) {
+        const code = inflated.problem === 'corrupt' ? 'bad-compression' : inflated.problem;
+        return codecError(code, inflated.detail, payloadOffset);
       }
-      if (inflated.length > announced) {
-        return codecError('oversize', `payload inflates past the ${announced} bytes the header announced`, payloadOffset);
-      }
-      if (inflated.length < announced) {
-        return codecError('length-mismatch', `payload inflates to ${inflated.length} bytes, the header announced ${announced}`, payloadOffset);
-      }
-      payload = out.subarray(0, announced);
+      payload = inflated.bytes;
       from = 0;
     }
     const value = decodePayload(payload, from, codecId);
