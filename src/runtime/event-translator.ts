@@ -137,6 +137,7 @@ export class EventTranslator {
     if (changed !== this.selfId) this.applyToDirectory(changed, change);
     // An expelled member knocking again is not admitted: the machines never hear of them.
     if (change === 'entered' && changed !== this.selfId && !this.directory.has(changed)) {
+      this.stats.expelledRejoins++;
       if (this.directory.ownerId === this.selfId) this.sinks.reExpel(changed);
       return;
     }

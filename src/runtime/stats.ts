@@ -23,7 +23,10 @@ export interface RuntimeStats {
   /** `peer.traffic` events forwarded to the machines (throttled, never one per packet). */
   trafficForwarded: number;
   sessionRequestsAccepted: number;
+  /** Session requests refused: strangers, and members kicked or banned from this lobby. */
   sessionRequestsRefused: number;
+  /** Members kicked or banned from this lobby seen entering it again: not admitted (kicked again if we own it). */
+  expelledRejoins: number;
   /** Game messages sent (one per recipient). */
   packetsSent: number;
   /** Sends refused before anything went on the wire (oversize, unencodable, not a member). */
@@ -48,6 +51,7 @@ export function createStats(): RuntimeStats {
     trafficForwarded: 0,
     sessionRequestsAccepted: 0,
     sessionRequestsRefused: 0,
+    expelledRejoins: 0,
     packetsSent: 0,
     sendsRefused: 0,
     backendEvents: 0,
