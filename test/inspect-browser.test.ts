@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/effects/clock.js';
-import { startScriptedLobby, type ScriptedLobby } from '../src/inspect/scripted-lobby.js';
+import { startSimulatedLobby, type SimulatedLobby } from '../src/inspect/simulated-lobby.js';
 import { createInspectServer, type InspectServer } from '../src/inspect/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,7 +20,7 @@ if (!available && !inCi) {
   console.warn(`inspect-browser: SKIPPED — ${CHROMIUM} is missing (apt-get install chromium); CI fails instead of skipping.`);
 }
 
-const open: { browser?: Browser; server?: InspectServer; lobby?: ScriptedLobby } = {};
+const open: { browser?: Browser; server?: InspectServer; lobby?: SimulatedLobby } = {};
 afterAll(async () => {
   await open.browser?.close();
   open.lobby?.stop();
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available && !inCi)('the offline viewer in Chromium', () => {
-  it('shows the lobby joined and every peer connected, live', async () => {
+  it('shows the runtime-driven lobby joined and every peer connected, live', async () => {
     expect(available, `${CHROMIUM} is required in CI`).toBe(true);
     const clock = new VirtualClock();
     open.server = await createInspectServer({ clock });
@@ -38,9 +38,14 @@ describe.skipIf(!available && !inCi)('the offline viewer in Chromium', () => {
     await page.waitForSelector('#connection:not(.offline)');
 
     // The page is connected before anything happens: it must follow the lobby live, not just on load.
-    open.lobby = startScriptedLobby({ clock, inspect: open.server.inspect, members: 4, latencyMs: 200, memberEveryMs: 700 });
+    // The lobby `lobbykit inspect` shows: real runtimes (ours inspected, four bots) on the simulated Steam.
+    open.lobby = startSimulatedLobby({ clock, inspect: open.server.inspect, members: 4, memberEveryMs: 700 });
     await page.waitForSelector('#actors li[data-actor="lobby"]');
-    for (let t = 0; t < 12_000; t += 500) clock.advance(500);
+    // Runtime commands resolve through promises: let them run between frames.
+    for (let t = 0; t < 12_000; t += 50) {
+      clock.advance(50);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
 
     const peers = open.lobby.memberIds.map((id) => `peer:${id}`);
     expect(peers).toHaveLength(4);

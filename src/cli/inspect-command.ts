@@ -12,10 +12,10 @@ interface InspectOptions {
 export function registerInspectCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('inspect')
-    .description('Serve the offline live viewer (loopback only) and run a scripted lobby to watch in it.')
+    .description('Serve the offline live viewer (loopback only) and run a simulated lobby — your runtime and bot players — to watch in it.')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
-    .option('--members <n>', 'remote members who join the scripted lobby', '3')
+    .option('--members <n>', 'bot players who join the simulated lobby', '3')
     .option('--for <ms>', 'stop after this many milliseconds instead of waiting for Ctrl-C')
     .action(async (options: InspectOptions) => {
       const port = Number(options.port);
@@ -25,9 +25,9 @@ export function registerInspectCommand(program: Command, io: CliIo, setExit: (co
       if (!Number.isInteger(members) || members < 0 || members > 249) return fail(`--members must be 0..249, got ${options.members}`);
       if (runFor !== undefined && !(runFor >= 0)) return fail(`--for must be a number of milliseconds, got ${options.for}`);
 
-      const [{ createInspectServer, InspectServerError }, { startScriptedLobby }, { createSystemClock }] = await Promise.all([
+      const [{ createInspectServer, InspectServerError }, { startSimulatedLobby }, { createSystemClock }] = await Promise.all([
         import('../inspect/server.js'),
-        import('../inspect/scripted-lobby.js'),
+        import('../inspect/simulated-lobby.js'),
         import('../effects/clock.js'),
       ]);
       const clock = createSystemClock();
@@ -38,7 +38,8 @@ export function registerInspectCommand(program: Command, io: CliIo, setExit: (co
         if (error instanceof InspectServerError) return fail(error.message);
         throw error;
       }
-      const lobby = startScriptedLobby({ clock, inspect: server.inspect, members, churn: true });
+      // Real runtimes on the simulated Steam, paced by the system clock so a person can follow it.
+      const lobby = startSimulatedLobby({ clock, inspect: server.inspect, members, churn: true });
       io.stdout.write(`lobbykit inspector: ${server.url}\n`);
       io.stdout.write(runFor === undefined ? 'Open it in a browser; Ctrl-C stops.\n' : `Stopping in ${runFor} ms.\n`);
 

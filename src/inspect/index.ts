@@ -19,3 +19,4 @@ export {
   type InspectServerOptions,
 } from './server.js';
 export { startScriptedLobby, type ScriptedLobby, type ScriptedLobbyOptions } from './scripted-lobby.js';
+export { startSimulatedLobby, SIMULATED_SELF_ID, type SimulatedLobby, type SimulatedLobbyOptions } from './simulated-lobby.js';
