@@ -3,6 +3,7 @@
  * with the byte offset. One decoder per PacketCodec (not re-entrant); it remembers shapes between packets and
  * compiles an object-literal reader for each shape it sees twice.
  */
+import { compileFunction } from './compile.js';
 import { codecError, ok, type CodecError, type CodecErrorCode, type CodecResult } from './result.js';
 import {
   T_STR0,
@@ -64,7 +65,7 @@ function compileReader(keys: readonly string[]): ShapeReader | undefined {
   if (compiledReaders >= MAX_COMPILED_READERS || keys.includes('__proto__')) return undefined;
   compiledReaders++;
   const fields = keys.map((k) => `${JSON.stringify(k)}: d.next()`).join(', ');
-  return new Function('d', `return { ${fields} };`) as ShapeReader;
+  return compileFunction<ShapeReader>(['d'], `return { ${fields} };`);
 }
 
 /** Internal control flow for the decoder: thrown at the failure point, turned into a CodecError at the boundary. */

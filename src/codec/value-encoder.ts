@@ -3,6 +3,7 @@
  * PacketCodec: it remembers object shapes between packets (a trie of key sequences) so that steady message
  * streams re-use cached shape definitions and compiled per-shape writers.
  */
+import { compileFunction } from './compile.js';
 import { ByteWriter, WriteLimitExceeded } from './byte-writer.js';
 import { codecError, type CodecError, type CodecErrorCode } from './result.js';
 import {
@@ -79,7 +80,7 @@ function compileWriter(keys: readonly string[]): ShapeWriter | undefined {
   if (compiledWriters >= MAX_COMPILED_WRITERS || keys.includes('__proto__')) return undefined;
   compiledWriters++;
   const body = keys.map((k) => `e.next(o[${JSON.stringify(k)}]);`).join('\n');
-  return new Function('e', 'o', body) as ShapeWriter;
+  return compileFunction<ShapeWriter>(['e', 'o'], body);
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {
