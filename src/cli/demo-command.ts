@@ -29,13 +29,14 @@ export async function runDemoCommand(flags: RawFlags, io: CliIo): Promise<number
   }
   // Loaded here so `lobbykit --help` does not load the runtime and the simulator.
   const { runDemoStory } = await import('../demo/story.js');
-  const { jsonLine, renderEvent, renderProgress, renderSummary, renderWireBytes } = await import('../demo/render.js');
+  const { createTimeline, jsonLine, renderProgress, renderSummary, renderWireBytes } = await import('../demo/render.js');
   const { wireBytesRows } = await import('../demo/wire-bytes.js');
 
   const json = flags.json === true;
   const terminal = !json && isTerminal(io.stdout);
   const style = { color: terminal && process.env['NO_COLOR'] === undefined };
   const write = (text: string) => io.stdout.write(`${text}\n`);
+  const timeline = createTimeline(style);
   let progressShown = false;
   const clearProgress = () => {
     if (progressShown) io.stdout.write('\r\x1b[2K');
@@ -45,8 +46,10 @@ export async function runDemoCommand(flags: RawFlags, io: CliIo): Promise<number
   const outcome = await runDemoStory(parsed.options, {
     onEvent: (event) => {
       if (json) return write(jsonLine(event));
+      const lines = timeline.push(event);
+      if (lines.length === 0) return;
       clearProgress();
-      write(renderEvent(event, style));
+      for (const line of lines) write(line);
     },
     ...(terminal
       ? {
@@ -59,6 +62,7 @@ export async function runDemoCommand(flags: RawFlags, io: CliIo): Promise<number
       : {}),
   });
   clearProgress();
+  if (!json) for (const line of timeline.flush()) write(line);
   if (!outcome.ok) {
     io.stderr.write(`lobbykit demo: the story stopped at "${outcome.step}": ${outcome.problem}\n`);
     return 1;

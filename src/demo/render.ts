@@ -23,7 +23,7 @@ export function jsonLine(value: unknown): string {
 
 export function formatBytes(bytes: number): string {
   if (bytes < 10_000) return `${bytes} B`;
-  if (bytes < 10_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
@@ -215,4 +215,57 @@ export function renderWireBytes(rows: readonly WireBytesRow[], style: RenderStyl
     '  JSON      JSON.stringify, Steam ids as decimal strings',
     '',
   ].join('\n');
+}
+
+/** Event types a big lobby repeats once per player; the text timeline shows a few and counts the rest. */
+const REPEATING: ReadonlySet<DemoEvent['type']> = new Set(['lobbies-found', 'joined', 'left']);
+const SHOWN_PER_RUN = 5;
+
+export interface Timeline {
+  /** The lines to print for `event` (none while a long run of the same kind is being counted). */
+  push(event: DemoEvent): string[];
+  /** Lines still owed at the end (the count of a run in progress). */
+  flush(): string[];
+}
+
+/**
+ * The text timeline: every event rendered, except that a run of more than a few same-kind player events (49
+ * players listing lobbies) shows its first few and then one line counting the rest. The JSON log keeps them all.
+ */
+export function createTimeline(style: RenderStyle): Timeline {
+  const p = painter(style);
+  let runType: DemoEvent['type'] | undefined;
+  let runLength = 0;
+  let hidden: DemoEvent | undefined;
+  const close = (): string[] => {
+    const out: string[] = [];
+    const skipped = runLength - SHOWN_PER_RUN;
+    if (skipped > 0 && hidden !== undefined) {
+      out.push(`${p('dim', seconds(hidden.t))}  ${p('dim', '·')} … and ${skipped} more like ${skipped === 1 ? 'it' : 'these'}`);
+    }
+    runType = undefined;
+    runLength = 0;
+    hidden = undefined;
+    return out;
+  };
+  return {
+    push(event) {
+      if (REPEATING.has(event.type) && event.type === runType) {
+        runLength++;
+        if (runLength > SHOWN_PER_RUN) {
+          hidden = event;
+          return [];
+        }
+        return [renderEvent(event, style)];
+      }
+      const out = close();
+      if (REPEATING.has(event.type)) {
+        runType = event.type;
+        runLength = 1;
+      }
+      out.push(renderEvent(event, style));
+      return out;
+    },
+    flush: close,
+  };
 }

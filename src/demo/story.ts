@@ -10,6 +10,7 @@
 import type { Subscription } from 'rxjs';
 import { VirtualClock } from '../effects/clock.js';
 import { createSimulatedSteam, steamIdOfAccount, type SimulatedSteam } from '../effects/sim/network.js';
+import { DEFAULT_PEER_TIMING } from '../machines/peer-session.machine.js';
 import { createLobbyRuntime, type LobbyRuntime, type LobbyRuntimeError } from '../runtime.js';
 import type { DemoEvent, DemoOutcome, DemoSummary, FailureRow, SessionFailureNote, Who } from './events.js';
 import type { DemoOptions } from './options.js';
@@ -43,6 +44,8 @@ export interface DemoHooks {
   readonly pace?: (what: 'step' | 'frame') => Promise<void>;
   /** Called every few frames of a long wait (play, retries), for a live progress line. */
   readonly onProgress?: (progress: { readonly step: number; readonly done: number; readonly of: number }) => void;
+  /** Hands over the simulated Steam the story runs on, for tools and tests that add trouble of their own. */
+  readonly onSteam?: (steam: SimulatedSteam) => void;
 }
 
 const NAMES = ['Gramps', 'Ada', 'Bruno', 'Chiara', 'Dmitri', 'Esme', 'Farid', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kemi'];
@@ -123,23 +126,35 @@ class Story {
   private stepIndex = 0;
   private chatLines = 0;
   currentStep = 'setting up';
+  /**
+   * Step budgets are for a good network; a slow or lossy one stretches every round trip (a lost reliable datagram
+   * costs Steam a resend after ~4 latencies), so the budgets stretch with it.
+   */
+  private readonly networkSlack: number;
 
   constructor(
     private readonly options: DemoOptions,
     private readonly hooks: DemoHooks,
   ) {
+    this.networkSlack = (1 + options.latencyMs / 100) / (1 - options.loss) ** 2;
     this.steam = createSimulatedSteam({ seed: options.seed, clock: this.clock, latencyMs: options.latencyMs });
     // A big lobby sends more than the seed's 32 packets per frame to each member; read what a frame brings.
     const packetReadLimit = Math.max(32, 4 * options.players);
+    // As a game on a poor network would: give handshakes and silence room for several lossy round trips.
+    const patienceMs = Math.max(DEFAULT_PEER_TIMING.handshakeTimeoutMs, (20 * options.latencyMs) / (1 - options.loss) ** 2);
+    const peerTiming = { handshakeTimeoutMs: patienceMs, livenessTimeoutMs: Math.max(DEFAULT_PEER_TIMING.livenessTimeoutMs, patienceMs) };
     for (let index = 0; index < options.players; index++) {
       const name = nameOf(index);
       const id = steamIdOfAccount(62_191_061 + index);
       this.steam.addUser({ id, name });
-      if (options.loss > 0) this.steam.faults.setUser(id, { loss: options.loss });
+      // A user's faults apply to what it sends and to what it receives, so each side takes the share that makes
+      // one datagram's chance of loss, sender to receiver, the --loss asked for.
+      if (options.loss > 0) this.steam.faults.setUser(id, { loss: 1 - Math.sqrt(1 - options.loss) });
       const backend = countingBackend(this.steam.backend(id), this.ledger);
-      const runtime = createLobbyRuntime({ backend, clock: this.clock, packetReadLimit });
+      const runtime = createLobbyRuntime({ backend, clock: this.clock, packetReadLimit, timing: { peer: peerTiming } });
       this.actors.push(this.watch(index, name, id, runtime));
     }
+    hooks.onSteam?.(this.steam);
   }
 
   async play(): Promise<DemoSummary> {
@@ -171,15 +186,13 @@ class Story {
     await this.step(1);
     const filter = { strings: [{ key: 'mode', value: 'ctf' }, { key: 'map', value: 'ice' }], slotsAvailable: 1, distance: 3 as const };
     const seekers = [...guests, refused];
-    const found = new Map<Actor, readonly string[]>();
-    for (const seeker of seekers) {
-      const listing = settling(seeker.runtime.findLobbies(filter));
-      await this.until(`${seeker.name}'s lobby list`, listing.settled, 5_000);
+    const listings = seekers.map((seeker) => ({ seeker, listing: settling(seeker.runtime.findLobbies(filter)) }));
+    await this.until('every lobby list', () => listings.every((l) => l.listing.settled()), 5_000);
+    for (const { seeker, listing } of listings) {
       const result = await listing.promise;
       if (!result.ok) throw new StoryFailure(this.currentStep, `${seeker.name} could not list lobbies: ${result.error.reason}`);
-      const names = result.lobbies.map((l) => l.data['name'] ?? String(l.lobbyId));
       if (!result.lobbies.some((l) => l.lobbyId === lobbyId)) throw new StoryFailure(this.currentStep, `${seeker.name}'s list did not contain the lobby`);
-      found.set(seeker, names);
+      const names = result.lobbies.map((l) => l.data['name'] ?? String(l.lobbyId));
       this.emit({ type: 'lobbies-found', t: this.now(), who: who(seeker), filter: 'mode = ctf, map = ice, ≥ 1 free slot, worldwide', found: names.length, names });
     }
 
@@ -361,7 +374,8 @@ class Story {
    * With `progress`, reports how far into the budget it is (for the long waits a watcher should see moving).
    */
   private async until(what: string, done: () => boolean, budgetMs: number, progress = false): Promise<void> {
-    const frames = Math.ceil(budgetMs / FRAME_MS);
+    const scaledMs = budgetMs * this.networkSlack;
+    const frames = Math.ceil(scaledMs / FRAME_MS);
     for (let i = 0; i < frames; i++) {
       if (done()) return;
       this.frame();
@@ -374,7 +388,9 @@ class Story {
     }
     await Promise.resolve();
     if (done()) return;
-    throw new StoryFailure(this.currentStep, `waited ${(budgetMs / 1000).toFixed(1)} s of virtual time for ${what}, and it did not happen`);
+    const o = this.options;
+    const network = o.latencyMs > 100 || o.loss > 0 ? ` (the network was set to ${o.latencyMs} ms latency and ${(o.loss * 100).toFixed(0)}% loss: try less)` : '';
+    throw new StoryFailure(this.currentStep, `waited ${(scaledMs / 1000).toFixed(1)} s of virtual time for ${what}, and it did not happen${network}`);
   }
 
   private now(): number {
