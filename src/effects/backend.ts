@@ -5,6 +5,7 @@
  * frame sees one consistent world.
  */
 
+import { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES } from '../codec/packet-codec.js';
 import { enterFailure, ENTER_RESPONSE_SUCCESS } from '../machines/enter-response.js';
 import {
   isSteamId,
@@ -22,10 +23,9 @@ export { isSteamId, LobbyType, MAX_LOBBY_DATA_KEY_LENGTH, MAX_LOBBY_MEMBERS };
 export type { LobbyListFilters, NumericComparison } from '../machines/lobby-request.js';
 /** Lobby chat messages: 4 KB, text or binary. */
 export const MAX_LOBBY_CHAT_BYTES = 4096;
-/** Unreliable sends (types 0 and 1). */
-export const MAX_UNRELIABLE_BYTES = 1200;
-/** Reliable sends (types 2 and 3). */
-export const MAX_RELIABLE_BYTES = 1024 * 1024;
+// Steam's send limits (unreliable types 0/1: 1200 B; reliable types 2/3: 1 MiB) are the codec's, which refuses
+// oversize frames before they reach a backend.
+export { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES };
 /** The seed's PACKET_READ_LIMIT. */
 export const DEFAULT_PACKET_READ_LIMIT = 32;
 
