@@ -116,8 +116,8 @@ export function frameHeaderLength(fields: FrameHeaderFields): number {
 }
 
 /** True when `channel` can go on the wire. */
-export function isValidChannel(channel: number): boolean {
-  return Number.isInteger(channel) && channel >= 0 && channel <= MAX_CHANNEL;
+export function isValidChannel(channel: unknown): channel is number {
+  return typeof channel === 'number' && Number.isInteger(channel) && channel >= 0 && channel <= MAX_CHANNEL;
 }
 
 /**

@@ -241,11 +241,6 @@ export class ValueEncoder {
     w.pos = pos;
   }
 
-  private length(n: number): void {
-    this.w.ensure(8);
-    this.uvarint(n);
-  }
-
   private bigint(v: bigint): void {
     const w = this.w;
     if (v >= TWO_POW_56 && v < TWO_POW_64) {

@@ -5,6 +5,7 @@
  * frame sees one consistent world.
  */
 
+import { isValidChannel } from '../codec/frame.js';
 import { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES } from '../codec/packet-codec.js';
 import { enterFailure, ENTER_RESPONSE_SUCCESS } from '../machines/enter-response.js';
 import {
@@ -247,6 +248,21 @@ export function sendSizeProblem(length: number, sendType: P2PSendType): string |
   const limit = reliable ? MAX_RELIABLE_BYTES : MAX_UNRELIABLE_BYTES;
   if (length <= limit) return undefined;
   return `${reliable ? 'reliable' : 'unreliable'} sends are limited to ${limit} bytes, got ${length}`;
+}
+
+/**
+ * Why `sendP2P(to, bytes, sendType, channel)` must be refused before anything is sent, or undefined. Every
+ * backend checks the same things first, because native code aborts on a bad id and Steam drops oversize packets.
+ */
+export function sendP2PProblem(to: unknown, bytes: unknown, sendType: unknown, channel: unknown): Refusal | undefined {
+  if (!isSteamId(to)) return { code: 'invalid-argument', detail: `remote id must be a positive 64-bit bigint, got ${String(to)}` };
+  if (!isSendType(sendType)) return { code: 'invalid-argument', detail: `send type must be 0..3, got ${String(sendType)}` };
+  if (!isValidChannel(channel)) {
+    return { code: 'invalid-argument', detail: `channel must be an integer in 0..2^31-1, got ${String(channel)}` };
+  }
+  if (!(bytes instanceof Uint8Array)) return { code: 'invalid-argument', detail: 'packets are bytes (Uint8Array)' };
+  const tooLarge = sendSizeProblem(bytes.length, sendType);
+  return tooLarge === undefined ? undefined : { code: 'too-large', detail: tooLarge };
 }
 
 /** Why a lobby creation request is malformed, or undefined. */

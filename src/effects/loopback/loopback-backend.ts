@@ -1,10 +1,9 @@
 import {
   createLobbyProblem,
-  isSendType,
   isSteamId,
   lobbyDataKeyProblem,
   MAX_LOBBY_CHAT_BYTES,
-  sendSizeProblem,
+  sendP2PProblem,
   UNKNOWN_PERSONA_NAME,
   type Backend,
   type BackendEvent,
@@ -15,7 +14,6 @@ import {
   type Refusal,
   type RefusalCode,
 } from '../backend.js';
-import { isValidChannel } from '../../codec/frame.js';
 import { Fifo } from '../fifo.js';
 import { LOOPBACK_CAPABILITIES } from './capabilities.js';
 import { LobbyMirror, type MirroredLobby } from './lobby-mirror.js';
@@ -330,12 +328,8 @@ export class LoopbackBackend implements Backend {
   // ------------------------------------------------------------------ Backend: P2P
 
   sendP2P(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
-    if (!isSteamId(to)) return this.refuse('invalid-argument', `remote id must be a positive 64-bit bigint, got ${String(to)}`);
-    if (!isSendType(sendType)) return this.refuse('invalid-argument', `send type must be 0..3, got ${String(sendType)}`);
-    if (!isValidChannel(channel)) return this.refuse('invalid-argument', `channel must be an integer in 0..2^31-1, got ${String(channel)}`);
-    if (!(bytes instanceof Uint8Array)) return this.refuse('invalid-argument', 'packets are bytes (Uint8Array)');
-    const sizeProblem = sendSizeProblem(bytes.length, sendType);
-    if (sizeProblem !== undefined) return this.refuse('too-large', sizeProblem);
+    const problem = sendP2PProblem(to, bytes, sendType, channel);
+    if (problem !== undefined) return this.refuse(problem.code, problem.detail);
     if (to === this.userId) return this.refuse('invalid-argument', 'cannot send a P2P packet to yourself');
     if (!this.sendFrame(encodePacketFrame(sendType, channel, this.userId, to, bytes))) return false;
     // Sending to a user accepts their session, as on Steam.

@@ -2,10 +2,9 @@ import {
   MAX_LOBBY_CHAT_BYTES,
   UNKNOWN_PERSONA_NAME,
   createLobbyProblem,
-  isSendType,
   isSteamId,
   lobbyDataKeyProblem,
-  sendSizeProblem,
+  sendP2PProblem,
   type Backend,
   type BackendCapabilities,
   type BackendEvent,
@@ -16,7 +15,6 @@ import {
   type Refusal,
   type RefusalCode,
 } from '../backend.js';
-import { isValidChannel } from '../../codec/frame.js';
 import { Fifo } from '../fifo.js';
 import type { SimCore, SimLobby, SimUser } from './core.js';
 
@@ -262,12 +260,8 @@ export class SimulatedBackend implements Backend {
   // ---------------------------------------------------------------- P2P
 
   sendP2P(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
-    if (!isSteamId(to)) return this.refuse('invalid-argument', `remote id must be a positive 64-bit bigint, got ${String(to)}`);
-    if (!isSendType(sendType)) return this.refuse('invalid-argument', `send type must be 0..3, got ${String(sendType)}`);
-    if (!isValidChannel(channel)) return this.refuse('invalid-argument', `channel must be an integer in 0..2^31-1, got ${String(channel)}`);
-    if (!(bytes instanceof Uint8Array)) return this.refuse('invalid-argument', 'packets are bytes (Uint8Array)');
-    const sizeProblem = sendSizeProblem(bytes.length, sendType);
-    if (sizeProblem !== undefined) return this.refuse('too-large', sizeProblem);
+    const problem = sendP2PProblem(to, bytes, sendType, channel);
+    if (problem !== undefined) return this.refuse(problem.code, problem.detail);
     if (to === this.user.id) return this.refuse('invalid-argument', 'cannot send a P2P packet to yourself');
     const remote = this.core.user(to);
     if (remote === undefined) {

@@ -11,10 +11,9 @@ import {
   MAX_LOBBY_CHAT_BYTES,
   UNKNOWN_PERSONA_NAME,
   createLobbyProblem,
-  isSendType,
   isSteamId,
   lobbyDataKeyProblem,
-  sendSizeProblem,
+  sendP2PProblem,
   type Backend,
   type BackendCapabilities,
   type BackendEvent,
@@ -25,7 +24,7 @@ import {
   type Refusal,
   type RefusalCode,
 } from '../backend.js';
-import { isValidChannel, peekChannel } from '../../codec/frame.js';
+import { peekChannel } from '../../codec/frame.js';
 import { Fifo } from '../fifo.js';
 import { FairInbox } from '../inbox.js';
 import { applyLobbyListFilters } from '../list-filters.js';
@@ -441,12 +440,8 @@ class SteamworksBackend implements Backend {
   // ---------------------------------------------------------------- P2P out
 
   sendP2P(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
-    if (!isSteamId(to)) return this.refuse('invalid-argument', `remote id must be a positive 64-bit bigint, got ${String(to)}`);
-    if (!isSendType(sendType)) return this.refuse('invalid-argument', `send type must be 0..3, got ${String(sendType)}`);
-    if (!isValidChannel(channel)) return this.refuse('invalid-argument', `channel must be an integer in 0..2^31-1, got ${String(channel)}`);
-    if (!(bytes instanceof Uint8Array)) return this.refuse('invalid-argument', 'packets are bytes (Uint8Array)');
-    const sizeProblem = sendSizeProblem(bytes.length, sendType);
-    if (sizeProblem !== undefined) return this.refuse('too-large', sizeProblem);
+    const problem = sendP2PProblem(to, bytes, sendType, channel);
+    if (problem !== undefined) return this.refuse(problem.code, problem.detail);
     // steamworks.js has one channel; the receiver routes by the lobbykit frame header, so the bytes must agree.
     const framed = peekChannel(bytes);
     if ((framed ?? 0) !== channel || isChatFrame(bytes)) {
