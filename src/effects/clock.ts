@@ -1,4 +1,5 @@
 import type { ActorOptions, AnyActorLogic } from 'xstate';
+import { MinHeap } from './min-heap.js';
 
 /** XState's clock interface (not exported by name from 'xstate'). */
 export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
@@ -40,7 +41,7 @@ function earlier(a: Timer, b: Timer): boolean {
 export class VirtualClock implements LobbyClock {
   private current: number;
   private nextId = 1;
-  private readonly heap: Timer[] = [];
+  private readonly heap = new MinHeap<Timer>(earlier);
   /** Ids of timers not yet fired nor cleared; the heap may still hold cleared ones, skipped when popped. */
   private readonly live = new Set<number>();
 
@@ -61,7 +62,7 @@ export class VirtualClock implements LobbyClock {
     const id = this.nextId++;
     const delay = Number.isFinite(timeout) && timeout > 0 ? timeout : 0;
     this.live.add(id);
-    this.push({ id, due: this.current + delay, fn });
+    this.heap.push({ id, due: this.current + delay, fn });
     return id;
   }
 
@@ -79,9 +80,9 @@ export class VirtualClock implements LobbyClock {
   advanceTo(time: number): void {
     if (time < this.current) throw new RangeError(`VirtualClock cannot go back from ${this.current} to ${time}`);
     for (;;) {
-      const top = this.heap[0];
+      const top = this.heap.peek();
       if (top === undefined || top.due > time) break;
-      this.pop();
+      this.heap.pop();
       if (!this.live.delete(top.id)) continue;
       this.current = top.due;
       top.fn();
@@ -93,40 +94,10 @@ export class VirtualClock implements LobbyClock {
   runAll(limitMs = 24 * 60 * 60 * 1000): number {
     const end = this.current + limitMs;
     while (this.pending > 0) {
-      const top = this.heap[0];
+      const top = this.heap.peek();
       if (top === undefined || top.due > end) break;
       this.advanceTo(top.due);
     }
     return this.current;
-  }
-
-  private push(timer: Timer): void {
-    const heap = this.heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!earlier(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && earlier(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && earlier(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
   }
 }

@@ -1,4 +1,5 @@
 import type { LobbyClock } from '../clock.js';
+import { MinHeap } from '../min-heap.js';
 
 /** Something the simulated network does at a virtual time. Packets implement it themselves (no closure each). */
 export interface Scheduled {
@@ -15,7 +16,8 @@ export interface Scheduled {
  */
 export class Scheduler {
   private readonly buckets = new Map<number, Scheduled[]>();
-  private readonly times: number[] = [];
+  /** The distinct due times that have a bucket, earliest first. */
+  private readonly times = new MinHeap<number>((a, b) => a < b);
   private seq = 0;
   private count = 0;
   private armedFor = Infinity;
@@ -41,7 +43,7 @@ export class Scheduler {
     if (bucket === undefined) {
       bucket = [];
       this.buckets.set(item.due, bucket);
-      this.pushTime(item.due);
+      this.times.push(item.due);
     }
     bucket.push(item);
     this.count++;
@@ -55,7 +57,7 @@ export class Scheduler {
 
   private arm(): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    const top = this.times[0];
+    const top = this.times.peek();
     if (top === undefined) {
       this.timer = undefined;
       this.armedFor = Infinity;
@@ -72,7 +74,7 @@ export class Scheduler {
     try {
       const now = this.clock.now();
       for (;;) {
-        const time = this.times[0];
+        const time = this.times.peek();
         if (time === undefined || time > now) break;
         const bucket = this.buckets.get(time)!;
         // Items scheduled for this same time while it fires are appended and run in this loop too.
@@ -82,41 +84,11 @@ export class Scheduler {
           item.fire();
         }
         this.buckets.delete(time);
-        this.popTime();
+        this.times.pop();
       }
     } finally {
       this.firing = false;
       this.arm();
-    }
-  }
-
-  private pushTime(time: number): void {
-    const heap = this.times;
-    heap.push(time);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]! <= heap[i]!) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  private popTime(): void {
-    const heap = this.times;
-    const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && heap[l]! < heap[m]!) m = l;
-      if (r < heap.length && heap[r]! < heap[m]!) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
     }
   }
 }
