@@ -1,0 +1,43 @@
+/**
+ * Generated paths on the BARE machines (no runtime): every transition the definitions hold, including the
+ * defensive ones the runtime never lets through (busy, malformed ids, stray results in every state, leave
+ * timeouts, self kicks and bans, lobby gone), driven with injected effects recorded and virtual time for the
+ * delays. Coverage is recorded like the runtime's models, into its own file.
+ */
+import { afterAll, describe, it } from 'vitest';
+import { lobbyMachine } from '../src/machines/lobby.machine.js';
+import { toStableJson } from '../src/machines/serialize.js';
+import { BARE_LOBBY_INPUT, bareLobbyLabel, bareLobbyPaths, checkLobbyStep, LOBBY_EFFECTS } from './model/bare-lobby-model.js';
+import { runBarePath, type BarePath } from './model/bare-runner.js';
+import { CoverageRecorder } from './model/recorder.js';
+
+const recorder = new CoverageRecorder();
+afterAll(() => recorder.save('machines'));
+
+/** Paths that are a prefix of a longer path run inside it (each step is checked), so only maximal ones run. */
+function maximal<P extends BarePath<unknown, unknown>>(paths: readonly P[]): P[] {
+  const keys = paths.map((p) => p.steps.map((s) => toStableJson(s.event)).join('\n') + '\n');
+  const sortedKeys = [...keys].sort();
+  return paths.filter((_, i) => {
+    const key = keys[i]!;
+    return !sortedKeys.some((other) => other.length > key.length && other.startsWith(key));
+  });
+}
+
+describe('bare lobby machine', () => {
+  const paths = maximal(bareLobbyPaths());
+  it.each(paths.map((p) => [p.steps.slice(1).map((s) => bareLobbyLabel(s.event)).join(' → '), p] as const))(
+    '%s',
+    (_label, path) => {
+      runBarePath({
+        machine: lobbyMachine,
+        input: BARE_LOBBY_INPUT,
+        path,
+        recorder,
+        effects: LOBBY_EFFECTS,
+        label: bareLobbyLabel,
+        check: checkLobbyStep,
+      });
+    },
+  );
+});
