@@ -41,7 +41,7 @@ import {
 } from './runtime/errors.js';
 import { EventTranslator, type ChatMessage } from './runtime/event-translator.js';
 import { STARTED_LOBBY_DATA_KEY, lobbyStateOf, sameLobbyState, type LobbyState } from './runtime/lobby-state.js';
-import { wireSessionMachine, type MachineEffects, type WiredSessionMachine } from './runtime/machine-wiring.js';
+import { clockFor, runWith, sessionMachineFor, type MachineEffects, type WiredSessionMachine } from './runtime/machine-wiring.js';
 import { MemberDirectory, type LobbyMember } from './runtime/member-directory.js';
 import { PacketRouter, type ChannelMessage } from './runtime/packet-router.js';
 import { PeerProtocol } from './runtime/peer-protocol.js';
@@ -194,6 +194,8 @@ class Runtime implements LobbyRuntime {
   private readonly router: PacketRouter;
   private readonly translator: EventTranslator;
   private readonly lobbyRef: LobbyRef;
+  /** What the (shared) machines do on this runtime's behalf; see machine-wiring.ts. */
+  private readonly machineEffects: MachineEffects;
 
   private readonly membershipRequest = new RequestSlot<'create' | 'join', RuntimeResult<{ readonly lobbyId: bigint }>>();
   private readonly listRequest = new RequestSlot<'list', RuntimeResult<{ readonly lobbies: readonly LobbyListing[] }>>();
@@ -278,9 +280,10 @@ class Runtime implements LobbyRuntime {
       },
     });
 
-    const machine = wireSessionMachine(this.effects());
-    this.actor = createActor(machine, {
-      clock: this.clock,
+    const effects = this.effects();
+    this.machineEffects = effects;
+    this.actor = createActor(sessionMachineFor(this.useLedger), {
+      clock: clockFor(this.clock, effects),
       input: {
         selfId: this.selfId,
         lobby: { timing: options.timing?.lobby },
@@ -296,7 +299,7 @@ class Runtime implements LobbyRuntime {
       },
       error: (error) => this.report({ kind: 'internal', where: 'root actor', reason: describeThrown(error) }),
     });
-    this.actor.start();
+    runWith(effects, () => this.actor.start());
 
     this.lobbyRef = this.actor.system.get('lobby') as LobbyRef;
     this.lobbySubject = new BehaviorSubject(lobbyStateOf(this.lobbyRef.getSnapshot()));
@@ -520,7 +523,7 @@ class Runtime implements LobbyRuntime {
     this.membershipRequest.settle(failed(error));
     this.listRequest.settle(failed(error));
     try {
-      this.actor.stop();
+      runWith(this.machineEffects, () => this.actor.stop());
     } catch {
       // Stopping must not throw into the caller; the actors are gone either way.
     }
@@ -739,7 +742,7 @@ class Runtime implements LobbyRuntime {
   private toMachines(event: SessionEvent): void {
     if (this.disposed) return;
     try {
-      this.actor.send(event);
+      runWith(this.machineEffects, () => this.actor.send(event));
     } catch (thrown) {
       this.report({ kind: 'internal', where: event.type, reason: describeThrown(thrown) });
     }

@@ -1,3 +1,4 @@
+import type { LobbyClock } from '../effects/clock.js';
 import { lobbyMachine, type CreateParams, type LobbyDataParams, type LobbyIdParams, type ListParams, type MemberParams } from '../machines/lobby.machine.js';
 import { createPeerPool } from '../machines/peer-pool.js';
 import { peerSessionMachine, type HandshakeParams, type RemoteParams } from '../machines/peer-session.machine.js';
@@ -33,46 +34,93 @@ export interface MachineEffects {
   };
 }
 
-/** The root machine with every effect provided (the machines' author's recipe: lobby and peer pool provided inside). */
-export function wireSessionMachine(effects: MachineEffects) {
+/**
+ * The machines run one runtime's effects at a time: the runtime enters `runWith(effects, …)` around everything that
+ * makes its actors move (sends, start, stop, and — through `clockFor` — every delayed event), and the provided
+ * implementations below read the effects from there.
+ *
+ * Why not `.provide()` per runtime: providing builds a new machine, and with it the whole state-node tree of the
+ * root, the lobby and the peer machine — about 99 KB per runtime, 14 KB per peer session in a lobby of 8 (see
+ * `npm run bench -- scale`). XState hands actions the actor's `system`, but guards and delays only get context and
+ * event, and the liveness guard and delay need the runtime's ledger; so the one route that reaches all of them is
+ * the runtime that is running.
+ */
+let active: MachineEffects | undefined;
+
+export function runWith<T>(effects: MachineEffects, run: () => T): T {
+  const outer = active;
+  active = effects;
+  try {
+    return run();
+  } finally {
+    active = outer;
+  }
+}
+
+function effectsNow(): MachineEffects {
+  // Only reachable if something made an actor move outside runWith: a bug in the runtime, reported as an actor error.
+  if (active === undefined) throw new Error('lobbykit: a machine ran outside its runtime');
+  return active;
+}
+
+/** A clock for the runtime's actors: their delayed events fire inside `runWith(effects, …)`. */
+export function clockFor(clock: LobbyClock, effects: MachineEffects): LobbyClock {
+  return {
+    now: () => clock.now(),
+    setTimeout: (fn, ms) => clock.setTimeout(() => runWith(effects, fn), ms),
+    clearTimeout: (id) => clock.clearTimeout(id),
+  };
+}
+
+function wire(ledger: boolean) {
   const lobby = lobbyMachine.provide({
     actions: {
-      requestCreateLobby: (_, params) => effects.createLobby(params),
-      requestJoinLobby: (_, params) => effects.joinLobby(params),
-      requestLeaveLobby: ({ context }, params) => effects.leaveLobby(params, context.lobbyId),
-      setLobbyJoinable: (_, params) => effects.setLobbyJoinable(params),
-      setLobbyData: (_, params) => effects.setLobbyData(params),
-      allowP2PRelay: () => effects.allowRelay(),
-      requestLobbyList: (_, params) => effects.requestLobbyList(params),
-      requestKick: (_, params) => effects.kick(params),
-      requestBan: (_, params) => effects.ban(params),
-      requestStart: (_, params) => effects.start(params),
+      requestCreateLobby: (_, params) => effectsNow().createLobby(params),
+      requestJoinLobby: (_, params) => effectsNow().joinLobby(params),
+      requestLeaveLobby: ({ context }, params) => effectsNow().leaveLobby(params, context.lobbyId),
+      setLobbyJoinable: (_, params) => effectsNow().setLobbyJoinable(params),
+      setLobbyData: (_, params) => effectsNow().setLobbyData(params),
+      allowP2PRelay: () => effectsNow().allowRelay(),
+      requestLobbyList: (_, params) => effectsNow().requestLobbyList(params),
+      requestKick: (_, params) => effectsNow().kick(params),
+      requestBan: (_, params) => effectsNow().ban(params),
+      requestStart: (_, params) => effectsNow().start(params),
     },
   });
   const actions = {
-    sendHandshake: (_: unknown, params: HandshakeParams) => effects.sendHandshake(params),
-    sendHandshakeAck: (_: unknown, params: RemoteParams) => effects.sendHandshakeAck(params),
-    sendHeartbeat: (_: unknown, params: RemoteParams) => effects.sendHeartbeat(params),
-    closeSession: (_: unknown, params: RemoteParams) => effects.closeSession(params),
+    sendHandshake: (_: unknown, params: HandshakeParams) => effectsNow().sendHandshake(params),
+    sendHandshakeAck: (_: unknown, params: RemoteParams) => effectsNow().sendHandshakeAck(params),
+    sendHeartbeat: (_: unknown, params: RemoteParams) => effectsNow().sendHeartbeat(params),
+    closeSession: (_: unknown, params: RemoteParams) => effectsNow().closeSession(params),
   };
-  const liveness = effects.liveness;
-  const peer =
-    liveness === undefined
-      ? peerSessionMachine.provide({ actions })
-      : peerSessionMachine.provide({
-          actions,
-          guards: {
-            heardWithinLivenessWindow: ({ context }) =>
-              liveness.heardWithinWindow(context.remoteId, context.timing.livenessTimeoutMs),
-          },
-          delays: {
-            livenessTimeout: ({ context }) => liveness.remainingMs(context.remoteId, context.timing.livenessTimeoutMs),
-          },
-        });
+  const peer = !ledger
+    ? peerSessionMachine.provide({ actions })
+    : peerSessionMachine.provide({
+        actions,
+        guards: {
+          heardWithinLivenessWindow: ({ context }) =>
+            effectsNow().liveness?.heardWithinWindow(context.remoteId, context.timing.livenessTimeoutMs) ?? false,
+        },
+        delays: {
+          livenessTimeout: ({ context }) =>
+            effectsNow().liveness?.remainingMs(context.remoteId, context.timing.livenessTimeoutMs) ?? context.timing.livenessTimeoutMs,
+        },
+      });
   return sessionMachine.provide({
-    actions: { acceptSession: (_, params) => effects.acceptSession(params) },
+    actions: { acceptSession: (_, params) => effectsNow().acceptSession(params) },
     actors: { lobby, peerPool: createPeerPool(peer) },
   });
 }
 
-export type WiredSessionMachine = ReturnType<typeof wireSessionMachine>;
+export type WiredSessionMachine = ReturnType<typeof wire>;
+
+const wired: { ledger?: WiredSessionMachine; events?: WiredSessionMachine } = {};
+
+/**
+ * The root machine with every effect provided, built once per liveness mode and shared by every runtime: with
+ * `ledger`, liveness is read from `effects.liveness`; without, the peer machine's own timer and `peer.traffic`.
+ */
+export function sessionMachineFor(ledger: boolean): WiredSessionMachine {
+  const key = ledger ? 'ledger' : 'events';
+  return (wired[key] ??= wire(ledger));
+}
