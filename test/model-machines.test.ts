@@ -8,6 +8,7 @@ import { afterAll, describe, it } from 'vitest';
 import { lobbyMachine } from '../src/machines/lobby.machine.js';
 import { toStableJson } from '../src/machines/serialize.js';
 import { BARE_LOBBY_INPUT, bareLobbyLabel, bareLobbyPaths, checkLobbyStep, LOBBY_EFFECTS } from './model/bare-lobby-model.js';
+import { BARE_PEER_INPUT, barePeerLabel, barePeerPaths, checkPeerStep, PEER_EFFECTS, peerMachineOf, type PeerWorld } from './model/bare-peer-model.js';
 import { runBarePath, type BarePath } from './model/bare-runner.js';
 import { CoverageRecorder } from './model/recorder.js';
 
@@ -41,3 +42,24 @@ describe('bare lobby machine', () => {
     },
   );
 });
+
+describe.each(['traffic events only', 'traffic noted by the runtime'] as const satisfies readonly PeerWorld[])(
+  'bare peer-session machine — %s',
+  (world) => {
+    const paths = maximal(barePeerPaths(world));
+    it.each(paths.map((p) => [p.steps.slice(1).map((s) => barePeerLabel(s.event)).join(' → '), p] as const))(
+      '%s',
+      (_label, path) => {
+        runBarePath({
+          machine: peerMachineOf(world),
+          input: BARE_PEER_INPUT,
+          path,
+          recorder,
+          effects: PEER_EFFECTS,
+          label: barePeerLabel,
+          check: checkPeerStep(world),
+        });
+      },
+    );
+  },
+);
