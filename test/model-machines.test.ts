@@ -11,6 +11,7 @@ import { BARE_LOBBY_INPUT, bareLobbyLabel, bareLobbyPaths, checkLobbyStep, LOBBY
 import { BARE_PEER_INPUT, barePeerLabel, barePeerPaths, checkPeerStep, PEER_EFFECTS, peerMachineOf, type PeerWorld } from './model/bare-peer-model.js';
 import { runBarePath, type BarePath } from './model/bare-runner.js';
 import { CoverageRecorder } from './model/recorder.js';
+import { runSessionPath, sessionEventLabel, sessionModelPaths } from './model/session-model.js';
 
 const recorder = new CoverageRecorder();
 afterAll(() => recorder.save('machines'));
@@ -63,3 +64,11 @@ describe.each(['traffic events only', 'traffic noted by the runtime'] as const s
     );
   },
 );
+
+describe('bare session root — paths from a model of its contract', () => {
+  const paths = maximal(sessionModelPaths());
+  it.each(paths.map((p) => [p.steps.slice(1).map((s) => sessionEventLabel(s.event)).join(' → '), p] as const))(
+    '%s',
+    (_label, path) => runSessionPath(path, recorder),
+  );
+});
