@@ -1,0 +1,236 @@
+/**
+ * Transitions the runtime CAN take but the generated runtime paths never drive, each caused on the simulated
+ * Steam by real runtimes: Steam's invites and join requests landing while a request is pending, a session that
+ * fails while connected, an ack that reaches a handshaking or retrying session, the remote's restarted handshake
+ * reaching a connected one, traffic keeping a session alive (both liveness modes), a stranger's session request,
+ * a member knocking after their session closed, and a session failure reported after we left. Each test asserts
+ * what a game would see and that the runtime's actor really took the transition (from XState inspection).
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { P2PSendType } from '../src/effects/backend.js';
+import type { LobbyRuntimeOptions } from '../src/runtime.js';
+import { createRuntimeWorld, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { CoverageRecorder } from './model/recorder.js';
+
+const recorder = new CoverageRecorder();
+afterAll(() => recorder.save('runtime-reachable'));
+let world: RuntimeWorld | undefined;
+afterEach(() => {
+  world?.dispose();
+  world = undefined;
+});
+
+/** Records into the file's coverage and into this test's own, so each test can assert its own transition. */
+function cast(options: { readonly runtime?: (index: number) => Partial<LobbyRuntimeOptions> } = {}) {
+  const w = (world = createRuntimeWorld('simulated'));
+  const local = new CoverageRecorder();
+  const inspect = (event: Parameters<CoverageRecorder['inspect']>[0]) => {
+    recorder.inspect(event);
+    local.inspect(event);
+  };
+  const player = (index: number, extra: Partial<LobbyRuntimeOptions> = {}) =>
+    w.player(index, {}, { inspect, ...options.runtime?.(index), ...extra });
+  return { w, local, player };
+}
+
+async function hosted(w: RuntimeWorld, host: Player): Promise<bigint> {
+  const created = host.runtime.createLobby();
+  expect(await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000)).toBe(true);
+  const result = await created;
+  if (!result.ok) throw new Error(result.error.reason);
+  return result.lobbyId;
+}
+
+function peerValue(player: Player, remoteId: bigint): unknown {
+  const peer = player.runtime.actor.system.get(`peer:${remoteId}`) as { getSnapshot(): { value: unknown } } | undefined;
+  return peer?.getSnapshot().value;
+}
+
+const isConnected = (player: Player, remoteId: bigint) =>
+  player.runtime.members().some((m) => m.id === remoteId && m.session === 'connected');
+
+describe('lobby: Steam asks us to join while a request is pending', () => {
+  it.each([
+    ['an invite', 'a join', 'lobby.invited', 'joining'],
+    ['an invite', 'a create', 'lobby.invited', 'creating'],
+    ['a "Join game" request', 'a join', 'lobby.joinRequested', 'joining'],
+    ['a "Join game" request', 'a create', 'lobby.joinRequested', 'creating'],
+  ] as const)('%s landing during %s is refused as busy; the pending request completes', async (_a, _b, command, pending) => {
+    const { w, local, player } = cast();
+    const host = player(1);
+    const lobbyId = await hosted(w, host);
+    const other = player(2);
+    const otherLobby = await hosted(w, other);
+    const me = player(0);
+    // Steam delivers the invite (or request) after its server latency; our request's answer takes as long and
+    // was asked later, so the invite is handled while the request is still pending.
+    if (command === 'lobby.invited') expect(other.runtime.invite(me.id).ok).toBe(true);
+    else w.sim.steam.requestJoin(me.id, otherLobby, other.id);
+    const request = pending === 'joining' ? me.runtime.joinLobby(lobbyId) : me.runtime.createLobby();
+    expect(await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 5_000)).toBe(true);
+    const result = await request;
+    expect(result.ok).toBe(true);
+    expect(me.runtime.lobbyState().lobbyId).toBe(pending === 'joining' ? lobbyId : result.ok ? result.lobbyId : 0n);
+    expect(me.runtime.lobbyState().lobbyId).not.toBe(otherLobby);
+    expect(me.lifecycleOf('lifecycle.rejected')).toEqual([expect.objectContaining({ command, code: 'busy' })]);
+    expect(me.errors).toEqual([expect.objectContaining({ kind: 'wrong-state', code: 'busy' })]);
+    expect(local.taken('lobby')).toContain(`lobby.membership.${pending} | ${command} #0`);
+  });
+});
+
+describe('peer sessions through the runtime', () => {
+  async function connectedPair(c: ReturnType<typeof cast>, meExtra: Partial<LobbyRuntimeOptions> = {}, remoteExtra: Partial<LobbyRuntimeOptions> = {}) {
+    const me = c.player(0, meExtra);
+    const remote = c.player(1, remoteExtra);
+    const lobbyId = await hosted(c.w, me);
+    void remote.runtime.joinLobby(lobbyId);
+    expect(await c.w.runUntil(() => isConnected(me, remote.id) && isConnected(remote, me.id), 5_000)).toBe(true);
+    return { me, remote, lobbyId };
+  }
+
+  it('a connected session that Steam fails (a cut longer than its timeout) retries, and reconnects once healed', async () => {
+    const c = cast();
+    // Liveness longer than Steam's 10 s session timeout, so the session error, not the silence, ends the attempt.
+    const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 30_000 } } });
+    c.w.sim.steam.faults.partition([remote.id]);
+    expect(await c.w.runUntil(() => me.errorsOf('session-failed').length > 0, 15_000)).toBe(true);
+    expect(me.errorsOf('session-failed')[0]).toMatchObject({
+      remoteId: remote.id,
+      failure: { code: 'session-error', error: 4 },
+      retryInMs: expect.any(Number),
+    });
+    expect(c.local.taken('peerSession')).toContain('peerSession.connected | peer.sessionFailed #0');
+    c.w.sim.steam.faults.heal();
+    expect(await c.w.runUntil(() => isConnected(me, remote.id), 30_000)).toBe(true);
+  });
+
+  it('with the ledger (default), traffic re-arms the liveness timer: connected well past the window, no failure', async () => {
+    const c = cast();
+    const { me, remote } = await connectedPair(c);
+    await c.w.run(12_000);
+    expect(isConnected(me, remote.id)).toBe(true);
+    expect(me.errorsOf('session-failed')).toEqual([]);
+    expect(me.runtime.stats().trafficForwarded).toBe(0);
+    expect(c.local.taken('peerSession')).toContain(
+      'peerSession.connected.liveness.listening | xstate.after.livenessTimeout.peerSession.connected.liveness.listening #0',
+    );
+  });
+
+  it("with 'traffic-events', throttled peer.traffic events keep the session alive", async () => {
+    const c = cast({ runtime: () => ({ liveness: 'traffic-events' }) });
+    const { me, remote } = await connectedPair(c);
+    await c.w.run(12_000);
+    expect(isConnected(me, remote.id)).toBe(true);
+    expect(me.errorsOf('session-failed')).toEqual([]);
+    expect(me.runtime.stats().trafficForwarded).toBeGreaterThan(0);
+    expect(c.local.taken('peerSession')).toContain('peerSession.connected.liveness.listening | peer.traffic #0');
+  });
+
+  it("the remote's first session fails and it waits; our handshake reaches it retrying, and its ack reaches us handshaking", async () => {
+    const c = cast();
+    const me = c.player(0);
+    // The remote never retries on its own within the test: only our handshake can bring it back.
+    const remote = c.player(1, { retry: { maxAttempts: 3, baseDelayMs: 300_000, maxDelayMs: 300_000 } });
+    c.w.sim.steam.faults.failSessions(remote.id, me.id, 4, 1);
+    // Our handshake arrives after the remote has heard of its failure.
+    c.w.sim.steam.faults.setLink(me.id, remote.id, { latencyMs: 300 }, { bothWays: false });
+    const lobbyId = await hosted(c.w, me);
+    void remote.runtime.joinLobby(lobbyId);
+    expect(await c.w.runUntil(() => isConnected(me, remote.id) && isConnected(remote, me.id), 5_000)).toBe(true);
+    expect(remote.errorsOf('session-failed')).toEqual([
+      expect.objectContaining({ remoteId: me.id, failure: expect.objectContaining({ error: 4 }) }),
+    ]);
+    expect(me.errorsOf('session-failed')).toEqual([]);
+    const taken = c.local.taken('peerSession');
+    expect(taken).toContain('peerSession.retrying | peer.handshake #0');
+    expect(taken).toContain('peerSession.handshaking | peer.handshakeAck #0');
+  });
+
+  it('an ack that arrives after our handshake timed out reaches us retrying and connects', async () => {
+    const c = cast();
+    const me = c.player(0, {
+      timing: { peer: { handshakeTimeoutMs: 1_000 } },
+      retry: { maxAttempts: 3, baseDelayMs: 300_000, maxDelayMs: 300_000 },
+    });
+    const remote = c.player(1, { retry: { maxAttempts: 3, baseDelayMs: 300_000, maxDelayMs: 300_000 } });
+    c.w.sim.steam.faults.failSessions(remote.id, me.id, 4, 1);
+    // Our handshake takes longer than our own handshake timeout to arrive; the ack comes back fast.
+    c.w.sim.steam.faults.setLink(me.id, remote.id, { latencyMs: 1_500 }, { bothWays: false });
+    const lobbyId = await hosted(c.w, me);
+    void remote.runtime.joinLobby(lobbyId);
+    expect(await c.w.runUntil(() => isConnected(me, remote.id), 10_000)).toBe(true);
+    expect(me.errorsOf('session-failed')).toEqual([
+      expect.objectContaining({ remoteId: remote.id, failure: expect.objectContaining({ code: 'handshake-timeout' }) }),
+    ]);
+    expect(c.local.taken('peerSession')).toContain('peerSession.retrying | peer.handshakeAck #0');
+  });
+
+  it("the remote restarts its attempt while we are connected: we ack its handshake and stay connected", async () => {
+    const c = cast();
+    const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 30_000 } } }, {
+      timing: { peer: { livenessTimeoutMs: 2_000 } },
+      retry: { baseDelayMs: 100, maxDelayMs: 100 },
+    });
+    // Everything we send the remote is late: it stops hearing us, gives up on the attempt and handshakes again.
+    c.w.sim.steam.faults.setLink(me.id, remote.id, { latencyMs: 4_000 }, { bothWays: false });
+    expect(await c.w.runUntil(() => remote.errorsOf('session-failed').length > 0, 10_000)).toBe(true);
+    expect(remote.errorsOf('session-failed')[0]).toMatchObject({ failure: { code: 'liveness-timeout' } });
+    await c.w.run(1_000);
+    expect(c.local.taken('peerSession')).toContain('peerSession.connected.liveness.listening | peer.handshake #0');
+    expect(peerValue(me, remote.id)).toEqual({ connected: { heartbeat: 'waiting', liveness: 'listening' } });
+    expect(me.errorsOf('session-failed')).toEqual([]);
+  });
+});
+
+describe('session root through the runtime', () => {
+  it("a stranger's session request is refused as not a member; nothing of theirs is delivered", async () => {
+    const c = cast();
+    const me = c.player(0);
+    await hosted(c.w, me);
+    const stranger = c.player(5);
+    const inbox = me.listen(0);
+    expect(stranger.backend.sendP2P(me.id, new Uint8Array([1, 2, 3]), P2PSendType.reliable, 0)).toBe(true);
+    expect(await c.w.runUntil(() => me.sessionsOf('session.refused').length > 0, 2_000)).toBe(true);
+    expect(me.sessionsOf('session.refused')).toEqual([
+      expect.objectContaining({ remoteId: stranger.id, code: 'not-a-member' }),
+    ]);
+    expect(me.errorsOf('session-refused')).toEqual([expect.objectContaining({ remoteId: stranger.id })]);
+    expect(inbox).toEqual([]);
+    expect(c.local.taken('session')).toContain('session.inLobby | session.request #2');
+  });
+
+  it('a member whose session closed for good knocks again: accepted, a fresh session connects', async () => {
+    const c = cast();
+    const me = c.player(0, { retry: { maxAttempts: 1 } });
+    const remote = c.player(1);
+    // Our first session to the remote fails fatally (2: we don't own the app), so our peer closes for good; the
+    // remote's handshake is slow enough to arrive after that, as a new session request.
+    c.w.sim.steam.faults.failSessions(me.id, remote.id, 2, 1);
+    c.w.sim.steam.faults.setLink(remote.id, me.id, { latencyMs: 300 }, { bothWays: false });
+    const lobbyId = await hosted(c.w, me);
+    void remote.runtime.joinLobby(lobbyId);
+    expect(await c.w.runUntil(() => me.sessionsOf('peer.closed').length > 0, 5_000)).toBe(true);
+    expect(me.sessionsOf('peer.closed')[0]).toMatchObject({ reason: { code: 'fatal-session-error' } });
+    expect(await c.w.runUntil(() => isConnected(me, remote.id), 5_000)).toBe(true);
+    expect(me.sessionsOf('session.accepted')).toEqual([{ type: 'session.accepted', remoteId: remote.id }]);
+    expect(c.local.taken('session')).toContain('session.inLobby | session.request #1');
+  });
+
+  it('a session failure Steam reports after we left the lobby is ignored (not in a lobby)', async () => {
+    const c = cast();
+    const host = c.player(1);
+    const me = c.player(0);
+    const lobbyId = await hosted(c.w, host);
+    // Our first handshake's session fails; Steam reports it a little later, by when we have left.
+    c.w.sim.steam.faults.failSessions(me.id, host.id, 4, 1);
+    void me.runtime.joinLobby(lobbyId);
+    expect(await c.w.runUntil(() => me.runtime.lobbyState().status === 'joined', 5_000)).toBe(true);
+    expect(me.runtime.leaveLobby().ok).toBe(true);
+    await c.w.run(500);
+    expect(me.runtime.lobbyState().status).toBe('idle');
+    expect(me.sessionsOf('peer.ignored')).toEqual([
+      { type: 'peer.ignored', remoteId: host.id, event: 'peer.sessionFailed', code: 'not-in-lobby' },
+    ]);
+    expect(c.local.taken('session')).toContain('session.outside | peer.sessionFailed #0');
+  });
+});
