@@ -78,6 +78,72 @@ describe('lobby: Steam asks us to join while a request is pending', () => {
   });
 });
 
+describe('lobby: the late answer to a request that timed out lands in the next request', () => {
+  // Steam answers 40 ms after a request; ours give up after 30, so the first answer always comes late.
+  const timing = { lobby: { requestTimeoutMs: 30 } };
+
+  it.each([
+    ['a join', 'a join', 'join', 'join', false, 'lobby.membership.joining | lobby.entered #2'],
+    ['a join', 'a create', 'join', 'create', false, 'lobby.membership.creating | lobby.entered #0'],
+    ['a create', 'a join', 'create', 'join', false, 'lobby.membership.joining | lobby.created #0'],
+    ['a join', 'an abandoned join', 'join', 'join', true, 'lobby.membership.abandoningJoin | lobby.entered #2'],
+    ['a join', 'an abandoned create', 'join', 'create', true, 'lobby.membership.abandoningCreate | lobby.entered #0'],
+    ['a create', 'an abandoned join', 'create', 'join', true, 'lobby.membership.abandoningJoin | lobby.created #0'],
+  ] as const)('%s that timed out, answered during %s: the stray lobby is left at once', async (_a, _b, first, second, abandon, key) => {
+    const { w, local, player } = cast();
+    const hostA = player(1);
+    const hostB = player(2);
+    const lobbyA = await hosted(w, hostA);
+    const lobbyB = await hosted(w, hostB);
+    const me = player(0, { timing });
+    const ask = (what: 'join' | 'create', lobbyId: bigint) =>
+      what === 'join' ? me.runtime.joinLobby(lobbyId) : me.runtime.createLobby();
+    const firstResult = ask(first, lobbyA);
+    expect(await w.runUntil(() => me.runtime.lobbyState().status === 'idle', 1_000)).toBe(true);
+    expect(await firstResult).toMatchObject({ ok: false });
+    void ask(second, lobbyB);
+    if (abandon) expect(me.runtime.leaveLobby().ok).toBe(true);
+    expect(await w.runUntil(() => me.lifecycleOf('lifecycle.strayLeft').length > 0, 1_000)).toBe(true);
+    await w.run(1_000);
+    expect(local.taken('lobby')).toContain(key);
+    const strays = me.lifecycleOf('lifecycle.strayLeft').map((e) => e.lobbyId);
+    // The first request's lobby is never kept: for a join it is lobby A; for a create, a lobby only we were in.
+    if (first === 'join') expect(strays[0]).toBe(lobbyA);
+    const stray = strays[0]!;
+    expect(w.sim.steam.lobby(stray)?.members ?? []).not.toContain(me.id);
+    expect(me.runtime.lobbyState().lobbyId).not.toBe(stray);
+  });
+
+  it('a create that timed out, answered during the next create: the first lobby is kept, the second left', async () => {
+    const { w, local, player } = cast();
+    const me = player(0, { timing });
+    void me.runtime.createLobby();
+    expect(await w.runUntil(() => me.lifecycleOf('lifecycle.createFailed').length > 0, 1_000)).toBe(true);
+    void me.runtime.createLobby();
+    expect(await w.runUntil(() => me.lifecycleOf('lifecycle.strayLeft').length > 0, 1_000)).toBe(true);
+    // A created result names no request, so the first lobby answers the second create; the second's is stray.
+    const kept = me.runtime.lobbyState().lobbyId;
+    expect(me.runtime.lobbyState().status).toBe('joined');
+    const [stray] = me.lifecycleOf('lifecycle.strayLeft').map((e) => e.lobbyId);
+    expect(stray).not.toBe(kept);
+    expect(w.sim.steam.lobby(kept!)?.members).toEqual([me.id]);
+    expect(w.sim.steam.lobby(stray!)?.members ?? []).toEqual([]);
+    expect(local.taken('lobby')).toContain('lobby.membership.joined | lobby.created #0');
+  });
+
+  it('launch arguments naming no valid lobby are refused as an invalid lobby id; nothing is joined', async () => {
+    const { w, local } = cast();
+    const me = w.player(0, { launchArgs: ['+connect_lobby', 'not-a-lobby'] }, { inspect: (e) => (recorder.inspect(e), local.inspect(e)) });
+    await w.run(200);
+    expect(me.runtime.lobbyState().status).toBe('idle');
+    // The refusal is emitted while the runtime is being built, before any stream has a subscriber: the actor's
+    // own record of the transition is the witness.
+    expect(local.taken('lobby')).toContain('lobby.membership.idle | lobby.launchArgs #2');
+    expect(local.taken('lobby')).not.toContain('lobby.membership.idle | lobby.launchArgs #0');
+    expect(w.sim.steam.lobbies().some((l) => l.members.includes(me.id))).toBe(false);
+  });
+});
+
 describe('peer sessions through the runtime', () => {
   async function connectedPair(c: ReturnType<typeof cast>, meExtra: Partial<LobbyRuntimeOptions> = {}, remoteExtra: Partial<LobbyRuntimeOptions> = {}) {
     const me = c.player(0, meExtra);
