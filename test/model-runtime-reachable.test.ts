@@ -78,6 +78,47 @@ describe('lobby: Steam asks us to join while a request is pending', () => {
   });
 });
 
+describe('lobby: Steam asks us to join while we abandon a request', () => {
+  it.each([
+    ['an invite', 'join', 'lobby.invited', 'abandoningJoin'],
+    ['an invite', 'create', 'lobby.invited', 'abandoningCreate'],
+    ['a "Join game" request', 'join', 'lobby.joinRequested', 'abandoningJoin'],
+    ['a "Join game" request', 'create', 'lobby.joinRequested', 'abandoningCreate'],
+  ] as const)('%s landing after we cancelled a %s is refused as busy; we end up in no lobby', async (_a, what, command, state) => {
+    const { w, local, player } = cast();
+    const host = player(1);
+    const lobbyId = await hosted(w, host);
+    const other = player(2);
+    const otherLobby = await hosted(w, other);
+    const me = player(0);
+    if (command === 'lobby.invited') expect(other.runtime.invite(me.id).ok).toBe(true);
+    else w.sim.steam.requestJoin(me.id, otherLobby, other.id);
+    void (what === 'join' ? me.runtime.joinLobby(lobbyId) : me.runtime.createLobby());
+    expect(me.runtime.leaveLobby().ok).toBe(true);
+    expect(await w.runUntil(() => me.lifecycleOf('lifecycle.strayLeft').length > 0, 2_000)).toBe(true);
+    await w.run(500);
+    expect(me.runtime.lobbyState().status).toBe('idle');
+    expect(me.lifecycleOf('lifecycle.cancelled')).toEqual([expect.objectContaining({ what })]);
+    expect(me.lifecycleOf('lifecycle.rejected')).toEqual([expect.objectContaining({ command, code: 'busy' })]);
+    expect(w.sim.steam.lobbies().some((l) => l.members.includes(me.id))).toBe(false);
+    expect(local.taken('lobby')).toContain(`lobby.membership.${state} | ${command} #0`);
+  });
+
+  it('a create asked while Steam is unreachable, then cancelled: its failed result settles the cancel', async () => {
+    const { w, local, player } = cast();
+    const me = player(0);
+    w.sim.steam.faults.disconnectServers(me.id);
+    await w.run(200);
+    void me.runtime.createLobby();
+    expect(me.runtime.lobbyState().status).toBe('creating');
+    expect(me.runtime.leaveLobby().ok).toBe(true);
+    await w.run(500);
+    expect(me.runtime.lobbyState().status).toBe('idle');
+    expect(me.lifecycleOf('lifecycle.strayLeft')).toEqual([]);
+    expect(local.taken('lobby')).toContain('lobby.membership.abandoningCreate | lobby.created #1');
+  });
+});
+
 describe('lobby: the late answer to a request that timed out lands in the next request', () => {
   // Steam answers 40 ms after a request; ours give up after 30, so the first answer always comes late.
   const timing = { lobby: { requestTimeoutMs: 30 } };
@@ -245,6 +286,46 @@ describe('peer sessions through the runtime', () => {
     expect(c.local.taken('peerSession')).toContain('peerSession.connected.liveness.listening | peer.handshake #0');
     expect(peerValue(me, remote.id)).toEqual({ connected: { heartbeat: 'waiting', liveness: 'listening' } });
     expect(me.errorsOf('session-failed')).toEqual([]);
+  });
+});
+
+describe('session failures Steam reports late', () => {
+  /** Our first session to the remote fails, reported after a slow link's latency; the remote never handshakes us. */
+  async function lateFailure(c: ReturnType<typeof cast>, me: Player) {
+    const remote = c.player(1, { retry: { maxAttempts: 3, baseDelayMs: 300_000, maxDelayMs: 300_000 } });
+    c.w.sim.steam.faults.failSessions(remote.id, me.id, 4, 1);
+    c.w.sim.steam.faults.failSessions(me.id, remote.id, 4, 1);
+    c.w.sim.steam.faults.setLink(me.id, remote.id, { latencyMs: 3_000 }, { bothWays: false });
+    const lobbyId = await hosted(c.w, me);
+    void remote.runtime.joinLobby(lobbyId);
+    expect(await c.w.runUntil(() => me.runtime.members().length === 2, 1_000)).toBe(true);
+    return remote;
+  }
+
+  it('after our session closed for good, the failure is ignored as session-closed', async () => {
+    const c = cast();
+    const me = c.player(0, { timing: { peer: { handshakeTimeoutMs: 1_000 } }, retry: { maxAttempts: 1 } });
+    const remote = await lateFailure(c, me);
+    expect(await c.w.runUntil(() => me.sessionsOf('peer.closed').length > 0, 2_000)).toBe(true);
+    expect(me.sessionsOf('peer.closed')[0]).toMatchObject({ reason: { code: 'retries-exhausted' } });
+    expect(await c.w.runUntil(() => me.sessionsOf('peer.ignored').length > 0, 5_000)).toBe(true);
+    expect(me.sessionsOf('peer.ignored')).toEqual([
+      { type: 'peer.ignored', remoteId: remote.id, event: 'peer.sessionFailed', code: 'session-closed' },
+    ]);
+    expect(c.local.taken('session')).toContain('session.inLobby | peer.sessionFailed #1');
+  });
+
+  it('after the member left, the failure is ignored as not a member', async () => {
+    const c = cast();
+    const me = c.player(0);
+    const remote = await lateFailure(c, me);
+    expect(remote.runtime.leaveLobby().ok).toBe(true);
+    expect(await c.w.runUntil(() => me.runtime.members().length === 1, 1_000)).toBe(true);
+    expect(await c.w.runUntil(() => me.sessionsOf('peer.ignored').length > 0, 5_000)).toBe(true);
+    expect(me.sessionsOf('peer.ignored')).toEqual([
+      { type: 'peer.ignored', remoteId: remote.id, event: 'peer.sessionFailed', code: 'not-a-member' },
+    ]);
+    expect(c.local.taken('session')).toContain('session.inLobby | peer.sessionFailed #2');
   });
 });
 
