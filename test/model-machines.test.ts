@@ -10,11 +10,11 @@ import { toStableJson } from '../src/machines/serialize.js';
 import { BARE_LOBBY_INPUT, bareLobbyLabel, bareLobbyPaths, checkLobbyStep, LOBBY_EFFECTS } from './model/bare-lobby-model.js';
 import { BARE_PEER_INPUT, barePeerLabel, barePeerPaths, checkPeerStep, PEER_EFFECTS, peerMachineOf, type PeerWorld } from './model/bare-peer-model.js';
 import { runBarePath, type BarePath } from './model/bare-runner.js';
-import { CoverageRecorder } from './model/recorder.js';
+import { BARE_MACHINES_RECORD, CoverageRecorder } from './model/recorder.js';
 import { runSessionPath, sessionEventLabel, sessionModelPaths } from './model/session-model.js';
 
 const recorder = new CoverageRecorder();
-afterAll(() => recorder.save('machines'));
+afterAll(() => recorder.save(BARE_MACHINES_RECORD.replace(/\.json$/, '')));
 
 /** Paths that are a prefix of a longer path run inside it (each step is checked), so only maximal ones run. */
 function maximal<P extends BarePath<unknown, unknown>>(paths: readonly P[]): P[] {

@@ -68,13 +68,16 @@ export class CoverageRecorder {
   }
 }
 
-/** Every saved record merged into one. */
-export function mergeSavedRecords(dir = COVERAGE_DIR): CoverageRecord {
+/** The record name of the bare-machine paths (test/model-machines.test.ts), which run no runtime. */
+export const BARE_MACHINES_RECORD = 'machines.json';
+
+/** Every saved record (or those `include` keeps, by file name) merged into one. */
+export function mergeSavedRecords(dir = COVERAGE_DIR, include: (file: string) => boolean = () => true): CoverageRecord {
   const states: Record<string, Set<string>> = {};
   const transitions: Record<string, Set<string>> = {};
   let files: string[] = [];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    files = readdirSync(dir).filter((f) => f.endsWith('.json') && include(f));
   } catch {
     files = [];
   }
