@@ -2,14 +2,16 @@
  * Transitions the runtime CAN take but the generated runtime paths never drive, each caused on the simulated
  * Steam by real runtimes: Steam's invites and join requests landing while a request is pending, a session that
  * fails while connected, an ack that reaches a handshaking or retrying session, the remote's restarted handshake
- * reaching a connected one, traffic keeping a session alive (both liveness modes), a stranger's session request,
- * a member knocking after their session closed, and a session failure reported after we left. Each test asserts
+ * reaching a connected one, traffic keeping a session alive (both liveness modes), session requests (a stranger's,
+ * a member's while our game hitches, a member's after their session closed), and session failures reported late
+ * (after the session closed, after the member left, after we left). Stray results are reachable too: a request
+ * that timed out is answered while the next one is pending. Each test asserts
  * what a game would see and that the runtime's actor really took the transition (from XState inspection).
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { P2PSendType } from '../src/effects/backend.js';
 import type { LobbyRuntimeOptions } from '../src/runtime.js';
-import { createRuntimeWorld, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { createRuntimeWorld, FRAME_MS, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 import { CoverageRecorder } from './model/recorder.js';
 
 const recorder = new CoverageRecorder();
@@ -344,6 +346,23 @@ describe('session root through the runtime', () => {
     expect(me.errorsOf('session-refused')).toEqual([expect.objectContaining({ remoteId: stranger.id })]);
     expect(inbox).toEqual([]);
     expect(c.local.taken('session')).toContain('session.inLobby | session.request #2');
+  });
+
+  it("our game hitches while a member joins: their handshake is a session request we accept for the live session", async () => {
+    const c = cast();
+    const me = c.player(0);
+    const remote = c.player(1);
+    const lobbyId = await hosted(c.w, me);
+    void remote.runtime.joinLobby(lobbyId);
+    // 200 ms in which only the remote's game loop runs: it enters and handshakes us before we have heard it joined.
+    for (let frame = 0; frame < 12; frame++) {
+      c.w.sim.clock.advance(FRAME_MS);
+      remote.runtime.tick();
+    }
+    expect(remote.runtime.lobbyState().status).toBe('joined');
+    expect(await c.w.runUntil(() => isConnected(me, remote.id) && isConnected(remote, me.id), 5_000)).toBe(true);
+    expect(me.sessionsOf('session.accepted')).toEqual([{ type: 'session.accepted', remoteId: remote.id }]);
+    expect(c.local.taken('session')).toContain('session.inLobby | session.request #0');
   });
 
   it('a member whose session closed for good knocks again: accepted, a fresh session connects', async () => {
