@@ -5,7 +5,8 @@
 //   - a reliable "event" to the lobby once a second.
 // Reported: wall time of the 60 simulated seconds (setup reported apart), events and packets per wall second, and
 // heap per peer session (heap growth from building and connecting every runtime, after a forced gc, divided by
-// the sessions; the simulated Steam's users already exist in the baseline, their P2P links do not).
+// the sessions; the simulated Steam's users already exist in the baseline, their P2P links do not), and apart from
+// it the off-heap buffers per runtime.
 // Memory needs `--expose-gc`: when gc is missing this file re-runs itself in a child node with the flag.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -76,6 +77,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
   const backends = ids.map((id) => steam.backend(id));
   const heapBefore = gc === undefined ? 0 : heapAfterGc(gc);
+  const buffersBefore = process.memoryUsage().arrayBuffers;
 
   const setupStart = performance.now();
   const players: Player[] = ids.map((id, i) => ({ id, runtime: createLobbyRuntime({ backend: backends[i]!, clock }) }));
@@ -100,6 +102,8 @@ export async function run(flags: readonly string[]): Promise<void> {
   const setupSeconds = (performance.now() - setupStart) / 1000;
   const sessions = options.players * (LOBBY_SIZE - 1);
   const heapConnected = gc === undefined ? 0 : heapAfterGc(gc);
+  // Off-heap buffers (the codec's 64 KB output slab and 4 KB scratch per runtime) are not in heapUsed.
+  const buffersConnected = process.memoryUsage().arrayBuffers;
 
   let delivered = 0;
   let errors = 0;
@@ -158,6 +162,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     'scale.sessionErrors': sessionFailures,
     'scale.peerSessions': sessions,
     'scale.bytesPerPeerSession': gc === undefined ? null : Math.round((heapConnected - heapBefore) / sessions),
+    'scale.offHeapBytesPerRuntime': Math.round((buffersConnected - buffersBefore) / options.players),
     'scale.heapGrowthDuringRunBytes': gc === undefined ? null : heapEnd - heapConnected,
     'scale.gc': gc !== undefined,
     'scale.targetsMet': wallSeconds <= TARGET_WALL_SECONDS && (gc === undefined || (heapConnected - heapBefore) / sessions <= TARGET_BYTES_PER_SESSION),
@@ -173,7 +178,7 @@ export async function run(flags: readonly string[]): Promise<void> {
       `  setup (create, join, connect everyone): ${result['scale.setupWallSeconds']} s wall for ${result['scale.setupSimulatedSeconds']} simulated s`,
       `  run: ${result['scale.wallSeconds']} s wall (target ≤ ${TARGET_WALL_SECONDS}), ${result['scale.realTimeFactor']}× real time, ${result['scale.microsPerTick']} µs per runtime tick`,
       `  ${result['scale.eventsPerSecond']} events/s and ${result['scale.packetsPerSecond']} packets/s (wall); ${delivered} messages delivered, ${sendFailures} sends refused`,
-      `  memory: ${result['scale.bytesPerPeerSession'] ?? 'n/a (no gc)'} B per peer session over ${sessions} sessions (target ≤ ${TARGET_BYTES_PER_SESSION}); heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
+      `  memory: ${result['scale.bytesPerPeerSession'] ?? 'n/a (no gc)'} B per peer session over ${sessions} sessions (target ≤ ${TARGET_BYTES_PER_SESSION}), plus ${result['scale.offHeapBytesPerRuntime']} B off-heap per runtime; heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
       `  still all connected: ${stillConnected}/${options.players}; errors reported: ${sessionFailures}`,
       '',
     ].join('\n'),
