@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../src/effects/clock.js';
 import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
 import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
+import { createPacketCodec } from '../src/codec/packet-codec.js';
+import { ThinMember } from '../test/helpers/thin-member.js';
 
 const LOBBY_SIZE = 8;
 const HZ = 60;
@@ -60,6 +62,54 @@ export function rerunWithGc(suite: string, flags: readonly string[]): boolean {
   });
   if (child.status !== 0) throw new Error(`${suite} bench: child run failed (status ${String(child.status)})`);
   return true;
+}
+
+/**
+ * What the simulated Steam itself keeps per peer session (lobby rosters, P2P links, inbox queues), measured the same
+ * way on the same lobbies formed by protocol-level members with no runtime: subtracted from the total, it leaves
+ * what the runtime costs.
+ */
+function simulatorBytesPerSession(players: number, gc: () => void): number {
+  const clock = new VirtualClock();
+  const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: 30 });
+  const ids = Array.from({ length: players }, (_, i) => steamIdOfAccount(10_000 + i));
+  ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
+  const members = ids.map((id) => new ThinMember(steam.backend(id)));
+  const before = heapAfterGc(gc);
+  const frames = [0, 1, 2].map((channel) => {
+    const codec = createPacketCodec();
+    const frame = channel === 0 ? codec.encodeControl({ type: 'heartbeat', seq: 1 }, 0) : codec.encode({ hello: channel }, { channel });
+    if (!frame.ok) throw new Error(frame.detail);
+    return frame.value;
+  });
+  const lobbyIds: bigint[] = [];
+  for (let i = 0; i < players; i += LOBBY_SIZE) members[i]!.backend.createLobby(2, LOBBY_SIZE);
+  clock.advance(100);
+  for (let i = 0; i < players; i += LOBBY_SIZE) {
+    members[i]!.backend.poll();
+    members[i]!.backend.drainEvents((event) => {
+      if (event.type === 'lobbyCreated') lobbyIds.push(event.lobbyId);
+    });
+  }
+  members.forEach((m, i) => {
+    if (i % LOBBY_SIZE !== 0) m.backend.joinLobby(lobbyIds[Math.floor(i / LOBBY_SIZE)]!);
+  });
+  clock.advance(100);
+  for (let round = 0; round < 3; round++) {
+    members.forEach((m, i) => {
+      const base = i - (i % LOBBY_SIZE);
+      for (let j = base; j < base + LOBBY_SIZE; j++) {
+        if (j !== i) frames.forEach((frame, channel) => m.backend.sendP2P(ids[j]!, frame, 2, channel));
+      }
+    });
+    for (let f = 0; f < 10; f++) {
+      clock.advance(FRAME_MS);
+      for (const m of members) m.tick();
+    }
+  }
+  const after = heapAfterGc(gc);
+  if (members.some((m) => m.received.size === 0)) throw new Error('scale bench: the simulator-only lobbies did not form');
+  return (after - before) / (players * (LOBBY_SIZE - 1));
 }
 
 interface Player {
@@ -139,6 +189,9 @@ export async function run(flags: readonly string[]): Promise<void> {
   const stillConnected = players.filter((p) => p.runtime.allConnected()).length;
   const sessionFailures = errors;
   for (const p of players) p.runtime.dispose();
+  players.length = 0;
+  const simulatorPerSession = gc === undefined ? undefined : simulatorBytesPerSession(options.players, gc);
+  const totalPerSession = gc === undefined ? undefined : (heapConnected - heapBefore) / sessions;
 
   const events = statsAfter.backendEvents - statsBefore.backendEvents + (statsAfter.controlFrames - statsBefore.controlFrames) + delivered;
   const packets = steam.stats.delivered - netBefore.delivered;
@@ -161,7 +214,11 @@ export async function run(flags: readonly string[]): Promise<void> {
     'scale.playersStillAllConnected': stillConnected,
     'scale.sessionErrors': sessionFailures,
     'scale.peerSessions': sessions,
-    'scale.bytesPerPeerSession': gc === undefined ? null : Math.round((heapConnected - heapBefore) / sessions),
+    /** Everything: runtimes and what the simulated Steam keeps for their sessions. */
+    'scale.bytesPerPeerSession': totalPerSession === undefined ? null : Math.round(totalPerSession),
+    'scale.simulatorBytesPerPeerSession': simulatorPerSession === undefined ? null : Math.round(simulatorPerSession),
+    'scale.runtimeBytesPerPeerSession':
+      totalPerSession === undefined || simulatorPerSession === undefined ? null : Math.round(totalPerSession - simulatorPerSession),
     'scale.offHeapBytesPerRuntime': Math.round((buffersConnected - buffersBefore) / options.players),
     'scale.heapGrowthDuringRunBytes': gc === undefined ? null : heapEnd - heapConnected,
     'scale.gc': gc !== undefined,
@@ -178,7 +235,8 @@ export async function run(flags: readonly string[]): Promise<void> {
       `  setup (create, join, connect everyone): ${result['scale.setupWallSeconds']} s wall for ${result['scale.setupSimulatedSeconds']} simulated s`,
       `  run: ${result['scale.wallSeconds']} s wall (target ≤ ${TARGET_WALL_SECONDS}), ${result['scale.realTimeFactor']}× real time, ${result['scale.microsPerTick']} µs per runtime tick`,
       `  ${result['scale.eventsPerSecond']} events/s and ${result['scale.packetsPerSecond']} packets/s (wall); ${delivered} messages delivered, ${sendFailures} sends refused`,
-      `  memory: ${result['scale.bytesPerPeerSession'] ?? 'n/a (no gc)'} B per peer session over ${sessions} sessions (target ≤ ${TARGET_BYTES_PER_SESSION}), plus ${result['scale.offHeapBytesPerRuntime']} B off-heap per runtime; heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
+      `  memory: ${result['scale.bytesPerPeerSession'] ?? 'n/a (no gc)'} B per peer session over ${sessions} sessions (target ≤ ${TARGET_BYTES_PER_SESSION}): the runtime ${result['scale.runtimeBytesPerPeerSession'] ?? 'n/a'} B, the simulated Steam ${result['scale.simulatorBytesPerPeerSession'] ?? 'n/a'} B;`,
+      `          plus ${result['scale.offHeapBytesPerRuntime']} B off-heap per runtime; heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
       `  still all connected: ${stillConnected}/${options.players}; errors reported: ${sessionFailures}`,
       '',
     ].join('\n'),
