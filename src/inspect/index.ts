@@ -20,3 +20,4 @@ export {
 } from './server.js';
 export { startScriptedLobby, type ScriptedLobby, type ScriptedLobbyOptions } from './scripted-lobby.js';
 export { startSimulatedLobby, SIMULATED_SELF_ID, type SimulatedLobby, type SimulatedLobbyOptions } from './simulated-lobby.js';
+export { statelySanitizers } from './stately.js';

@@ -1,0 +1,15 @@
+import { toStableJson } from '../machines/serialize.js';
+
+/** A JSON-safe copy: bigint Steam ids become text (`"7656…n"`); `undefined` (an actor with no context) stays as is. */
+function jsonSafe<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(toStableJson(value)) as T);
+}
+
+/**
+ * Options for `@statelyai/inspect`'s inspectors (`createBrowserInspector`, `createWebSocketInspector`, …): its
+ * serializer cannot carry the bigint Steam ids in lobbykit's events and context, so they are made JSON-safe first.
+ */
+export const statelySanitizers = {
+  sanitizeEvent: jsonSafe,
+  sanitizeContext: jsonSafe,
+} as const;
