@@ -261,6 +261,20 @@ function selfChange(context: LobbyContext, event: LobbyEvent): MemberChange | un
 
 const reject = (code: RejectionCode) => ({ type: 'reject', params: { code } }) as const;
 
+type MemberCommand = Extract<LobbyEvent, { readonly type: 'lobby.kick' | 'lobby.ban' }>;
+
+/**
+ * An owner-only command: run `effect` when we own the lobby at the epoch the command was issued under; otherwise
+ * refuse it, as stale when the owner (or lobby) changed since, or as not ours.
+ */
+function ownerOnly<const A>(effect: A) {
+  return [
+    { guard: 'isOwnerAtCommandEpoch', actions: effect },
+    { guard: not('commandEpochIsCurrent'), actions: reject('stale-epoch') },
+    { actions: reject('not-owner') },
+  ] as const;
+}
+
 /** Leave the lobby we are in (kicked, banned, gone, servers lost, or the player's own leave). */
 const leaveCurrentLobby = {
   type: 'requestLeaveLobby',
@@ -652,36 +666,24 @@ export const lobbyMachine = setup({
             'lobby.invited': { actions: 'reportInvite' },
             'lobby.create': { actions: reject('already-in-lobby') },
             'lobby.join': { actions: reject('already-in-lobby') },
-            'lobby.kick': [
-              {
-                guard: 'isOwnerAtCommandEpoch',
-                actions: {
-                  type: 'requestKick',
-                  params: ({ context, event }) => ({ lobbyId: context.lobbyId ?? 0n, memberId: event.memberId }),
-                },
-              },
-              { guard: not('commandEpochIsCurrent'), actions: reject('stale-epoch') },
-              { actions: reject('not-owner') },
-            ],
-            'lobby.ban': [
-              {
-                guard: 'isOwnerAtCommandEpoch',
-                actions: {
-                  type: 'requestBan',
-                  params: ({ context, event }) => ({ lobbyId: context.lobbyId ?? 0n, memberId: event.memberId }),
-                },
-              },
-              { guard: not('commandEpochIsCurrent'), actions: reject('stale-epoch') },
-              { actions: reject('not-owner') },
-            ],
-            'lobby.start': [
-              {
-                guard: 'isOwnerAtCommandEpoch',
-                actions: { type: 'requestStart', params: ({ context }) => ({ lobbyId: context.lobbyId ?? 0n }) },
-              },
-              { guard: not('commandEpochIsCurrent'), actions: reject('stale-epoch') },
-              { actions: reject('not-owner') },
-            ],
+            'lobby.kick': ownerOnly({
+              type: 'requestKick',
+              params: ({ context, event }: { context: LobbyContext; event: MemberCommand }) => ({
+                lobbyId: context.lobbyId ?? 0n,
+                memberId: event.memberId,
+              }),
+            }),
+            'lobby.ban': ownerOnly({
+              type: 'requestBan',
+              params: ({ context, event }: { context: LobbyContext; event: MemberCommand }) => ({
+                lobbyId: context.lobbyId ?? 0n,
+                memberId: event.memberId,
+              }),
+            }),
+            'lobby.start': ownerOnly({
+              type: 'requestStart',
+              params: ({ context }: { context: LobbyContext }) => ({ lobbyId: context.lobbyId ?? 0n }),
+            }),
             'lobby.ownerChanged': {
               guard: and(['isForCurrentLobby', 'ownerDiffers']),
               actions: ['adoptNewOwner', 'reportOwnerChanged'],
