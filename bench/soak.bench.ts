@@ -7,7 +7,7 @@
 // The fast version of this run (20 runtimes, 60 s) is test/reliability-soak.test.ts, through `runSoak` below.
 import { performance } from 'node:perf_hooks';
 import { VirtualClock } from '../src/effects/clock.js';
-import { createSimulatedSteam, steamIdOfAccount, type SimulatedSteam } from '../src/effects/sim/network.js';
+import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
 import { createRandom } from '../src/effects/sim/random.js';
 import { peerSystemId } from '../src/machines/peer-pool.js';
 import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
