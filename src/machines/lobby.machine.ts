@@ -261,6 +261,12 @@ function selfChange(context: LobbyContext, event: LobbyEvent): MemberChange | un
 
 const reject = (code: RejectionCode) => ({ type: 'reject', params: { code } }) as const;
 
+/** A join from idle, whatever asked for it (the game, an invite, Steam's "Join game"): only a valid lobby id. */
+const joinFromIdle = [
+  { guard: 'namesValidLobby', target: 'joining', actions: 'rememberJoinTarget' },
+  { actions: reject('invalid-lobby-id') },
+] as const;
+
 type MemberCommand = Extract<LobbyEvent, { readonly type: 'lobby.kick' | 'lobby.ban' }>;
 
 /**
@@ -543,18 +549,9 @@ export const lobbyMachine = setup({
               { guard: 'createRequestIsValid', target: 'creating', actions: 'rememberCreateRequest' },
               { actions: reject('invalid-request') },
             ],
-            'lobby.join': [
-              { guard: 'namesValidLobby', target: 'joining', actions: 'rememberJoinTarget' },
-              { actions: reject('invalid-lobby-id') },
-            ],
-            'lobby.invited': [
-              { guard: 'namesValidLobby', target: 'joining', actions: 'rememberJoinTarget' },
-              { actions: reject('invalid-lobby-id') },
-            ],
-            'lobby.joinRequested': [
-              { guard: 'namesValidLobby', target: 'joining', actions: 'rememberJoinTarget' },
-              { actions: reject('invalid-lobby-id') },
-            ],
+            'lobby.join': joinFromIdle,
+            'lobby.invited': joinFromIdle,
+            'lobby.joinRequested': joinFromIdle,
             'lobby.launchArgs': [
               { guard: 'namesValidLobby', target: 'joining', actions: 'rememberJoinTarget' },
               { guard: 'launchArgsNameNoLobby' },
