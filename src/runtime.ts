@@ -47,7 +47,7 @@ import { PacketRouter, type ChannelMessage } from './runtime/packet-router.js';
 import { PeerProtocol } from './runtime/peer-protocol.js';
 import { RequestSlot } from './runtime/request-slot.js';
 import { createStats, type RuntimeStats } from './runtime/stats.js';
-import { heardWithin, remainingMs } from './runtime/liveness.js';
+import { heardWithin, heartbeatDue, remainingMs, untilHeartbeatDueMs } from './runtime/liveness.js';
 import { TrafficThrottle } from './runtime/traffic-throttle.js';
 
 export type { ChannelMessage } from './runtime/packet-router.js';
@@ -191,6 +191,7 @@ class Runtime implements LobbyRuntime {
   private readonly protocol: PeerProtocol;
   private readonly throttle: TrafficThrottle;
   private readonly useLedger: boolean;
+  private readonly heartbeatIntervalMs: number;
   private readonly router: PacketRouter;
   private readonly translator: EventTranslator;
   private readonly lobbyRef: LobbyRef;
@@ -234,6 +235,7 @@ class Runtime implements LobbyRuntime {
     this.selfId = backend.localUserId();
     const readLimit = positiveInteger(options.packetReadLimit) ?? DEFAULT_PACKET_READ_LIMIT;
     const livenessMs = options.timing?.peer?.livenessTimeoutMs ?? DEFAULT_PEER_TIMING.livenessTimeoutMs;
+    this.heartbeatIntervalMs = options.timing?.peer?.heartbeatIntervalMs ?? DEFAULT_PEER_TIMING.heartbeatIntervalMs;
     const fraction = options.livenessNoticeFraction ?? 0.25;
 
     this.directory = new MemberDirectory(this.selfId, (id) =>
@@ -470,13 +472,21 @@ class Runtime implements LobbyRuntime {
     if (sizeProblem !== undefined) return this.refuseSend('send', 'too-large', sizeProblem, 'too-large-to-send');
     const backendChannel = this.backend.capabilities.p2pChannels === 'absent' ? 0 : channel;
     let recipients = 0;
+    // A reliable message does a heartbeat's job (it arrives, or Steam fails the session), so it postpones the next
+    // heartbeat; an unreliable one may be lost, so it does not.
+    const sentAt = sendType >= P2PSendType.reliable ? this.clock.now() : undefined;
     try {
       if (to === 'all') {
-        for (const id of this.directory.remoteIds()) {
-          if (this.backend.sendP2P(id, frame.value, sendType, backendChannel)) recipients++;
+        for (const [id, slot] of this.directory.gate) {
+          if (this.backend.sendP2P(id, frame.value, sendType, backendChannel)) {
+            recipients++;
+            if (sentAt !== undefined) slot.lastSent = sentAt;
+          }
         }
       } else if (this.backend.sendP2P(to, frame.value, sendType, backendChannel)) {
         recipients++;
+        const slot = this.directory.gate.get(to);
+        if (slot !== undefined && sentAt !== undefined) slot.lastSent = sentAt;
       } else {
         return failed(this.backendRefused('send'));
       }
@@ -583,7 +593,13 @@ class Runtime implements LobbyRuntime {
       },
       sendHandshake: ({ remoteId, attempt }) => void this.guarded('handshake', () => this.protocol.sendHandshake(remoteId, attempt)),
       sendHandshakeAck: ({ remoteId }) => void this.guarded('handshake', () => this.protocol.sendHandshakeAck(remoteId)),
-      sendHeartbeat: ({ remoteId }) => void this.guarded('heartbeat', () => this.protocol.sendHeartbeat(remoteId)),
+      sendHeartbeat: ({ remoteId }) => {
+        const slot = this.directory.gate.get(remoteId);
+        const now = this.clock.now();
+        // With the ledger the timer is armed from our last reliable send, so it fires early only on a busy link: skip it.
+        if (this.useLedger && slot !== undefined && !heartbeatDue(slot.lastSent, now, this.heartbeatIntervalMs)) return;
+        if (this.guarded('heartbeat', () => this.protocol.sendHeartbeat(remoteId)) === true && slot !== undefined) slot.lastSent = now;
+      },
       closeSession: ({ remoteId }) => {
         this.forgetPeer(remoteId);
         if (backend.capabilities.closeSession !== 'absent') this.guarded('closeSession', () => backend.closeSession(remoteId));
@@ -595,6 +611,8 @@ class Runtime implements LobbyRuntime {
                 heardWithin(this.directory.gate.get(remoteId)?.lastHeard, this.clock.now(), windowMs),
               remainingMs: (remoteId, windowMs) =>
                 remainingMs(this.directory.gate.get(remoteId)?.lastHeard, this.clock.now(), windowMs),
+              heartbeatDueInMs: (remoteId, intervalMs) =>
+                untilHeartbeatDueMs(this.directory.gate.get(remoteId)?.lastSent, this.clock.now(), intervalMs),
             },
           }
         : {}),

@@ -31,6 +31,8 @@ export interface MachineEffects {
   readonly liveness?: {
     heardWithinWindow(remoteId: bigint, windowMs: number): boolean;
     remainingMs(remoteId: bigint, windowMs: number): number;
+    /** Time until this member is owed a heartbeat: an interval after the last frame we sent them. */
+    heartbeatDueInMs(remoteId: bigint, intervalMs: number): number;
   };
 }
 
@@ -104,6 +106,8 @@ function wire(ledger: boolean) {
         delays: {
           livenessTimeout: ({ context }) =>
             effectsNow().liveness?.remainingMs(context.remoteId, context.timing.livenessTimeoutMs) ?? context.timing.livenessTimeoutMs,
+          heartbeatInterval: ({ context }) =>
+            effectsNow().liveness?.heartbeatDueInMs(context.remoteId, context.timing.heartbeatIntervalMs) ?? context.timing.heartbeatIntervalMs,
         },
       });
   return sessionMachine.provide({

@@ -21,6 +21,8 @@ interface Entry {
 export interface PeerSlot {
   /** Clock time of the last valid frame from this member (-Infinity: none yet). */
   lastHeard: number;
+  /** Clock time of the last reliable frame we sent this member (-Infinity: none yet): a busy link needs no heartbeat. */
+  lastSent: number;
 }
 
 /**
@@ -100,7 +102,7 @@ export class MemberDirectory {
     if (this.entries.has(id)) return true;
     const isSelf = id === this.selfId;
     this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting' });
-    if (!isSelf) this.remote.set(id, { lastHeard: -Infinity });
+    if (!isSelf) this.remote.set(id, { lastHeard: -Infinity, lastSent: -Infinity });
     this.dirty = true;
     return true;
   }
