@@ -76,6 +76,13 @@ describe('lobbykit codec (lobbykit format)', () => {
     expect(tag.stderr).toMatch(/^lobbykit codec encode: bad-payload: \$bigint .* at \$\n$/);
   });
 
+  it('a bare game value instead of a packet object: one line saying the packet object is expected', async () => {
+    const run = await cli(['codec', 'encode', '--format', 'lobbykit'], '{"x":1,"y":2}');
+    expect(run.code).not.toBe(0);
+    expect(run.stdout.length).toBe(0);
+    expect(run.stderr).toMatch(/^lobbykit codec encode: bad-payload: no "value": expected the object `lobbykit codec decode` prints[^\n]*\n$/);
+  });
+
   it('refuses --gzip for lobbykit frames with a usage exit code', async () => {
     const run = await cli(['codec', 'decode', '--format', 'lobbykit', '--gzip'], frame(1));
     expect(run.code).toBe(2);
