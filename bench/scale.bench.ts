@@ -1,6 +1,6 @@
-// `npm run bench -- scale [--json] [--players=N] [--seconds=S]`: 2,000 simulated players (250 lobbies × 8), each
-// a real runtime (root, lobby and 7 peer actors), on one simulated Steam and one VirtualClock, ticked at 60 Hz
-// for 60 simulated seconds while every player sends game traffic:
+// `npm run bench -- scale [--json] [--players=N] [--seconds=S] [--source]`: 2,000 simulated players (250 lobbies
+// × 8), each a real runtime (root, lobby and 7 peer actors), on one simulated Steam and one VirtualClock, ticked at
+// 60 Hz for 60 simulated seconds while every player sends game traffic:
 //   - an unreliable state update to the lobby 20 times a second (every 3rd frame, players staggered), and
 //   - a reliable "event" to the lobby once a second.
 // Reported: wall time of the 60 simulated seconds (setup reported apart), events and packets per wall second, and
@@ -8,14 +8,50 @@
 // the sessions; the simulated Steam's users already exist in the baseline, their P2P links do not), and apart from
 // it the off-heap buffers per runtime.
 // Memory needs `--expose-gc`: when gc is missing this file re-runs itself in a child node with the flag.
+//
+// It measures the package as it ships: it builds dist/ (tsc) and runs the compiled modules. `--source` runs src/
+// under tsx instead, which costs more heap: tsx compiles with esbuild's keepNames, so every named closure a runtime
+// makes gets a `name` property defined on it (a 256 B property array each, ~40 per runtime).
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { VirtualClock } from '../src/effects/clock.js';
-import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
-import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
-import { createPacketCodec } from '../src/codec/packet-codec.js';
+import type { LobbyRuntime } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
+
+/** The modules the measured run uses, all from one build so nothing mixes compiled and tsx-compiled copies. */
+interface Library {
+  readonly VirtualClock: typeof import('../src/effects/clock.js').VirtualClock;
+  readonly createSimulatedSteam: typeof import('../src/effects/sim/network.js').createSimulatedSteam;
+  readonly steamIdOfAccount: typeof import('../src/effects/sim/network.js').steamIdOfAccount;
+  readonly createLobbyRuntime: typeof import('../src/runtime.js').createLobbyRuntime;
+  readonly createPacketCodec: typeof import('../src/codec/packet-codec.js').createPacketCodec;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Compiles src/ into dist/ so the run measures the current sources as shipped. */
+function buildDist(): void {
+  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`scale bench: building dist/ failed (status ${String(built.status)})`);
+}
+
+async function loadLibrary(source: boolean): Promise<Library> {
+  const dir = source ? '../src' : '../dist';
+  const [clock, network, runtime, codec] = await Promise.all([
+    import(`${dir}/effects/clock.js`) as Promise<typeof import('../src/effects/clock.js')>,
+    import(`${dir}/effects/sim/network.js`) as Promise<typeof import('../src/effects/sim/network.js')>,
+    import(`${dir}/runtime.js`) as Promise<typeof import('../src/runtime.js')>,
+    import(`${dir}/codec/packet-codec.js`) as Promise<typeof import('../src/codec/packet-codec.js')>,
+  ]);
+  return {
+    VirtualClock: clock.VirtualClock,
+    createSimulatedSteam: network.createSimulatedSteam,
+    steamIdOfAccount: network.steamIdOfAccount,
+    createLobbyRuntime: runtime.createLobbyRuntime,
+    createPacketCodec: codec.createPacketCodec,
+  };
+}
 
 const LOBBY_SIZE = 8;
 const HZ = 60;
@@ -29,6 +65,8 @@ interface Options {
   readonly players: number;
   readonly seconds: number;
   readonly json: boolean;
+  /** Run src/ under tsx instead of the compiled dist/. */
+  readonly source: boolean;
 }
 
 function parse(flags: readonly string[]): Options {
@@ -38,7 +76,7 @@ function parse(flags: readonly string[]): Options {
     return Number.isFinite(value) && value > 0 ? value : fallback;
   };
   const players = Math.max(LOBBY_SIZE, Math.round(number('players', 2000) / LOBBY_SIZE) * LOBBY_SIZE);
-  return { players, seconds: number('seconds', 60), json: flags.includes('--json') };
+  return { players, seconds: number('seconds', 60), json: flags.includes('--json'), source: flags.includes('--source') };
 }
 
 function gcOrUndefined(): (() => void) | undefined {
@@ -69,12 +107,13 @@ export function rerunWithGc(suite: string, flags: readonly string[]): boolean {
  * way on the same lobbies formed by protocol-level members with no runtime: subtracted from the total, it leaves
  * what the runtime costs.
  */
-function simulatorBytesPerSession(players: number, gc: () => void): number {
+function simulatorBytesPerSession(lib: Library, players: number, gc: () => void): number {
+  const { VirtualClock, createSimulatedSteam, steamIdOfAccount, createPacketCodec } = lib;
   const clock = new VirtualClock();
   const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: 30 });
   const ids = Array.from({ length: players }, (_, i) => steamIdOfAccount(10_000 + i));
   ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
-  const members = ids.map((id) => new ThinMember(steam.backend(id)));
+  const members = ids.map((id) => new ThinMember(steam.backend(id), createPacketCodec()));
   const before = heapAfterGc(gc);
   const frames = [0, 1, 2].map((channel) => {
     const codec = createPacketCodec();
@@ -118,8 +157,11 @@ interface Player {
 }
 
 export async function run(flags: readonly string[]): Promise<void> {
-  if (rerunWithGc('scale', flags)) return;
   const options = parse(flags);
+  if (!options.source && process.env.LOBBYKIT_BENCH_CHILD !== '1') buildDist();
+  if (rerunWithGc('scale', flags)) return;
+  const lib = await loadLibrary(options.source);
+  const { VirtualClock, createSimulatedSteam, steamIdOfAccount, createLobbyRuntime } = lib;
   const gc = gcOrUndefined();
   const clock = new VirtualClock();
   const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: 30 });
@@ -190,13 +232,15 @@ export async function run(flags: readonly string[]): Promise<void> {
   const sessionFailures = errors;
   for (const p of players) p.runtime.dispose();
   players.length = 0;
-  const simulatorPerSession = gc === undefined ? undefined : simulatorBytesPerSession(options.players, gc);
+  const simulatorPerSession = gc === undefined ? undefined : simulatorBytesPerSession(lib, options.players, gc);
   const totalPerSession = gc === undefined ? undefined : (heapConnected - heapBefore) / sessions;
 
   const events = statsAfter.backendEvents - statsBefore.backendEvents + (statsAfter.controlFrames - statsBefore.controlFrames) + delivered;
   const packets = steam.stats.delivered - netBefore.delivered;
   const result = {
     'scale.players': options.players,
+    /** What ran: the compiled package (dist, as shipped) or the sources under tsx. */
+    'scale.build': options.source ? 'src (tsx)' : 'dist',
     'scale.lobbies': options.players / LOBBY_SIZE,
     'scale.simulatedSeconds': options.seconds,
     'scale.hz': HZ,
@@ -230,7 +274,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   }
   process.stdout.write(
     [
-      `scale — ${options.players} players (${result['scale.lobbies']} lobbies × ${LOBBY_SIZE}), each a real runtime, ${options.seconds} simulated s at ${HZ} Hz`,
+      `scale — ${options.players} players (${result['scale.lobbies']} lobbies × ${LOBBY_SIZE}), each a real runtime, ${options.seconds} simulated s at ${HZ} Hz (${result['scale.build']})`,
       `  traffic: unreliable state to the lobby every ${STATE_EVERY_FRAMES} frames, a reliable event every ${EVENT_EVERY_FRAMES} frames, per player`,
       `  setup (create, join, connect everyone): ${result['scale.setupWallSeconds']} s wall for ${result['scale.setupSimulatedSeconds']} simulated s`,
       `  run: ${result['scale.wallSeconds']} s wall (target ≤ ${TARGET_WALL_SECONDS}), ${result['scale.realTimeFactor']}× real time, ${result['scale.microsPerTick']} µs per runtime tick`,
