@@ -31,7 +31,7 @@ export interface MachineEffects {
   readonly liveness?: {
     heardWithinWindow(remoteId: bigint, windowMs: number): boolean;
     remainingMs(remoteId: bigint, windowMs: number): number;
-    /** Time until this member is owed a heartbeat: an interval after the last frame we sent them. */
+    /** Time until this member is owed a heartbeat: an interval after the last reliable frame we sent them. */
     heartbeatDueInMs(remoteId: bigint, intervalMs: number): number;
   };
 }
