@@ -485,8 +485,10 @@ class Runtime implements LobbyRuntime {
         }
       } else if (this.backend.sendP2P(to, frame.value, sendType, backendChannel)) {
         recipients++;
-        const slot = this.directory.gate.get(to);
-        if (slot !== undefined && sentAt !== undefined) slot.lastSent = sentAt;
+        if (sentAt !== undefined) {
+          const slot = this.directory.gate.get(to);
+          if (slot !== undefined) slot.lastSent = sentAt;
+        }
       } else {
         return failed(this.backendRefused('send'));
       }
