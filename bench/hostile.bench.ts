@@ -14,7 +14,7 @@ import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/netwo
 import { createLobbyRuntime } from '../src/runtime.js';
 import { HOSTILE_CLASSES, hostileGenerators, judge, tally } from '../test/helpers/hostile-packets.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
-import { rerunWithGc } from './scale.bench.js';
+import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 
 const SEED = 7_000_007;
 const FRAME_MS = 1000 / 60;
@@ -24,14 +24,6 @@ function perClassFrom(flags: readonly string[]): number {
   const flag = flags.find((f) => f.startsWith('--per-class='));
   const value = flag === undefined ? NaN : Number(flag.slice('--per-class='.length));
   return Number.isInteger(value) && value > 0 ? value : 125_000;
-}
-
-function heapAfterGc(): number | undefined {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== 'function') return undefined;
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 function add(into: Record<string, number>, key: string, n: number): void {
@@ -101,7 +93,8 @@ export async function run(flags: readonly string[]): Promise<void> {
   for (let i = 0; i < 600 && !(host.allConnected() && host.members().length === 2); i++) frame();
   if (!host.allConnected()) throw new Error('hostile bench: the hostile member did not connect');
 
-  const heapBefore = heapAfterGc();
+  const gc = gcOrUndefined();
+  const heapBefore = gc === undefined ? undefined : heapAfterGc(gc);
   const judgeCodec = createPacketCodec();
   const generators = hostileGenerators(perClass, SEED);
   const mismatches: { class: string; expected: Record<string, number>; seen: Record<string, number> }[] = [];
@@ -137,7 +130,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     }
   }
   const stormSeconds = (performance.now() - start) / 1000;
-  const heapAfter = heapAfterGc();
+  const heapAfter = gc === undefined ? undefined : heapAfterGc(gc);
 
   const after = createPacketCodec().encode({ after: 'storm' }, { channel: 1 });
   if (!after.ok) throw new Error(after.detail);

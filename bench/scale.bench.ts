@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { LobbyRuntime } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
+import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 
 /** The modules the measured run uses, all from one build so nothing mixes compiled and tsx-compiled copies. */
 interface Library {
@@ -77,29 +78,6 @@ function parse(flags: readonly string[]): Options {
   };
   const players = Math.max(LOBBY_SIZE, Math.round(number('players', 2000) / LOBBY_SIZE) * LOBBY_SIZE);
   return { players, seconds: number('seconds', 60), json: flags.includes('--json'), source: flags.includes('--source') };
-}
-
-function gcOrUndefined(): (() => void) | undefined {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  return typeof gc === 'function' ? gc : undefined;
-}
-
-function heapAfterGc(gc: () => void): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-/** Re-runs this suite in a child node with `--expose-gc`, passing its output through; true when it ran. */
-export function rerunWithGc(suite: string, flags: readonly string[]): boolean {
-  if (gcOrUndefined() !== undefined || process.env.LOBBYKIT_BENCH_CHILD === '1') return false;
-  const index = fileURLToPath(new URL('./index.ts', import.meta.url));
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', index, suite, ...flags], {
-    stdio: 'inherit',
-    env: { ...process.env, LOBBYKIT_BENCH_CHILD: '1' },
-  });
-  if (child.status !== 0) throw new Error(`${suite} bench: child run failed (status ${String(child.status)})`);
-  return true;
 }
 
 /**

@@ -12,7 +12,7 @@ import { createRandom } from '../src/effects/sim/random.js';
 import { peerSystemId } from '../src/machines/peer-pool.js';
 import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
-import { rerunWithGc } from './scale.bench.js';
+import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 
 const FRAME_MS = 1000 / 60;
 
@@ -459,22 +459,14 @@ export async function run(flags: readonly string[]): Promise<void> {
     const value = flag === undefined ? NaN : Number(flag.slice(name.length + 3));
     return Number.isFinite(value) && value >= 0 ? value : undefined;
   };
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const gc = gcOrUndefined();
   const minutes = number('minutes');
   const config: SoakConfig = {
     ...FULL_SOAK,
     real: number('real') ?? FULL_SOAK.real,
     thin: number('thin') ?? FULL_SOAK.thin,
     seconds: minutes === undefined ? FULL_SOAK.seconds : minutes * 60,
-    ...(typeof gc === 'function'
-      ? {
-          heap: () => {
-            gc();
-            gc();
-            return process.memoryUsage().heapUsed;
-          },
-        }
-      : {}),
+    ...(gc === undefined ? {} : { heap: () => heapAfterGc(gc) }),
   };
   const result = await runSoak(config);
   const json: Record<string, unknown> = {};
