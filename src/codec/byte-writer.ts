@@ -41,6 +41,8 @@ export class ByteWriter {
 const SLAB_BYTES = 64 * 1024;
 /** Larger outputs get their own buffer, so one big packet does not pin a slab. */
 const MAX_SLAB_PIECE = 4096;
+/** Up to this many bytes a loop copies faster than making a subarray for `set` (game state packets are ~50–100 B). */
+const SMALL_COPY = 128;
 
 /**
  * Hands out small output buffers as views into shared 64 KiB slabs. A fresh small Uint8Array costs an off-heap
@@ -53,8 +55,11 @@ export class OutputSlab {
 
   /** A new buffer holding a copy of source[start, end). */
   copyOut(source: Uint8Array, start: number, end: number): Uint8Array {
-    const out = this.allocate(end - start);
-    out.set(source.subarray(start, end));
+    const length = end - start;
+    const out = this.allocate(length);
+    // Small pieces byte by byte: `source.subarray` would allocate a view only to copy from it.
+    if (length <= SMALL_COPY) for (let i = 0; i < length; i++) out[i] = source[start + i]!;
+    else out.set(source.subarray(start, end));
     return out;
   }
 

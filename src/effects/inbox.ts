@@ -1,6 +1,13 @@
 import type { P2PPacket } from './backend.js';
 import { Fifo } from './fifo.js';
 
+/**
+ * Per channel, the queues of this many senders are kept while empty, so a lobby's steady traffic (every member,
+ * every tick) reuses them instead of making and dropping a queue per packet. Past it, an emptied queue is dropped:
+ * strangers spraying packets cannot make us keep one per sender id.
+ */
+const KEPT_SENDER_QUEUES = 256;
+
 /** One channel's unread packets, queued per sender, senders served in turn. */
 class ChannelQueue {
   readonly bySender = new Map<bigint, Fifo<P2PPacket>>();
@@ -55,10 +62,10 @@ export class FairInbox {
     const fromSender = queue.bySender.get(sender) as Fifo<P2PPacket>;
     const packet = fromSender.shift() as P2PPacket;
     if (fromSender.length > 0) queue.turn.push(sender);
-    else queue.bySender.delete(sender);
+    else if (queue.bySender.size > KEPT_SENDER_QUEUES) queue.bySender.delete(sender);
     queue.count--;
     this.total--;
-    if (queue.count === 0) this.nonEmpty.splice(this.nonEmpty.indexOf(channel), 1);
+    if (queue.count === 0) this.markEmpty(channel);
     return packet;
   }
 
@@ -79,9 +86,18 @@ export class FairInbox {
       queue.count -= n;
       this.total -= n;
       dropped += n;
-      if (n > 0 && queue.count === 0) this.nonEmpty.splice(this.nonEmpty.indexOf(channel), 1);
+      if (n > 0 && queue.count === 0) this.markEmpty(channel);
     }
     return dropped;
+  }
+
+  /** Takes `channel` off the non-empty list, keeping the others' order (splice would allocate its result). */
+  private markEmpty(channel: number): void {
+    const list = this.nonEmpty;
+    const at = list.indexOf(channel);
+    if (at < 0) return;
+    for (let i = at + 1; i < list.length; i++) list[i - 1] = list[i]!;
+    list.length--;
   }
 
   clear(): void {

@@ -1,0 +1,164 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OutputSlab } from '../src/codec/byte-writer.js';
+import type { P2PPacket } from '../src/effects/backend.js';
+import { Fifo } from '../src/effects/fifo.js';
+import { FairInbox } from '../src/effects/inbox.js';
+
+type FifoOp = { readonly op: 'push'; readonly value: number } | { readonly op: 'shift' } | { readonly op: 'removeOdd' } | { readonly op: 'clear' };
+
+const fifoOps = fc.array(
+  fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 1000 }).map((value): FifoOp => ({ op: 'push', value })) },
+    { weight: 4, arbitrary: fc.constant<FifoOp>({ op: 'shift' }) },
+    { weight: 1, arbitrary: fc.constant<FifoOp>({ op: 'removeOdd' }) },
+    { weight: 1, arbitrary: fc.constant<FifoOp>({ op: 'clear' }) },
+  ),
+  { maxLength: 1200, size: 'max' },
+);
+
+describe('Fifo (ring buffer)', () => {
+  it('behaves like an array used as a queue, across growth, wrap-around, removal and clearing', () => {
+    fc.assert(
+      fc.property(fifoOps, (ops) => {
+        const fifo = new Fifo<number>();
+        let model: number[] = [];
+        for (const step of ops) {
+          if (step.op === 'push') {
+            fifo.push(step.value);
+            model.push(step.value);
+          } else if (step.op === 'shift') {
+            expect(fifo.shift()).toBe(model.shift());
+          } else if (step.op === 'removeOdd') {
+            const before = model.length;
+            model = model.filter((v) => v % 2 === 0);
+            expect(fifo.removeWhere((v) => v % 2 === 1)).toBe(before - model.length);
+          } else {
+            fifo.clear();
+            model = [];
+          }
+          expect(fifo.length).toBe(model.length);
+          expect(fifo.peek()).toBe(model[0]);
+        }
+        const drained: number[] = [];
+        for (let v = fifo.shift(); v !== undefined; v = fifo.shift()) drained.push(v);
+        expect(drained).toEqual(model);
+      }),
+      { seed: 7, numRuns: 60 },
+    );
+  });
+
+  it('keeps order when a queue wraps around its ring many times over', () => {
+    const fifo = new Fifo<number>();
+    let next = 0;
+    let expected = 0;
+    // Three in, two out: the head passes every slot of the ring, and the ring grows with the head anywhere.
+    for (let round = 0; round < 500; round++) {
+      for (let i = 0; i < 3; i++) fifo.push(next++);
+      for (let i = 0; i < 2; i++) expect(fifo.shift()).toBe(expected++);
+    }
+    expect(fifo.length).toBe(500);
+    while (fifo.length > 0) expect(fifo.shift()).toBe(expected++);
+    expect(expected).toBe(next);
+  });
+
+  it('gives up the memory of a flood once it is drained, and still works after', () => {
+    const fifo = new Fifo<object>();
+    const items = Array.from({ length: 5000 }, (_, i) => ({ i }));
+    for (const item of items) fifo.push(item);
+    for (const item of items) expect(fifo.shift()).toBe(item);
+    // The drained ring holds no item (nothing kept alive) and the queue starts small again.
+    expect(fifo.length).toBe(0);
+    expect(fifo.peek()).toBeUndefined();
+    fifo.push(items[1]!);
+    expect(fifo.shift()).toBe(items[1]);
+  });
+});
+
+function packet(from: bigint, n: number): P2PPacket {
+  return { from, bytes: Uint8Array.of(n) };
+}
+
+describe('FairInbox', () => {
+  it('serves senders in turn and each sender in order, tick after tick, with queues reused', () => {
+    const inbox = new FairInbox();
+    const senders = [11n, 22n, 33n];
+    for (let tick = 0; tick < 50; tick++) {
+      // 33 sends three a tick, the others one: 33 must not crowd them out.
+      for (const from of senders) {
+        for (let k = 0; k < (from === 33n ? 3 : 1); k++) inbox.push(1, { from, bytes: Uint8Array.of(tick, k) });
+      }
+      const order: string[] = [];
+      for (let p = inbox.read(1); p !== undefined; p = inbox.read(1)) {
+        expect(p.bytes[0]).toBe(tick);
+        order.push(`${p.from}:${p.bytes[1]}`);
+      }
+      expect(order).toEqual(['11:0', '22:0', '33:0', '33:1', '33:2']);
+      expect(inbox.size).toBe(0);
+      expect(inbox.channelsWithPackets()).toEqual([]);
+    }
+  });
+
+  it('lists exactly the channels that have packets, and drops a closed sender everywhere', () => {
+    const inbox = new FairInbox();
+    inbox.push(0, packet(1n, 1));
+    inbox.push(2, packet(1n, 2));
+    inbox.push(2, packet(2n, 3));
+    inbox.push(5, packet(2n, 4));
+    expect([...inbox.channelsWithPackets()].sort()).toEqual([0, 2, 5]);
+    expect(inbox.dropSender(2n)).toBe(2);
+    expect([...inbox.channelsWithPackets()].sort()).toEqual([0, 2]);
+    expect(inbox.read(2)?.bytes[0]).toBe(2);
+    expect(inbox.read(2)).toBeUndefined();
+    expect(inbox.channelsWithPackets()).toEqual([0]);
+    // A dropped sender can send again later.
+    inbox.push(5, packet(2n, 9));
+    expect(inbox.peekSize(5)).toBe(1);
+    expect(inbox.read(5)?.from).toBe(2n);
+  });
+
+  it('loses and duplicates nothing when thousands of distinct senders pass through (queues past the kept ones are let go)', () => {
+    const inbox = new FairInbox();
+    const seen = new Set<bigint>();
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 2000; i++) inbox.push(3, packet(BigInt(round * 10_000 + i + 1), i & 0xff));
+      for (let p = inbox.read(3); p !== undefined; p = inbox.read(3)) {
+        expect(seen.has(p.from)).toBe(false);
+        seen.add(p.from);
+      }
+    }
+    expect(seen.size).toBe(8000);
+    expect(inbox.size).toBe(0);
+  });
+});
+
+describe('OutputSlab', () => {
+  it('copies small and large pieces exactly, each independent of the source and of the others', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 6000 }), { maxLength: 40 }), (sources) => {
+        const slab = new OutputSlab();
+        const expected = sources.map((source) => Array.from(source));
+        const copies = sources.map((source) => slab.copyOut(source, 0, source.length));
+        // Overwriting the sources, and then every copy but the one looked at, must not change what it holds.
+        for (const source of sources) source.fill(0xee);
+        copies.forEach((copy, i) => expect(Array.from(copy)).toEqual(expected[i]));
+        copies.forEach((copy, i) => {
+          copies.forEach((other, j) => other !== copy && other.fill(j & 0xff));
+          expect(Array.from(copy)).toEqual(expected[i]);
+          copies.forEach((other, j) => other.set(expected[j]!));
+        });
+      }),
+      { seed: 3, numRuns: 100 },
+    );
+  });
+
+  it('copies a range out of a larger buffer', () => {
+    const slab = new OutputSlab();
+    const source = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+    expect([...slab.copyOut(source, 10, 20)]).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    const big = slab.copyOut(source, 5, 205);
+    expect(big.length).toBe(200);
+    expect(big[0]).toBe(5);
+    expect(big[199]).toBe(204);
+  });
+});
