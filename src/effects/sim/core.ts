@@ -15,6 +15,7 @@ import {
   type P2PPacket,
   type P2PSendType,
 } from '../backend.js';
+import { OutputSlab } from '../../codec/byte-writer.js';
 import { FairInbox } from '../inbox.js';
 import { applyLobbyListFilters, type LobbySummary } from '../list-filters.js';
 import { combineFaults, type EffectiveFaults, type LinkFaults } from './faults.js';
@@ -196,6 +197,11 @@ export class SimCore {
   readonly bufferMs: number;
   readonly retransmitMs: number;
   private readonly heldLinks = new Set<Link>();
+  /**
+   * Steam copies what a game sends; so do we, into shared slabs rather than a fresh buffer per datagram (a small
+   * Uint8Array is an off-heap allocation each). A slab lives while any datagram cut from it is unread.
+   */
+  private readonly copies = new OutputSlab();
   private nextLobby: bigint;
   private nextIsland = 1;
   /** Bumped whenever a fault changes, so links recompute their effective faults lazily. */
@@ -443,7 +449,8 @@ export class SimCore {
   /** Sizes and ids are already validated by the caller. */
   send(from: SimUser, to: SimUser, bytes: Uint8Array, sendType: P2PSendType, channel: number): void {
     this.stats.sent++;
-    this.acceptSession(from, to.id);
+    // Sending to someone accepts their session, as in Steam.
+    if (!from.accepted.has(to.id)) this.acceptSession(from, to.id);
     const link = this.link(from, to);
     if (!link.open) {
       if (link.failing) {
@@ -461,7 +468,7 @@ export class SimCore {
       this.stats.dropped++;
       return;
     }
-    const packet = new InFlight(this, link, bytes.slice(), channel, sendType >= 2);
+    const packet = new InFlight(this, link, this.copies.copyOut(bytes, 0, bytes.length), channel, sendType >= 2);
     if (sendType === 3) {
       this.buffer(link, packet);
       return;

@@ -23,6 +23,9 @@ export class Scheduler {
   private armedFor = Infinity;
   private timer: unknown = undefined;
   private firing = false;
+  /** The bucket the last item went into: the packets of one tick mostly share a due time, so skip the Map then. */
+  private lastDue = NaN;
+  private lastBucket: Scheduled[] | undefined = undefined;
 
   constructor(private readonly clock: LobbyClock) {}
 
@@ -39,12 +42,14 @@ export class Scheduler {
     const now = this.clock.now();
     item.due = due > now ? due : now;
     item.seq = this.seq++;
-    let bucket = this.buckets.get(item.due);
+    let bucket = item.due === this.lastDue ? this.lastBucket : this.buckets.get(item.due);
     if (bucket === undefined) {
       bucket = [];
       this.buckets.set(item.due, bucket);
       this.times.push(item.due);
     }
+    this.lastDue = item.due;
+    this.lastBucket = bucket;
     bucket.push(item);
     this.count++;
     if (!this.firing && item.due < this.armedFor) this.arm();
@@ -85,6 +90,10 @@ export class Scheduler {
         }
         this.buckets.delete(time);
         this.times.pop();
+        if (time === this.lastDue) {
+          this.lastDue = NaN;
+          this.lastBucket = undefined;
+        }
       }
     } finally {
       this.firing = false;
