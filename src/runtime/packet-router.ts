@@ -1,10 +1,11 @@
-import { Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { ControlMessage } from '../codec/control.js';
 import type { PacketCodec } from '../codec/packet-codec.js';
 import type { Backend } from '../effects/backend.js';
 import type { LobbyRuntimeError } from './errors.js';
 import type { PeerSlot } from './member-directory.js';
 import type { RuntimeStats } from './stats.js';
+import { ChannelStream } from './channel-stream.js';
 
 /** A game message as delivered: the sender is the transport's, never a payload field. */
 export interface ChannelMessage<T = unknown> {
@@ -28,12 +29,13 @@ export interface RouterSinks {
 /**
  * The data plane: read ≤ limit packets, round-robin over the channels that have any (the backend already takes
  * senders in turn within a channel), drop non-members before decoding, decode with the one codec, and hand game
- * messages to the channel's Subject. No actor event, no pipe, and one allocation (the delivered message) per
- * packet. Channels nobody subscribed to through `messages(channel)` are counted and dropped, so a hostile member
- * cannot make us allocate a Subject per channel number.
+ * messages to the channel's stream (a multicast Observable, see channel-stream.ts). No actor event, no pipe, and one
+ * allocation (the delivered message) per packet besides the decoded value. Channels nobody asked for through
+ * `messages(channel)` are counted and dropped, so a hostile member cannot make us allocate a stream per channel
+ * number.
  */
 export class PacketRouter {
-  private readonly subjects = new Map<number, Subject<ChannelMessage>>();
+  private readonly streams = new Map<number, ChannelStream<ChannelMessage>>();
   private turn = 0;
 
   constructor(
@@ -45,12 +47,12 @@ export class PacketRouter {
   ) {}
 
   messages<T = unknown>(channel: number): Observable<ChannelMessage<T>> {
-    let subject = this.subjects.get(channel);
-    if (subject === undefined) {
-      subject = new Subject<ChannelMessage>();
-      this.subjects.set(channel, subject);
+    let stream = this.streams.get(channel);
+    if (stream === undefined) {
+      stream = new ChannelStream<ChannelMessage>();
+      this.streams.set(channel, stream);
     }
-    return subject.asObservable() as Observable<ChannelMessage<T>>;
+    return stream.observable as Observable<ChannelMessage<T>>;
   }
 
   /** Reads and routes up to the read limit; returns how many packets were read. */
@@ -96,12 +98,12 @@ export class PacketRouter {
         stats.chatFrames++;
         sinks.chat(from, packetValue.value);
       } else {
-        const subject = this.subjects.get(packetValue.channel);
-        if (subject === undefined) {
+        const stream = this.streams.get(packetValue.channel);
+        if (stream === undefined) {
           stats.unroutedMessages++;
         } else {
           stats.messagesDelivered++;
-          subject.next({ from, channel: packetValue.channel, value: packetValue.value });
+          stream.next({ from, channel: packetValue.channel, value: packetValue.value });
         }
       }
     }
@@ -110,7 +112,7 @@ export class PacketRouter {
   }
 
   complete(): void {
-    for (const subject of this.subjects.values()) subject.complete();
-    this.subjects.clear();
+    for (const stream of this.streams.values()) stream.complete();
+    this.streams.clear();
   }
 }

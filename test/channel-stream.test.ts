@@ -1,0 +1,79 @@
+import { filter, map, take } from 'rxjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ChannelStream } from '../src/runtime/channel-stream.js';
+
+describe('ChannelStream (the per-channel multicast of game messages)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('delivers each message to every subscriber in subscription order, and composes with RxJS operators', () => {
+    const stream = new ChannelStream<number>();
+    const seen: string[] = [];
+    stream.observable.subscribe((v) => seen.push(`a${v}`));
+    stream.observable
+      .pipe(
+        filter((v) => v % 2 === 0),
+        map((v) => v * 10),
+        take(2),
+      )
+      .subscribe((v) => seen.push(`b${v}`));
+    for (let v = 1; v <= 5; v++) stream.next(v);
+    expect(seen).toEqual(['a1', 'a2', 'b20', 'a3', 'a4', 'b40', 'a5']);
+  });
+
+  it('is hot: a late subscriber sees only later messages, and one that unsubscribes sees no more', () => {
+    const stream = new ChannelStream<string>();
+    const early: string[] = [];
+    const late: string[] = [];
+    const subscription = stream.observable.subscribe((v) => early.push(v));
+    stream.next('one');
+    stream.observable.subscribe((v) => late.push(v));
+    stream.next('two');
+    subscription.unsubscribe();
+    stream.next('three');
+    expect(early).toEqual(['one', 'two']);
+    expect(late).toEqual(['two', 'three']);
+  });
+
+  it('is not disturbed by handlers that subscribe or unsubscribe during a delivery', () => {
+    const stream = new ChannelStream<number>();
+    const seen: string[] = [];
+    const first = stream.observable.subscribe((v) => {
+      seen.push(`first${v}`);
+      if (v === 1) {
+        first.unsubscribe();
+        stream.observable.subscribe((w) => seen.push(`added${w}`));
+      }
+    });
+    stream.observable.subscribe((v) => seen.push(`second${v}`));
+    stream.next(1);
+    stream.next(2);
+    // The second subscriber still got message 1; the one added during it starts with message 2.
+    expect(seen).toEqual(['first1', 'second1', 'second2', 'added2']);
+  });
+
+  it('keeps delivering to the others when a handler throws, and reports the error as RxJS does (asynchronously)', () => {
+    vi.useFakeTimers();
+    const stream = new ChannelStream<number>();
+    const seen: number[] = [];
+    stream.observable.subscribe(() => {
+      throw new Error('game handler bug');
+    });
+    stream.observable.subscribe((v) => seen.push(v));
+    expect(() => stream.next(7)).not.toThrow();
+    expect(seen).toEqual([7]);
+    expect(() => vi.runAllTimers()).toThrow('game handler bug');
+  });
+
+  it('completes every subscriber once, and a subscriber after completion completes at once', () => {
+    const stream = new ChannelStream<number>();
+    const events: string[] = [];
+    stream.observable.subscribe({ next: (v) => events.push(`n${v}`), complete: () => events.push('done1') });
+    stream.observable.subscribe({ complete: () => events.push('done2') });
+    stream.next(1);
+    stream.complete();
+    stream.complete();
+    stream.next(2);
+    stream.observable.subscribe({ next: () => events.push('late'), complete: () => events.push('done3') });
+    expect(events).toEqual(['n1', 'done1', 'done2', 'done3']);
+  });
+});
