@@ -477,8 +477,10 @@ class Runtime implements LobbyRuntime {
     const sentAt = sendType >= P2PSendType.reliable ? this.clock.now() : undefined;
     try {
       if (to === 'all') {
-        for (const [id, slot] of this.directory.gate) {
-          if (this.backend.sendP2P(id, frame.value, sendType, backendChannel)) {
+        const slots = this.directory.slots;
+        for (let i = 0; i < slots.length; i++) {
+          const slot = slots[i]!;
+          if (this.backend.sendP2P(slot.id, frame.value, sendType, backendChannel)) {
             recipients++;
             if (sentAt !== undefined) slot.lastSent = sentAt;
           }

@@ -19,6 +19,7 @@ interface Entry {
 
 /** Per-member state the data plane touches on every packet: found with the same lookup that admits the packet. */
 export interface PeerSlot {
+  readonly id: bigint;
   /** Clock time of the last valid frame from this member (-Infinity: none yet). */
   lastHeard: number;
   /** Clock time of the last reliable frame we sent this member (-Infinity: none yet): a busy link needs no heartbeat. */
@@ -39,6 +40,8 @@ export class MemberDirectory {
   private readonly entries = new Map<bigint, Entry>();
   /** Remote members, not expelled: the data plane's gate (one Map lookup admits a packet and finds its slot). */
   private readonly remote = new Map<bigint, PeerSlot>();
+  /** The gate's slots as an array, replaced (never changed in place) on each change: a broadcast loops over it. */
+  private slotList: readonly PeerSlot[] = [];
   private readonly expelledIds = new Set<bigint>();
   private dirty = false;
   private readonly subject = new BehaviorSubject<readonly LobbyMember[]>([]);
@@ -80,6 +83,14 @@ export class MemberDirectory {
     return this.remote;
   }
 
+  /**
+   * The gate's slots, for sending to everyone without a Map iterator and an entry pair per member. A change makes
+   * a new array, so a loop over the one it got is not disturbed by a member leaving meanwhile.
+   */
+  get slots(): readonly PeerSlot[] {
+    return this.slotList;
+  }
+
   isExpelled(id: bigint): boolean {
     return this.expelledIds.has(id);
   }
@@ -102,14 +113,18 @@ export class MemberDirectory {
     if (this.entries.has(id)) return true;
     const isSelf = id === this.selfId;
     this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting' });
-    if (!isSelf) this.remote.set(id, { lastHeard: -Infinity, lastSent: -Infinity });
+    if (!isSelf) {
+      const slot: PeerSlot = { id, lastHeard: -Infinity, lastSent: -Infinity };
+      this.remote.set(id, slot);
+      this.slotList = [...this.slotList, slot];
+    }
     this.dirty = true;
     return true;
   }
 
   remove(id: bigint): void {
     if (!this.entries.delete(id)) return;
-    this.remote.delete(id);
+    if (this.remote.delete(id)) this.slotList = this.slotList.filter((slot) => slot.id !== id);
     this.dirty = true;
   }
 
@@ -147,6 +162,7 @@ export class MemberDirectory {
     this.owner = undefined;
     this.entries.clear();
     this.remote.clear();
+    this.slotList = [];
     this.expelledIds.clear();
     this.dirty = true;
   }
