@@ -4,7 +4,8 @@
  * return `{ ok: true, … } | { ok: false, error }`, and every error is also published on `errors$`.
  *
  *   tick() → backend.poll() → drain backend events → machine events (control plane)
- *          → read ≤ packetReadLimit packets → drop non-members → decode → per-channel Subject (data plane)
+ *          → read ≤ packetReadLimit packets → drop non-members → decode → per-channel multicast Observable
+ *            (runtime/channel-stream.ts) (data plane)
  */
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { createActor, type Actor, type ActorOptions, type ActorRefFrom, type AnyActorLogic } from 'xstate';
