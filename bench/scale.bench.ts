@@ -17,7 +17,7 @@
 // under tsx instead, which costs more heap: tsx compiles with esbuild's keepNames, so every named closure a runtime
 // makes gets a `name` property defined on it (a 256 B property array each, ~40 per runtime).
 import { spawnSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { LobbyRuntime } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
@@ -201,6 +201,8 @@ export async function run(flags: readonly string[]): Promise<void> {
   let sendFailures = 0;
   const sendState = options.traffic === 'all' || options.traffic === 'state';
   const sendEvents = options.traffic === 'all' || options.traffic === 'events';
+  const firedBefore = clock.fired;
+  const gcPauses = observeGc();
   const start = performance.now();
   for (let f = 0; f < frames; f++) {
     clock.advance(FRAME_MS);
@@ -217,6 +219,9 @@ export async function run(flags: readonly string[]): Promise<void> {
     }
   }
   const wallSeconds = (performance.now() - start) / 1000;
+  const end = performance.now();
+  const timersFired = clock.fired - firedBefore;
+  const runGc = await gcPauses.stop(start, end);
   const statsAfter = sumStats(players);
   const heapEnd = gc === undefined ? 0 : heapAfterGc(gc);
   const stillConnected = players.filter((p) => p.runtime.allConnected()).length;
@@ -247,6 +252,11 @@ export async function run(flags: readonly string[]): Promise<void> {
     'scale.eventsPerSecond': Math.round(events / wallSeconds),
     'scale.packetsPerSecond': Math.round(packets / wallSeconds),
     'scale.packetsDelivered': packets,
+    /** Virtual-clock timers fired during the run (XState delays and the simulator's delivery times), per simulated second. */
+    'scale.timersPerSimulatedSecond': Math.round(timersFired / options.seconds),
+    /** Garbage-collection pauses on the main thread during the run (PerformanceObserver 'gc' entries). */
+    'scale.gcPauses': runGc.count,
+    'scale.gcPauseSeconds': round(runGc.ms / 1000, 2),
     'scale.sendFailures': sendFailures,
     'scale.playersStillAllConnected': stillConnected,
     'scale.sessionErrors': sessionFailures,
@@ -276,10 +286,26 @@ export async function run(flags: readonly string[]): Promise<void> {
       `  ${result['scale.eventsPerSecond']} events/s and ${result['scale.packetsPerSecond']} packets/s (wall); ${delivered} messages delivered, ${sendFailures} sends refused`,
       `  memory: ${result['scale.bytesPerPeerSession'] ?? 'n/a (no gc)'} B per peer session over ${sessions} sessions (target ≤ ${TARGET_BYTES_PER_SESSION}): the runtime ${result['scale.runtimeBytesPerPeerSession'] ?? 'n/a'} B, the simulated Steam ${result['scale.simulatorBytesPerPeerSession'] ?? 'n/a'} B;`,
       `          plus ${result['scale.offHeapBytesPerRuntime']} B off-heap per runtime; heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
+      `  ${result['scale.timersPerSimulatedSecond']} clock timers fired per simulated s; GC paused the run ${result['scale.gcPauses']} times, ${result['scale.gcPauseSeconds']} s in all`,
       `  still all connected: ${stillConnected}/${options.players}; errors reported: ${sessionFailures}`,
       '',
     ].join('\n'),
   );
+}
+
+/** Collects GC pause entries; `stop` waits for a timer turn of the event loop, where a synchronous run's entries arrive. */
+function observeGc(): { stop(from: number, to: number): Promise<{ count: number; ms: number }> } {
+  const entries: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async stop(from, to) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      observer.disconnect();
+      const during = entries.filter((e) => e.startTime >= from && e.startTime <= to);
+      return { count: during.length, ms: during.reduce((sum, e) => sum + e.duration, 0) };
+    },
+  };
 }
 
 function sumStats(players: readonly Player[]): { backendEvents: number; controlFrames: number } {

@@ -37,6 +37,21 @@ describe('VirtualClock', () => {
     clock.advance(10);
     expect(fired).toBe(1);
     expect(clock.pending).toBe(0);
+    expect(clock.fired).toBe(fired);
+  });
+
+  it('counts every timer that fired, including ones set while firing, and never a cleared one', () => {
+    const clock = new VirtualClock();
+    let ran = 0;
+    const chain = (n: number) => clock.setTimeout(() => {
+      ran++;
+      if (n > 0) chain(n - 1);
+    }, 3);
+    chain(4);
+    clock.clearTimeout(clock.setTimeout(() => ran++, 1));
+    clock.advance(100);
+    expect(ran).toBe(5);
+    expect(clock.fired).toBe(5);
   });
 
   it('refuses to go back in time', () => {
