@@ -132,6 +132,28 @@ describe('FairInbox', () => {
   });
 });
 
+describe('FairInbox under hostile channel numbers', () => {
+  it('keeps a bounded number of channel queues however many channel numbers a sender uses, and loses nothing', () => {
+    const inbox = new FairInbox();
+    let read = 0;
+    for (let round = 0; round < 100; round++) {
+      // 100 fresh channel numbers a round, read back at once, as a runtime reading every tick would.
+      for (let i = 0; i < 100; i++) inbox.push(round * 1000 + i, packet(666n, i));
+      for (const channel of [...inbox.channelsWithPackets()]) {
+        for (let p = inbox.read(channel); p !== undefined; p = inbox.read(channel)) read++;
+      }
+      expect(inbox.channelQueues).toBeLessThanOrEqual(200);
+    }
+    expect(read).toBe(10_000);
+    expect(inbox.size).toBe(0);
+    // Once drained, what stays is the few kept queues, not one per channel number ever seen.
+    expect(inbox.channelQueues).toBeLessThanOrEqual(64);
+    // The channels in steady use still work after the churn.
+    inbox.push(1, packet(5n, 1));
+    expect(inbox.read(1)?.from).toBe(5n);
+  });
+});
+
 describe('OutputSlab', () => {
   it('copies small and large pieces exactly, each independent of the source and of the others', () => {
     fc.assert(

@@ -7,6 +7,11 @@ import { Fifo } from './fifo.js';
  * strangers spraying packets cannot make us keep one per sender id.
  */
 const KEPT_SENDER_QUEUES = 256;
+/**
+ * Likewise for channels: the channel number comes from the sender (Steam's channel, or the lobbykit frame header
+ * when the backend has no channels), so past this many, a channel's queue goes when it empties.
+ */
+const KEPT_CHANNEL_QUEUES = 64;
 
 /** One channel's unread packets, queued per sender, senders served in turn. */
 class ChannelQueue {
@@ -27,6 +32,11 @@ export class FairInbox {
 
   get size(): number {
     return this.total;
+  }
+
+  /** How many channel queues exist, empty ones included: bounded whatever channel numbers senders use. */
+  get channelQueues(): number {
+    return this.channels.size;
   }
 
   push(channel: number, packet: P2PPacket): void {
@@ -65,7 +75,7 @@ export class FairInbox {
     else if (queue.bySender.size > KEPT_SENDER_QUEUES) queue.bySender.delete(sender);
     queue.count--;
     this.total--;
-    if (queue.count === 0) this.markEmpty(channel);
+    if (queue.count === 0) this.markEmpty(channel, queue);
     return packet;
   }
 
@@ -86,13 +96,14 @@ export class FairInbox {
       queue.count -= n;
       this.total -= n;
       dropped += n;
-      if (n > 0 && queue.count === 0) this.markEmpty(channel);
+      if (n > 0 && queue.count === 0) this.markEmpty(channel, queue);
     }
     return dropped;
   }
 
   /** Takes `channel` off the non-empty list, keeping the others' order (splice would allocate its result). */
-  private markEmpty(channel: number): void {
+  private markEmpty(channel: number, queue: ChannelQueue): void {
+    if (this.channels.size > KEPT_CHANNEL_QUEUES && queue.count === 0) this.channels.delete(channel);
     const list = this.nonEmpty;
     const at = list.indexOf(channel);
     if (at < 0) return;
