@@ -48,7 +48,7 @@ import { PacketRouter, type ChannelMessage } from './runtime/packet-router.js';
 import { PeerProtocol } from './runtime/peer-protocol.js';
 import { RequestSlot } from './runtime/request-slot.js';
 import { createStats, type RuntimeStats } from './runtime/stats.js';
-import { heardWithin, heartbeatDue, remainingMs, untilHeartbeatDueMs } from './runtime/liveness.js';
+import { heardWithin, heartbeatDue, remainingMs } from './runtime/liveness.js';
 import { TrafficThrottle } from './runtime/traffic-throttle.js';
 
 export type { ChannelMessage } from './runtime/packet-router.js';
@@ -598,12 +598,14 @@ class Runtime implements LobbyRuntime {
       },
       sendHandshake: ({ remoteId, attempt }) => void this.guarded('handshake', () => this.protocol.sendHandshake(remoteId, attempt)),
       sendHandshakeAck: ({ remoteId }) => void this.guarded('handshake', () => this.protocol.sendHandshakeAck(remoteId)),
-      sendHeartbeat: ({ remoteId }) => {
-        const slot = this.directory.gate.get(remoteId);
+      sendHeartbeats: ({ remoteIds }) => {
         const now = this.clock.now();
-        // With the ledger the timer is armed from our last reliable send, so it fires early only on a busy link: skip it.
-        if (this.useLedger && slot !== undefined && !heartbeatDue(slot.lastSent, now, this.heartbeatIntervalMs)) return;
-        if (this.guarded('heartbeat', () => this.protocol.sendHeartbeat(remoteId)) === true && slot !== undefined) slot.lastSent = now;
+        for (const remoteId of remoteIds) {
+          const slot = this.directory.gate.get(remoteId);
+          // With the ledger, a link that carried a reliable frame within the interval needs no heartbeat.
+          if (this.useLedger && slot !== undefined && !heartbeatDue(slot.lastSent, now, this.heartbeatIntervalMs)) continue;
+          if (this.guarded('heartbeat', () => this.protocol.sendHeartbeat(remoteId)) === true && slot !== undefined) slot.lastSent = now;
+        }
       },
       closeSession: ({ remoteId }) => {
         this.forgetPeer(remoteId);
@@ -616,8 +618,6 @@ class Runtime implements LobbyRuntime {
                 heardWithin(this.directory.gate.get(remoteId)?.lastHeard, this.clock.now(), windowMs),
               remainingMs: (remoteId, windowMs) =>
                 remainingMs(this.directory.gate.get(remoteId)?.lastHeard, this.clock.now(), windowMs),
-              heartbeatDueInMs: (remoteId, intervalMs) =>
-                untilHeartbeatDueMs(this.directory.gate.get(remoteId)?.lastSent, this.clock.now(), intervalMs),
             },
           }
         : {}),

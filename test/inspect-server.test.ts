@@ -119,7 +119,7 @@ describe('inspect server', () => {
 
     peer.send({ type: 'peer.handshakeAck', remoteId: 42n });
     const second = await client.next();
-    expect(second.actors.at(-1)?.value).toEqual(['connected.heartbeat.waiting', 'connected.liveness.listening']);
+    expect(second.actors.at(-1)?.value).toEqual(['connected.listening']);
     expect(second.log.map((e) => e.event)).toContain('peer.handshakeAck');
     expect(second.log.find((e) => e.event === 'peer.handshakeAck')?.detail).toBe('remoteId=42n');
     peer.stop();

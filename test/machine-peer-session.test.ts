@@ -21,7 +21,6 @@ function startPeer(input: Partial<PeerSessionInput> = {}) {
     actions: {
       sendHandshake: record('sendHandshake'),
       sendHandshakeAck: record('sendHandshakeAck'),
-      sendHeartbeat: record('sendHeartbeat'),
       closeSession: record('closeSession'),
     },
   });
@@ -58,15 +57,15 @@ describe('peer session machine', () => {
     expect(named('sendHandshakeAck')).toEqual([['sendHandshakeAck', { remoteId: REMOTE }]]);
   });
 
-  it('sends heartbeats on the interval while connected', () => {
-    const { actor, clock, named } = startPeer({ timing: { heartbeatIntervalMs: 100, livenessTimeoutMs: 10_000 } });
+  it('keeps no timer of its own for heartbeats while connected (the root sends them for every session)', () => {
+    const { actor, clock, calls } = startPeer({ timing: { heartbeatIntervalMs: 100, livenessTimeoutMs: 10_000 } });
     actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
-    clock.advance(99);
-    expect(named('sendHeartbeat')).toHaveLength(0);
-    clock.advance(1);
-    expect(named('sendHeartbeat')).toHaveLength(1);
-    clock.advance(450);
-    expect(named('sendHeartbeat')).toHaveLength(5);
+    const before = calls.length;
+    clock.advance(5_000);
+    expect(calls.length).toBe(before);
+    // Only the liveness timer is armed.
+    expect(clock.pending).toBe(1);
+    expect(state(actor)).toEqual({ connected: 'listening' });
   });
 
   it('keeps a connected session alive while traffic arrives, and fails it after silence', () => {

@@ -18,7 +18,7 @@ function startSession(input: Partial<SessionInput> = {}) {
   const emitted: SessionEmitted[] = [];
   const record = (name: string) => (_: unknown, params: unknown) => void calls.push([name, params]);
   const machine = sessionMachine.provide({
-    actions: { acceptSession: record('acceptSession') },
+    actions: { acceptSession: record('acceptSession'), sendHeartbeats: record('sendHeartbeats') },
     actors: {
       lobby: lobbyMachine.provide({
         actions: {
@@ -32,7 +32,6 @@ function startSession(input: Partial<SessionInput> = {}) {
           actions: {
             sendHandshake: record('sendHandshake'),
             sendHandshakeAck: record('sendHandshakeAck'),
-            sendHeartbeat: record('sendHeartbeat'),
             closeSession: record('closeSession'),
           },
         }),
@@ -128,6 +127,31 @@ describe('session (root) machine', () => {
     expect(t.snapshot().context.members.size).toBe(0);
     t.actor.send({ type: 'lobby.left' });
     expect(t.actor.system.get('lobby')?.getSnapshot().matches({ membership: 'idle' })).toBe(true);
+  });
+
+  it('keeps one heartbeat timer for the lobby: each interval, one heartbeat call naming every connected member', () => {
+    const t = hostWithMembers(3, { peer: { timing: { heartbeatIntervalMs: 100, livenessTimeoutMs: 60_000 } } });
+    const beats = () => t.named('sendHeartbeats') as { remoteIds: readonly bigint[] }[];
+    t.clock.advance(100);
+    // Nobody connected yet: the timer fires, with no one to send to.
+    expect(beats()).toEqual([{ remoteIds: [] }]);
+    t.actor.send({ type: 'peer.handshakeAck', remoteId: member(0) });
+    t.actor.send({ type: 'peer.handshakeAck', remoteId: member(2) });
+    t.clock.advance(99);
+    expect(beats()).toHaveLength(1);
+    t.clock.advance(1);
+    expect([...beats()[1]!.remoteIds].sort()).toEqual([member(0), member(2)].sort());
+    t.clock.advance(300);
+    expect(beats()).toHaveLength(5);
+    // One timer for the root however many peers: each peer holds only its liveness timer.
+    const peerTimers = 3;
+    expect(t.clock.pending).toBe(1 + peerTimers);
+    // Leaving stops it, with the peers' timers (and the lobby's wait for Steam's answer, once it comes).
+    t.actor.send({ type: 'lobby.leave' });
+    t.actor.send({ type: 'lobby.left' });
+    t.clock.advance(1_000);
+    expect(beats()).toHaveLength(5);
+    expect(t.clock.pending).toBe(0);
   });
 
   it('closes every session when we are kicked', () => {

@@ -221,7 +221,7 @@ describe('peer sessions through the runtime', () => {
     expect(me.errorsOf('session-failed')).toEqual([]);
     expect(me.runtime.stats().trafficForwarded).toBe(0);
     expect(c.local.taken('peerSession')).toContain(
-      'peerSession.connected.liveness.listening | xstate.after.livenessTimeout.peerSession.connected.liveness.listening #0',
+      'peerSession.connected.listening | xstate.after.livenessTimeout.peerSession.connected.listening #0',
     );
   });
 
@@ -232,7 +232,7 @@ describe('peer sessions through the runtime', () => {
     expect(isConnected(me, remote.id)).toBe(true);
     expect(me.errorsOf('session-failed')).toEqual([]);
     expect(me.runtime.stats().trafficForwarded).toBeGreaterThan(0);
-    expect(c.local.taken('peerSession')).toContain('peerSession.connected.liveness.listening | peer.traffic #0');
+    expect(c.local.taken('peerSession')).toContain('peerSession.connected.listening | peer.traffic #0');
   });
 
   it("the remote's first session fails and it waits; our handshake reaches it retrying, and its ack reaches us handshaking", async () => {
@@ -285,8 +285,8 @@ describe('peer sessions through the runtime', () => {
     expect(await c.w.runUntil(() => remote.errorsOf('session-failed').length > 0, 10_000)).toBe(true);
     expect(remote.errorsOf('session-failed')[0]).toMatchObject({ failure: { code: 'liveness-timeout' } });
     await c.w.run(1_000);
-    expect(c.local.taken('peerSession')).toContain('peerSession.connected.liveness.listening | peer.handshake #0');
-    expect(peerValue(me, remote.id)).toEqual({ connected: { heartbeat: 'waiting', liveness: 'listening' } });
+    expect(c.local.taken('peerSession')).toContain('peerSession.connected.listening | peer.handshake #0');
+    expect(peerValue(me, remote.id)).toEqual({ connected: 'listening' });
     expect(me.errorsOf('session-failed')).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/effects/clock.js';
 import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
 import { createLobbyRuntime, type LobbyRuntime, type LobbyRuntimeOptions } from '../src/runtime.js';
-import { heartbeatDue, untilHeartbeatDueMs } from '../src/runtime/liveness.js';
+import { heartbeatDue } from '../src/runtime/liveness.js';
 
 const FRAME_MS = 1000 / 60;
 const runtimes: LobbyRuntime[] = [];
@@ -84,20 +84,6 @@ describe('heartbeats', () => {
       if (frame % 15 === 0) pair.host.send(pair.guestId, { tick: frame }, { channel: 1 });
     });
     expect(seen).toBeGreaterThanOrEqual(9);
-  });
-});
-
-describe('untilHeartbeatDueMs', () => {
-  it('is the whole interval before any send and when a heartbeat is due now', () => {
-    expect(untilHeartbeatDueMs(undefined, 500, 1000)).toBe(1000);
-    expect(untilHeartbeatDueMs(-Infinity, 500, 1000)).toBe(1000);
-    expect(untilHeartbeatDueMs(0, 1000, 1000)).toBe(1000);
-    expect(untilHeartbeatDueMs(0, 4000, 1000)).toBe(1000);
-  });
-
-  it('is the rest of the interval after a recent send', () => {
-    expect(untilHeartbeatDueMs(900, 1000, 1000)).toBe(900);
-    expect(untilHeartbeatDueMs(999.5, 1000, 1000)).toBe(999.5);
   });
 });
 

@@ -9,7 +9,7 @@ import type { AnyStateMachine, AnyStateNode } from 'xstate';
 export type ChartStateType = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
 
 export interface ChartState {
-  /** The state node's id, e.g. `peerSession.connected.liveness.listening` (unique within the machine). */
+  /** The state node's id, e.g. `peerSession.connected.listening` (unique within the machine). */
   readonly id: string;
   readonly key: string;
   readonly type: ChartStateType;

@@ -88,10 +88,15 @@ export function startScriptedLobby(options: ScriptedLobbyOptions): ScriptedLobby
                   actor.send({ type: 'peer.handshakeAck', remoteId });
                 }
               }),
-            sendHeartbeat: (_, { remoteId }) => later(latency, () => actor.send({ type: 'peer.traffic', remoteId })),
           },
         }),
       ),
+    },
+    actions: {
+      // Each scripted member answers our heartbeat with traffic, which keeps its session alive.
+      sendHeartbeats: (_, { remoteIds }) => {
+        for (const remoteId of remoteIds) later(latency, () => actor.send({ type: 'peer.traffic', remoteId }));
+      },
     },
   });
 

@@ -17,7 +17,10 @@ import { sessionErrorInfo, type SessionErrorKey } from './session-error.js';
 export interface PeerTiming {
   /** How long one handshake waits for the remote's ack (or its own handshake). */
   readonly handshakeTimeoutMs: number;
-  /** Gap between heartbeats while connected. */
+  /**
+   * Gap between heartbeats while connected. The root machine keeps this one timer for all of a runtime's
+   * sessions (session.machine.ts): one transition a second per runtime instead of one per peer.
+   */
   readonly heartbeatIntervalMs: number;
   /** Silence (no traffic of any kind) after which a connected session counts as lost. */
   readonly livenessTimeoutMs: number;
@@ -169,8 +172,6 @@ export const peerSessionMachine = setup({
     sendHandshake: (_, _params: HandshakeParams) => {},
     /** Effect: answer a remote handshake so the remote's attempt succeeds too. */
     sendHandshakeAck: (_, _params: RemoteParams) => {},
-    /** Effect: send one heartbeat packet to `remoteId`. */
-    sendHeartbeat: (_, _params: RemoteParams) => {},
     /** Effect: close the Steam P2P session with `remoteId` (the seed's closeP2PSessionWithUser). */
     closeSession: (_, _params: RemoteParams) => {},
 
@@ -234,7 +235,6 @@ export const peerSessionMachine = setup({
   },
   delays: {
     handshakeTimeout: ({ context }) => context.timing.handshakeTimeoutMs,
-    heartbeatInterval: ({ context }) => context.timing.heartbeatIntervalMs,
     livenessTimeout: ({ context }) => context.timing.livenessTimeoutMs,
     retryBackoff: ({ context }) => context.retryDelayMs,
   },
@@ -266,45 +266,27 @@ export const peerSessionMachine = setup({
     },
     connected: {
       entry: ['reportConnected', 'startNewStreak'],
-      type: 'parallel',
       on: {
         'peer.sessionFailed': { target: 'failed', actions: 'recordSessionError' },
       },
+      // Heartbeats are the root's (one timer per runtime); a session only listens.
+      initial: 'listening',
       states: {
-        heartbeat: {
-          initial: 'waiting',
-          states: {
-            waiting: {
-              after: {
-                heartbeatInterval: {
-                  target: 'waiting',
-                  reenter: true,
-                  actions: { type: 'sendHeartbeat', params: ({ context }) => ({ remoteId: context.remoteId }) },
-                },
-              },
-            },
+        listening: {
+          after: {
+            livenessTimeout: [
+              { guard: 'heardWithinLivenessWindow', target: 'listening', reenter: true },
+              { target: '#peerSession.failed', actions: 'recordLivenessTimeout' },
+            ],
           },
-        },
-        liveness: {
-          initial: 'listening',
-          states: {
-            listening: {
-              after: {
-                livenessTimeout: [
-                  { guard: 'heardWithinLivenessWindow', target: 'listening', reenter: true },
-                  { target: '#peerSession.failed', actions: 'recordLivenessTimeout' },
-                ],
-              },
-              on: {
-                'peer.traffic': { target: 'listening', reenter: true },
-                'peer.handshakeAck': { target: 'listening', reenter: true },
-                // The remote restarted its own attempt: ack it again, or it will time out on us.
-                'peer.handshake': {
-                  target: 'listening',
-                  reenter: true,
-                  actions: { type: 'sendHandshakeAck', params: ({ context }) => ({ remoteId: context.remoteId }) },
-                },
-              },
+          on: {
+            'peer.traffic': { target: 'listening', reenter: true },
+            'peer.handshakeAck': { target: 'listening', reenter: true },
+            // The remote restarted its own attempt: ack it again, or it will time out on us.
+            'peer.handshake': {
+              target: 'listening',
+              reenter: true,
+              actions: { type: 'sendHandshakeAck', params: ({ context }) => ({ remoteId: context.remoteId }) },
             },
           },
         },

@@ -1,9 +1,9 @@
-import { and, assign, emit, enqueueActions, not, sendTo, setup, stateIn, type SnapshotFrom } from 'xstate';
+import { and, assign, cancel, emit, enqueueActions, not, raise, sendTo, setup, stateIn, type SnapshotFrom } from 'xstate';
 import { isDeparture, type MemberChange } from './member-change.js';
 import { MemberTable } from './member-table.js';
 import { lobbyMachine, type LobbyEvent, type LobbyTiming } from './lobby.machine.js';
 import { createPeerPool, type PeerOptions, type PeerPoolCommand } from './peer-pool.js';
-import type { PeerCloseCause, PeerSessionEmitted, PeerSessionEvent } from './peer-session.machine.js';
+import { DEFAULT_PEER_TIMING, type PeerCloseCause, type PeerSessionEmitted, type PeerSessionEvent } from './peer-session.machine.js';
 
 /**
  * The root of a lobbykit session: it owns the lobby actor (invoked, system id "lobby") and one peer-session
@@ -15,6 +15,10 @@ import type { PeerCloseCause, PeerSessionEmitted, PeerSessionEvent } from './pee
  * spawned per remote member and closed when the member leaves, is kicked, banned or disconnects, and all of
  * them when the lobby is left (the seed closes every P2P session on leave). Session requests and handshakes are
  * accepted only from current members. `inLobby.allConnected` is "every remote member's session is connected".
+ *
+ * Heartbeats are the root's too: while in a lobby one timer (a delayed `session.heartbeatDue` to itself) asks for
+ * a heartbeat to every connected member each interval. One transition a second per runtime, where a timer per
+ * peer session cost one per member (about 20 µs of XState work each; `npm run bench -- scale --traffic=none`).
  */
 
 export type PeerStatus = 'connecting' | 'connected' | 'closed';
@@ -33,6 +37,7 @@ export interface SessionContext {
   readonly members: MemberTable<PeerStatus>;
   /** How many entries of `members` are 'connected' (kept so "all connected" is O(1)). */
   readonly connectedCount: number;
+  readonly heartbeatIntervalMs: number;
 }
 
 /** A P2P session request (Steam's P2PSessionRequest). */
@@ -41,8 +46,13 @@ export interface SessionRequestEvent {
   readonly remoteId: bigint;
 }
 
+/** The root's own heartbeat timer firing (raised by the root with a delay; nothing else sends it). */
+export interface HeartbeatDueEvent {
+  readonly type: 'session.heartbeatDue';
+}
+
 /** Everything the runtime sends the root: lobby events, member changes, session requests and peer traffic. */
-export type SessionEvent = LobbyEvent | SessionRequestEvent | PeerSessionEvent | PeerSessionEmitted;
+export type SessionEvent = LobbyEvent | SessionRequestEvent | PeerSessionEvent | PeerSessionEmitted | HeartbeatDueEvent;
 
 export type IgnoredCode = 'not-a-member' | 'not-in-lobby' | 'session-closed';
 
@@ -64,6 +74,11 @@ export type SessionEmitted =
 /** Payload of the injected `acceptSession` action. */
 export interface AcceptSessionParams {
   readonly remoteId: bigint;
+}
+
+/** Payload of the injected `sendHeartbeats` action: the members whose session is connected. */
+export interface HeartbeatParams {
+  readonly remoteIds: readonly bigint[];
 }
 
 // ── pure helpers ────────────────────────────────────────────────────────────────────────────────────────────
@@ -95,6 +110,14 @@ const IGNORED_TEXT: Readonly<Record<IgnoredCode, string>> = {
   'session-closed': "This member's session is closed.",
 };
 
+function connectedMembers(context: SessionContext): bigint[] {
+  const ids: bigint[] = [];
+  for (const [id, status] of context.members) if (status === 'connected') ids.push(id);
+  return ids;
+}
+
+const HEARTBEAT_TIMER = 'heartbeat';
+
 function withStatus(context: SessionContext, remoteId: bigint, status: PeerStatus | undefined): Partial<SessionContext> {
   const before = context.members.get(remoteId);
   if (before === undefined || before === status) return {};
@@ -125,6 +148,11 @@ export const sessionMachine = setup({
   actions: {
     /** Effect: accept the P2P session with `remoteId` (the seed's acceptP2PSessionWithUser). */
     acceptSession: (_, _params: AcceptSessionParams) => {},
+    /** Effect: send one heartbeat to each of `remoteIds` (the runtime skips links that carried reliable data lately). */
+    sendHeartbeats: (_, _params: HeartbeatParams) => {},
+
+    startHeartbeatTimer: raise({ type: 'session.heartbeatDue' }, { delay: 'heartbeatInterval', id: HEARTBEAT_TIMER }),
+    stopHeartbeatTimer: cancel(HEARTBEAT_TIMER),
 
     forwardToLobby: sendTo('lobby', ({ event }) => event as LobbyEvent),
     routeToPeer: sendTo('peers', ({ event }) => event as PeerPoolCommand),
@@ -208,6 +236,9 @@ export const sessionMachine = setup({
     },
     allPeersConnected: ({ context }) => context.connectedCount === context.members.size,
   },
+  delays: {
+    heartbeatInterval: ({ context }) => context.heartbeatIntervalMs,
+  },
 }).createMachine({
   id: 'session',
   context: ({ input }) => ({
@@ -216,6 +247,7 @@ export const sessionMachine = setup({
     lobbyTiming: input.lobby?.timing,
     members: MemberTable.empty<PeerStatus>(),
     connectedCount: 0,
+    heartbeatIntervalMs: input.peer?.timing?.heartbeatIntervalMs ?? DEFAULT_PEER_TIMING.heartbeatIntervalMs,
   }),
   invoke: [
     {
@@ -254,9 +286,13 @@ export const sessionMachine = setup({
       },
     },
     inLobby: {
-      exit: 'closeAllPeers',
+      entry: 'startHeartbeatTimer',
+      exit: ['stopHeartbeatTimer', 'closeAllPeers'],
       initial: 'connecting',
       on: {
+        'session.heartbeatDue': {
+          actions: [{ type: 'sendHeartbeats', params: ({ context }) => ({ remoteIds: connectedMembers(context) }) }, 'startHeartbeatTimer'],
+        },
         'member.changed': [
           { guard: 'concernsSelf', actions: 'forwardToLobby' },
           { guard: 'memberEntered', actions: 'admitMember' },

@@ -16,20 +16,12 @@ export function remainingMs(lastHeard: number | undefined, now: number, windowMs
 }
 
 /**
- * Heartbeats the same way, from the other end: every reliable frame we send a member stamps its slot, and the
- * heartbeat timer is armed for the time until a heartbeat is really due (an interval after that send), so a link
- * carrying reliable game traffic at least once an interval sends no heartbeat at all. Unreliable frames do not
- * stamp: they may be lost, so they cannot stand in for the heartbeat that keeps the remote's liveness timer fed.
- * When one is due now (the link was quiet for the interval), the whole interval.
- */
-export function untilHeartbeatDueMs(lastSent: number | undefined, now: number, intervalMs: number): number {
-  return heartbeatDue(lastSent, now, intervalMs) ? intervalMs : Math.min(lastSent! + intervalMs - now, intervalMs);
-}
-
-/**
- * Whether a heartbeat is owed now: less than 1 ms of the interval since the last reliable send is left. The
- * millisecond of slack keeps a timer armed for exactly an interval from counting as early when the clock's
- * fractional frame times round (1317.0000000001 + 1000 − 2317 is not always 1000).
+ * Heartbeats the same way, from the other end: every reliable frame we send a member stamps its slot, and when the
+ * root's heartbeat timer fires, a member is owed one only if less than 1 ms of the interval since that stamp is
+ * left. So a link carrying reliable game traffic at least once an interval sends no heartbeat at all. Unreliable
+ * frames do not stamp: they may be lost, so they cannot stand in for the heartbeat that keeps the remote's liveness
+ * timer fed. The millisecond of slack keeps a send exactly one interval before the timer from counting as recent
+ * when the clock's fractional frame times round (1317.0000000001 + 1000 − 2317 is not always 1000).
  */
 export function heartbeatDue(lastSent: number | undefined, now: number, intervalMs: number): boolean {
   return lastSent === undefined || !(lastSent + intervalMs - now >= 1);

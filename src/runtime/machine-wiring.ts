@@ -2,7 +2,7 @@ import type { LobbyClock } from '../effects/clock.js';
 import { lobbyMachine, type CreateParams, type LobbyDataParams, type LobbyIdParams, type ListParams, type MemberParams } from '../machines/lobby.machine.js';
 import { createPeerPool } from '../machines/peer-pool.js';
 import { peerSessionMachine, type HandshakeParams, type RemoteParams } from '../machines/peer-session.machine.js';
-import { sessionMachine, type AcceptSessionParams } from '../machines/session.machine.js';
+import { sessionMachine, type AcceptSessionParams, type HeartbeatParams } from '../machines/session.machine.js';
 
 /**
  * The effects the machines ask for, as plain functions. The lobby actions also get the lobby's current lobby id,
@@ -22,7 +22,7 @@ export interface MachineEffects {
   acceptSession(params: AcceptSessionParams): void;
   sendHandshake(params: HandshakeParams): void;
   sendHandshakeAck(params: RemoteParams): void;
-  sendHeartbeat(params: RemoteParams): void;
+  sendHeartbeats(params: HeartbeatParams): void;
   closeSession(params: RemoteParams): void;
   /**
    * Liveness from the runtime's ledger (see liveness.ts); absent: the machine's own timer, kept alive only by
@@ -31,8 +31,6 @@ export interface MachineEffects {
   readonly liveness?: {
     heardWithinWindow(remoteId: bigint, windowMs: number): boolean;
     remainingMs(remoteId: bigint, windowMs: number): number;
-    /** Time until this member is owed a heartbeat: an interval after the last reliable frame we sent them. */
-    heartbeatDueInMs(remoteId: bigint, intervalMs: number): number;
   };
 }
 
@@ -92,7 +90,6 @@ function wire(ledger: boolean) {
   const actions = {
     sendHandshake: (_: unknown, params: HandshakeParams) => effectsNow().sendHandshake(params),
     sendHandshakeAck: (_: unknown, params: RemoteParams) => effectsNow().sendHandshakeAck(params),
-    sendHeartbeat: (_: unknown, params: RemoteParams) => effectsNow().sendHeartbeat(params),
     closeSession: (_: unknown, params: RemoteParams) => effectsNow().closeSession(params),
   };
   const peer = !ledger
@@ -106,12 +103,13 @@ function wire(ledger: boolean) {
         delays: {
           livenessTimeout: ({ context }) =>
             effectsNow().liveness?.remainingMs(context.remoteId, context.timing.livenessTimeoutMs) ?? context.timing.livenessTimeoutMs,
-          heartbeatInterval: ({ context }) =>
-            effectsNow().liveness?.heartbeatDueInMs(context.remoteId, context.timing.heartbeatIntervalMs) ?? context.timing.heartbeatIntervalMs,
         },
       });
   return sessionMachine.provide({
-    actions: { acceptSession: (_, params) => effectsNow().acceptSession(params) },
+    actions: {
+      acceptSession: (_, params) => effectsNow().acceptSession(params),
+      sendHeartbeats: (_, params) => effectsNow().sendHeartbeats(params),
+    },
     actors: { lobby, peerPool: createPeerPool(peer) },
   });
 }

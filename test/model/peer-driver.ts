@@ -123,9 +123,6 @@ async function cause(cast: PeerCast, event: PeerSessionEvent, next: PeerSessionE
     case 'after:retryBackoff':
       arm(cast, next, false);
       return;
-    case 'after:heartbeatInterval':
-      await world.run(1_100);
-      return;
     case 'after:livenessTimeout':
       faults.partition([me.id]);
       return;

@@ -35,8 +35,7 @@ function candidates(snapshot: PeerSnapshot): PeerSessionEvent[] {
     out.push(after('handshakeTimeout', 'handshaking'));
   }
   if (snapshot.matches('connected')) {
-    out.push(after('heartbeatInterval', 'connected.heartbeat.waiting'));
-    out.push(after('livenessTimeout', 'connected.liveness.listening'));
+    out.push(after('livenessTimeout', 'connected.listening'));
   }
   if (snapshot.matches('retrying')) out.push(after('retryBackoff', 'retrying'));
   if (snapshot.status === 'active') for (const cause of CLOSE_CAUSES) out.push({ type: 'peer.close', remoteId, cause });
