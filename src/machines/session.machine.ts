@@ -291,7 +291,10 @@ export const sessionMachine = setup({
       initial: 'connecting',
       on: {
         'session.heartbeatDue': {
-          actions: [{ type: 'sendHeartbeats', params: ({ context }) => ({ remoteIds: connectedMembers(context) }) }, 'startHeartbeatTimer'],
+          actions: [
+            { type: 'sendHeartbeats', params: ({ context }) => ({ remoteIds: connectedMembers(context) }) },
+            'startHeartbeatTimer',
+          ],
         },
         'member.changed': [
           { guard: 'concernsSelf', actions: 'forwardToLobby' },
