@@ -461,9 +461,9 @@ class Runtime implements LobbyRuntime {
     if (!isValidChannel(channel)) return this.refuseSend('send', 'invalid-argument', `channel ${String(channel)} is not an integer from 0 to 2^31 − 1`);
     const sendType = options.sendType ?? (options.reliable === false ? P2PSendType.unreliable : P2PSendType.reliable);
     if (!isSendType(sendType)) return this.refuseSend('send', 'invalid-argument', `send type ${String(sendType)} is not 0..3`);
-    if (to !== 'all' && !this.directory.admits(to)) {
-      return this.refuseSend('send', 'not-a-member', `${String(to)} is not a member of this lobby`);
-    }
+    // One gate lookup both admits a single recipient and finds the slot a reliable send stamps.
+    const target = to === 'all' ? 'all' : this.directory.gate.get(to);
+    if (target === undefined) return this.refuseSend('send', 'not-a-member', `${String(to)} is not a member of this lobby`);
     const frame = this.codec.encode(message, { channel, reliable: sendType >= P2PSendType.reliable });
     if (!frame.ok) {
       const code = frame.code === 'too-large-to-send' ? 'too-large' : 'unencodable';
@@ -477,7 +477,7 @@ class Runtime implements LobbyRuntime {
     // heartbeat; an unreliable one may be lost, so it does not.
     const sentAt = sendType >= P2PSendType.reliable ? this.clock.now() : undefined;
     try {
-      if (to === 'all') {
+      if (target === 'all') {
         const slots = this.directory.slots;
         for (let i = 0; i < slots.length; i++) {
           const slot = slots[i]!;
@@ -486,12 +486,9 @@ class Runtime implements LobbyRuntime {
             if (sentAt !== undefined) slot.lastSent = sentAt;
           }
         }
-      } else if (this.backend.sendP2P(to, frame.value, sendType, backendChannel)) {
+      } else if (this.backend.sendP2P(target.id, frame.value, sendType, backendChannel)) {
         recipients++;
-        if (sentAt !== undefined) {
-          const slot = this.directory.gate.get(to);
-          if (slot !== undefined) slot.lastSent = sentAt;
-        }
+        if (sentAt !== undefined) target.lastSent = sentAt;
       } else {
         return failed(this.backendRefused('send'));
       }

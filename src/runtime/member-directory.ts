@@ -27,8 +27,8 @@ export interface PeerSlot {
 }
 
 /**
- * Who is in our lobby right now, with names and session status. It is also the data plane's gate: `admits(id)`
- * is one Set lookup per packet. Members kicked or banned from this lobby are "expelled": their packets and session
+ * Who is in our lobby right now, with names and session status. It is also the data plane's gate: one Map lookup
+ * in `gate` admits a packet (or a send) and finds the member's slot. Members kicked or banned from this lobby are "expelled": their packets and session
  * requests are refused, and they are not admitted again, until we leave the lobby.
  *
  * Changes mark the list dirty; `publish()` (once per tick, and after commands) emits one new array, so 250 members
@@ -72,10 +72,6 @@ export class MemberDirectory {
   /** Remote member ids that may receive our messages. */
   remoteIds(): IterableIterator<bigint> {
     return this.remote.keys();
-  }
-
-  admits(id: bigint): boolean {
-    return this.remote.has(id);
   }
 
   /** The gate itself, for the data plane's hot loop. */
