@@ -192,7 +192,6 @@ class Runtime implements LobbyRuntime {
   private readonly protocol: PeerProtocol;
   private readonly throttle: TrafficThrottle;
   private readonly useLedger: boolean;
-  private readonly heartbeatIntervalMs: number;
   private readonly router: PacketRouter;
   private readonly translator: EventTranslator;
   private readonly lobbyRef: LobbyRef;
@@ -236,7 +235,6 @@ class Runtime implements LobbyRuntime {
     this.selfId = backend.localUserId();
     const readLimit = positiveInteger(options.packetReadLimit) ?? DEFAULT_PACKET_READ_LIMIT;
     const livenessMs = options.timing?.peer?.livenessTimeoutMs ?? DEFAULT_PEER_TIMING.livenessTimeoutMs;
-    this.heartbeatIntervalMs = options.timing?.peer?.heartbeatIntervalMs ?? DEFAULT_PEER_TIMING.heartbeatIntervalMs;
     const fraction = options.livenessNoticeFraction ?? 0.25;
 
     this.directory = new MemberDirectory(this.selfId, (id) =>
@@ -595,12 +593,12 @@ class Runtime implements LobbyRuntime {
       },
       sendHandshake: ({ remoteId, attempt }) => void this.guarded('handshake', () => this.protocol.sendHandshake(remoteId, attempt)),
       sendHandshakeAck: ({ remoteId }) => void this.guarded('handshake', () => this.protocol.sendHandshakeAck(remoteId)),
-      sendHeartbeats: ({ remoteIds }) => {
+      sendHeartbeats: ({ remoteIds, intervalMs }) => {
         const now = this.clock.now();
         for (const remoteId of remoteIds) {
           const slot = this.directory.gate.get(remoteId);
           // With the ledger, a link that carried a reliable frame within the interval needs no heartbeat.
-          if (this.useLedger && slot !== undefined && !heartbeatDue(slot.lastSent, now, this.heartbeatIntervalMs)) continue;
+          if (this.useLedger && slot !== undefined && !heartbeatDue(slot.lastSent, now, intervalMs)) continue;
           if (this.guarded('heartbeat', () => this.protocol.sendHeartbeat(remoteId)) === true && slot !== undefined) slot.lastSent = now;
         }
       },

@@ -131,10 +131,10 @@ describe('session (root) machine', () => {
 
   it('keeps one heartbeat timer for the lobby: each interval, one heartbeat call naming every connected member', () => {
     const t = hostWithMembers(3, { peer: { timing: { heartbeatIntervalMs: 100, livenessTimeoutMs: 60_000 } } });
-    const beats = () => t.named('sendHeartbeats') as { remoteIds: readonly bigint[] }[];
+    const beats = () => t.named('sendHeartbeats') as { remoteIds: readonly bigint[]; intervalMs: number }[];
     t.clock.advance(100);
-    // Nobody connected yet: the timer fires, with no one to send to.
-    expect(beats()).toEqual([{ remoteIds: [] }]);
+    // Nobody connected yet: the timer fires, with no one to send to; the interval goes with it.
+    expect(beats()).toEqual([{ remoteIds: [], intervalMs: 100 }]);
     t.actor.send({ type: 'peer.handshakeAck', remoteId: member(0) });
     t.actor.send({ type: 'peer.handshakeAck', remoteId: member(2) });
     t.clock.advance(99);

@@ -76,9 +76,11 @@ export interface AcceptSessionParams {
   readonly remoteId: bigint;
 }
 
-/** Payload of the injected `sendHeartbeats` action: the members whose session is connected. */
+/** Payload of the injected `sendHeartbeats` action: the members whose session is connected, and the interval. */
 export interface HeartbeatParams {
   readonly remoteIds: readonly bigint[];
+  /** The heartbeat interval, so the effect can tell which links carried reliable data within it. */
+  readonly intervalMs: number;
 }
 
 // ── pure helpers ────────────────────────────────────────────────────────────────────────────────────────────
@@ -292,7 +294,10 @@ export const sessionMachine = setup({
       on: {
         'session.heartbeatDue': {
           actions: [
-            { type: 'sendHeartbeats', params: ({ context }) => ({ remoteIds: connectedMembers(context) }) },
+            {
+              type: 'sendHeartbeats',
+              params: ({ context }) => ({ remoteIds: connectedMembers(context), intervalMs: context.heartbeatIntervalMs }),
+            },
             'startHeartbeatTimer',
           ],
         },
