@@ -75,7 +75,7 @@ export class FairInbox {
     else if (queue.bySender.size > KEPT_SENDER_QUEUES) queue.bySender.delete(sender);
     queue.count--;
     this.total--;
-    if (queue.count === 0) this.markEmpty(channel, queue);
+    if (queue.count === 0) this.markEmpty(channel);
     return packet;
   }
 
@@ -96,14 +96,17 @@ export class FairInbox {
       queue.count -= n;
       this.total -= n;
       dropped += n;
-      if (n > 0 && queue.count === 0) this.markEmpty(channel, queue);
+      if (n > 0 && queue.count === 0) this.markEmpty(channel);
     }
     return dropped;
   }
 
-  /** Takes `channel` off the non-empty list, keeping the others' order (splice would allocate its result). */
-  private markEmpty(channel: number, queue: ChannelQueue): void {
-    if (this.channels.size > KEPT_CHANNEL_QUEUES && queue.count === 0) this.channels.delete(channel);
+  /**
+   * `channel`'s queue just emptied: take it off the non-empty list, keeping the others' order (splice would allocate
+   * its result), and drop the queue itself past the kept number.
+   */
+  private markEmpty(channel: number): void {
+    if (this.channels.size > KEPT_CHANNEL_QUEUES) this.channels.delete(channel);
     const list = this.nonEmpty;
     const at = list.indexOf(channel);
     if (at < 0) return;
