@@ -1,7 +1,6 @@
 // `npm run bench -- scale [--json] [--players=N] [--seconds=S] [--source] [--traffic=all|state|events|none]`:
-// 2,000 simulated players (250 lobbies
-// × 8), each a real runtime (root, lobby and 7 peer actors), on one simulated Steam and one VirtualClock, ticked at
-// 60 Hz for 60 simulated seconds while every player sends game traffic:
+// 2,000 simulated players (250 lobbies × 8), each a real runtime (root, lobby and 7 peer actors), on one simulated
+// Steam and one VirtualClock, ticked at 60 Hz for 60 simulated seconds while every player sends game traffic:
 //   - an unreliable state update to the lobby 20 times a second (every 3rd frame, players staggered), and
 //   - a reliable "event" to the lobby once a second.
 // Reported: wall time of the 60 simulated seconds (setup reported apart), events and packets per wall second, and
@@ -9,8 +8,8 @@
 // the sessions; the simulated Steam's users already exist in the baseline, their P2P links do not), and apart from
 // it the off-heap buffers per runtime.
 // `--traffic` takes the run apart: `state` sends only the unreliable updates, `events` only the reliable ones, and
-// `none` nothing (what is left is ticking and the sessions' own heartbeats and liveness timers). The targets are
-// judged on `all` only.
+// `none` nothing (what is left is ticking, the runtimes' heartbeats and the sessions' liveness timers). The targets
+// are judged on `all` only.
 // Memory needs `--expose-gc`: when gc is missing this file re-runs itself in a child node with the flag.
 //
 // It measures the package as it ships: it builds dist/ (tsc) and runs the compiled modules. `--source` runs src/
@@ -218,8 +217,8 @@ export async function run(flags: readonly string[]): Promise<void> {
       if (sendEvents && (f + i) % EVENT_EVERY_FRAMES === 0 && !runtime.send('all', { event: 'score', by: i, at: f }, { channel: 2 }).ok) sendFailures++;
     }
   }
-  const wallSeconds = (performance.now() - start) / 1000;
   const end = performance.now();
+  const wallSeconds = (end - start) / 1000;
   const timersFired = clock.fired - firedBefore;
   const runGc = await gcPauses.stop(start, end);
   const statsAfter = sumStats(players);
