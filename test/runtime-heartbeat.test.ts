@@ -70,7 +70,7 @@ describe('heartbeats', () => {
     expect(seen).toBeGreaterThanOrEqual(9);
   });
 
-  it('resume an interval after the last reliable send when the link goes quiet', () => {
+  it('resume once the link goes quiet (at the first heartbeat tick an interval after the last reliable send)', () => {
     const pair = connectedPair();
     heartbeatsSeenByGuest(pair, 3_000, (frame) => {
       if (frame % 15 === 0) pair.host.send(pair.guestId, { tick: frame }, { channel: 1 });
@@ -100,7 +100,7 @@ describe('heartbeatDue', () => {
     expect(heartbeatDue(500, 600, 1000)).toBe(false);
   });
 
-  it('counts a timer armed for exactly one interval as due despite rounding in frame times', () => {
+  it('counts a send exactly one interval before the timer fires as due, despite rounding in frame times', () => {
     const sentAt = 79 * (1000 / 60);
     const firesAt = sentAt + 1000;
     expect(heartbeatDue(sentAt, firesAt, 1000)).toBe(true);
