@@ -269,6 +269,8 @@ class Runtime implements LobbyRuntime {
       chat: (message) => this.chatSubject.next(message),
       lobbyDataChanged: () => this.refreshLobbyData(),
       memberGone: (id) => this.forgetPeer(id),
+      // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
+      beforeDeparture: () => void this.router.read(this.clock.now()),
       reExpel: (id) => this.guarded('kick', () => backend.kickLobbyMember(this.directory.lobbyId ?? 0n, id)),
       refuseExpelled: (id) => {
         this.counters.sessionRequestsRefused++;
@@ -325,6 +327,7 @@ class Runtime implements LobbyRuntime {
     if (this.disposed) return;
     this.counters.ticks++;
     try {
+      this.router.beginTick();
       this.backend.poll();
       this.backend.drainEvents(this.translator.translate);
       this.router.read(this.clock.now());

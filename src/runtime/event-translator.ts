@@ -20,6 +20,11 @@ export interface TranslatorSinks {
   lobbyDataChanged(): void;
   /** A member is gone for good from our point of view: forget their per-peer state. */
   memberGone(id: bigint): void;
+  /**
+   * A member is about to leave or vanish: read what has already arrived, so packets they sent before leaving are
+   * delivered rather than dropped with their session. Not for kicks and bans, whose packets stay out.
+   */
+  beforeDeparture(): void;
   /** We own the lobby and someone expelled came back: kick them again. */
   reExpel(id: bigint): void;
   /** A session request from someone kicked or banned from this lobby: refused without asking the machines. */
@@ -158,6 +163,7 @@ export class EventTranslator {
         return;
       case 'left':
       case 'disconnected':
+        this.sinks.beforeDeparture();
         this.directory.remove(id);
         this.sinks.memberGone(id);
         return;

@@ -37,6 +37,8 @@ export interface RouterSinks {
 export class PacketRouter {
   private readonly streams = new Map<number, ChannelStream<ChannelMessage>>();
   private turn = 0;
+  /** What is left of this tick's read limit: a tick may read in more than one go, never past the limit. */
+  private budget = 0;
 
   constructor(
     private readonly backend: Backend,
@@ -55,13 +57,18 @@ export class PacketRouter {
     return stream.observable as Observable<ChannelMessage<T>>;
   }
 
-  /** Reads and routes up to the read limit; returns how many packets were read. */
+  /** Starts a tick: the read limit is there to spend again. */
+  beginTick(): void {
+    this.budget = this.readLimit;
+  }
+
+  /** Reads and routes what is left of this tick's read limit; returns how many packets were read. */
   read(now: number): number {
     const { backend, codec, sinks, stats } = this;
     const gate = sinks.gate;
     const heard = sinks.heard;
     let read = 0;
-    while (read < this.readLimit) {
+    while (read < this.budget) {
       const open = backend.channelsWithPackets();
       const count = open.length;
       if (count === 0) break;
@@ -108,6 +115,7 @@ export class PacketRouter {
       }
     }
     stats.packetsRead += read;
+    this.budget -= read;
     return read;
   }
 
