@@ -10,6 +10,8 @@
 // `--traffic` takes the run apart: `state` sends only the unreliable updates, `events` only the reliable ones, and
 // `none` nothing (what is left is ticking, the runtimes' heartbeats and the sessions' liveness timers). The targets
 // are judged on `all` only.
+// Beside it, in the same process, a hand-written baseline runs the same traffic with no library
+// (scale-baseline.ts): `scale.overBaseline` is the run's wall time over the baseline's.
 // Memory needs `--expose-gc`: when gc is missing this file re-runs itself in a child node with the flag.
 //
 // It measures the package as it ships: it builds dist/ (tsc) and runs the compiled modules. `--source` runs src/
@@ -21,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import type { LobbyRuntime } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
+import { runHandWrittenBaseline } from './scale-baseline.js';
 
 /** The modules the measured run uses, all from one build so nothing mixes compiled and tsx-compiled copies. */
 interface Library {
@@ -59,6 +62,7 @@ async function loadLibrary(source: boolean): Promise<Library> {
 
 const LOBBY_SIZE = 8;
 const HZ = 60;
+const LATENCY_MS = 30;
 const FRAME_MS = 1000 / HZ;
 const STATE_EVERY_FRAMES = 3;
 const EVENT_EVERY_FRAMES = 60;
@@ -98,7 +102,7 @@ function parse(flags: readonly string[]): Options {
 function simulatorBytesPerSession(lib: Library, players: number, gc: () => void): number {
   const { VirtualClock, createSimulatedSteam, steamIdOfAccount, createPacketCodec } = lib;
   const clock = new VirtualClock();
-  const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: 30 });
+  const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: LATENCY_MS });
   const ids = Array.from({ length: players }, (_, i) => steamIdOfAccount(10_000 + i));
   ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
   const members = ids.map((id) => new ThinMember(steam.backend(id), createPacketCodec()));
@@ -152,7 +156,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   const { VirtualClock, createSimulatedSteam, steamIdOfAccount, createLobbyRuntime } = lib;
   const gc = gcOrUndefined();
   const clock = new VirtualClock();
-  const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: 30 });
+  const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: LATENCY_MS });
   const ids = Array.from({ length: options.players }, (_, i) => steamIdOfAccount(10_000 + i));
   ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
   const backends = ids.map((id) => steam.backend(id));
@@ -229,6 +233,19 @@ export async function run(flags: readonly string[]): Promise<void> {
   players.length = 0;
   const simulatorPerSession = gc === undefined ? undefined : simulatorBytesPerSession(lib, options.players, gc);
   const totalPerSession = gc === undefined ? undefined : (heapConnected - heapBefore) / sessions;
+  gc?.();
+  const baseline = runHandWrittenBaseline({
+    players: options.players,
+    lobbySize: LOBBY_SIZE,
+    frames,
+    frameMs: FRAME_MS,
+    latencyMs: LATENCY_MS,
+    stateEveryFrames: STATE_EVERY_FRAMES,
+    eventEveryFrames: EVENT_EVERY_FRAMES,
+    sendState,
+    sendEvents,
+    firstId: ids[0]!,
+  });
 
   const events = statsAfter.backendEvents - statsBefore.backendEvents + (statsAfter.controlFrames - statsBefore.controlFrames) + delivered;
   const packets = steam.stats.delivered - netBefore.delivered;
@@ -246,6 +263,11 @@ export async function run(flags: readonly string[]): Promise<void> {
     'scale.setupWallSeconds': round(setupSeconds, 2),
     'scale.setupSimulatedSeconds': round((setupFrames * FRAME_MS) / 1000, 2),
     'scale.ticks': frames * options.players,
+    /** The same traffic written by hand with no library (scale-baseline.ts), run after this one in this process. */
+    'scale.baselineWallSeconds': round(baseline.wallSeconds, 2),
+    'scale.overBaseline': round(wallSeconds / baseline.wallSeconds, 2),
+    /** False would mean the baseline delivered a different number of messages, so the ratio compares unlike work. */
+    'scale.baselineSameWork': baseline.delivered === delivered,
     'scale.microsPerTick': round((wallSeconds * 1e6) / (frames * options.players), 2),
     'scale.messagesDelivered': delivered,
     'scale.eventsPerSecond': Math.round(events / wallSeconds),
@@ -282,6 +304,7 @@ export async function run(flags: readonly string[]): Promise<void> {
       `  traffic (${options.traffic}): ${sendState ? `unreliable state to the lobby every ${STATE_EVERY_FRAMES} frames` : 'no state updates'}, ${sendEvents ? `a reliable event every ${EVENT_EVERY_FRAMES} frames` : 'no events'}, per player`,
       `  setup (create, join, connect everyone): ${result['scale.setupWallSeconds']} s wall for ${result['scale.setupSimulatedSeconds']} simulated s`,
       `  run: ${result['scale.wallSeconds']} s wall (target ≤ ${TARGET_WALL_SECONDS}), ${result['scale.realTimeFactor']}× real time, ${result['scale.microsPerTick']} µs per runtime tick`,
+      `  hand-written baseline, same traffic, no library: ${result['scale.baselineWallSeconds']} s wall; the run is ${result['scale.overBaseline']}× it${baseline.delivered === delivered ? '' : ` (it delivered ${baseline.delivered} messages, not ${delivered}: unlike work)`}`,
       `  ${result['scale.eventsPerSecond']} events/s and ${result['scale.packetsPerSecond']} packets/s (wall); ${delivered} messages delivered, ${sendFailures} sends refused`,
       `  memory: ${result['scale.bytesPerPeerSession'] ?? 'n/a (no gc)'} B per peer session over ${sessions} sessions (target ≤ ${TARGET_BYTES_PER_SESSION}): the runtime ${result['scale.runtimeBytesPerPeerSession'] ?? 'n/a'} B, the simulated Steam ${result['scale.simulatorBytesPerPeerSession'] ?? 'n/a'} B;`,
       `          plus ${result['scale.offHeapBytesPerRuntime']} B off-heap per runtime; heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
