@@ -132,6 +132,60 @@ describe('FairInbox', () => {
   });
 });
 
+describe('FairInbox sender queues held by a transport', () => {
+  it('takes pushes through a held queue in turn with pushes by id, and each sender in order', () => {
+    const inbox = new FairInbox();
+    const held = inbox.queueFor(1, 7n);
+    inbox.pushTo(held, packet(7n, 1));
+    inbox.push(1, packet(8n, 2));
+    inbox.pushTo(held, packet(7n, 3));
+    expect(inbox.queueFor(1, 7n)).toBe(held);
+    const order: number[] = [];
+    for (let p = inbox.read(1); p !== undefined; p = inbox.read(1)) order.push(p.bytes[0]!);
+    expect(order).toEqual([1, 2, 3]);
+    expect(held.live).toBe(true);
+  });
+
+  it('marks a queue it lets go as no longer live, so the holder asks again and nothing is lost or misrouted', () => {
+    const inbox = new FairInbox();
+    const closed = inbox.queueFor(0, 5n);
+    inbox.pushTo(closed, packet(5n, 1));
+    expect(inbox.dropSender(5n)).toBe(1);
+    expect(closed.live).toBe(false);
+    const fresh = inbox.queueFor(0, 5n);
+    expect(fresh).not.toBe(closed);
+    inbox.pushTo(fresh, packet(5n, 2));
+    expect(inbox.read(0)?.bytes[0]).toBe(2);
+
+    // Past the kept number of senders, an emptied queue goes too.
+    const many = Array.from({ length: 300 }, (_, i) => inbox.queueFor(3, BigInt(100 + i)));
+    many.forEach((q, i) => inbox.pushTo(q, packet(q.from, i & 0xff)));
+    let read = 0;
+    while (inbox.read(3) !== undefined) read++;
+    expect(read).toBe(300);
+    expect(many.filter((q) => !q.live).length).toBeGreaterThan(0);
+
+    const cleared = inbox.queueFor(4, 9n);
+    inbox.clear();
+    expect(cleared.live).toBe(false);
+    expect(inbox.size).toBe(0);
+  });
+
+  it('lets go of held queues with their channel when hostile channel numbers pass the kept number', () => {
+    const inbox = new FairInbox();
+    const queues = Array.from({ length: 100 }, (_, channel) => inbox.queueFor(channel, 1n));
+    queues.forEach((q, channel) => inbox.pushTo(q, packet(1n, channel)));
+    for (let channel = 0; channel < 100; channel++) expect(inbox.read(channel)?.bytes[0]).toBe(channel);
+    expect(inbox.channelQueues).toBeLessThanOrEqual(64);
+    expect(queues.filter((q) => !q.live).length).toBe(100 - inbox.channelQueues);
+    for (const [channel, q] of queues.entries()) {
+      const usable = q.live ? q : inbox.queueFor(channel, 1n);
+      inbox.pushTo(usable, packet(1n, 200));
+    }
+    expect(inbox.size).toBe(100);
+  });
+});
+
 describe('FairInbox under hostile channel numbers', () => {
   it('keeps a bounded number of channel queues however many channel numbers a sender uses, and loses nothing', () => {
     const inbox = new FairInbox();

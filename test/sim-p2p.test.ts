@@ -155,6 +155,31 @@ describe('simulated P2P: reliable delivery and sessions', () => {
     expect(ofType(world.events(alice), 'p2pSessionRequest')).toEqual([{ type: 'p2pSessionRequest', remote: BOB }]);
   });
 
+  it('copies what is sent: a sender reusing its buffer between sends delivers each send as it was, and one send to many shares a copy', async () => {
+    const world = createSimWorld('simulated');
+    const alice = world.user({ id: ALICE, name: 'Alice' });
+    const bob = world.user({ id: BOB, name: 'Bob' });
+    const carol = world.user({ id: CAROL, name: 'Carol' });
+    bob.acceptSession(ALICE);
+    carol.acceptSession(ALICE);
+    const scratch = numbered(1);
+    alice.sendP2P(BOB, scratch, 2, 0);
+    alice.sendP2P(CAROL, scratch, 2, 0);
+    scratch[0] = 2;
+    alice.sendP2P(CAROL, scratch, 2, 0);
+    scratch[0] = 3;
+    await world.settle(100);
+    const toBob = readAll(bob, 0);
+    const toCarol = readAll(carol, 0);
+    expect(toBob.map((p) => numberOf(p.bytes))).toEqual([1]);
+    expect(toCarol.map((p) => numberOf(p.bytes))).toEqual([1, 2]);
+    // The same bytes to two members: one copy, not the sender's buffer.
+    expect(toCarol[0]!.bytes.buffer).toBe(toBob[0]!.bytes.buffer);
+    expect(toCarol[0]!.bytes.byteOffset).toBe(toBob[0]!.bytes.byteOffset);
+    expect(toBob[0]!.bytes.buffer).not.toBe(scratch.buffer);
+    expect(toCarol[1]!.bytes.byteOffset).not.toBe(toCarol[0]!.bytes.byteOffset);
+  });
+
   it('keeps thousands of datagrams in flight behind a single clock timer', () => {
     const world = createSimWorld('simulated');
     const { bob } = pair(world);

@@ -169,7 +169,10 @@ export interface Refusal {
   readonly detail: string;
 }
 
-/** A packet as read: the stored record itself, so reading allocates nothing beyond the bytes. */
+/**
+ * A packet as read: the stored record itself, so reading allocates nothing beyond the bytes. Read-only to its
+ * reader: the simulator gives the recipients of one send (and a duplicated datagram's twins) the same bytes.
+ */
 export interface P2PPacket {
   readonly from: bigint;
   readonly bytes: Uint8Array;

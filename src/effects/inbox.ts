@@ -13,12 +13,59 @@ const KEPT_SENDER_QUEUES = 256;
  */
 const KEPT_CHANNEL_QUEUES = 64;
 
-/** One channel's unread packets, queued per sender, senders served in turn. */
+/**
+ * One sender's unread packets on one channel, and its place in the channel's turn. A transport that keeps this
+ * handle (the simulator keeps one per link and channel) pushes with no lookup by sender id; once `live` is false
+ * the inbox has let the queue go and the holder must ask `queueFor` again.
+ */
+export class SenderQueue extends Fifo<P2PPacket> {
+  /** The next sender in the channel's turn (an intrusive list, so taking turns allocates nothing). */
+  next: SenderQueue | undefined = undefined;
+  live = true;
+
+  constructor(
+    readonly from: bigint,
+    readonly owner: ChannelQueue,
+  ) {
+    super();
+  }
+}
+
+/** One channel's unread packets, queued per sender; the senders with packets wait in turn, each once. */
 class ChannelQueue {
-  readonly bySender = new Map<bigint, Fifo<P2PPacket>>();
-  /** Senders with unread packets, in serving order; each appears once. */
-  readonly turn = new Fifo<bigint>();
+  readonly bySender = new Map<bigint, SenderQueue>();
+  head: SenderQueue | undefined = undefined;
+  tail: SenderQueue | undefined = undefined;
   count = 0;
+
+  constructor(readonly channel: number) {}
+
+  enqueue(sender: SenderQueue): void {
+    if (this.tail === undefined) this.head = sender;
+    else this.tail.next = sender;
+    this.tail = sender;
+  }
+
+  /** Takes `sender` out of the turn, wherever it is (a closed session: rare, so a walk is fine). */
+  unlink(sender: SenderQueue): void {
+    let before: SenderQueue | undefined = undefined;
+    for (let at = this.head; at !== undefined; before = at, at = at.next) {
+      if (at !== sender) continue;
+      if (before === undefined) this.head = at.next;
+      else before.next = at.next;
+      if (this.tail === at) this.tail = before;
+      at.next = undefined;
+      return;
+    }
+  }
+
+  /** Lets every sender queue go: their holders must ask again. */
+  release(): void {
+    for (const sender of this.bySender.values()) sender.live = false;
+    this.bySender.clear();
+    this.head = this.tail = undefined;
+    this.count = 0;
+  }
 }
 
 /**
@@ -40,42 +87,55 @@ export class FairInbox {
   }
 
   push(channel: number, packet: P2PPacket): void {
+    this.pushTo(this.queueFor(channel, packet.from), packet);
+  }
+
+  /** The queue `from`'s packets on `channel` go to, made if missing; valid while its `live` is true. */
+  queueFor(channel: number, from: bigint): SenderQueue {
     let queue = this.channels.get(channel);
     if (queue === undefined) {
-      queue = new ChannelQueue();
+      queue = new ChannelQueue(channel);
       this.channels.set(channel, queue);
     }
-    if (queue.count === 0) this.nonEmpty.push(channel);
-    let fromSender = queue.bySender.get(packet.from);
-    if (fromSender === undefined) {
-      fromSender = new Fifo<P2PPacket>();
-      queue.bySender.set(packet.from, fromSender);
+    let sender = queue.bySender.get(from);
+    if (sender === undefined) {
+      sender = new SenderQueue(from, queue);
+      queue.bySender.set(from, sender);
     }
-    if (fromSender.length === 0) queue.turn.push(packet.from);
-    fromSender.push(packet);
+    return sender;
+  }
+
+  /** Queues a packet that came from `sender.from`, through a live handle from `queueFor`. */
+  pushTo(sender: SenderQueue, packet: P2PPacket): void {
+    const queue = sender.owner;
+    if (queue.count === 0) this.nonEmpty.push(queue.channel);
+    if (sender.length === 0) queue.enqueue(sender);
+    sender.push(packet);
     queue.count++;
     this.total++;
   }
 
   /** Size in bytes of the packet `read(channel)` would return, 0 when none. */
   peekSize(channel: number): number {
-    const queue = this.channels.get(channel);
-    if (queue === undefined || queue.count === 0) return 0;
-    const sender = queue.turn.peek() as bigint;
-    return (queue.bySender.get(sender) as Fifo<P2PPacket>).peek()?.bytes.length ?? 0;
+    return this.channels.get(channel)?.head?.peek()?.bytes.length ?? 0;
   }
 
   read(channel: number): P2PPacket | undefined {
     const queue = this.channels.get(channel);
-    if (queue === undefined || queue.count === 0) return undefined;
-    const sender = queue.turn.shift() as bigint;
-    const fromSender = queue.bySender.get(sender) as Fifo<P2PPacket>;
-    const packet = fromSender.shift() as P2PPacket;
-    if (fromSender.length > 0) queue.turn.push(sender);
-    else if (queue.bySender.size > KEPT_SENDER_QUEUES) queue.bySender.delete(sender);
+    const sender = queue?.head;
+    if (queue === undefined || sender === undefined) return undefined;
+    const packet = sender.shift() as P2PPacket;
+    queue.head = sender.next;
+    sender.next = undefined;
+    if (queue.head === undefined) queue.tail = undefined;
+    if (sender.length > 0) queue.enqueue(sender);
+    else if (queue.bySender.size > KEPT_SENDER_QUEUES) {
+      queue.bySender.delete(sender.from);
+      sender.live = false;
+    }
     queue.count--;
     this.total--;
-    if (queue.count === 0) this.markEmpty(channel);
+    if (queue.count === 0) this.markEmpty(queue);
     return packet;
   }
 
@@ -87,34 +147,40 @@ export class FairInbox {
   /** Drops everything `from` sent (a closed session). */
   dropSender(from: bigint): number {
     let dropped = 0;
-    for (const [channel, queue] of this.channels) {
-      const fromSender = queue.bySender.get(from);
-      if (fromSender === undefined) continue;
-      const n = fromSender.length;
+    for (const queue of [...this.channels.values()]) {
+      const sender = queue.bySender.get(from);
+      if (sender === undefined) continue;
+      const n = sender.length;
       queue.bySender.delete(from);
-      queue.turn.removeWhere((s) => s === from);
+      sender.live = false;
+      if (n > 0) queue.unlink(sender);
+      sender.clear();
       queue.count -= n;
       this.total -= n;
       dropped += n;
-      if (n > 0 && queue.count === 0) this.markEmpty(channel);
+      if (n > 0 && queue.count === 0) this.markEmpty(queue);
     }
     return dropped;
   }
 
   /**
-   * `channel`'s queue just emptied: take it off the non-empty list, keeping the others' order (splice would allocate
+   * `queue` just emptied: take its channel off the non-empty list, keeping the others' order (splice would allocate
    * its result), and drop the queue itself past the kept number.
    */
-  private markEmpty(channel: number): void {
-    if (this.channels.size > KEPT_CHANNEL_QUEUES) this.channels.delete(channel);
+  private markEmpty(queue: ChannelQueue): void {
+    if (this.channels.size > KEPT_CHANNEL_QUEUES) {
+      this.channels.delete(queue.channel);
+      queue.release();
+    }
     const list = this.nonEmpty;
-    const at = list.indexOf(channel);
+    const at = list.indexOf(queue.channel);
     if (at < 0) return;
     for (let i = at + 1; i < list.length; i++) list[i - 1] = list[i]!;
     list.length--;
   }
 
   clear(): void {
+    for (const queue of this.channels.values()) queue.release();
     this.channels.clear();
     this.nonEmpty.length = 0;
     this.total = 0;

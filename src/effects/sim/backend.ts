@@ -263,6 +263,11 @@ export class SimulatedBackend implements Backend {
     const problem = sendP2PProblem(to, bytes, sendType, channel);
     if (problem !== undefined) return this.refuse(problem.code, problem.detail);
     if (to === this.user.id) return this.refuse('invalid-argument', 'cannot send a P2P packet to yourself');
+    const link = this.core.existingLink(this.user, to);
+    if (link !== undefined) {
+      this.core.sendOn(link, bytes, sendType, channel);
+      return true;
+    }
     const remote = this.core.user(to);
     if (remote === undefined) {
       // Steam accepts the send and the session later times out; the simulator says so at once instead.

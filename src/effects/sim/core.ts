@@ -16,7 +16,7 @@ import {
   type P2PSendType,
 } from '../backend.js';
 import { OutputSlab } from '../../codec/byte-writer.js';
-import { FairInbox } from '../inbox.js';
+import { FairInbox, type SenderQueue } from '../inbox.js';
 import { applyLobbyListFilters, type LobbySummary } from '../list-filters.js';
 import { combineFaults, type EffectiveFaults, type LinkFaults } from './faults.js';
 import { createRandom, type Random } from './random.js';
@@ -77,7 +77,8 @@ export class SimUser {
   readonly friends: Set<bigint>;
   readonly blocked: Set<bigint>;
   readonly known: Set<bigint>;
-  readonly accepted = new Set<bigint>();
+  /** Remote users whose sessions this user accepted; changed only through SimCore, which keeps links in step. */
+  private readonly acceptedIds = new Set<bigint>();
   readonly pending = new Map<bigint, PendingSession>();
   readonly inbox = new FairInbox();
   readonly links = new Map<bigint, Link>();
@@ -98,6 +99,16 @@ export class SimUser {
 
   get id(): bigint {
     return this.options.id;
+  }
+
+  get accepted(): ReadonlySet<bigint> {
+    return this.acceptedIds;
+  }
+
+  /** For SimCore.setAccepted only: it also updates the links' mirrors. */
+  markAccepted(remote: bigint, accepted: boolean): void {
+    if (accepted) this.acceptedIds.add(remote);
+    else this.acceptedIds.delete(remote);
   }
 }
 
@@ -125,12 +136,44 @@ export class Link {
   open = false;
   failing = false;
   readonly forcedFailures: number[] = [];
+  readonly fromId: bigint;
+  /**
+   * Mirrors of `from.accepted.has(to.id)` and `to.accepted.has(from.id)`, kept by SimCore.setAccepted, so a send
+   * and an arrival need no set lookup.
+   */
+  senderAccepted: boolean;
+  receiverAccepted: boolean;
+  /** Per channel (below MAX_CACHED_CHANNEL), the queue in `to`'s inbox this link's packets go to. */
+  private readonly inboxQueues: (SenderQueue | undefined)[] = [];
 
   constructor(
     readonly from: SimUser,
     readonly to: SimUser,
-  ) {}
+  ) {
+    this.fromId = from.id;
+    this.senderAccepted = from.accepted.has(to.id);
+    this.receiverAccepted = to.accepted.has(from.id);
+  }
+
+  /** Queues an arrived packet in `to`'s inbox, through the cached queue so no lookup by sender id is made. */
+  deliver(packet: InFlight): void {
+    const channel = packet.channel;
+    const inbox = this.to.inbox;
+    if (channel >= MAX_CACHED_CHANNEL) {
+      inbox.push(channel, packet);
+      return;
+    }
+    let queue = this.inboxQueues[channel];
+    if (queue === undefined || !queue.live) {
+      queue = inbox.queueFor(channel, this.fromId);
+      this.inboxQueues[channel] = queue;
+    }
+    inbox.pushTo(queue, packet);
+  }
 }
+
+/** Links cache their inbox queue for channels below this (games use a handful); others look theirs up. */
+const MAX_CACHED_CHANNEL = 8;
 
 /** A datagram in flight; also the packet record a reader gets, so delivery allocates nothing more. */
 class InFlight implements Scheduled, P2PPacket {
@@ -138,6 +181,8 @@ class InFlight implements Scheduled, P2PPacket {
   seq = 0;
   sendSeq = 0;
   readonly session: number;
+  /** Copied from the link so a reader's `packet.from` is one load. */
+  readonly from: bigint;
   constructor(
     private readonly core: SimCore,
     readonly link: Link,
@@ -146,9 +191,7 @@ class InFlight implements Scheduled, P2PPacket {
     readonly reliable: boolean,
   ) {
     this.session = link.session;
-  }
-  get from(): bigint {
-    return this.link.from.id;
+    this.from = link.fromId;
   }
   fire(): void {
     this.core.arrive(this);
@@ -179,6 +222,13 @@ export class SimLobby implements LobbySummary {
   }
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (b.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Lobby ids look like Steam's (chat-type account ids in the public universe). */
 const LOBBY_ID_BASE = 0x0186_0000_0000_0000n;
 
@@ -202,6 +252,9 @@ export class SimCore {
    * Uint8Array is an off-heap allocation each). A slab lives while any datagram cut from it is unread.
    */
   private readonly copies = new OutputSlab();
+  /** The bytes last copied and their copy, for copyOf. */
+  private lastCopied: Uint8Array | undefined = undefined;
+  private lastCopy: Uint8Array | undefined = undefined;
   private nextLobby: bigint;
   private nextIsland = 1;
   /** Bumped whenever a fault changes, so links recompute their effective faults lazily. */
@@ -442,16 +495,49 @@ export class SimCore {
     return this.link(from, to);
   }
 
+  /** The link from `from` to `remote` if one was made; a send through it needs no lookup of the remote user. */
+  existingLink(from: SimUser, remote: bigint): Link | undefined {
+    return from.links.get(remote);
+  }
+
+  /** The one place `accepted` changes, so the links' mirrors of it stay true. */
+  private setAccepted(user: SimUser, remote: bigint, accepted: boolean): void {
+    user.markAccepted(remote, accepted);
+    const outgoing = user.links.get(remote);
+    if (outgoing !== undefined) outgoing.senderAccepted = accepted;
+    const incoming = this.users.get(remote)?.links.get(user.id);
+    if (incoming !== undefined) incoming.receiverAccepted = accepted;
+  }
+
   private reachable(link: Link): boolean {
     return !link.from.vanished && !link.to.vanished && link.from.island === link.to.island;
   }
 
+  /**
+   * Steam copies what it is given, so a caller may reuse its buffer at once. A send to every member passes the same
+   * bytes once per member: while they are the same view with the same contents, the recipients share one copy
+   * (packets are read-only to their readers, as duplicated datagrams already are).
+   */
+  private copyOf(bytes: Uint8Array): Uint8Array {
+    const last = this.lastCopy;
+    if (bytes === this.lastCopied && last !== undefined && sameBytes(last, bytes)) return last;
+    const copy = this.copies.copyOut(bytes, 0, bytes.length);
+    this.lastCopied = bytes;
+    this.lastCopy = copy;
+    return copy;
+  }
+
   /** Sizes and ids are already validated by the caller. */
   send(from: SimUser, to: SimUser, bytes: Uint8Array, sendType: P2PSendType, channel: number): void {
+    this.sendOn(this.link(from, to), bytes, sendType, channel);
+  }
+
+  /** Sizes and ids are already validated by the caller. */
+  sendOn(link: Link, bytes: Uint8Array, sendType: P2PSendType, channel: number): void {
     this.stats.sent++;
+    const from = link.from;
     // Sending to someone accepts their session, as in Steam.
-    if (!from.accepted.has(to.id)) this.acceptSession(from, to.id);
-    const link = this.link(from, to);
+    if (!link.senderAccepted) this.acceptSession(from, link.to.id);
     if (!link.open) {
       if (link.failing) {
         this.stats.dropped++;
@@ -464,11 +550,11 @@ export class SimCore {
         return;
       }
     }
-    if (sendType === 1 && !to.accepted.has(from.id)) {
+    if (sendType === 1 && !link.receiverAccepted) {
       this.stats.dropped++;
       return;
     }
-    const packet = new InFlight(this, link, this.copies.copyOut(bytes, 0, bytes.length), channel, sendType >= 2);
+    const packet = new InFlight(this, link, this.copyOf(bytes), channel, sendType >= 2);
     if (sendType === 3) {
       this.buffer(link, packet);
       return;
@@ -609,9 +695,9 @@ export class SimCore {
     link.open = true;
     const to = link.to;
     const fromId = link.from.id;
-    if (to.accepted.has(fromId)) {
+    if (link.receiverAccepted) {
       this.stats.delivered++;
-      to.inbox.push(packet.channel, packet);
+      link.deliver(packet);
       return;
     }
     let pending = to.pending.get(fromId);
@@ -633,7 +719,7 @@ export class SimCore {
   }
 
   acceptSession(user: SimUser, remote: bigint): void {
-    user.accepted.add(remote);
+    this.setAccepted(user, remote, true);
     const pending = user.pending.get(remote);
     if (pending === undefined) return;
     user.pending.delete(remote);
@@ -644,7 +730,7 @@ export class SimCore {
   }
 
   closeSession(user: SimUser, remote: bigint): void {
-    user.accepted.delete(remote);
+    this.setAccepted(user, remote, false);
     const pending = user.pending.get(remote);
     if (pending !== undefined) this.stats.dropped += pending.packets.length;
     user.pending.delete(remote);
