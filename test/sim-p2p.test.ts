@@ -180,6 +180,21 @@ describe('simulated P2P: reliable delivery and sessions', () => {
     expect(toCarol[1]!.bytes.byteOffset).not.toBe(toCarol[0]!.bytes.byteOffset);
   });
 
+  it('gives each reader a packet of its own that later sends and reads (which reuse datagrams) leave as it was', async () => {
+    const world = createSimWorld('simulated');
+    const { alice, bob } = pair(world);
+    const kept: { from: bigint; bytes: Uint8Array }[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 50; i++) bob.sendP2P(ALICE, numbered(round * 100 + i), round === 1 ? 0 : 2, 0);
+      await world.settle(100);
+      kept.push(...readAll(alice, 0));
+      alice.sendP2P(BOB, numbered(999), 0, 0);
+    }
+    expect(kept.map((p) => numberOf(p.bytes))).toEqual([0, 1, 2].flatMap((round) => Array.from({ length: 50 }, (_, i) => round * 100 + i)));
+    expect(kept.every((p) => p.from === BOB)).toBe(true);
+    expect(new Set(kept).size).toBe(150);
+  });
+
   it('keeps thousands of datagrams in flight behind a single clock timer', () => {
     const world = createSimWorld('simulated');
     const { bob } = pair(world);

@@ -18,37 +18,37 @@ const KEPT_CHANNEL_QUEUES = 64;
  * handle (the simulator keeps one per link and channel) pushes with no lookup by sender id; once `live` is false
  * the inbox has let the queue go and the holder must ask `queueFor` again.
  */
-export class SenderQueue extends Fifo<P2PPacket> {
+export class SenderQueue<P extends P2PPacket = P2PPacket> extends Fifo<P> {
   /** The next sender in the channel's turn (an intrusive list, so taking turns allocates nothing). */
-  next: SenderQueue | undefined = undefined;
+  next: SenderQueue<P> | undefined = undefined;
   live = true;
 
   constructor(
     readonly from: bigint,
-    readonly owner: ChannelQueue,
+    readonly owner: ChannelQueue<P>,
   ) {
     super();
   }
 }
 
 /** One channel's unread packets, queued per sender; the senders with packets wait in turn, each once. */
-class ChannelQueue {
-  readonly bySender = new Map<bigint, SenderQueue>();
-  head: SenderQueue | undefined = undefined;
-  tail: SenderQueue | undefined = undefined;
+class ChannelQueue<P extends P2PPacket> {
+  readonly bySender = new Map<bigint, SenderQueue<P>>();
+  head: SenderQueue<P> | undefined = undefined;
+  tail: SenderQueue<P> | undefined = undefined;
   count = 0;
 
   constructor(readonly channel: number) {}
 
-  enqueue(sender: SenderQueue): void {
+  enqueue(sender: SenderQueue<P>): void {
     if (this.tail === undefined) this.head = sender;
     else this.tail.next = sender;
     this.tail = sender;
   }
 
   /** Takes `sender` out of the turn, wherever it is (a closed session: rare, so a walk is fine). */
-  unlink(sender: SenderQueue): void {
-    let before: SenderQueue | undefined = undefined;
+  unlink(sender: SenderQueue<P>): void {
+    let before: SenderQueue<P> | undefined = undefined;
     for (let at = this.head; at !== undefined; before = at, at = at.next) {
       if (at !== sender) continue;
       if (before === undefined) this.head = at.next;
@@ -72,8 +72,8 @@ class ChannelQueue {
  * Received packets waiting to be read, per channel and per sender. Reading takes senders in turn, so one peer
  * flooding a channel delays only itself. Used by every backend, so fairness is the same whichever runs.
  */
-export class FairInbox {
-  private readonly channels = new Map<number, ChannelQueue>();
+export class FairInbox<P extends P2PPacket = P2PPacket> {
+  private readonly channels = new Map<number, ChannelQueue<P>>();
   private readonly nonEmpty: number[] = [];
   private total = 0;
 
@@ -86,27 +86,27 @@ export class FairInbox {
     return this.channels.size;
   }
 
-  push(channel: number, packet: P2PPacket): void {
+  push(channel: number, packet: P): void {
     this.pushTo(this.queueFor(channel, packet.from), packet);
   }
 
   /** The queue `from`'s packets on `channel` go to, made if missing; valid while its `live` is true. */
-  queueFor(channel: number, from: bigint): SenderQueue {
+  queueFor(channel: number, from: bigint): SenderQueue<P> {
     let queue = this.channels.get(channel);
     if (queue === undefined) {
-      queue = new ChannelQueue(channel);
+      queue = new ChannelQueue<P>(channel);
       this.channels.set(channel, queue);
     }
     let sender = queue.bySender.get(from);
     if (sender === undefined) {
-      sender = new SenderQueue(from, queue);
+      sender = new SenderQueue<P>(from, queue);
       queue.bySender.set(from, sender);
     }
     return sender;
   }
 
   /** Queues a packet that came from `sender.from`, through a live handle from `queueFor`. */
-  pushTo(sender: SenderQueue, packet: P2PPacket): void {
+  pushTo(sender: SenderQueue<P>, packet: P): void {
     const queue = sender.owner;
     if (queue.count === 0) this.nonEmpty.push(queue.channel);
     if (sender.length === 0) queue.enqueue(sender);
@@ -120,11 +120,11 @@ export class FairInbox {
     return this.channels.get(channel)?.head?.peek()?.bytes.length ?? 0;
   }
 
-  read(channel: number): P2PPacket | undefined {
+  read(channel: number): P | undefined {
     const queue = this.channels.get(channel);
     const sender = queue?.head;
     if (queue === undefined || sender === undefined) return undefined;
-    const packet = sender.shift() as P2PPacket;
+    const packet = sender.shift() as P;
     queue.head = sender.next;
     sender.next = undefined;
     if (queue.head === undefined) queue.tail = undefined;
@@ -167,7 +167,7 @@ export class FairInbox {
    * `queue` just emptied: take its channel off the non-empty list, keeping the others' order (splice would allocate
    * its result), and drop the queue itself past the kept number.
    */
-  private markEmpty(queue: ChannelQueue): void {
+  private markEmpty(queue: ChannelQueue<P>): void {
     if (this.channels.size > KEPT_CHANNEL_QUEUES) {
       this.channels.delete(queue.channel);
       queue.release();

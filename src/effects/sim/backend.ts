@@ -282,7 +282,7 @@ export class SimulatedBackend implements Backend {
   }
 
   readP2P(channel: number): P2PPacket | undefined {
-    return this.user.inbox.read(channel);
+    return this.core.readPacket(this.user, channel);
   }
 
   channelsWithPackets(): readonly number[] {

@@ -203,7 +203,7 @@ export class SimulatedSteamworksClient implements SteamworksClient {
   }
 
   private readP2PPacket(size: number): SteamworksP2PPacket {
-    const packet = this.user.inbox.read(0);
+    const packet = this.core.readPacket(this.user, 0);
     if (packet === undefined) throw new Error('No packet available');
     const length = Math.min(size, packet.bytes.length);
     return {
