@@ -51,7 +51,10 @@ export function createRequestProblem(request: CreateLobbyRequest): string | unde
   return undefined;
 }
 
+/** Hoisted: `1n << 64n` in the check itself would make a BigInt on every call, and sends call it per packet. */
+const STEAM_ID_LIMIT = 1n << 64n;
+
 /** A Steam ID the backend can be asked about: a positive 64-bit integer. */
 export function isSteamId(id: unknown): id is bigint {
-  return typeof id === 'bigint' && id > 0n && id < 1n << 64n;
+  return typeof id === 'bigint' && id > 0n && id < STEAM_ID_LIMIT;
 }
