@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lobbyFromLaunchArgs, parseSteamId } from '../src/machines/launch-args.js';
-import { createRequestProblem } from '../src/machines/lobby-request.js';
+import { createRequestProblem, isSteamId } from '../src/machines/lobby-request.js';
 import { memberChangeFromSteam } from '../src/machines/member-change.js';
 import { SENT_SESSION_ERRORS, sessionErrorInfo } from '../src/machines/session-error.js';
 
@@ -64,5 +64,12 @@ describe('session errors and create requests', () => {
   it('names what is wrong with a create request', () => {
     expect(createRequestProblem({ lobbyType: 2, maxMembers: 250 })).toBeUndefined();
     expect(createRequestProblem({ lobbyType: 2, maxMembers: 10, data: { ['k'.repeat(256)]: 'v' } })).toMatch(/keys/);
+  });
+});
+
+describe('isSteamId', () => {
+  it('takes exactly the positive 64-bit bigints', () => {
+    expect([1n, 76561197960265728n, 2n ** 64n - 1n].map(isSteamId)).toEqual([true, true, true]);
+    expect([0n, -1n, 2n ** 64n, 1, '1', undefined].map(isSteamId)).toEqual([false, false, false, false, false, false]);
   });
 });
