@@ -170,8 +170,8 @@ export interface Refusal {
 }
 
 /**
- * A packet as read: the stored record itself, so reading allocates nothing beyond the bytes. Read-only to its
- * reader: the simulator gives the recipients of one send (and a duplicated datagram's twins) the same bytes.
+ * A packet as read, the reader's to keep. Its bytes are read-only: the simulator gives the recipients of one send
+ * (and a duplicated datagram's twins) the same bytes.
  */
 export interface P2PPacket {
   readonly from: bigint;
