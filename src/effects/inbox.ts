@@ -61,7 +61,11 @@ class ChannelQueue<P extends P2PPacket> {
 
   /** Lets every sender queue go: their holders must ask again. */
   release(): void {
-    for (const sender of this.bySender.values()) sender.live = false;
+    for (const sender of this.bySender.values()) {
+      sender.live = false;
+      // A holder may keep the handle a while: do not let it pin the ring's array.
+      sender.clear();
+    }
     this.bySender.clear();
     this.head = this.tail = undefined;
     this.count = 0;
@@ -132,6 +136,7 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     else if (queue.bySender.size > KEPT_SENDER_QUEUES) {
       queue.bySender.delete(sender.from);
       sender.live = false;
+      sender.clear();
     }
     queue.count--;
     this.total--;

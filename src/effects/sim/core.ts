@@ -124,10 +124,11 @@ export class Link {
   effectiveVersion = -1;
   /** Due time of the last reliable datagram per channel: later ones never arrive before it. */
   readonly lastReliableDue = new Map<number, number>();
+  // A lobby of 250 has 62,250 links, so what only some links need is made when first needed.
   /** Send type 3 messages waiting to go, per channel. */
-  readonly buffers = new Map<number, { packets: InFlight[]; bytes: number; epoch: number }>();
+  buffers: Map<number, { packets: InFlight[]; bytes: number; epoch: number }> | undefined = undefined;
   /** Reliable datagrams that cannot get through (partition, vanished peer), in send order. */
-  held: InFlight[] = [];
+  held: InFlight[] | undefined = undefined;
   holdEpoch = 0;
   /** Bumped when the session fails or closes: datagrams of the old session still in flight are dropped. */
   session = 0;
@@ -135,7 +136,8 @@ export class Link {
   /** Set once a datagram got through; a new session starts after a failure or close. */
   open = false;
   failing = false;
-  readonly forcedFailures: number[] = [];
+  /** Session failures a test asked for, taken one per new session. */
+  forcedFailures: number[] | undefined = undefined;
   readonly fromId: bigint;
   /**
    * Mirrors of `from.accepted.has(to.id)` and `to.accepted.has(from.id)`, kept by SimCore.setAccepted, so a send
@@ -143,8 +145,14 @@ export class Link {
    */
   senderAccepted: boolean;
   receiverAccepted: boolean;
-  /** Per channel (below MAX_CACHED_CHANNEL), the queue in `to`'s inbox this link's packets go to. */
-  private readonly inboxQueues: (SenderQueue<InFlight> | undefined)[] = [];
+  /**
+   * The queues in `to`'s inbox this link's packets go to, for channels 0–3 (what games use; other channels look
+   * theirs up). Fields rather than an array made per link.
+   */
+  private queue0: SenderQueue<InFlight> | undefined = undefined;
+  private queue1: SenderQueue<InFlight> | undefined = undefined;
+  private queue2: SenderQueue<InFlight> | undefined = undefined;
+  private queue3: SenderQueue<InFlight> | undefined = undefined;
 
   constructor(
     readonly from: SimUser,
@@ -159,21 +167,42 @@ export class Link {
   deliver(packet: InFlight): void {
     const channel = packet.channel;
     const inbox = this.to.inbox;
-    if (channel >= MAX_CACHED_CHANNEL) {
-      inbox.push(channel, packet);
-      return;
-    }
-    let queue = this.inboxQueues[channel];
+    let queue = this.cachedQueue(channel);
     if (queue === undefined || !queue.live) {
       queue = inbox.queueFor(channel, this.fromId);
-      this.inboxQueues[channel] = queue;
+      this.cacheQueue(channel, queue);
     }
     inbox.pushTo(queue, packet);
   }
+
+  /** The recipient closed the session and its inbox let these queues go: do not keep them alive. */
+  forgetQueues(): void {
+    this.queue0 = this.queue1 = this.queue2 = this.queue3 = undefined;
+  }
+
+  private cachedQueue(channel: number): SenderQueue<InFlight> | undefined {
+    switch (channel) {
+      case 0:
+        return this.queue0;
+      case 1:
+        return this.queue1;
+      case 2:
+        return this.queue2;
+      case 3:
+        return this.queue3;
+      default:
+        return undefined;
+    }
+  }
+
+  private cacheQueue(channel: number, queue: SenderQueue<InFlight>): void {
+    if (channel === 0) this.queue0 = queue;
+    else if (channel === 1) this.queue1 = queue;
+    else if (channel === 2) this.queue2 = queue;
+    else if (channel === 3) this.queue3 = queue;
+  }
 }
 
-/** Links cache their inbox queue for channels below this (games use a handful); others look theirs up. */
-const MAX_CACHED_CHANNEL = 8;
 
 /**
  * A datagram in flight. Reused: once it is read (the reader gets a record of its own) or dropped on arrival, SimCore
@@ -586,7 +615,7 @@ export class SimCore {
         this.stats.dropped++;
         return;
       }
-      const forced = from.options.ownsApp === false ? 2 : link.forcedFailures.shift();
+      const forced = from.options.ownsApp === false ? 2 : link.forcedFailures?.shift();
       if (forced !== undefined) {
         this.failSession(link, forced, this.faultsOf(link).latencyMs);
         this.stats.dropped++;
@@ -623,17 +652,18 @@ export class SimCore {
   private resetLink(link: Link): void {
     link.session++;
     link.lastReliableDue.clear();
-    link.buffers.clear();
-    link.held = [];
+    link.buffers = undefined;
+    link.held = undefined;
     link.holdEpoch++;
     this.heldLinks.delete(link);
   }
 
   private buffer(link: Link, packet: InFlight): void {
-    let buffered = link.buffers.get(packet.channel);
+    const buffers = (link.buffers ??= new Map());
+    let buffered = buffers.get(packet.channel);
     if (buffered === undefined) {
       buffered = { packets: [], bytes: 0, epoch: 0 };
-      link.buffers.set(packet.channel, buffered);
+      buffers.set(packet.channel, buffered);
     }
     buffered.packets.push(packet);
     buffered.bytes += packet.bytes.length;
@@ -643,13 +673,13 @@ export class SimCore {
       const epoch = ++buffered.epoch;
       const channel = packet.channel;
       this.scheduler.at(this.now() + this.bufferMs, () => {
-        if (link.buffers.get(channel)?.epoch === epoch) this.flushBuffer(link, channel);
+        if (link.buffers?.get(channel)?.epoch === epoch) this.flushBuffer(link, channel);
       });
     }
   }
 
   private flushBuffer(link: Link, channel: number): void {
-    const buffered = link.buffers.get(channel);
+    const buffered = link.buffers?.get(channel);
     if (buffered === undefined || buffered.packets.length === 0) return;
     const packets = buffered.packets;
     buffered.packets = [];
@@ -709,7 +739,7 @@ export class SimCore {
   /** Keeps a reliable datagram that cannot get through, in send order; the session times out if it stays stuck. */
   private hold(packet: InFlight): void {
     const link = packet.link;
-    const held = link.held;
+    const held = (link.held ??= []);
     let at = held.length;
     while (at > 0 && held[at - 1]!.sendSeq > packet.sendSeq) at--;
     held.splice(at, 0, packet);
@@ -717,8 +747,9 @@ export class SimCore {
     this.heldLinks.add(link);
     const epoch = ++link.holdEpoch;
     this.scheduler.at(this.now() + this.sessionTimeoutMs, () => {
-      if (link.holdEpoch !== epoch || link.held.length === 0 || this.reachable(link)) return;
-      this.stats.dropped += link.held.length;
+      const stuck = link.held?.length ?? 0;
+      if (link.holdEpoch !== epoch || stuck === 0 || this.reachable(link)) return;
+      this.stats.dropped += stuck;
       this.resetLink(link);
       link.open = false;
       this.emit(link.from, { type: 'p2pConnectFail', remote: link.to.id, error: 4 });
@@ -790,7 +821,10 @@ export class SimCore {
       this.resetLink(outgoing);
     }
     const incoming = this.users.get(remote)?.links.get(user.id);
-    if (incoming !== undefined) incoming.open = false;
+    if (incoming !== undefined) {
+      incoming.open = false;
+      incoming.forgetQueues();
+    }
   }
 
   // ---------------------------------------------------------------- faults
@@ -813,8 +847,8 @@ export class SimCore {
   private releaseHeld(): void {
     for (const link of [...this.heldLinks]) {
       if (!this.reachable(link)) continue;
-      const held = link.held;
-      link.held = [];
+      const held = link.held ?? [];
+      link.held = undefined;
       link.holdEpoch++;
       this.heldLinks.delete(link);
       for (const packet of held) this.dispatchReliable(packet);

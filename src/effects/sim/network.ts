@@ -123,7 +123,8 @@ export function createSimulatedSteam(options: SimulatedSteamOptions): SimulatedS
     vanish: (user) => core.vanish(userOf(user).id),
     failSessions(from, to, error, times = 1) {
       const link = core.linkFor(userOf(from), userOf(to));
-      for (let i = 0; i < times; i++) link.forcedFailures.push(error);
+      const forced = (link.forcedFailures ??= []);
+      for (let i = 0; i < times; i++) forced.push(error);
     },
     forceEnterResponse(user, response, times = 1) {
       const u = userOf(user);
