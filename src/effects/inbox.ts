@@ -46,6 +46,16 @@ class ChannelQueue<P extends P2PPacket> {
     this.tail = sender;
   }
 
+  /** Takes the sender whose turn it is off the front (the caller puts it back if it still has packets). */
+  dequeue(): SenderQueue<P> | undefined {
+    const sender = this.head;
+    if (sender === undefined) return undefined;
+    this.head = sender.next;
+    if (this.head === undefined) this.tail = undefined;
+    sender.next = undefined;
+    return sender;
+  }
+
   /** Takes `sender` out of the turn, wherever it is (a closed session: rare, so a walk is fine). */
   unlink(sender: SenderQueue<P>): void {
     let before: SenderQueue<P> | undefined = undefined;
@@ -126,12 +136,9 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
 
   read(channel: number): P | undefined {
     const queue = this.channels.get(channel);
-    const sender = queue?.head;
+    const sender = queue?.dequeue();
     if (queue === undefined || sender === undefined) return undefined;
     const packet = sender.shift() as P;
-    queue.head = sender.next;
-    sender.next = undefined;
-    if (queue.head === undefined) queue.tail = undefined;
     if (sender.length > 0) queue.enqueue(sender);
     else if (queue.bySender.size > KEPT_SENDER_QUEUES) {
       queue.bySender.delete(sender.from);

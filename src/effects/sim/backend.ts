@@ -263,7 +263,8 @@ export class SimulatedBackend implements Backend {
     const problem = sendP2PProblem(to, bytes, sendType, channel);
     if (problem !== undefined) return this.refuse(problem.code, problem.detail);
     if (to === this.user.id) return this.refuse('invalid-argument', 'cannot send a P2P packet to yourself');
-    const link = this.core.existingLink(this.user, to);
+    // A link exists once we sent to them: sending through it needs no lookup of the remote user.
+    const link = this.user.links.get(to);
     if (link !== undefined) {
       this.core.sendOn(link, bytes, sendType, channel);
       return true;

@@ -546,11 +546,6 @@ export class SimCore {
     return this.link(from, to);
   }
 
-  /** The link from `from` to `remote` if one was made; a send through it needs no lookup of the remote user. */
-  existingLink(from: SimUser, remote: bigint): Link | undefined {
-    return from.links.get(remote);
-  }
-
   /** The one place `accepted` changes, so the links' mirrors of it stay true. */
   private setAccepted(user: SimUser, remote: bigint, accepted: boolean): void {
     user.markAccepted(remote, accepted);
@@ -774,7 +769,7 @@ export class SimCore {
     }
     link.open = true;
     const to = link.to;
-    const fromId = link.from.id;
+    const fromId = link.fromId;
     if (link.receiverAccepted) {
       this.stats.delivered++;
       link.deliver(packet);
