@@ -63,6 +63,8 @@ async function loadLibrary(source: boolean): Promise<Library> {
 const LOBBY_SIZE = 8;
 const HZ = 60;
 const LATENCY_MS = 30;
+/** Players are the simulated Steam's accounts from this one on (the baseline numbers its players the same way). */
+const FIRST_ACCOUNT = 10_000;
 const FRAME_MS = 1000 / HZ;
 const STATE_EVERY_FRAMES = 3;
 const EVENT_EVERY_FRAMES = 60;
@@ -103,7 +105,7 @@ function simulatorBytesPerSession(lib: Library, players: number, gc: () => void)
   const { VirtualClock, createSimulatedSteam, steamIdOfAccount, createPacketCodec } = lib;
   const clock = new VirtualClock();
   const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: LATENCY_MS });
-  const ids = Array.from({ length: players }, (_, i) => steamIdOfAccount(10_000 + i));
+  const ids = Array.from({ length: players }, (_, i) => steamIdOfAccount(FIRST_ACCOUNT + i));
   ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
   const members = ids.map((id) => new ThinMember(steam.backend(id), createPacketCodec()));
   const before = heapAfterGc(gc);
@@ -155,24 +157,27 @@ export async function run(flags: readonly string[]): Promise<void> {
   const lib = await loadLibrary(options.source);
   const { VirtualClock, createSimulatedSteam, steamIdOfAccount, createLobbyRuntime } = lib;
   const gc = gcOrUndefined();
+  const frames = Math.round(options.seconds * HZ);
+  const sendState = options.traffic === 'all' || options.traffic === 'state';
+  const sendEvents = options.traffic === 'all' || options.traffic === 'events';
   // The baseline first, on a heap that holds nothing else yet. Run after the runtimes (with the simulated Steam's
   // 2,000 users still live), it took 31.7 s in one full run and 60.6 s in the next.
   const baseline = runHandWrittenBaseline({
     players: options.players,
     lobbySize: LOBBY_SIZE,
-    frames: Math.round(options.seconds * HZ),
+    frames,
     frameMs: FRAME_MS,
     latencyMs: LATENCY_MS,
     stateEveryFrames: STATE_EVERY_FRAMES,
     eventEveryFrames: EVENT_EVERY_FRAMES,
-    sendState: options.traffic === 'all' || options.traffic === 'state',
-    sendEvents: options.traffic === 'all' || options.traffic === 'events',
-    firstId: steamIdOfAccount(10_000),
+    sendState,
+    sendEvents,
+    firstId: steamIdOfAccount(FIRST_ACCOUNT),
   });
   gc?.();
   const clock = new VirtualClock();
   const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: LATENCY_MS });
-  const ids = Array.from({ length: options.players }, (_, i) => steamIdOfAccount(10_000 + i));
+  const ids = Array.from({ length: options.players }, (_, i) => steamIdOfAccount(FIRST_ACCOUNT + i));
   ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
   const backends = ids.map((id) => steam.backend(id));
   const heapBefore = gc === undefined ? 0 : heapAfterGc(gc);
@@ -214,11 +219,8 @@ export async function run(flags: readonly string[]): Promise<void> {
   }
   const statsBefore = sumStats(players);
   const netBefore = { ...steam.stats };
-  const frames = Math.round(options.seconds * HZ);
   const state = { tick: 0, x: 0, y: 0, vx: 0, vy: 0, hp: 100 };
   let sendFailures = 0;
-  const sendState = options.traffic === 'all' || options.traffic === 'state';
-  const sendEvents = options.traffic === 'all' || options.traffic === 'events';
   const firedBefore = clock.fired;
   const gcPauses = observeGc();
   const start = performance.now();
