@@ -28,8 +28,9 @@ export interface PeerSlot {
 
 /**
  * Who is in our lobby right now, with names and session status. It is also the data plane's gate: one Map lookup
- * in `gate` admits a packet (or a send) and finds the member's slot. Members kicked or banned from this lobby are "expelled": their packets and session
- * requests are refused, and they are not admitted again, until we leave the lobby.
+ * in `gate` admits a packet (or a send) and finds the member's slot. Members kicked or banned from this lobby are
+ * "expelled": their packets and session requests are refused, and they are not admitted again, until we leave the
+ * lobby.
  *
  * Changes mark the list dirty; `publish()` (once per tick, and after commands) emits one new array, so 250 members
  * entering in one tick cost one list, not 250.
