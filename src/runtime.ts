@@ -48,7 +48,7 @@ import { PacketRouter, type ChannelMessage } from './runtime/packet-router.js';
 import { PeerProtocol } from './runtime/peer-protocol.js';
 import { RequestSlot } from './runtime/request-slot.js';
 import { createStats, type RuntimeStats } from './runtime/stats.js';
-import { heardWithin, heartbeatDue, remainingMs } from './runtime/liveness.js';
+import { heardWithin, heartbeatDue } from './runtime/liveness.js';
 import { TrafficThrottle } from './runtime/traffic-throttle.js';
 
 export type { ChannelMessage } from './runtime/packet-router.js';
@@ -73,10 +73,12 @@ export interface LobbyRuntimeOptions {
   /** Passed to XState's `createActor`: `@statelyai/inspect`'s `inspect`, or lobbykit's inspect server's. */
   readonly inspect?: ActorOptions<AnyActorLogic>['inspect'];
   /**
-   * How traffic keeps a peer alive. 'ledger' (default): the data plane notes the time per peer in a Map and the
-   * peer's liveness timer checks it when it fires — no actor event per packet or per peer. 'traffic-events': a
-   * `peer.traffic` event per peer at most once per `livenessNoticeFraction` of the window (the plain XState way;
-   * kept for comparison, see `npm run bench -- tick`).
+   * How traffic keeps a peer alive. 'ledger' (default): the data plane notes the time per peer in a Map, and the
+   * root's heartbeat timer checks it once an interval — no actor event per packet, and no timer per peer; silence
+   * is noticed between one window and one window plus one heartbeat interval after the last packet.
+   * 'traffic-events': each session keeps its own liveness timer, re-armed by a `peer.traffic` event per peer at
+   * most once per `livenessNoticeFraction` of the window (the plain XState way; kept for comparison, see
+   * `npm run bench -- tick`).
    */
   readonly liveness?: 'ledger' | 'traffic-events';
   /** With `liveness: 'traffic-events'`: the throttle, as a fraction of the liveness window (default 0.25). */
@@ -605,20 +607,19 @@ class Runtime implements LobbyRuntime {
           if (this.guarded('heartbeat', () => this.protocol.sendHeartbeat(remoteId)) === true && slot !== undefined) slot.lastSent = now;
         }
       },
+      checkLiveness: ({ remoteIds, windowMs }) => {
+        if (!this.useLedger) return;
+        const now = this.clock.now();
+        for (const remoteId of remoteIds) {
+          if (!heardWithin(this.directory.gate.get(remoteId)?.lastHeard, now, windowMs)) {
+            this.toMachines({ type: 'peer.silent', remoteId });
+          }
+        }
+      },
       closeSession: ({ remoteId }) => {
         this.forgetPeer(remoteId);
         if (backend.capabilities.closeSession !== 'absent') this.guarded('closeSession', () => backend.closeSession(remoteId));
       },
-      ...(this.useLedger
-        ? {
-            liveness: {
-              heardWithinWindow: (remoteId, windowMs) =>
-                heardWithin(this.directory.gate.get(remoteId)?.lastHeard, this.clock.now(), windowMs),
-              remainingMs: (remoteId, windowMs) =>
-                remainingMs(this.directory.gate.get(remoteId)?.lastHeard, this.clock.now(), windowMs),
-            },
-          }
-        : {}),
     };
   }
 
@@ -720,9 +721,13 @@ class Runtime implements LobbyRuntime {
 
   private onSessionEmitted(event: SessionEmitted): void {
     switch (event.type) {
-      case 'peer.connected':
+      case 'peer.connected': {
         this.directory.setSession(event.remoteId, 'connected');
+        // The handshake that connected it was heard, whichever way it came: the liveness window starts now at the latest.
+        const slot = this.directory.gate.get(event.remoteId);
+        if (slot !== undefined) slot.lastHeard = Math.max(slot.lastHeard, this.clock.now());
         break;
+      }
       case 'peer.attemptFailed':
         if (event.retryInMs !== undefined) this.directory.setSession(event.remoteId, 'connecting');
         this.report({

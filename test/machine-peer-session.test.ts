@@ -12,7 +12,8 @@ const REMOTE = 76561198000000042n;
 
 type Call = readonly [name: string, params: unknown];
 
-function startPeer(input: Partial<PeerSessionInput> = {}) {
+/** `watched`: the runtime watches liveness (the guard the ledger runtime injects), so the session keeps no timer. */
+function startPeer(input: Partial<PeerSessionInput> = {}, liveness: 'own timer' | 'watched' = 'own timer') {
   const clock = new VirtualClock();
   const calls: Call[] = [];
   const emitted: PeerSessionEmitted[] = [];
@@ -23,6 +24,7 @@ function startPeer(input: Partial<PeerSessionInput> = {}) {
       sendHandshakeAck: record('sendHandshakeAck'),
       closeSession: record('closeSession'),
     },
+    guards: { livenessWatchedByRuntime: () => liveness === 'watched' },
   });
   const actor = createActor(machine, { clock, input: { remoteId: REMOTE, ...input } });
   actor.on('*', (event) => void emitted.push(event));
@@ -82,6 +84,40 @@ describe('peer session machine', () => {
     expect(state(actor)).toBe('retrying');
     const failed = emitted.find((e) => e.type === 'peer.attemptFailed');
     expect(failed).toMatchObject({ failure: { code: 'liveness-timeout' }, attempt: 1 });
+  });
+
+  it('watched by the runtime, keeps no timer while connected and fails only when told the remote went silent', () => {
+    const { actor, clock, emitted } = startPeer({ timing: { livenessTimeoutMs: 300 } }, 'watched');
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    expect(state(actor)).toEqual({ connected: 'watched' });
+    expect(clock.pending).toBe(0);
+    clock.advance(10_000);
+    expect(state(actor)).toEqual({ connected: 'watched' });
+    actor.send({ type: 'peer.silent', remoteId: REMOTE });
+    expect(state(actor)).toBe('retrying');
+    expect(emitted.find((e) => e.type === 'peer.attemptFailed')).toMatchObject({
+      failure: { code: 'liveness-timeout', reason: 'nothing heard for 300 ms' },
+      attempt: 1,
+    });
+  });
+
+  it('watched by the runtime, still answers a repeated remote handshake while connected', () => {
+    const { actor, named, clock } = startPeer({}, 'watched');
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    actor.send({ type: 'peer.handshake', remoteId: REMOTE });
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    expect(state(actor)).toEqual({ connected: 'watched' });
+    expect(named('sendHandshakeAck')).toHaveLength(1);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('fails a self-timed session on peer.silent too, without waiting for its own timer', () => {
+    const { actor, clock } = startPeer({ timing: { livenessTimeoutMs: 300 } });
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
+    actor.send({ type: 'peer.silent', remoteId: REMOTE });
+    expect(state(actor)).toBe('retrying');
+    // Only the backoff is pending: the liveness timer went with the connected state.
+    expect(clock.pending).toBe(1);
   });
 
   it('times out handshakes, backs off with growing waits, and closes after maxAttempts', () => {

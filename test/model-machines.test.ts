@@ -44,7 +44,7 @@ describe('bare lobby machine', () => {
   );
 });
 
-describe.each(['traffic events only', 'traffic noted by the runtime'] as const satisfies readonly PeerWorld[])(
+describe.each(['session times itself', 'liveness watched by the runtime'] as const satisfies readonly PeerWorld[])(
   'bare peer-session machine — %s',
   (world) => {
     const paths = maximal(barePeerPaths(world));

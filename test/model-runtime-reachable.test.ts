@@ -213,16 +213,30 @@ describe('peer sessions through the runtime', () => {
     expect(await c.w.runUntil(() => isConnected(me, remote.id), 30_000)).toBe(true);
   });
 
-  it('with the ledger (default), traffic re-arms the liveness timer: connected well past the window, no failure', async () => {
+  it('with the ledger (default), a watched session keeps no liveness timer and stays connected well past the window', async () => {
     const c = cast();
     const { me, remote } = await connectedPair(c);
     await c.w.run(12_000);
     expect(isConnected(me, remote.id)).toBe(true);
+    expect(peerValue(me, remote.id)).toEqual({ connected: 'watched' });
     expect(me.errorsOf('session-failed')).toEqual([]);
     expect(me.runtime.stats().trafficForwarded).toBe(0);
-    expect(c.local.taken('peerSession')).toContain(
-      'peerSession.connected.listening | xstate.after.livenessTimeout.peerSession.connected.listening #0',
-    );
+    expect(c.local.taken('peerSession')).toContain('peerSession.connected.choosingWatch | (always) #0');
+    expect([...c.local.taken('peerSession')].filter((t) => t.includes('livenessTimeout'))).toEqual([]);
+  });
+
+  it('with the ledger, silence is noticed by the heartbeat check within one interval after the window', async () => {
+    const c = cast();
+    const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 2_000 } } });
+    c.w.sim.steam.faults.partition([remote.id]);
+    const cut = c.w.sim.clock.now();
+    expect(await c.w.runUntil(() => me.errorsOf('session-failed').length > 0, 5_000)).toBe(true);
+    const noticed = c.w.sim.clock.now() - cut;
+    // The last frame came at most a heartbeat interval (1 s) before the cut; the check runs once an interval.
+    expect(noticed).toBeGreaterThanOrEqual(2_000 - 1_000);
+    expect(noticed).toBeLessThanOrEqual(2_000 + 1_000 + FRAME_MS);
+    expect(me.errorsOf('session-failed')[0]).toMatchObject({ remoteId: remote.id, failure: { code: 'liveness-timeout' } });
+    expect(c.local.taken('peerSession')).toContain('peerSession.connected | peer.silent #0');
   });
 
   it("with 'traffic-events', throttled peer.traffic events keep the session alive", async () => {
@@ -274,8 +288,11 @@ describe('peer sessions through the runtime', () => {
     expect(c.local.taken('peerSession')).toContain('peerSession.retrying | peer.handshakeAck #0');
   });
 
-  it("the remote restarts its attempt while we are connected: we ack its handshake and stay connected", async () => {
-    const c = cast();
+  it.each([
+    ['ledger', 'watched', 'peerSession.connected | peer.handshake #0'],
+    ['traffic-events', 'listening', 'peerSession.connected.listening | peer.handshake #0'],
+  ] as const)("the remote restarts its attempt while we are connected (liveness: %s): we ack its handshake and stay connected", async (liveness, state, transition) => {
+    const c = cast({ runtime: () => ({ liveness }) });
     const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 30_000 } } }, {
       timing: { peer: { livenessTimeoutMs: 2_000 } },
       retry: { baseDelayMs: 100, maxDelayMs: 100 },
@@ -285,8 +302,8 @@ describe('peer sessions through the runtime', () => {
     expect(await c.w.runUntil(() => remote.errorsOf('session-failed').length > 0, 10_000)).toBe(true);
     expect(remote.errorsOf('session-failed')[0]).toMatchObject({ failure: { code: 'liveness-timeout' } });
     await c.w.run(1_000);
-    expect(c.local.taken('peerSession')).toContain('peerSession.connected.listening | peer.handshake #0');
-    expect(peerValue(me, remote.id)).toEqual({ connected: 'listening' });
+    expect(c.local.taken('peerSession')).toContain(transition);
+    expect(peerValue(me, remote.id)).toEqual({ connected: state });
     expect(me.errorsOf('session-failed')).toEqual([]);
   });
 });

@@ -81,6 +81,7 @@ export function createPeerPool(peerLogic: PeerLogic = peerSessionMachine) {
         case 'peer.handshake':
         case 'peer.handshakeAck':
         case 'peer.traffic':
+        case 'peer.silent':
         case 'peer.sessionFailed':
         case 'peer.close':
           peers.get(command.remoteId)?.send(command);

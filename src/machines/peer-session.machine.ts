@@ -7,11 +7,18 @@ import { sessionErrorInfo, type SessionErrorKey } from './session-error.js';
  * made explicit: every attempt ends in exactly one outcome — connected, or a failure that either schedules a
  * retry or closes the session for good.
  *
- *   handshaking ──ack / remote handshake──► connected ──liveness timeout / session error──► failed
- *        │ handshake timeout, session error                                                  │
+ *   handshaking ──ack / remote handshake──► connected ──silence / session error──► failed
+ *        │ handshake timeout, session error                                          │
  *        └────────────────────────────────────────► failed ──attempts left──► retrying ──backoff──► handshaking
  *                                                           └─exhausted / fatal─► closed (final)
  *   peer.close from any state ──► closed (final)
+ *
+ * Silence is noticed one of two ways, chosen when the session connects. By default the session keeps its own
+ * liveness timer (`connected.listening`), which `peer.traffic` events re-arm. A runtime that notes traffic in a
+ * plain map instead (one actor event per packet costs too much) injects `livenessWatchedByRuntime`: the session
+ * then sets no timer (`connected.watched`), and the runtime sends `peer.silent` when the window passes with
+ * nothing heard. That saves a timer transition per session per window, which at 2,000 runtimes was most of their
+ * timers (`npm run bench -- scale`).
  */
 
 export interface PeerTiming {
@@ -83,11 +90,14 @@ export interface PeerSessionContext {
 /**
  * Events the runtime sends (through the root, which routes by `remoteId`). `peer.traffic` means "something
  * arrived from this remote since the last tick" and is sent at most once per tick per peer, never per packet.
+ * `peer.silent` means "nothing arrived from this remote for the whole liveness window", from a runtime that
+ * watches liveness itself.
  */
 export type PeerSessionEvent =
   | { readonly type: 'peer.handshake'; readonly remoteId: bigint }
   | { readonly type: 'peer.handshakeAck'; readonly remoteId: bigint }
   | { readonly type: 'peer.traffic'; readonly remoteId: bigint }
+  | { readonly type: 'peer.silent'; readonly remoteId: bigint }
   | { readonly type: 'peer.sessionFailed'; readonly remoteId: bigint; readonly error: number }
   | { readonly type: 'peer.close'; readonly remoteId: bigint; readonly cause: PeerCloseCause };
 
@@ -226,12 +236,11 @@ export const peerSessionMachine = setup({
   guards: {
     canRetry: ({ context }) => context.attempt < context.retry.maxAttempts && !isFatal(context.lastFailure),
     /**
-     * Injected: traffic arrived within the liveness window although no `peer.traffic` event said so. A runtime
-     * that notes traffic in a plain map (one actor event per packet costs too much) provides this, and a
-     * `livenessTimeout` delay of the window's remaining time, so the timer re-arms instead of failing.
-     * Default: never, so only `peer.traffic` events keep a session alive.
+     * Injected: the runtime watches this session's liveness and sends `peer.silent` when nothing was heard for
+     * the window, so the session keeps no timer of its own. Default: no, the session times itself and only
+     * `peer.traffic` events keep it alive.
      */
-    heardWithinLivenessWindow: () => false,
+    livenessWatchedByRuntime: () => false,
   },
   delays: {
     handshakeTimeout: ({ context }) => context.timing.handshakeTimeoutMs,
@@ -268,21 +277,25 @@ export const peerSessionMachine = setup({
       entry: ['reportConnected', 'startNewStreak'],
       on: {
         'peer.sessionFailed': { target: 'failed', actions: 'recordSessionError' },
+        'peer.silent': { target: 'failed', actions: 'recordLivenessTimeout' },
+        // The remote restarted its own attempt: ack it again, or it will time out on us.
+        'peer.handshake': {
+          actions: { type: 'sendHandshakeAck', params: ({ context }) => ({ remoteId: context.remoteId }) },
+        },
       },
-      // Heartbeats are the root's (one timer per runtime); a session only listens.
-      initial: 'listening',
+      // Heartbeats are the root's (one timer per runtime); a session only listens, or is watched.
+      initial: 'choosingWatch',
       states: {
+        choosingWatch: {
+          always: [{ guard: 'livenessWatchedByRuntime', target: 'watched' }, { target: 'listening' }],
+        },
         listening: {
           after: {
-            livenessTimeout: [
-              { guard: 'heardWithinLivenessWindow', target: 'listening', reenter: true },
-              { target: '#peerSession.failed', actions: 'recordLivenessTimeout' },
-            ],
+            livenessTimeout: { target: '#peerSession.failed', actions: 'recordLivenessTimeout' },
           },
           on: {
             'peer.traffic': { target: 'listening', reenter: true },
             'peer.handshakeAck': { target: 'listening', reenter: true },
-            // The remote restarted its own attempt: ack it again, or it will time out on us.
             'peer.handshake': {
               target: 'listening',
               reenter: true,
@@ -290,6 +303,8 @@ export const peerSessionMachine = setup({
             },
           },
         },
+        // No timer: the runtime's ledger watches, and says `peer.silent` when the window passes in silence.
+        watched: {},
       },
     },
     failed: {

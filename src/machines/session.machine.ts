@@ -19,6 +19,8 @@ import { DEFAULT_PEER_TIMING, type PeerCloseCause, type PeerSessionEmitted, type
  * Heartbeats are the root's too: while in a lobby one timer (a delayed `session.heartbeatDue` to itself) asks for
  * a heartbeat to every connected member each interval. One transition a second per runtime, where a timer per
  * peer session cost one per member (about 20 µs of XState work each; `npm run bench -- scale --traffic=none`).
+ * The same timer asks the runtime to check the connected members' liveness (`checkLiveness`): a runtime that
+ * watches liveness itself answers with `peer.silent` for each member it has not heard from for the window.
  */
 
 export type PeerStatus = 'connecting' | 'connected' | 'closed';
@@ -38,6 +40,7 @@ export interface SessionContext {
   /** How many entries of `members` are 'connected' (kept so "all connected" is O(1)). */
   readonly connectedCount: number;
   readonly heartbeatIntervalMs: number;
+  readonly livenessTimeoutMs: number;
 }
 
 /** A P2P session request (Steam's P2PSessionRequest). */
@@ -81,6 +84,13 @@ export interface HeartbeatParams {
   readonly remoteIds: readonly bigint[];
   /** The heartbeat interval, so the effect can tell which links carried reliable data within it. */
   readonly intervalMs: number;
+}
+
+/** Payload of the injected `checkLiveness` action: the members whose session is connected, and the window. */
+export interface LivenessCheckParams {
+  readonly remoteIds: readonly bigint[];
+  /** Silence for this long (the peers' `livenessTimeoutMs`) means the session is lost. */
+  readonly windowMs: number;
 }
 
 // ── pure helpers ────────────────────────────────────────────────────────────────────────────────────────────
@@ -152,6 +162,12 @@ export const sessionMachine = setup({
     acceptSession: (_, _params: AcceptSessionParams) => {},
     /** Effect: send one heartbeat to each of `remoteIds` (the runtime skips links that carried reliable data lately). */
     sendHeartbeats: (_, _params: HeartbeatParams) => {},
+    /**
+     * Effect: a runtime that watches liveness (see the peer machine's `livenessWatchedByRuntime`) sends
+     * `peer.silent` for each of `remoteIds` it has heard nothing from within `windowMs`. Default: nothing, as the
+     * sessions time themselves.
+     */
+    checkLiveness: (_, _params: LivenessCheckParams) => {},
 
     startHeartbeatTimer: raise({ type: 'session.heartbeatDue' }, { delay: 'heartbeatInterval', id: HEARTBEAT_TIMER }),
     stopHeartbeatTimer: cancel(HEARTBEAT_TIMER),
@@ -250,6 +266,7 @@ export const sessionMachine = setup({
     members: MemberTable.empty<PeerStatus>(),
     connectedCount: 0,
     heartbeatIntervalMs: input.peer?.timing?.heartbeatIntervalMs ?? DEFAULT_PEER_TIMING.heartbeatIntervalMs,
+    livenessTimeoutMs: input.peer?.timing?.livenessTimeoutMs ?? DEFAULT_PEER_TIMING.livenessTimeoutMs,
   }),
   invoke: [
     {
@@ -284,6 +301,7 @@ export const sessionMachine = setup({
         'peer.handshake': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
         'peer.handshakeAck': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
         'peer.traffic': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
+        'peer.silent': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
         'peer.sessionFailed': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
       },
     },
@@ -297,6 +315,10 @@ export const sessionMachine = setup({
             {
               type: 'sendHeartbeats',
               params: ({ context }) => ({ remoteIds: connectedMembers(context), intervalMs: context.heartbeatIntervalMs }),
+            },
+            {
+              type: 'checkLiveness',
+              params: ({ context }) => ({ remoteIds: connectedMembers(context), windowMs: context.livenessTimeoutMs }),
             },
             'startHeartbeatTimer',
           ],
@@ -319,6 +341,7 @@ export const sessionMachine = setup({
         ],
         'peer.handshakeAck': routeOrIgnore(),
         'peer.traffic': routeOrIgnore(),
+        'peer.silent': routeOrIgnore(),
         'peer.sessionFailed': routeOrIgnore(),
       },
       states: {

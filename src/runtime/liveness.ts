@@ -1,19 +1,16 @@
 /**
- * Liveness without actor events: the data plane writes when it last heard each member into the member's slot (the
- * same Map lookup that admitted the packet), and the peer machine's liveness timer reads it when it fires — heard
- * within the window? re-arm for the window's remainder; silent? fail. A chatty peer costs one timer transition per
- * liveness window instead of a `peer.traffic` event every few hundred ms (each ~15 µs of XState work, measured
- * with `npm run bench -- tick`), and silence is still detected one window after the last packet.
+ * Liveness without actor events or timers per peer: the data plane writes when it last heard each member into the
+ * member's slot (the same Map lookup that admitted the packet), and each time the root's heartbeat timer fires the
+ * runtime reads the connected members' slots — heard within the window? nothing to do; silent? a `peer.silent`
+ * event fails that session. A chatty peer costs no actor work at all, where a `peer.traffic` event every few
+ * hundred ms costs ~15 µs each (`npm run bench -- tick`) and a timer per session one transition per window (most
+ * of the timers at 2,000 runtimes; `npm run bench -- scale`). The price: silence is detected up to one heartbeat
+ * interval after the window closes.
  */
 export function heardWithin(lastHeard: number | undefined, now: number, windowMs: number): boolean {
   return lastHeard !== undefined && now - lastHeard < windowMs;
 }
 
-/** Time until the window since the last packet closes (the whole window when nothing was heard yet). */
-export function remainingMs(lastHeard: number | undefined, now: number, windowMs: number): number {
-  if (lastHeard === undefined || lastHeard === -Infinity) return windowMs;
-  return Math.max(1, Math.min(windowMs, lastHeard + windowMs - now));
-}
 
 /**
  * Heartbeats the same way, from the other end: every reliable frame we send a member stamps its slot, and when the

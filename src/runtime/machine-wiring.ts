@@ -2,7 +2,7 @@ import type { LobbyClock } from '../effects/clock.js';
 import { lobbyMachine, type CreateParams, type LobbyDataParams, type LobbyIdParams, type ListParams, type MemberParams } from '../machines/lobby.machine.js';
 import { createPeerPool } from '../machines/peer-pool.js';
 import { peerSessionMachine, type HandshakeParams, type RemoteParams } from '../machines/peer-session.machine.js';
-import { sessionMachine, type AcceptSessionParams, type HeartbeatParams } from '../machines/session.machine.js';
+import { sessionMachine, type AcceptSessionParams, type HeartbeatParams, type LivenessCheckParams } from '../machines/session.machine.js';
 
 /**
  * The effects the machines ask for, as plain functions. The lobby actions also get the lobby's current lobby id,
@@ -23,15 +23,12 @@ export interface MachineEffects {
   sendHandshake(params: HandshakeParams): void;
   sendHandshakeAck(params: RemoteParams): void;
   sendHeartbeats(params: HeartbeatParams): void;
-  closeSession(params: RemoteParams): void;
   /**
-   * Liveness from the runtime's ledger (see liveness.ts); absent: the machine's own timer, kept alive only by
-   * `peer.traffic` events.
+   * With the ledger (see liveness.ts): `peer.silent` for each member not heard within the window. Without, nothing:
+   * the sessions time themselves.
    */
-  readonly liveness?: {
-    heardWithinWindow(remoteId: bigint, windowMs: number): boolean;
-    remainingMs(remoteId: bigint, windowMs: number): number;
-  };
+  checkLiveness(params: LivenessCheckParams): void;
+  closeSession(params: RemoteParams): void;
 }
 
 /**
@@ -41,9 +38,8 @@ export interface MachineEffects {
  *
  * Why not `.provide()` per runtime: providing builds a new machine, and with it the whole state-node tree of the
  * root, the lobby and the peer machine — about 99 KB per runtime, 14 KB per peer session in a lobby of 8 (see
- * `npm run bench -- scale`). XState hands actions the actor's `system`, but guards and delays only get context and
- * event, and the liveness guard and delay need the runtime's ledger; so the one route that reaches all of them is
- * the runtime that is running.
+ * `npm run bench -- scale`). XState hands actions the actor's `system`, not the runtime that owns it, so the one
+ * route from a shared machine's actions to one runtime's effects is the runtime that is running.
  */
 let active: MachineEffects | undefined;
 
@@ -92,23 +88,15 @@ function wire(ledger: boolean) {
     sendHandshakeAck: (_: unknown, params: RemoteParams) => effectsNow().sendHandshakeAck(params),
     closeSession: (_: unknown, params: RemoteParams) => effectsNow().closeSession(params),
   };
-  const peer = !ledger
-    ? peerSessionMachine.provide({ actions })
-    : peerSessionMachine.provide({
-        actions,
-        guards: {
-          heardWithinLivenessWindow: ({ context }) =>
-            effectsNow().liveness?.heardWithinWindow(context.remoteId, context.timing.livenessTimeoutMs) ?? false,
-        },
-        delays: {
-          livenessTimeout: ({ context }) =>
-            effectsNow().liveness?.remainingMs(context.remoteId, context.timing.livenessTimeoutMs) ?? context.timing.livenessTimeoutMs,
-        },
-      });
+  // With the ledger, the runtime watches liveness and the sessions keep no timers of their own.
+  const peer = ledger
+    ? peerSessionMachine.provide({ actions, guards: { livenessWatchedByRuntime: () => true } })
+    : peerSessionMachine.provide({ actions });
   return sessionMachine.provide({
     actions: {
       acceptSession: (_, params) => effectsNow().acceptSession(params),
       sendHeartbeats: (_, params) => effectsNow().sendHeartbeats(params),
+      checkLiveness: (_, params) => effectsNow().checkLiveness(params),
     },
     actors: { lobby, peerPool: createPeerPool(peer) },
   });
@@ -120,7 +108,7 @@ const wired: { ledger?: WiredSessionMachine; events?: WiredSessionMachine } = {}
 
 /**
  * The root machine with every effect provided, built once per liveness mode and shared by every runtime: with
- * `ledger`, liveness is read from `effects.liveness`; without, the peer machine's own timer and `peer.traffic`.
+ * `ledger`, the runtime's `checkLiveness` watches the sessions; without, each session's own timer and `peer.traffic`.
  */
 export function sessionMachineFor(ledger: boolean): WiredSessionMachine {
   const key = ledger ? 'ledger' : 'events';

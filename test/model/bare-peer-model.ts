@@ -1,8 +1,9 @@
 /**
  * The peer-session machine on its own, with everything the runtime could send in every state (handshakes and
- * acks at any time, traffic, every session error code — retryable, fatal, retired and unknown — each close
- * cause) and its delays, in two worlds: one where only `peer.traffic` proves the remote alive (the machine's
- * default), one where the runtime's injected `heardWithinLivenessWindow` says traffic came in a plain map.
+ * acks at any time, traffic, silence, every session error code — retryable, fatal, retired and unknown — each
+ * close cause) and its delays, in two worlds: one where the session times itself and only `peer.traffic` proves
+ * the remote alive (the machine's default), one where the runtime's injected `livenessWatchedByRuntime` says the
+ * runtime watches and will send `peer.silent`.
  *
  * A vertex is the state value, the whole context and the transitions that led there with the event's deciding
  * detail. The oracle is written from the machine's contract (its header and emitted types).
@@ -33,13 +34,13 @@ export const BARE_PEER_INPUT = {
 
 export const PEER_EFFECTS = ['sendHandshake', 'sendHandshakeAck', 'closeSession'] as const;
 
-export type PeerWorld = 'traffic events only' | 'traffic noted by the runtime';
+export type PeerWorld = 'session times itself' | 'liveness watched by the runtime';
 
 /** The machine each world runs: the second provides the guard the runtime injects. */
 export function peerMachineOf(world: PeerWorld) {
-  return world === 'traffic events only'
+  return world === 'session times itself'
     ? peerSessionMachine
-    : peerSessionMachine.provide({ guards: { heardWithinLivenessWindow: () => true } });
+    : peerSessionMachine.provide({ guards: { livenessWatchedByRuntime: () => true } });
 }
 
 /** Session errors: retryable, fatal (2), retired from the SDK (1, 3) and unknown. */
@@ -60,6 +61,7 @@ function candidates(snapshot: PeerSnapshot): PeerSessionEvent[] {
     { type: 'peer.handshake', remoteId },
     { type: 'peer.handshakeAck', remoteId },
     { type: 'peer.traffic', remoteId },
+    { type: 'peer.silent', remoteId },
     ...ERRORS.map((error) => ({ type: 'peer.sessionFailed' as const, remoteId, error })),
     ...CAUSES.map((cause) => ({ type: 'peer.close' as const, remoteId, cause })),
   ];
@@ -109,10 +111,10 @@ export function barePeerPaths(world: PeerWorld): BarePeerPath[] {
 const isAfter = (event: PeerSessionEvent, delay: string) => event.type.startsWith(`xstate.after.${delay}.`);
 
 /** The failure this step ends the attempt with, per the contract, or undefined when it is not a failure. */
-function failureOf(before: PeerSnapshot, event: PeerSessionEvent, world: PeerWorld): string | undefined {
+function failureOf(before: PeerSnapshot, event: PeerSessionEvent): string | undefined {
   if (before.status !== 'active') return undefined;
   if (before.matches('handshaking') && isAfter(event, 'handshakeTimeout')) return 'handshake-timeout';
-  if (before.matches('connected') && isAfter(event, 'livenessTimeout') && world === 'traffic events only') {
+  if (before.matches('connected') && (isAfter(event, 'livenessTimeout') || event.type === 'peer.silent')) {
     return 'liveness-timeout';
   }
   if ((before.matches('handshaking') || before.matches('connected')) && event.type === 'peer.sessionFailed') {
@@ -126,7 +128,7 @@ export function checkPeerStep(world: PeerWorld) {
     const { before, event, after, calls, where } = step;
     const emitted = step.emitted as readonly PeerSessionEmitted[];
     const { maxAttempts } = BARE_PEER_INPUT.retry;
-    const failure = failureOf(before, event, world);
+    const failure = failureOf(before, event);
     const fatal = event.type === 'peer.sessionFailed' && !sessionErrorInfo(event.error).retryable;
 
     // Where the step must lead.
@@ -137,6 +139,11 @@ export function checkPeerStep(world: PeerWorld) {
     }
     if (event.type === 'peer.handshake' || event.type === 'peer.handshakeAck') {
       if (!before.matches('closed')) expect(after.matches('connected'), `${where}: a handshake connects`).toBe(true);
+    }
+    // A watched session keeps no liveness timer; a session that times itself always has one running.
+    if (after.matches('connected')) {
+      const how = world === 'session times itself' ? 'listening' : 'watched';
+      expect(after.matches({ connected: how }), `${where}: connected and ${how}`).toBe(true);
     }
 
     // Effects.

@@ -123,7 +123,7 @@ async function cause(cast: PeerCast, event: PeerSessionEvent, next: PeerSessionE
     case 'after:retryBackoff':
       arm(cast, next, false);
       return;
-    case 'after:livenessTimeout':
+    case 'peer.silent':
       faults.partition([me.id]);
       return;
     case 'peer.close:member-left':

@@ -34,9 +34,7 @@ function candidates(snapshot: PeerSnapshot): PeerSessionEvent[] {
     for (const error of SENT_SESSION_ERRORS) out.push({ type: 'peer.sessionFailed', remoteId, error });
     out.push(after('handshakeTimeout', 'handshaking'));
   }
-  if (snapshot.matches('connected')) {
-    out.push(after('livenessTimeout', 'connected.listening'));
-  }
+  if (snapshot.matches('connected')) out.push({ type: 'peer.silent', remoteId });
   if (snapshot.matches('retrying')) out.push(after('retryBackoff', 'retrying'));
   if (snapshot.status === 'active') for (const cause of CLOSE_CAUSES) out.push({ type: 'peer.close', remoteId, cause });
   return out;
@@ -50,8 +48,11 @@ export function peerEventLabel(event: PeerSessionEvent | undefined): string {
   return after === null ? event.type : `after:${after[1]}`;
 }
 
+/** The peer machine as the runtime (liveness from its ledger, the default) runs it: watched, with no timer of its own. */
+const runtimePeerMachine = peerSessionMachine.provide({ guards: { livenessWatchedByRuntime: () => true } });
+
 export function peerPaths(): PeerPath[] {
-  return getShortestPaths(peerSessionMachine, {
+  return getShortestPaths(runtimePeerMachine, {
     input: { remoteId: MODEL_REMOTE, retry: MODEL_RETRY },
     events: candidates,
     serializeEvent: (event) => toStableJson(event),
