@@ -15,3 +15,29 @@ export function compileFunction<F>(params: readonly string[], body: string): F |
     return undefined;
   }
 }
+
+/**
+ * Compiled shape accessors shared by every encoder (or decoder) in the process, one per key list. Each runtime
+ * has its own codec, so a host running many runtimes would otherwise compile the same accessor once per codec
+ * and run out of its budget after a few hundred (then decode with the interpreted path): at 2,000 runtimes that
+ * was most of them (`npm run bench -- scale`). Bounded, so hostile key lists cannot grow it: past `limit`
+ * distinct lists, new ones get undefined and take the interpreted path.
+ */
+export class CompiledShapes<F> {
+  private readonly byKeys = new Map<string, F | undefined>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly build: (keys: readonly string[]) => F | undefined,
+  ) {}
+
+  /** The accessor for `keys`, compiled on first request; undefined when the budget is spent or eval is refused. */
+  for(keys: readonly string[]): F | undefined {
+    const id = JSON.stringify(keys);
+    if (this.byKeys.has(id)) return this.byKeys.get(id);
+    if (this.byKeys.size >= this.limit) return undefined;
+    const compiled = this.build(keys);
+    this.byKeys.set(id, compiled);
+    return compiled;
+  }
+}

@@ -3,7 +3,7 @@
  * with the byte offset. One decoder per PacketCodec (not re-entrant); it remembers shapes between packets and
  * compiles an object-literal reader for each shape it sees twice.
  */
-import { compileFunction } from './compile.js';
+import { CompiledShapes, compileFunction } from './compile.js';
 import { codecError, ok, type CodecError, type CodecErrorCode, type CodecResult } from './result.js';
 import {
   T_STR0,
@@ -54,19 +54,17 @@ function newReadShape(keys: readonly string[]): ReadShape {
 
 /** Compiled readers per process: enough for any game's message types, small enough that hostile keys cannot grow it. */
 const MAX_COMPILED_READERS = 512;
-let compiledReaders = 0;
 
 /**
  * An object literal with the shape's keys, so V8 builds each object in one step with a stable hidden class
  * (dynamic `o[key] = v` stores are the slowest part of decoding otherwise). Keys go in as JSON string literals,
  * which are valid JS string literals; "__proto__" is excluded because a literal would set the prototype.
  */
-function compileReader(keys: readonly string[]): ShapeReader | undefined {
-  if (compiledReaders >= MAX_COMPILED_READERS || keys.includes('__proto__')) return undefined;
-  compiledReaders++;
+const compiledReaders = new CompiledShapes<ShapeReader>(MAX_COMPILED_READERS, (keys) => {
+  if (keys.includes('__proto__')) return undefined;
   const fields = keys.map((k) => `${JSON.stringify(k)}: d.next()`).join(', ');
   return compileFunction<ShapeReader>(['d'], `return { ${fields} };`);
-}
+});
 
 /** Internal control flow for the decoder: thrown at the failure point, turned into a CodecError at the boundary. */
 class DecodeFailure {
@@ -362,7 +360,7 @@ export class ValueDecoder {
 
   private fill(shape: ReadShape): Record<string, unknown> {
     this.enter();
-    if (shape.reader === undefined && shape.seen >= 0 && ++shape.seen === 2) shape.reader = compileReader(shape.keys);
+    if (shape.reader === undefined && shape.seen >= 0 && ++shape.seen === 2) shape.reader = compiledReaders.for(shape.keys);
     let o: Record<string, unknown>;
     if (shape.reader !== undefined) o = shape.reader(this);
     else {

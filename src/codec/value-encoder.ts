@@ -3,7 +3,7 @@
  * PacketCodec: it remembers object shapes between packets (a trie of key sequences) so that steady message
  * streams re-use cached shape definitions and compiled per-shape writers.
  */
-import { compileFunction } from './compile.js';
+import { CompiledShapes, compileFunction } from './compile.js';
 import { ByteWriter, WriteLimitExceeded } from './byte-writer.js';
 import { codecError, type CodecError, type CodecErrorCode } from './result.js';
 import {
@@ -70,18 +70,16 @@ function newShapeNode(keys: readonly string[]): ShapeNode {
 
 /** Compiled writers per process, bounded like the readers. */
 const MAX_COMPILED_WRITERS = 512;
-let compiledWriters = 0;
 
 /**
  * Constant-key property loads (`o["x"]`) for a shape, so V8 reads each field through a monomorphic inline cache
  * instead of a keyed lookup per value. Keys go in as JSON string literals, valid JS string literals.
  */
-function compileWriter(keys: readonly string[]): ShapeWriter | undefined {
-  if (compiledWriters >= MAX_COMPILED_WRITERS || keys.includes('__proto__')) return undefined;
-  compiledWriters++;
+const compiledWriters = new CompiledShapes<ShapeWriter>(MAX_COMPILED_WRITERS, (keys) => {
+  if (keys.includes('__proto__')) return undefined;
   const body = keys.map((k) => `e.next(o[${JSON.stringify(k)}]);`).join('\n');
   return compileFunction<ShapeWriter>(['e', 'o'], body);
-}
+});
 
 function isPlainObject(value: object): value is Record<string, unknown> {
   const proto: unknown = Object.getPrototypeOf(value);
@@ -415,7 +413,7 @@ export class ValueEncoder {
         node.definition = w.buf.slice(start, w.pos);
       }
     }
-    if (node.writer === undefined && ++node.uses === 2) node.writer = compileWriter(keys);
+    if (node.writer === undefined && ++node.uses === 2) node.writer = compiledWriters.for(keys);
     if (node.writer !== undefined) node.writer(this, o);
     else for (let i = 0; i < keys.length; i++) this.value(o[keys[i]!]);
   }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { CompiledShapes } from '../src/codec/compile.js';
+import { createPacketCodec } from '../src/codec/packet-codec.js';
+
+describe('compiled shape accessors, shared by every codec in the process', () => {
+  it('builds one accessor per key list and hands the same one to every asker', () => {
+    const built: string[][] = [];
+    const shapes = new CompiledShapes(8, (keys) => {
+      built.push([...keys]);
+      return () => keys.join('+');
+    });
+    const first = shapes.for(['x', 'y']);
+    expect(shapes.for(['x', 'y'])).toBe(first);
+    expect(first?.()).toBe('x+y');
+    // A key containing the separator of a naive join is still its own list.
+    expect(shapes.for(['x,y'])).not.toBe(first);
+    expect(built).toEqual([['x', 'y'], ['x,y']]);
+  });
+
+  it('stops compiling at its limit, keeps what it has, and remembers a refusal', () => {
+    let builds = 0;
+    const shapes = new CompiledShapes(2, (keys) => {
+      builds++;
+      return keys.includes('__proto__') ? undefined : () => keys.length;
+    });
+    expect(shapes.for(['__proto__'])).toBeUndefined();
+    const a = shapes.for(['a']);
+    expect(a).toBeDefined();
+    expect(shapes.for(['b'])).toBeUndefined();
+    expect(shapes.for(['a'])).toBe(a);
+    expect(shapes.for(['__proto__'])).toBeUndefined();
+    expect(builds).toBe(2);
+  });
+
+  it('decodes correctly across more codecs and key lists than the budget (interpreted past it)', () => {
+    // 600 codecs × their own key list each: past the 512 compiled readers and writers, the rest are interpreted.
+    for (let i = 0; i < 600; i++) {
+      const codec = createPacketCodec();
+      const key = `k${i}`;
+      for (let n = 0; n < 3; n++) {
+        const value = { [key]: n, tick: i };
+        const frame = codec.encode(value);
+        if (!frame.ok) throw new Error(frame.detail);
+        const decoded = codec.decode(frame.value);
+        expect(decoded.ok && decoded.value.kind === 'application' ? decoded.value.value : decoded).toEqual(value);
+      }
+    }
+  });
+});
