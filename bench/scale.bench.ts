@@ -8,7 +8,7 @@
 // the sessions; the simulated Steam's users already exist in the baseline, their P2P links do not), and apart from
 // it the off-heap buffers per runtime.
 // `--traffic` takes the run apart: `state` sends only the unreliable updates, `events` only the reliable ones, and
-// `none` nothing (what is left is ticking, the runtimes' heartbeats and the sessions' liveness timers). The targets
+// `none` nothing (what is left is ticking and the runtimes' heartbeat timers, which also check liveness). The targets
 // are judged on `all` only.
 // Before it, in the same process, a hand-written baseline runs the same traffic with no library
 // (scale-baseline.ts): `scale.overBaseline` is the run's wall time over the baseline's.
@@ -206,7 +206,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   const setupSeconds = (performance.now() - setupStart) / 1000;
   const sessions = options.players * (LOBBY_SIZE - 1);
   const heapConnected = gc === undefined ? 0 : heapAfterGc(gc);
-  // Off-heap buffers (the codec's 64 KB output slab and 4 KB scratch per runtime) are not in heapUsed.
+  // Off-heap buffers are not in heapUsed: the default codec's 64 KB output slab and 4 KB scratch, one per process.
   const buffersConnected = process.memoryUsage().arrayBuffers;
 
   let delivered = 0;

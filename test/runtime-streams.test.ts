@@ -4,13 +4,14 @@ import { VirtualClock } from '../src/effects/clock.js';
 import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
 import { createLobbyRuntime, type LobbyMember, type LobbyRuntime } from '../src/runtime.js';
 import { heardWithin } from '../src/runtime/liveness.js';
+import { createPacketCodec, type PacketCodec } from '../src/codec/packet-codec.js';
 
 const runtimes: LobbyRuntime[] = [];
 afterEach(() => {
   for (const r of runtimes.splice(0)) r.dispose();
 });
 
-function setup(options: { inspect?: (event: InspectionEvent) => void } = {}) {
+function setup(options: { inspect?: (event: InspectionEvent) => void; codec?: PacketCodec } = {}) {
   const clock = new VirtualClock();
   const steam = createSimulatedSteam({ seed: 3, clock, personaDelayMs: 400 });
   const ids = [1, 2, 3].map((n) => steamIdOfAccount(n));
@@ -87,6 +88,38 @@ describe('runtime streams', () => {
     host.dispose();
     expect(statuses).toEqual(['idle', 'creating', 'joined', 'leaving', 'idle']);
     expect(completed).toBe(2);
+  });
+});
+
+describe('the packet codec', () => {
+  const codecOf = (runtime: LobbyRuntime) => (runtime as unknown as { readonly codec: PacketCodec }).codec;
+
+  it('is one codec shared by every runtime given none, and a runtime given its own decodes with that', () => {
+    const own = createPacketCodec();
+    let ownDecodes = 0;
+    const counting: PacketCodec = { ...own, decode: (bytes) => (ownDecodes++, own.decode(bytes)) };
+    const { host, guest, frames, ids, steam, clock } = setup({ codec: counting });
+    const other = createLobbyRuntime({ backend: steam.backend(ids[2]!), clock });
+    runtimes.push(other);
+    expect(codecOf(guest)).toBe(codecOf(other));
+    expect(codecOf(host)).toBe(counting);
+
+    void host.createLobby();
+    frames(10);
+    void guest.joinLobby(host.lobbyState().lobbyId!);
+    frames(30);
+    const atHost: unknown[] = [];
+    const atGuest: unknown[] = [];
+    host.messages(1).subscribe((m) => atHost.push(m.value));
+    guest.messages(1).subscribe((m) => atGuest.push(m.value));
+    const before = ownDecodes;
+    guest.send(ids[0]!, { hp: 3 }, { channel: 1 });
+    host.send(ids[1]!, { hp: 4 }, { channel: 1 });
+    frames(10);
+    expect(atHost).toEqual([{ hp: 3 }]);
+    expect(atGuest).toEqual([{ hp: 4 }]);
+    // The host decoded what it received with its own codec; the guest's packet never went through it.
+    expect(ownDecodes - before).toBeGreaterThanOrEqual(1);
   });
 });
 
