@@ -47,3 +47,28 @@ describe('compiled shape accessors, shared by every codec in the process', () =>
     }
   });
 });
+
+describe('remembered shape definitions', () => {
+  it('decodes streams that mix several message types, nested shapes included, exactly', () => {
+    const codec = createPacketCodec();
+    const messages = [
+      (i: number) => ({ tick: i, x: i * 2, y: -i }),
+      (i: number) => ({ event: 'score', by: i % 8, at: i }),
+      (i: number) => ({ tick: i, players: [{ id: i, hp: 100 - i }, { id: i + 1, hp: 3 }] }),
+      (i: number) => ({ event: 'chat', by: i, text: `t${i}`, extra: { x: i } }),
+    ];
+    const seen: unknown[] = [];
+    const sent: unknown[] = [];
+    for (let i = 0; i < 200; i++) {
+      // Two types alternating, then three, then four: each pattern reuses and displaces remembered definitions.
+      const kinds = i < 60 ? 2 : i < 120 ? 3 : 4;
+      const value = messages[(i * 7) % kinds]!(i);
+      const frame = codec.encode(value);
+      if (!frame.ok) throw new Error(frame.detail);
+      const decoded = codec.decode(frame.value);
+      sent.push(value);
+      seen.push(decoded.ok && decoded.value.kind === 'application' ? decoded.value.value : decoded);
+    }
+    expect(seen).toEqual(sent);
+  });
+});

@@ -81,8 +81,9 @@ const floatScratch = new DataView(new ArrayBuffer(8));
 export class ValueDecoder {
   private bytes: Uint8Array = EMPTY;
   /**
-   * The bytes of the n-th shape definition of the last packets and the shape they named. A stream of one message
-   * type repeats its definitions byte for byte, so a byte comparison replaces decoding the keys and a trie walk.
+   * The bytes of the n-th shape definition of the last packets and the shape they named, two per n (slots 2n and
+   * 2n + 1). A stream of a few message types repeats their definitions byte for byte, so a byte comparison
+   * replaces decoding the keys and a trie walk.
    */
   private readonly recentDefinitions: (Uint8Array | undefined)[] = [];
   private readonly recentShapes: ReadShape[] = [];
@@ -302,23 +303,34 @@ export class ValueDecoder {
   private newShape(): Record<string, unknown> {
     const ordinal = this.shapeCount;
     const definitionStart = this.pos;
-    const recent = this.recentDefinitions[ordinal];
-    if (recent !== undefined && recent.length <= this.end - this.pos) {
-      const bytes = this.bytes;
-      let i = 0;
-      while (i < recent.length && bytes[definitionStart + i] === recent[i]) i++;
-      if (i === recent.length) {
-        this.pos += recent.length;
-        return this.registerShape(this.recentShapes[ordinal]!);
-      }
+    // Two definitions remembered per position: a stream that mixes two message types (state and events) still
+    // finds each one's definition without decoding its keys.
+    const slot = 2 * ordinal;
+    const hit = this.rememberedAt(slot) ? slot : this.rememberedAt(slot + 1) ? slot + 1 : -1;
+    if (hit >= 0) {
+      this.pos += this.recentDefinitions[hit]!.length;
+      return this.registerShape(this.recentShapes[hit]!);
     }
     const shape = this.readShapeDefinition();
     const length = this.pos - definitionStart;
     if (length <= MAX_REMEMBERED_DEFINITION && shape.seen >= 0 && ordinal < 64) {
-      this.recentDefinitions[ordinal] = this.bytes.slice(definitionStart, this.pos);
-      this.recentShapes[ordinal] = shape;
+      // The newest goes first; the one it displaces is kept second.
+      this.recentDefinitions[slot + 1] = this.recentDefinitions[slot];
+      this.recentShapes[slot + 1] = this.recentShapes[slot]!;
+      this.recentDefinitions[slot] = this.bytes.slice(definitionStart, this.pos);
+      this.recentShapes[slot] = shape;
     }
     return this.registerShape(shape);
+  }
+
+  /** Whether the bytes at `pos` repeat the definition remembered in `slot`. */
+  private rememberedAt(slot: number): boolean {
+    const recent = this.recentDefinitions[slot];
+    if (recent === undefined || recent.length > this.end - this.pos) return false;
+    const bytes = this.bytes;
+    const at = this.pos;
+    for (let i = 0; i < recent.length; i++) if (bytes[at + i] !== recent[i]) return false;
+    return true;
   }
 
   private registerShape(shape: ReadShape): Record<string, unknown> {
