@@ -310,11 +310,6 @@ export class SimCore {
   private nextIsland = 1;
   /** Bumped whenever a fault changes, so links recompute their effective faults lazily. */
   private faultsVersion = 0;
-  /**
-   * The faults of a link with none set on it or its ends, shared by every such link (at scale, nearly all of
-   * them): one object warm in the cache instead of one per link, read on every datagram.
-   */
-  private plainFaults: { readonly version: number; readonly faults: EffectiveFaults } | undefined;
 
   constructor(options: SimulatedSteamOptions) {
     this.scheduler = new Scheduler(options.clock);
@@ -541,18 +536,10 @@ export class SimCore {
 
   private faultsOf(link: Link): EffectiveFaults {
     if (link.effective === undefined || link.effectiveVersion !== this.faultsVersion) {
-      const parts = [link.faults, link.from.faults, link.to.faults];
-      link.effective = parts.every((f) => f === undefined) ? this.unfaulted() : combineFaults(this.latencyMs, parts);
+      link.effective = combineFaults(this.latencyMs, [link.faults, link.from.faults, link.to.faults]);
       link.effectiveVersion = this.faultsVersion;
     }
     return link.effective;
-  }
-
-  private unfaulted(): EffectiveFaults {
-    if (this.plainFaults?.version !== this.faultsVersion) {
-      this.plainFaults = { version: this.faultsVersion, faults: combineFaults(this.latencyMs, []) };
-    }
-    return this.plainFaults.faults;
   }
 
   linkFor(from: SimUser, to: SimUser): Link {
