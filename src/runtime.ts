@@ -63,7 +63,10 @@ export interface LobbyRuntimeOptions {
   readonly backend: Backend;
   /**
    * The packet codec for game messages and control frames (default: one `createPacketCodec()` shared by every
-   * runtime in the process that is given none).
+   * runtime in the process that is given none). The shared codec's caches are bounded for the whole process, so a
+   * hostile member who fills them with junk shapes slows the decoding of message types first seen after that, in
+   * every runtime that shares it (nothing is lost or misread). A host that wants its lobbies isolated from each
+   * other gives each runtime its own codec.
    */
   readonly codec?: PacketCodec;
   /** The one clock: actors' timers, liveness, the auto-ticker (default: the system clock). */
@@ -735,7 +738,8 @@ class Runtime implements LobbyRuntime {
     switch (event.type) {
       case 'peer.connected': {
         this.directory.setSession(event.remoteId, 'connected');
-        // The handshake that connected it was heard, whichever way it came: the liveness window starts now at the latest.
+        // The handshake that connected it was heard, whichever way it came: the liveness window starts now at the
+        // latest.
         const slot = this.directory.gate.get(event.remoteId);
         if (slot !== undefined) slot.lastHeard = Math.max(slot.lastHeard, this.clock.now());
         break;

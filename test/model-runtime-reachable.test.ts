@@ -291,21 +291,24 @@ describe('peer sessions through the runtime', () => {
   it.each([
     ['ledger', 'watched', 'peerSession.connected | peer.handshake #0'],
     ['traffic-events', 'listening', 'peerSession.connected.listening | peer.handshake #0'],
-  ] as const)("the remote restarts its attempt while we are connected (liveness: %s): we ack its handshake and stay connected", async (liveness, state, transition) => {
-    const c = cast({ runtime: () => ({ liveness }) });
-    const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 30_000 } } }, {
-      timing: { peer: { livenessTimeoutMs: 2_000 } },
-      retry: { baseDelayMs: 100, maxDelayMs: 100 },
-    });
-    // Everything we send the remote is late: it stops hearing us, gives up on the attempt and handshakes again.
-    c.w.sim.steam.faults.setLink(me.id, remote.id, { latencyMs: 4_000 }, { bothWays: false });
-    expect(await c.w.runUntil(() => remote.errorsOf('session-failed').length > 0, 10_000)).toBe(true);
-    expect(remote.errorsOf('session-failed')[0]).toMatchObject({ failure: { code: 'liveness-timeout' } });
-    await c.w.run(1_000);
-    expect(c.local.taken('peerSession')).toContain(transition);
-    expect(peerValue(me, remote.id)).toEqual({ connected: state });
-    expect(me.errorsOf('session-failed')).toEqual([]);
-  });
+  ] as const)(
+    'the remote restarts its attempt while we are connected (liveness: %s): we ack its handshake and stay connected',
+    async (liveness, state, transition) => {
+      const c = cast({ runtime: () => ({ liveness }) });
+      const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 30_000 } } }, {
+        timing: { peer: { livenessTimeoutMs: 2_000 } },
+        retry: { baseDelayMs: 100, maxDelayMs: 100 },
+      });
+      // Everything we send the remote is late: it stops hearing us, gives up on the attempt and handshakes again.
+      c.w.sim.steam.faults.setLink(me.id, remote.id, { latencyMs: 4_000 }, { bothWays: false });
+      expect(await c.w.runUntil(() => remote.errorsOf('session-failed').length > 0, 10_000)).toBe(true);
+      expect(remote.errorsOf('session-failed')[0]).toMatchObject({ failure: { code: 'liveness-timeout' } });
+      await c.w.run(1_000);
+      expect(c.local.taken('peerSession')).toContain(transition);
+      expect(peerValue(me, remote.id)).toEqual({ connected: state });
+      expect(me.errorsOf('session-failed')).toEqual([]);
+    },
+  );
 });
 
 describe('session failures Steam reports late', () => {

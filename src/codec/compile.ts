@@ -17,11 +17,11 @@ export function compileFunction<F>(params: readonly string[], body: string): F |
 }
 
 /**
- * Compiled shape accessors shared by every encoder (or decoder) in the process, one per key list. Each runtime
- * has its own codec, so a host running many runtimes would otherwise compile the same accessor once per codec
- * and run out of its budget after a few hundred (then decode with the interpreted path): at 2,000 runtimes that
- * was most of them (`npm run bench -- scale`). Bounded, so hostile key lists cannot grow it: past `limit`
- * distinct lists, new ones get undefined and take the interpreted path.
+ * Compiled shape accessors shared by every encoder (or decoder) in the process, one per key list. A process with
+ * many codecs (a host that gives each of its runtimes its own) would otherwise compile the same accessor once per
+ * codec and spend the budget after a few hundred, leaving the rest on the interpreted path: at 2,000 codecs that
+ * was most of them (`npm run bench -- scale`, before runtimes shared a default codec). Bounded, so hostile key
+ * lists cannot grow it: past `limit` distinct lists, new ones get undefined and take the interpreted path.
  */
 export class CompiledShapes<F> {
   private readonly byKeys = new Map<string, F | undefined>();
