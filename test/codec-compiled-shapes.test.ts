@@ -72,3 +72,25 @@ describe('remembered shape definitions', () => {
     expect(seen).toEqual(sent);
   });
 });
+
+describe('a codec whose shape caches a hostile sender has filled', () => {
+  it('still decodes a message type it first sees afterwards, exactly (on the interpreted path)', () => {
+    const codec = createPacketCodec();
+    // Far past the trie's 4,096 nodes and the 512 compiled readers: each junk shape twice, with fresh keys.
+    for (let i = 0; i < 6_000; i++) {
+      const junk = { [`j${i}a`]: i, [`j${i}b`]: -i };
+      for (let n = 0; n < 2; n++) {
+        const frame = codec.encode(junk);
+        if (!frame.ok) throw new Error(frame.detail);
+        expect(codec.decode(frame.value).ok).toBe(true);
+      }
+    }
+    for (let i = 0; i < 5; i++) {
+      const value = { late: i, type: 'arrived after the flood', nested: { depth: i } };
+      const frame = codec.encode(value);
+      if (!frame.ok) throw new Error(frame.detail);
+      const decoded = codec.decode(frame.value);
+      expect(decoded.ok && decoded.value.kind === 'application' ? decoded.value.value : decoded).toEqual(value);
+    }
+  });
+});
