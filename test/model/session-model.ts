@@ -40,6 +40,7 @@ export type SessionModelEvent =
   | { readonly type: 'handshake'; readonly who: Who }
   | { readonly type: 'ack'; readonly who: Who }
   | { readonly type: 'traffic'; readonly who: Who }
+  | { readonly type: 'silent'; readonly who: Who }
   | { readonly type: 'failed'; readonly who: Who; readonly error: 2 | 4 };
 
 /** A generated path with the model's states unwrapped from their snapshots. */
@@ -94,6 +95,9 @@ export function nextModelState(state: SessionModelState, event: SessionModelEven
       return isLive(peer) ? withPeer(state, event.who, 'connected') : state;
     case 'traffic':
       return state;
+    case 'silent':
+      // The runtime found nothing heard for the window: that attempt fails and a retry is scheduled.
+      return peer === 'connected' ? withPeer(state, event.who, 'retrying') : state;
     case 'failed':
       if (peer === 'retrying' || peer === 'closed') return state;
       return withPeer(state, event.who, event.error === 2 ? 'closed' : 'retrying');
@@ -110,6 +114,7 @@ function candidates(state: SessionModelState): SessionModelEvent[] {
       { type: 'handshake', who: 'A' },
       { type: 'ack', who: 'A' },
       { type: 'traffic', who: 'A' },
+      { type: 'silent', who: 'A' },
       { type: 'failed', who: 'A', error: 4 },
     ];
   }
@@ -119,6 +124,7 @@ function candidates(state: SessionModelState): SessionModelEvent[] {
   }
   for (const who of ['A', 'B', 'S'] as const) {
     out.push({ type: 'request', who }, { type: 'handshake', who }, { type: 'ack', who }, { type: 'traffic', who });
+    out.push({ type: 'silent', who });
     out.push({ type: 'failed', who, error: 4 }, { type: 'failed', who, error: 2 });
   }
   return out;
@@ -189,6 +195,8 @@ function concreteEvents(event: SessionModelEvent): SessionEvent[] {
       return [{ type: 'peer.handshakeAck', remoteId: IDS[event.who] }];
     case 'traffic':
       return [{ type: 'peer.traffic', remoteId: IDS[event.who] }];
+    case 'silent':
+      return [{ type: 'peer.silent', remoteId: IDS[event.who] }];
     case 'failed':
       return [{ type: 'peer.sessionFailed', remoteId: IDS[event.who], error: event.error }];
   }
@@ -206,9 +214,13 @@ function expectedReports(before: SessionModelState, event: SessionModelEvent): u
     if (inLobby && peer !== 'absent') return [{ type: 'session.accepted', remoteId }];
     return [expect.objectContaining({ type: 'session.refused', remoteId, code: inLobby ? 'not-a-member' : 'not-in-lobby' })];
   }
-  const type = { handshake: 'peer.handshake', ack: 'peer.handshakeAck', traffic: 'peer.traffic', failed: 'peer.sessionFailed' }[
-    event.type
-  ];
+  const type = {
+    handshake: 'peer.handshake',
+    ack: 'peer.handshakeAck',
+    traffic: 'peer.traffic',
+    silent: 'peer.silent',
+    failed: 'peer.sessionFailed',
+  }[event.type];
   const ignored = (code: string) => [{ type: 'peer.ignored', remoteId, event: type, code }];
   if (!inLobby) return ignored('not-in-lobby');
   if (peer === 'absent') return ignored('not-a-member');
