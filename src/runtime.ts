@@ -736,14 +736,9 @@ class Runtime implements LobbyRuntime {
 
   private onSessionEmitted(event: SessionEmitted): void {
     switch (event.type) {
-      case 'peer.connected': {
+      case 'peer.connected':
         this.directory.setSession(event.remoteId, 'connected');
-        // The handshake that connected it was heard, whichever way it came: the liveness window starts now at the
-        // latest.
-        const slot = this.directory.gate.get(event.remoteId);
-        if (slot !== undefined) slot.lastHeard = Math.max(slot.lastHeard, this.clock.now());
         break;
-      }
       case 'peer.attemptFailed':
         if (event.retryInMs !== undefined) this.directory.setSession(event.remoteId, 'connecting');
         this.report({
