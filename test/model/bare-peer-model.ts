@@ -140,7 +140,7 @@ export function checkPeerStep(world: PeerWorld) {
     if (event.type === 'peer.handshake' || event.type === 'peer.handshakeAck') {
       if (!before.matches('closed')) expect(after.matches('connected'), `${where}: a handshake connects`).toBe(true);
     }
-    // A watched session keeps no liveness timer; a session that times itself always has one running.
+    // Connected means listening (its own liveness timer) or watched (none: the runtime checks), per the world.
     if (after.matches('connected')) {
       const how = world === 'session times itself' ? 'listening' : 'watched';
       expect(after.matches({ connected: how }), `${where}: connected and ${how}`).toBe(true);
