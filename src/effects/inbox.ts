@@ -188,7 +188,7 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     const at = list.indexOf(queue.channel);
     if (at < 0) return;
     for (let i = at + 1; i < list.length; i++) list[i - 1] = list[i]!;
-    list.length--;
+    list.pop();
   }
 
   clear(): void {
