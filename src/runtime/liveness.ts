@@ -11,7 +11,6 @@ export function heardWithin(lastHeard: number | undefined, now: number, windowMs
   return lastHeard !== undefined && now - lastHeard < windowMs;
 }
 
-
 /**
  * Heartbeats the same way, from the other end: every reliable frame we send a member stamps its slot, and when the
  * root's heartbeat timer fires, a member is owed one only if less than 1 ms of the interval since that stamp is

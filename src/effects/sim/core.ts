@@ -203,7 +203,6 @@ export class Link {
   }
 }
 
-
 /**
  * A datagram in flight. Reused: once it is read (the reader gets a record of its own) or dropped on arrival, SimCore
  * keeps it for the next send. Datagrams live a latency or more, long enough to outlive a young-generation
