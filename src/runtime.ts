@@ -623,7 +623,6 @@ class Runtime implements LobbyRuntime {
         }
       },
       checkLiveness: ({ remoteIds, windowMs }) => {
-        if (!this.useLedger) return;
         const now = this.clock.now();
         for (const remoteId of remoteIds) {
           if (!heardWithin(this.directory.gate.get(remoteId)?.lastHeard, now, windowMs)) {

@@ -237,6 +237,19 @@ describe('peer sessions through the runtime', () => {
     expect(noticed).toBeLessThanOrEqual(2_000 + 1_000 + FRAME_MS);
     expect(me.errorsOf('session-failed')[0]).toMatchObject({ remoteId: remote.id, failure: { code: 'liveness-timeout' } });
     expect(c.local.taken('peerSession')).toContain('peerSession.connected | peer.silent #0');
+    expect(c.local.taken('session')).toContain('session.inLobby | peer.silent #0');
+  });
+
+  it("with 'traffic-events', silence is noticed by the session's own timer, and the runtime sends no peer.silent", async () => {
+    const c = cast({ runtime: () => ({ liveness: 'traffic-events' }) });
+    const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 2_000 } } });
+    c.w.sim.steam.faults.partition([remote.id]);
+    expect(await c.w.runUntil(() => me.errorsOf('session-failed').length > 0, 5_000)).toBe(true);
+    expect(me.errorsOf('session-failed')[0]).toMatchObject({ remoteId: remote.id, failure: { code: 'liveness-timeout' } });
+    const taken = [...c.local.taken('peerSession')];
+    expect(taken).toContain('peerSession.connected.listening | xstate.after.livenessTimeout.peerSession.connected.listening #0');
+    expect(taken.filter((t) => t.includes('peer.silent'))).toEqual([]);
+    expect([...c.local.taken('session')].filter((t) => t.includes('peer.silent'))).toEqual([]);
   });
 
   it("with 'traffic-events', throttled peer.traffic events keep the session alive", async () => {

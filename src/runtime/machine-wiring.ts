@@ -24,8 +24,8 @@ export interface MachineEffects {
   sendHandshakeAck(params: RemoteParams): void;
   sendHeartbeats(params: HeartbeatParams): void;
   /**
-   * With the ledger (see liveness.ts): `peer.silent` for each member not heard within the window. Without, nothing:
-   * the sessions time themselves.
+   * With the ledger (see liveness.ts), the only mode that calls it: `peer.silent` for each member not heard within
+   * the window.
    */
   checkLiveness(params: LivenessCheckParams): void;
   closeSession(params: RemoteParams): void;
@@ -88,15 +88,17 @@ function wire(ledger: boolean) {
     sendHandshakeAck: (_: unknown, params: RemoteParams) => effectsNow().sendHandshakeAck(params),
     closeSession: (_: unknown, params: RemoteParams) => effectsNow().closeSession(params),
   };
-  // With the ledger, the runtime watches liveness and the sessions keep no timers of their own.
+  // With the ledger, the sessions keep no liveness timers and the root's heartbeat asks the runtime to watch them;
+  // without, each session times itself and the root's check stays its default, a no-op.
   const peer = ledger
     ? peerSessionMachine.provide({ actions, guards: { livenessWatchedByRuntime: () => true } })
     : peerSessionMachine.provide({ actions });
+  const checkLiveness = (_: unknown, params: LivenessCheckParams) => effectsNow().checkLiveness(params);
   return sessionMachine.provide({
     actions: {
       acceptSession: (_, params) => effectsNow().acceptSession(params),
       sendHeartbeats: (_, params) => effectsNow().sendHeartbeats(params),
-      checkLiveness: (_, params) => effectsNow().checkLiveness(params),
+      ...(ledger ? { checkLiveness } : {}),
     },
     actors: { lobby, peerPool: createPeerPool(peer) },
   });
