@@ -120,6 +120,45 @@ describe('simulated P2P: reliable delivery and sessions', () => {
     expect(readAll(alice, 0).map((p) => numberOf(p.bytes))).toEqual([2]);
   });
 
+  it('delivers nothing to or from a vanished user (no partition): unreliable is dropped, reliable held until the session fails', async () => {
+    const world = createSimWorld('simulated', { sessionTimeoutMs: 2_000 });
+    const { alice, bob } = pair(world);
+    world.steam.faults.vanish(ALICE);
+    bob.sendP2P(ALICE, numbered(1), 0, 0);
+    alice.sendP2P(BOB, numbered(2), 0, 0);
+    bob.sendP2P(ALICE, numbered(3), 2, 0);
+    await world.settle(1_000);
+    expect(readAll(alice, 0)).toEqual([]);
+    expect(readAll(bob, 0)).toEqual([]);
+    expect(world.steam.stats.dropped).toBe(2);
+    expect(world.steam.stats.delivered).toBe(0);
+    await world.settle(1_100);
+    expect(ofType(world.events(bob), 'p2pConnectFail')).toEqual([{ type: 'p2pConnectFail', remote: ALICE, error: 4 }]);
+    expect(readAll(alice, 0)).toEqual([]);
+  });
+
+  it('keeps cutting a later partition after an earlier one healed, and others still talk meanwhile', async () => {
+    const world = createSimWorld('simulated');
+    const { alice, bob } = pair(world);
+    const carol = world.user({ id: CAROL, name: 'Carol' });
+    carol.acceptSession(BOB);
+    carol.acceptSession(ALICE);
+    bob.acceptSession(CAROL);
+    world.steam.faults.partition([ALICE]);
+    world.steam.faults.heal();
+    world.steam.faults.partition([BOB]);
+    bob.sendP2P(ALICE, numbered(1), 0, 0);
+    bob.sendP2P(CAROL, numbered(2), 0, 0);
+    alice.sendP2P(CAROL, numbered(3), 0, 0);
+    await world.settle(500);
+    expect(readAll(alice, 0)).toEqual([]);
+    expect(readAll(carol, 0).map((p) => numberOf(p.bytes))).toEqual([3]);
+    world.steam.faults.heal();
+    bob.sendP2P(ALICE, numbered(4), 0, 0);
+    await world.settle(500);
+    expect(readAll(alice, 0).map((p) => numberOf(p.bytes))).toEqual([4]);
+  });
+
   it('times out a session request nobody accepts, telling the sender', async () => {
     const world = createSimWorld('simulated', { sessionTimeoutMs: 1_000 });
     const alice = world.user({ id: ALICE, name: 'Alice' });
