@@ -34,6 +34,24 @@ describe('ChannelStream (the per-channel multicast of game messages)', () => {
     expect(late).toEqual(['two', 'three']);
   });
 
+  it('delivers to exactly the current subscribers as they come and go one at a time (1, 0, 1, 2, 1, 0)', () => {
+    const stream = new ChannelStream<number>();
+    const seen: string[] = [];
+    const a = stream.observable.subscribe((v) => seen.push(`a${v}`));
+    stream.next(1);
+    a.unsubscribe();
+    stream.next(2);
+    const b = stream.observable.subscribe((v) => seen.push(`b${v}`));
+    stream.next(3);
+    const c = stream.observable.subscribe((v) => seen.push(`c${v}`));
+    stream.next(4);
+    b.unsubscribe();
+    stream.next(5);
+    c.unsubscribe();
+    stream.next(6);
+    expect(seen).toEqual(['a1', 'b3', 'b4', 'c4', 'c5']);
+  });
+
   it('is not disturbed by handlers that subscribe or unsubscribe during a delivery', () => {
     const stream = new ChannelStream<number>();
     const seen: string[] = [];

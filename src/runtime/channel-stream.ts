@@ -11,19 +11,29 @@ import { Observable, type Subscriber } from 'rxjs';
  */
 export class ChannelStream<T> {
   private subscribers: readonly Subscriber<T>[] = [];
+  /**
+   * The one subscriber when there is exactly one (a game's usual case), so delivery does not load the list: at
+   * 2,000 runtimes the list is a cold load per message.
+   */
+  private only: Subscriber<T> | undefined = undefined;
   private done = false;
   readonly observable: Observable<T> = new Observable<T>((subscriber) => {
     if (this.done) {
       subscriber.complete();
       return undefined;
     }
-    this.subscribers = [...this.subscribers, subscriber];
+    this.setSubscribers([...this.subscribers, subscriber]);
     return () => {
-      this.subscribers = this.subscribers.filter((s) => s !== subscriber);
+      this.setSubscribers(this.subscribers.filter((s) => s !== subscriber));
     };
   });
 
   next(value: T): void {
+    const only = this.only;
+    if (only !== undefined) {
+      only.next(value);
+      return;
+    }
     const subscribers = this.subscribers;
     for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(value);
   }
@@ -32,7 +42,12 @@ export class ChannelStream<T> {
     if (this.done) return;
     this.done = true;
     const subscribers = this.subscribers;
-    this.subscribers = [];
+    this.setSubscribers([]);
     for (const subscriber of subscribers) subscriber.complete();
+  }
+
+  private setSubscribers(subscribers: readonly Subscriber<T>[]): void {
+    this.subscribers = subscribers;
+    this.only = subscribers.length === 1 ? subscribers[0] : undefined;
   }
 }

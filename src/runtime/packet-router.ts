@@ -36,6 +36,9 @@ export interface RouterSinks {
  */
 export class PacketRouter {
   private readonly streams = new Map<number, ChannelStream<ChannelMessage>>();
+  /** The stream last delivered to: a tick's packets mostly share a channel, and the Map's table is a cold load. */
+  private lastChannel = -1;
+  private lastStream: ChannelStream<ChannelMessage> | undefined = undefined;
   private turn = 0;
   /** What is left of this tick's read limit: a tick may read in more than one go, never past the limit. */
   private budget = 0;
@@ -105,12 +108,15 @@ export class PacketRouter {
         stats.chatFrames++;
         sinks.chat(from, packetValue.value);
       } else {
-        const stream = this.streams.get(packetValue.channel);
+        const channel = packetValue.channel;
+        const stream = channel === this.lastChannel ? this.lastStream : this.streams.get(channel);
         if (stream === undefined) {
           stats.unroutedMessages++;
         } else {
+          this.lastChannel = channel;
+          this.lastStream = stream;
           stats.messagesDelivered++;
-          stream.next({ from, channel: packetValue.channel, value: packetValue.value });
+          stream.next({ from, channel, value: packetValue.value });
         }
       }
     }
@@ -122,5 +128,7 @@ export class PacketRouter {
   complete(): void {
     for (const stream of this.streams.values()) stream.complete();
     this.streams.clear();
+    this.lastChannel = -1;
+    this.lastStream = undefined;
   }
 }
