@@ -272,6 +272,7 @@ class Runtime implements LobbyRuntime {
       this.codec,
       {
         gate: directory.gate,
+        gateVersion: () => directory.slots,
         isExpelled: (id) => directory.isExpelled(id),
         heard,
         control: (from, message) => this.protocol.receive(from, message),

@@ -171,6 +171,25 @@ describe('FairInbox sender queues held by a transport', () => {
     expect(inbox.size).toBe(0);
   });
 
+  it("names the queue each read took its packet from, and a queue it lets go forgets the reader's memo", () => {
+    const inbox = new FairInbox();
+    const seven = inbox.queueFor(1, 7n);
+    const eight = inbox.queueFor(1, 8n);
+    inbox.pushTo(seven, packet(7n, 1));
+    inbox.pushTo(eight, packet(8n, 2));
+    const from: unknown[] = [];
+    while (inbox.read(1) !== undefined) from.push(inbox.lastReadFrom);
+    expect(from).toEqual([seven, eight]);
+    seven.memoKey = 'reader';
+    seven.memo = 'slot of 7';
+    inbox.pushTo(seven, packet(7n, 3));
+    expect(inbox.dropSender(7n)).toBe(1);
+    expect([seven.memoKey, seven.memo]).toEqual([undefined, undefined]);
+    eight.memo = 'slot of 8';
+    inbox.clear();
+    expect(eight.memo).toBeUndefined();
+  });
+
   it('lets go of held queues with their channel when hostile channel numbers pass the kept number', () => {
     const inbox = new FairInbox();
     const queues = Array.from({ length: 100 }, (_, channel) => inbox.queueFor(channel, 1n));

@@ -176,6 +176,19 @@ export interface Refusal {
 export interface P2PPacket {
   readonly from: bigint;
   readonly bytes: Uint8Array;
+  /** Optional, from transports that queue per sender: see SenderMemo. */
+  readonly sender?: SenderMemo;
+}
+
+/**
+ * A transport's handle on one sender's queue, the same object on every packet `from` that sender on one channel
+ * while the transport keeps the queue. A reader may keep on it what it looked up for that sender (`memo`, valid
+ * while `memoKey` is the reader's current key), so the next packet skips the lookup. Only a cache: the sender is
+ * still `from`, and a reader checks that what it kept is for `from`.
+ */
+export interface SenderMemo {
+  memoKey: unknown;
+  memo: unknown;
 }
 
 export interface Backend {

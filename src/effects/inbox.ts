@@ -1,4 +1,4 @@
-import type { P2PPacket } from './backend.js';
+import type { P2PPacket, SenderMemo } from './backend.js';
 import { Fifo } from './fifo.js';
 
 /**
@@ -18,16 +18,24 @@ const KEPT_CHANNEL_QUEUES = 64;
  * handle (the simulator keeps one per link and channel) pushes with no lookup by sender id; once `live` is false
  * the inbox has let the queue go and the holder must ask `queueFor` again.
  */
-export class SenderQueue<P extends P2PPacket = P2PPacket> extends Fifo<P> {
+export class SenderQueue<P extends P2PPacket = P2PPacket> extends Fifo<P> implements SenderMemo {
   /** The next sender in the channel's turn (an intrusive list, so taking turns allocates nothing). */
   next: SenderQueue<P> | undefined = undefined;
   live = true;
+  memoKey: unknown = undefined;
+  memo: unknown = undefined;
 
   constructor(
     readonly from: bigint,
     readonly owner: ChannelQueue<P>,
   ) {
     super();
+  }
+
+  /** Empties the queue and forgets the reader's memo, which must not outlive the queue's use. */
+  override clear(): void {
+    super.clear();
+    this.memoKey = this.memo = undefined;
   }
 }
 
@@ -96,6 +104,7 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
   private lastQueue: ChannelQueue<P> | undefined = undefined;
   private readonly nonEmpty: number[] = [];
   private total = 0;
+  private lastSender: SenderQueue<P> | undefined = undefined;
 
   get size(): number {
     return this.total;
@@ -145,6 +154,7 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     const sender = queue?.dequeue();
     if (queue === undefined || sender === undefined) return undefined;
     const packet = sender.shift() as P;
+    this.lastSender = sender;
     if (sender.length > 0) queue.enqueue(sender);
     else if (queue.bySender.size > KEPT_SENDER_QUEUES) {
       queue.bySender.delete(sender.from);
@@ -155,6 +165,11 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     this.total--;
     if (queue.count === 0) this.markEmpty(queue);
     return packet;
+  }
+
+  /** The sender queue the last `read` took its packet from (a transport hands it to the reader as a SenderMemo). */
+  get lastReadFrom(): SenderQueue<P> | undefined {
+    return this.lastSender;
   }
 
   /** Channels with unread packets (a live view). */

@@ -569,7 +569,7 @@ export class SimCore {
   readPacket(user: SimUser, channel: number): P2PPacket | undefined {
     const datagram = user.inbox.read(channel);
     if (datagram === undefined) return undefined;
-    const packet: P2PPacket = { from: datagram.from, bytes: datagram.bytes };
+    const packet: P2PPacket = { from: datagram.from, bytes: datagram.bytes, sender: user.inbox.lastReadFrom };
     this.recycle(datagram);
     return packet;
   }
