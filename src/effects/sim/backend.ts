@@ -46,11 +46,14 @@ export class SimulatedBackend implements Backend {
   private readonly events = new Fifo<BackendEvent>();
   private refusal: Refusal | undefined;
   private readonly listener = (event: BackendEvent): void => this.events.push(event);
+  /** `user.inbox`: a runtime asks it for packets every tick, and this saves loading the user to get there. */
+  private readonly inbox: SimUser['inbox'];
 
   constructor(
     private readonly core: SimCore,
     private readonly user: SimUser,
   ) {
+    this.inbox = user.inbox;
     user.listeners.push(this.listener);
   }
 
@@ -279,7 +282,7 @@ export class SimulatedBackend implements Backend {
   }
 
   availableP2P(channel: number): number {
-    return this.user.inbox.peekSize(channel);
+    return this.inbox.peekSize(channel);
   }
 
   readP2P(channel: number): P2PPacket | undefined {
@@ -287,11 +290,11 @@ export class SimulatedBackend implements Backend {
   }
 
   channelsWithPackets(): readonly number[] {
-    return this.user.inbox.channelsWithPackets();
+    return this.inbox.channelsWithPackets();
   }
 
   pendingPackets(): number {
-    return this.user.inbox.size;
+    return this.inbox.size;
   }
 
   acceptSession(remote: bigint): boolean {
