@@ -82,7 +82,8 @@ export class MemberDirectory {
 
   /**
    * The gate's slots, for sending to everyone without a Map iterator and an entry pair per member. A change makes
-   * a new array, so a loop over the one it got is not disturbed by a member leaving meanwhile.
+   * a new array, so a loop over the one it got is not disturbed by a member leaving meanwhile, and the array is the
+   * gate's version: the router trusts a slot it kept on a transport's SenderMemo only under the same array.
    */
   get slots(): readonly PeerSlot[] {
     return this.slotList;
