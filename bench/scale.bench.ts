@@ -17,57 +17,28 @@
 // It measures the package as it ships: it builds dist/ (tsc) and runs the compiled modules. `--source` runs src/
 // under tsx instead, which costs more heap: tsx compiles with esbuild's keepNames, so every named closure a runtime
 // makes gets a `name` property defined on it (a 256 B property array each, ~40 per runtime).
-import { spawnSync } from 'node:child_process';
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import type { LobbyRuntime } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 import { runHandWrittenBaseline } from './scale-baseline.js';
+import {
+  EVENT_EVERY_FRAMES,
+  FIRST_ACCOUNT,
+  FRAME_MS,
+  HZ,
+  LATENCY_MS,
+  LOBBY_SIZE,
+  STATE_EVERY_FRAMES,
+  buildDist,
+  connectRuntimes,
+  countDelivered,
+  createSteamWorld,
+  loadLibrary,
+  playFrames,
+  type Library,
+  type Player,
+} from './scale-world.js';
 
-/** The modules the measured run uses, all from one build so nothing mixes compiled and tsx-compiled copies. */
-interface Library {
-  readonly VirtualClock: typeof import('../src/effects/clock.js').VirtualClock;
-  readonly createSimulatedSteam: typeof import('../src/effects/sim/network.js').createSimulatedSteam;
-  readonly steamIdOfAccount: typeof import('../src/effects/sim/network.js').steamIdOfAccount;
-  readonly createLobbyRuntime: typeof import('../src/runtime.js').createLobbyRuntime;
-  readonly createPacketCodec: typeof import('../src/codec/packet-codec.js').createPacketCodec;
-}
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** Compiles src/ into dist/ so the run measures the current sources as shipped. */
-function buildDist(): void {
-  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
-  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error(`scale bench: building dist/ failed (status ${String(built.status)})`);
-}
-
-async function loadLibrary(source: boolean): Promise<Library> {
-  const dir = source ? '../src' : '../dist';
-  const [clock, network, runtime, codec] = await Promise.all([
-    import(`${dir}/effects/clock.js`) as Promise<typeof import('../src/effects/clock.js')>,
-    import(`${dir}/effects/sim/network.js`) as Promise<typeof import('../src/effects/sim/network.js')>,
-    import(`${dir}/runtime.js`) as Promise<typeof import('../src/runtime.js')>,
-    import(`${dir}/codec/packet-codec.js`) as Promise<typeof import('../src/codec/packet-codec.js')>,
-  ]);
-  return {
-    VirtualClock: clock.VirtualClock,
-    createSimulatedSteam: network.createSimulatedSteam,
-    steamIdOfAccount: network.steamIdOfAccount,
-    createLobbyRuntime: runtime.createLobbyRuntime,
-    createPacketCodec: codec.createPacketCodec,
-  };
-}
-
-const LOBBY_SIZE = 8;
-const HZ = 60;
-const LATENCY_MS = 30;
-/** Players are the simulated Steam's accounts from this one on (the baseline numbers its players the same way). */
-const FIRST_ACCOUNT = 10_000;
-const FRAME_MS = 1000 / HZ;
-const STATE_EVERY_FRAMES = 3;
-const EVENT_EVERY_FRAMES = 60;
 const TARGET_WALL_SECONDS = 60;
 const TARGET_BYTES_PER_SESSION = 10 * 1024;
 
@@ -102,12 +73,9 @@ function parse(flags: readonly string[]): Options {
  * what the runtime costs.
  */
 function simulatorBytesPerSession(lib: Library, players: number, gc: () => void): number {
-  const { VirtualClock, createSimulatedSteam, steamIdOfAccount, createPacketCodec } = lib;
-  const clock = new VirtualClock();
-  const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: LATENCY_MS });
-  const ids = Array.from({ length: players }, (_, i) => steamIdOfAccount(FIRST_ACCOUNT + i));
-  ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
-  const members = ids.map((id) => new ThinMember(steam.backend(id), createPacketCodec()));
+  const { createPacketCodec } = lib;
+  const { clock, ids, backends } = createSteamWorld(lib, players);
+  const members = backends.map((backend) => new ThinMember(backend, createPacketCodec()));
   const before = heapAfterGc(gc);
   const frames = [0, 1, 2].map((channel) => {
     const codec = createPacketCodec();
@@ -145,17 +113,11 @@ function simulatorBytesPerSession(lib: Library, players: number, gc: () => void)
   return (after - before) / (players * (LOBBY_SIZE - 1));
 }
 
-interface Player {
-  readonly id: bigint;
-  readonly runtime: LobbyRuntime;
-}
-
 export async function run(flags: readonly string[]): Promise<void> {
   const options = parse(flags);
   if (!options.source && process.env.LOBBYKIT_BENCH_CHILD !== '1') buildDist();
   if (rerunWithGc('scale', flags)) return;
-  const lib = await loadLibrary(options.source);
-  const { VirtualClock, createSimulatedSteam, steamIdOfAccount, createLobbyRuntime } = lib;
+  const lib = await loadLibrary(options.source ? 'src' : 'dist');
   const gc = gcOrUndefined();
   const frames = Math.round(options.seconds * HZ);
   const sendState = options.traffic === 'all' || options.traffic === 'state';
@@ -172,73 +134,33 @@ export async function run(flags: readonly string[]): Promise<void> {
     eventEveryFrames: EVENT_EVERY_FRAMES,
     sendState,
     sendEvents,
-    firstId: steamIdOfAccount(FIRST_ACCOUNT),
+    firstId: lib.steamIdOfAccount(FIRST_ACCOUNT),
   });
   gc?.();
-  const clock = new VirtualClock();
-  const steam = createSimulatedSteam({ seed: 2000, clock, latencyMs: LATENCY_MS });
-  const ids = Array.from({ length: options.players }, (_, i) => steamIdOfAccount(FIRST_ACCOUNT + i));
-  ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
-  const backends = ids.map((id) => steam.backend(id));
+  const world = createSteamWorld(lib, options.players);
+  const { clock, steam } = world;
   const heapBefore = gc === undefined ? 0 : heapAfterGc(gc);
   const buffersBefore = process.memoryUsage().arrayBuffers;
 
   const setupStart = performance.now();
-  const players: Player[] = ids.map((id, i) => ({ id, runtime: createLobbyRuntime({ backend: backends[i]!, clock }) }));
-  const tickAll = () => {
-    clock.advance(FRAME_MS);
-    for (const p of players) p.runtime.tick();
-  };
-  const owners = players.filter((_, i) => i % LOBBY_SIZE === 0);
-  const created = owners.map((o) => o.runtime.createLobby({ maxMembers: LOBBY_SIZE }));
-  for (let f = 0; f < 600 && !owners.every((o) => o.runtime.lobbyState().status === 'joined'); f++) tickAll();
-  const lobbyIds = (await Promise.all(created)).map((r) => {
-    if (!r.ok) throw new Error(`scale bench: create failed: ${r.error.reason}`);
-    return r.lobbyId;
-  });
-  players.forEach((p, i) => {
-    if (i % LOBBY_SIZE !== 0) void p.runtime.joinLobby(lobbyIds[Math.floor(i / LOBBY_SIZE)]!);
-  });
-  const everyoneConnected = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === LOBBY_SIZE);
-  let setupFrames = 0;
-  for (; setupFrames < 60 * HZ && !everyoneConnected(); setupFrames++) tickAll();
-  if (!everyoneConnected()) throw new Error('scale bench: the lobbies did not connect');
+  const { players, setupFrames } = await connectRuntimes(lib, world);
   const setupSeconds = (performance.now() - setupStart) / 1000;
   const sessions = options.players * (LOBBY_SIZE - 1);
   const heapConnected = gc === undefined ? 0 : heapAfterGc(gc);
   // Off-heap buffers are not in heapUsed: the default codec's 64 KB output slab and 4 KB scratch, one per process.
   const buffersConnected = process.memoryUsage().arrayBuffers;
 
-  let delivered = 0;
   let errors = 0;
-  const count = () => void delivered++;
-  for (const p of players) {
-    p.runtime.errors$.subscribe(() => void errors++);
-    p.runtime.messages(1).subscribe(count);
-    p.runtime.messages(2).subscribe(count);
-  }
+  for (const p of players) p.runtime.errors$.subscribe(() => void errors++);
+  const counter = countDelivered(players);
   const statsBefore = sumStats(players);
   const netBefore = { ...steam.stats };
-  const state = { tick: 0, x: 0, y: 0, vx: 0, vy: 0, hp: 100 };
-  let sendFailures = 0;
   const firedBefore = clock.fired;
   const gcPauses = observeGc();
   const start = performance.now();
-  for (let f = 0; f < frames; f++) {
-    clock.advance(FRAME_MS);
-    for (let i = 0; i < players.length; i++) {
-      const runtime = players[i]!.runtime;
-      runtime.tick();
-      if (sendState && (f + i) % STATE_EVERY_FRAMES === 0) {
-        state.tick = f;
-        state.x = (f * 7 + i) % 800;
-        state.y = (f * 3 + i) % 600;
-        if (!runtime.send('all', state, { reliable: false, channel: 1 }).ok) sendFailures++;
-      }
-      if (sendEvents && (f + i) % EVENT_EVERY_FRAMES === 0 && !runtime.send('all', { event: 'score', by: i, at: f }, { channel: 2 }).ok) sendFailures++;
-    }
-  }
+  const sendFailures = playFrames(world, players, 0, frames, { sendState, sendEvents });
   const end = performance.now();
+  const delivered = counter.delivered;
   const wallSeconds = (end - start) / 1000;
   const timersFired = clock.fired - firedBefore;
   const runGc = await gcPauses.stop(start, end);

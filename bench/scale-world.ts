@@ -1,0 +1,136 @@
+// The scale bench's world, shared by `scale` (one build against the hand-written baseline) and `ab` (two builds
+// against each other): 250 lobbies of 8 real runtimes on one simulated Steam and one VirtualClock, connected, and
+// the traffic each player sends per frame.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LobbyRuntime } from '../src/runtime.js';
+
+/** Compiles src/ into dist/ so a run measures the current sources as shipped. */
+export function buildDist(): void {
+  const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`bench: building dist/ failed (status ${String(built.status)})`);
+}
+
+/** The modules a run uses, all from one build so nothing mixes compiled and tsx-compiled copies. */
+export interface Library {
+  readonly VirtualClock: typeof import('../src/effects/clock.js').VirtualClock;
+  readonly createSimulatedSteam: typeof import('../src/effects/sim/network.js').createSimulatedSteam;
+  readonly steamIdOfAccount: typeof import('../src/effects/sim/network.js').steamIdOfAccount;
+  readonly createLobbyRuntime: typeof import('../src/runtime.js').createLobbyRuntime;
+  readonly createPacketCodec: typeof import('../src/codec/packet-codec.js').createPacketCodec;
+}
+
+/** Loads the library from `dir`: this checkout's `dist` or `src`, or another build's dist/ (an absolute path). */
+export async function loadLibrary(dir: string): Promise<Library> {
+  const base = dir.startsWith('/') ? dir : fileURLToPath(new URL(`../${dir}`, import.meta.url));
+  const [clock, network, runtime, codec] = await Promise.all([
+    import(`${base}/effects/clock.js`) as Promise<typeof import('../src/effects/clock.js')>,
+    import(`${base}/effects/sim/network.js`) as Promise<typeof import('../src/effects/sim/network.js')>,
+    import(`${base}/runtime.js`) as Promise<typeof import('../src/runtime.js')>,
+    import(`${base}/codec/packet-codec.js`) as Promise<typeof import('../src/codec/packet-codec.js')>,
+  ]);
+  return {
+    VirtualClock: clock.VirtualClock,
+    createSimulatedSteam: network.createSimulatedSteam,
+    steamIdOfAccount: network.steamIdOfAccount,
+    createLobbyRuntime: runtime.createLobbyRuntime,
+    createPacketCodec: codec.createPacketCodec,
+  };
+}
+
+export const LOBBY_SIZE = 8;
+export const HZ = 60;
+export const LATENCY_MS = 30;
+/** Players are the simulated Steam's accounts from this one on (the baseline numbers its players the same way). */
+export const FIRST_ACCOUNT = 10_000;
+export const FRAME_MS = 1000 / HZ;
+export const STATE_EVERY_FRAMES = 3;
+export const EVENT_EVERY_FRAMES = 60;
+
+export interface Player {
+  readonly id: bigint;
+  readonly runtime: LobbyRuntime;
+}
+
+/** The simulated Steam with its users, before any runtime exists (the scale bench's heap baseline). */
+export function createSteamWorld(lib: Library, players: number) {
+  const clock = new lib.VirtualClock();
+  const steam = lib.createSimulatedSteam({ seed: 2000, clock, latencyMs: LATENCY_MS });
+  const ids = Array.from({ length: players }, (_, i) => lib.steamIdOfAccount(FIRST_ACCOUNT + i));
+  ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
+  const backends = ids.map((id) => steam.backend(id));
+  return { clock, steam, ids, backends };
+}
+
+export type SteamWorld = ReturnType<typeof createSteamWorld>;
+
+/** A runtime per user; every 8th creates a lobby, the 7 after it join, and all tick until everyone is connected. */
+export async function connectRuntimes(lib: Library, world: SteamWorld): Promise<{ players: Player[]; setupFrames: number }> {
+  const { clock, ids, backends } = world;
+  const players: Player[] = ids.map((id, i) => ({ id, runtime: lib.createLobbyRuntime({ backend: backends[i]!, clock }) }));
+  const tickAll = () => {
+    clock.advance(FRAME_MS);
+    for (const p of players) p.runtime.tick();
+  };
+  const owners = players.filter((_, i) => i % LOBBY_SIZE === 0);
+  const created = owners.map((o) => o.runtime.createLobby({ maxMembers: LOBBY_SIZE }));
+  for (let f = 0; f < 600 && !owners.every((o) => o.runtime.lobbyState().status === 'joined'); f++) tickAll();
+  const lobbyIds = (await Promise.all(created)).map((r) => {
+    if (!r.ok) throw new Error(`scale bench: create failed: ${r.error.reason}`);
+    return r.lobbyId;
+  });
+  players.forEach((p, i) => {
+    if (i % LOBBY_SIZE !== 0) void p.runtime.joinLobby(lobbyIds[Math.floor(i / LOBBY_SIZE)]!);
+  });
+  const everyoneConnected = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === LOBBY_SIZE);
+  let setupFrames = 0;
+  for (; setupFrames < 60 * HZ && !everyoneConnected(); setupFrames++) tickAll();
+  if (!everyoneConnected()) throw new Error('scale bench: the lobbies did not connect');
+  return { players, setupFrames };
+}
+
+export interface Traffic {
+  readonly sendState: boolean;
+  readonly sendEvents: boolean;
+}
+
+const state = { tick: 0, x: 0, y: 0, vx: 0, vy: 0, hp: 100 };
+
+/**
+ * Frames `from` to `to` − 1 of the run: the clock advances a frame, then each player ticks and sends its traffic
+ * (an unreliable state update every 3rd frame, players staggered, and a reliable event every 60th). Returns how
+ * many sends were refused.
+ */
+export function playFrames(world: SteamWorld, players: readonly Player[], from: number, to: number, traffic: Traffic): number {
+  const { clock } = world;
+  const { sendState, sendEvents } = traffic;
+  let sendFailures = 0;
+  for (let f = from; f < to; f++) {
+    clock.advance(FRAME_MS);
+    for (let i = 0; i < players.length; i++) {
+      const runtime = players[i]!.runtime;
+      runtime.tick();
+      if (sendState && (f + i) % STATE_EVERY_FRAMES === 0) {
+        state.tick = f;
+        state.x = (f * 7 + i) % 800;
+        state.y = (f * 3 + i) % 600;
+        if (!runtime.send('all', state, { reliable: false, channel: 1 }).ok) sendFailures++;
+      }
+      if (sendEvents && (f + i) % EVENT_EVERY_FRAMES === 0 && !runtime.send('all', { event: 'score', by: i, at: f }, { channel: 2 }).ok) sendFailures++;
+    }
+  }
+  return sendFailures;
+}
+
+/** Counts every game message the players receive on the two traffic channels. */
+export function countDelivered(players: readonly Player[]): { readonly delivered: number } {
+  const counter = { delivered: 0 };
+  const count = () => void counter.delivered++;
+  for (const p of players) {
+    p.runtime.messages(1).subscribe(count);
+    p.runtime.messages(2).subscribe(count);
+  }
+  return counter;
+}
