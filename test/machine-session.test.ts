@@ -276,4 +276,26 @@ describe('MemberTable', () => {
       { seed: 4242, numRuns: 200 },
     );
   });
+
+  it('answers keysWith like a filter of its entries, the same array again while asked the same, JSON unchanged', async () => {
+    const { MemberTable } = await import('../src/machines/member-table.js');
+    const { toStableJson } = await import('../src/machines/serialize.js');
+    const fc = await import('fast-check');
+    const op = fc.tuple(fc.boolean(), fc.bigInt({ min: 1n, max: 300n }), fc.integer({ min: 0, max: 3 }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), fc.integer({ min: 0, max: 3 }), (ops, asked) => {
+        let table = MemberTable.empty<number>();
+        for (const [add, id, value] of ops) {
+          table = add ? table.with(id, value) : table.without(id);
+          const json = toStableJson(table);
+          const keys = table.keysWith(asked);
+          expect(keys).toEqual([...table.entries()].filter(([, v]) => v === asked).map(([k]) => k));
+          expect(table.keysWith(asked)).toBe(keys);
+          expect(table.keysWith((asked + 1) % 4)).toEqual([...table.entries()].filter(([, v]) => v === (asked + 1) % 4).map(([k]) => k));
+          expect(toStableJson(table)).toBe(json);
+        }
+      }),
+      { seed: 4343, numRuns: 100 },
+    );
+  });
 });

@@ -10,6 +10,12 @@ const BUCKETS = 64;
 const bucketOf = (id: bigint): number => Number(BigInt.asUintN(6, id));
 
 export class MemberTable<V> implements ReadonlyMap<bigint, V> {
+  /**
+   * What `keysWith` last answered: a table never changes, so the answer holds for as long as the table lives. A
+   * #private field, so JSON of a snapshot (xstate/graph state keys, the inspector) does not change with it.
+   */
+  #keysWithCache: { readonly value: V; readonly keys: readonly bigint[] } | undefined = undefined;
+
   private constructor(
     private readonly buckets: readonly (ReadonlyMap<bigint, V> | undefined)[],
     readonly size: number,
@@ -60,6 +66,23 @@ export class MemberTable<V> implements ReadonlyMap<bigint, V> {
     const buckets = [...this.buckets];
     buckets[index] = bucket.size > 0 ? bucket : undefined;
     return new MemberTable(buckets, this.size - 1);
+  }
+
+  /**
+   * The ids whose value is `value`, in iteration order. The root asks for its connected members at every heartbeat
+   * (twice: for the heartbeats and for the liveness check), and members change far less often, so the last answer
+   * is kept: most heartbeats get the same array, with no generator walk of the buckets.
+   */
+  keysWith(value: V): readonly bigint[] {
+    const cached = this.#keysWithCache;
+    if (cached !== undefined && cached.value === value) return cached.keys;
+    const keys: bigint[] = [];
+    for (const bucket of this.buckets) {
+      if (bucket === undefined) continue;
+      for (const [id, v] of bucket) if (v === value) keys.push(id);
+    }
+    this.#keysWithCache = { value, keys };
+    return keys;
   }
 
   *entries(): MapIterator<[bigint, V]> {

@@ -122,10 +122,8 @@ const IGNORED_TEXT: Readonly<Record<IgnoredCode, string>> = {
   'session-closed': "This member's session is closed.",
 };
 
-function connectedMembers(context: SessionContext): bigint[] {
-  const ids: bigint[] = [];
-  for (const [id, status] of context.members) if (status === 'connected') ids.push(id);
-  return ids;
+function connectedMembers(context: SessionContext): readonly bigint[] {
+  return context.members.keysWith('connected');
 }
 
 const HEARTBEAT_TIMER = 'heartbeat';
