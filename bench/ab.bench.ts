@@ -5,8 +5,9 @@
 // into another folder and pass it as A (B defaults to this checkout's dist/, built first):
 //   git worktree add /tmp/base HEAD~1 && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npx tsc -p tsconfig.build.json)
 //   npm run bench -- ab --a=/tmp/base/dist
-// The world built second runs a few per cent slower even when both builds are the same (measured here: 1.04–1.06
-// and, with --idle, up to 1.15), so run both orders (`--a=…/dist --b=…/dist` swapped) and take the geometric mean.
+// The world built second runs a few per cent slower even when both builds are the same (a copy of one build against
+// itself: 1.04–1.06 here; with --idle, the two orders of one comparison put it near 1.15), so run both orders
+// (`--a` and `--b` swapped) and take the geometric mean of B/A and 1/(B/A swapped).
 // `--idle` sends no game traffic: ticking and heartbeats only.
 import { buildDist, connectRuntimes, countDelivered, createSteamWorld, HZ, loadLibrary, playFrames, type Player, type SteamWorld } from './scale-world.js';
 
