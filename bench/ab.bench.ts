@@ -9,6 +9,7 @@
 // itself: 1.04–1.06 here; with --idle, the two orders of one comparison put it near 1.15), so run both orders
 // (`--a` and `--b` swapped) and take the geometric mean of B/A and 1/(B/A swapped).
 // `--idle` sends no game traffic: ticking and heartbeats only.
+import { flagValue, numberFlag } from './flags.js';
 import { buildDist, connectRuntimes, countDelivered, createSteamWorld, HZ, loadLibrary, playFrames, type Player, type SteamWorld } from './scale-world.js';
 
 interface Side {
@@ -25,22 +26,18 @@ async function side(dir: string, players: number): Promise<Side> {
   return { world, players: connected.players, counter: countDelivered(connected.players), ms: 0 };
 }
 
-function flag(flags: readonly string[], name: string): string | undefined {
-  return flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
 function positive(flags: readonly string[], name: string, fallback: number): number {
-  const value = Number(flag(flags, name));
-  return Number.isFinite(value) && value > 0 ? value : fallback;
+  const value = numberFlag(flags, name);
+  return value !== undefined && value > 0 ? value : fallback;
 }
 
 export async function run(flags: readonly string[]): Promise<void> {
-  const a = flag(flags, 'a');
+  const a = flagValue(flags, 'a');
   if (a === undefined) {
     process.stdout.write('ab: skipped (pass --a=<dist dir of the build to compare with>; see bench/ab.bench.ts)\n');
     return;
   }
-  const b = flag(flags, 'b') ?? 'dist';
+  const b = flagValue(flags, 'b') ?? 'dist';
   if (b === 'dist') buildDist();
   const players = positive(flags, 'players', 2000);
   const frames = Math.round(positive(flags, 'seconds', 15) * HZ);

@@ -14,6 +14,7 @@ import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/netwo
 import { createLobbyRuntime } from '../src/runtime.js';
 import { HOSTILE_CLASSES, hostileGenerators, judge, tally } from '../test/helpers/hostile-packets.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
+import { numberFlag } from './flags.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 
 const SEED = 7_000_007;
@@ -21,9 +22,8 @@ const FRAME_MS = 1000 / 60;
 const PER_FRAME = 32;
 
 function perClassFrom(flags: readonly string[]): number {
-  const flag = flags.find((f) => f.startsWith('--per-class='));
-  const value = flag === undefined ? NaN : Number(flag.slice('--per-class='.length));
-  return Number.isInteger(value) && value > 0 ? value : 125_000;
+  const value = numberFlag(flags, 'per-class');
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : 125_000;
 }
 
 function add(into: Record<string, number>, key: string, n: number): void {

@@ -19,6 +19,7 @@
 // makes gets a `name` property defined on it (a 256 B property array each, ~40 per runtime).
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 import { ThinMember } from '../test/helpers/thin-member.js';
+import { flagValue, numberFlag } from './flags.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 import { runHandWrittenBaseline } from './scale-baseline.js';
 import {
@@ -56,12 +57,11 @@ const TRAFFIC: readonly Traffic[] = ['all', 'state', 'events', 'none'];
 
 function parse(flags: readonly string[]): Options {
   const number = (name: string, fallback: number) => {
-    const flag = flags.find((f) => f.startsWith(`--${name}=`));
-    const value = flag === undefined ? NaN : Number(flag.slice(name.length + 3));
-    return Number.isFinite(value) && value > 0 ? value : fallback;
+    const value = numberFlag(flags, name);
+    return value !== undefined && value > 0 ? value : fallback;
   };
   const players = Math.max(LOBBY_SIZE, Math.round(number('players', 2000) / LOBBY_SIZE) * LOBBY_SIZE);
-  const trafficFlag = flags.find((f) => f.startsWith('--traffic='))?.slice('--traffic='.length) ?? 'all';
+  const trafficFlag = flagValue(flags, 'traffic') ?? 'all';
   const traffic = TRAFFIC.find((t) => t === trafficFlag);
   if (traffic === undefined) throw new Error(`scale bench: --traffic is one of ${TRAFFIC.join(', ')}, got "${trafficFlag}"`);
   return { players, seconds: number('seconds', 60), json: flags.includes('--json'), source: flags.includes('--source'), traffic };

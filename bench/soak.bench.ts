@@ -12,6 +12,7 @@ import { createRandom } from '../src/effects/sim/random.js';
 import { peerSystemId } from '../src/machines/peer-pool.js';
 import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
+import { numberFlag } from './flags.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 
 const FRAME_MS = 1000 / 60;
@@ -455,9 +456,8 @@ export const FULL_SOAK: SoakConfig = {
 export async function run(flags: readonly string[]): Promise<void> {
   if (rerunWithGc('soak', flags)) return;
   const number = (name: string) => {
-    const flag = flags.find((f) => f.startsWith(`--${name}=`));
-    const value = flag === undefined ? NaN : Number(flag.slice(name.length + 3));
-    return Number.isFinite(value) && value >= 0 ? value : undefined;
+    const value = numberFlag(flags, name);
+    return value !== undefined && value >= 0 ? value : undefined;
   };
   const gc = gcOrUndefined();
   const minutes = number('minutes');
