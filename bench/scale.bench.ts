@@ -195,6 +195,12 @@ export async function run(flags: readonly string[]): Promise<void> {
     /** False would mean the baseline delivered a different number of messages, so the ratio compares unlike work. */
     'scale.baselineSameWork': baseline.delivered === delivered,
     'scale.microsPerTick': round((wallSeconds * 1e6) / (frames * options.players), 2),
+    /**
+     * Wall time per message delivered, all in, and the baseline's. Compared across `--players` (same players × seconds),
+     * they show what the cache costs: see the README's scale section.
+     */
+    'scale.microsPerMessage': delivered === 0 ? null : round((wallSeconds * 1e6) / delivered, 2),
+    'scale.baselineMicrosPerMessage': baseline.delivered === 0 ? null : round((baseline.wallSeconds * 1e6) / baseline.delivered, 2),
     'scale.messagesDelivered': delivered,
     'scale.eventsPerSecond': Math.round(events / wallSeconds),
     'scale.packetsPerSecond': Math.round(packets / wallSeconds),
@@ -231,6 +237,7 @@ export async function run(flags: readonly string[]): Promise<void> {
       `  setup (create, join, connect everyone): ${result['scale.setupWallSeconds']} s wall for ${result['scale.setupSimulatedSeconds']} simulated s`,
       `  run: ${result['scale.wallSeconds']} s wall (target ≤ ${TARGET_WALL_SECONDS}), ${result['scale.realTimeFactor']}× real time, ${result['scale.microsPerTick']} µs per runtime tick`,
       `  hand-written baseline, same traffic, no library: ${result['scale.baselineWallSeconds']} s wall; the run is ${result['scale.overBaseline']}× it${baseline.delivered === delivered ? '' : ` (it delivered ${baseline.delivered} messages, not ${delivered}: unlike work)`}`,
+      `  per message delivered, all in: ${result['scale.microsPerMessage'] ?? 'n/a'} µs; the baseline ${result['scale.baselineMicrosPerMessage'] ?? 'n/a'} µs`,
       `  ${result['scale.eventsPerSecond']} events/s and ${result['scale.packetsPerSecond']} packets/s (wall); ${delivered} messages delivered, ${sendFailures} sends refused`,
       `  memory: ${result['scale.bytesPerPeerSession'] ?? 'n/a (no gc)'} B per peer session over ${sessions} sessions (target ≤ ${TARGET_BYTES_PER_SESSION}): the runtime ${result['scale.runtimeBytesPerPeerSession'] ?? 'n/a'} B, the simulated Steam ${result['scale.simulatorBytesPerPeerSession'] ?? 'n/a'} B;`,
       `          plus ${result['scale.offHeapBytesPerRuntime']} B off-heap per runtime; heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
