@@ -1,14 +1,19 @@
-// `npm run bench -- ab --a=<dist dir> [--b=<dist dir>] [--players=N] [--seconds=S] [--chunk=F] [--idle] [--json]`:
+// `npm run bench -- ab --a=<dist dir> [--b=<dist dir>] [--both] [--players=N] [--seconds=S] [--chunk=F] [--idle] [--json]`:
 // two builds of lobbykit in one process, each with the scale bench's world (2,000 runtimes by default, connected),
 // ticked in alternate chunks of frames (30 by default) so that the machine's slow and fast moments fall on both.
 // Reported: B's run time over A's, and the median of the per-chunk ratios. For a change's effect, build its parent
 // into another folder and pass it as A (B defaults to this checkout's dist/, built first):
 //   git worktree add /tmp/base HEAD~1 && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npx tsc -p tsconfig.build.json)
-//   npm run bench -- ab --a=/tmp/base/dist
+//   npm run bench -- ab --a=/tmp/base/dist --both
 // The world built second runs a few per cent slower even when both builds are the same (a copy of one build against
-// itself: 1.04–1.06 here; with --idle, the two orders of one comparison put it near 1.15), so run both orders
-// (`--a` and `--b` swapped) and take the geometric mean of B/A and 1/(B/A swapped).
+// itself: 1.04–1.06 here; with --idle, the two orders of one comparison put it near 1.15). So `--both` runs the
+// comparison twice, in two child processes, once in each order, and reports B's effect: the geometric mean of B/A
+// and 1/(B/A swapped), below 1 when B is faster. A build is loaded from a folder inside a package of ES modules
+// (a worktree or a clone); see libraryFolderProblem in scale-world.ts.
 // `--idle` sends no game traffic: ticking and heartbeats only.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { flagValue, numberFlag } from './flags.js';
 import { buildDist, connectRuntimes, countDelivered, createSteamWorld, HZ, loadLibrary, playFrames, type Player, type SteamWorld } from './scale-world.js';
 
@@ -39,6 +44,10 @@ export async function run(flags: readonly string[]): Promise<void> {
   }
   const b = flagValue(flags, 'b') ?? 'dist';
   if (b === 'dist') buildDist();
+  if (flags.includes('--both')) {
+    bothOrders(a, b, flags);
+    return;
+  }
   const players = positive(flags, 'players', 2000);
   const frames = Math.round(positive(flags, 'seconds', 15) * HZ);
   const chunk = Math.round(positive(flags, 'chunk', 30));
@@ -78,6 +87,50 @@ export async function run(flags: readonly string[]): Promise<void> {
   process.stdout.write(
     `ab — ${players} runtimes × ${frames / HZ} simulated s, chunks of ${chunk} frames\n` +
       `  A ${a}: ${result['ab.aMs']} ms; B ${b}: ${result['ab.bMs']} ms; B/A ${result['ab.bOverA']} (median chunk ${result['ab.medianChunkRatio']})` +
+      `${result['ab.sameWork'] ? '' : ' — the builds delivered different counts: unlike work'}\n`,
+  );
+}
+
+interface OneOrder {
+  readonly 'ab.bOverA': number;
+  readonly 'ab.medianChunkRatio': number;
+  readonly 'ab.sameWork': boolean;
+}
+
+/** Runs A-then-B and B-then-A in two child processes, so each order gets a fresh heap, and combines them. */
+function bothOrders(a: string, b: string, flags: readonly string[]): void {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const dirOf = (dir: string) => (dir.startsWith('/') ? dir : resolve(here, '..', dir));
+  const rest = flags.filter((f) => !f.startsWith('--a=') && !f.startsWith('--b=') && f !== '--both' && f !== '--json');
+  const once = (first: string, second: string): OneOrder => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', resolve(here, 'index.ts'), 'ab', `--a=${first}`, `--b=${second}`, '--json', ...rest], {
+      encoding: 'utf8',
+      env: { ...process.env, LOBBYKIT_BENCH_CHILD: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (child.status !== 0) throw new Error(`ab --both: the run with A=${first} failed (status ${String(child.status)})`);
+    return JSON.parse(child.stdout.trim().split('\n').pop()!) as OneOrder;
+  };
+  const forward = once(dirOf(a), dirOf(b));
+  const swapped = once(dirOf(b), dirOf(a));
+  const effect = Math.sqrt(forward['ab.bOverA'] / swapped['ab.bOverA']);
+  const result = {
+    'ab.a': a,
+    'ab.b': b,
+    /** B/A with A's world built first, and B/A with B's world built first (the swapped run's A/B). */
+    'ab.bOverA': forward['ab.bOverA'],
+    'ab.bOverAWithBFirst': Math.round((1 / swapped['ab.bOverA']) * 1000) / 1000,
+    /** B's time over A's with the order's bias taken out: √(B/A · B/A with B first). Below 1: B is faster. */
+    'ab.effect': Math.round(effect * 1000) / 1000,
+    'ab.sameWork': forward['ab.sameWork'] && swapped['ab.sameWork'],
+  };
+  if (flags.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `ab, both orders — A ${a}, B ${b}\n` +
+      `  B/A ${result['ab.bOverA']} with A built first, ${result['ab.bOverAWithBFirst']} with B built first: B takes ${result['ab.effect']}× A's time` +
       `${result['ab.sameWork'] ? '' : ' — the builds delivered different counts: unlike work'}\n`,
   );
 }

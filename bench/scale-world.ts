@@ -2,6 +2,8 @@
 // against each other): 250 lobbies of 8 real runtimes on one simulated Steam and one VirtualClock, connected, and
 // the traffic each player sends per frame.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LobbyRuntime } from '../src/runtime.js';
 
@@ -22,9 +24,28 @@ export interface Library {
   readonly createPacketCodec: typeof import('../src/codec/packet-codec.js').createPacketCodec;
 }
 
+/**
+ * Why another build's folder would not load as this checkout's does, or undefined. Its `.js` files are ES modules,
+ * so they must sit in a package whose package.json says `"type": "module"` (a worktree or a clone does). Elsewhere
+ * Node takes them for CommonJS and tsx transforms them on the way in: a copy of this very build, loaded from a bare
+ * folder, ran 1.8× slower in `ab`, which would pass for a regression.
+ */
+export function libraryFolderProblem(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    const manifest = join(at, 'package.json');
+    if (existsSync(manifest)) {
+      const type = (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type;
+      return type === 'module' ? undefined : `${manifest} does not say "type": "module", so ${dir} would load as CommonJS`;
+    }
+    if (dirname(at) === at) return `no package.json above ${dir}, so its modules would load as CommonJS`;
+  }
+}
+
 /** Loads the library from `dir`: this checkout's `dist` or `src`, or another build's dist/ (an absolute path). */
 export async function loadLibrary(dir: string): Promise<Library> {
   const base = dir.startsWith('/') ? dir : fileURLToPath(new URL(`../${dir}`, import.meta.url));
+  const problem = libraryFolderProblem(base);
+  if (problem !== undefined) throw new Error(`bench: ${problem}; build it in a worktree or a clone (see bench/ab.bench.ts)`);
   const [clock, network, runtime, codec] = await Promise.all([
     import(`${base}/effects/clock.js`) as Promise<typeof import('../src/effects/clock.js')>,
     import(`${base}/effects/sim/network.js`) as Promise<typeof import('../src/effects/sim/network.js')>,
