@@ -14,8 +14,19 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flagValue, numberFlag } from './flags.js';
-import { buildDist, connectRuntimes, countDelivered, createSteamWorld, HZ, loadLibrary, playFrames, type Player, type SteamWorld } from './scale-world.js';
+import { flagValue, positiveFlag } from './flags.js';
+import {
+  buildDist,
+  connectRuntimes,
+  countDelivered,
+  createSteamWorld,
+  HZ,
+  libraryFolder,
+  loadLibrary,
+  playFrames,
+  type Player,
+  type SteamWorld,
+} from './scale-world.js';
 
 interface Side {
   readonly world: SteamWorld;
@@ -31,11 +42,6 @@ async function side(dir: string, players: number): Promise<Side> {
   return { world, players: connected.players, counter: countDelivered(connected.players), ms: 0 };
 }
 
-function positive(flags: readonly string[], name: string, fallback: number): number {
-  const value = numberFlag(flags, name);
-  return value !== undefined && value > 0 ? value : fallback;
-}
-
 export async function run(flags: readonly string[]): Promise<void> {
   const a = flagValue(flags, 'a');
   if (a === undefined) {
@@ -48,9 +54,9 @@ export async function run(flags: readonly string[]): Promise<void> {
     bothOrders(a, b, flags);
     return;
   }
-  const players = positive(flags, 'players', 2000);
-  const frames = Math.round(positive(flags, 'seconds', 15) * HZ);
-  const chunk = Math.round(positive(flags, 'chunk', 30));
+  const players = positiveFlag(flags, 'players', 2000);
+  const frames = Math.round(positiveFlag(flags, 'seconds', 15) * HZ);
+  const chunk = Math.round(positiveFlag(flags, 'chunk', 30));
   const traffic = flags.includes('--idle') ? { sendState: false, sendEvents: false } : { sendState: true, sendEvents: true };
   const first = await side(a, players);
   const second = await side(b, players);
@@ -100,7 +106,6 @@ interface OneOrder {
 /** Runs A-then-B and B-then-A in two child processes, so each order gets a fresh heap, and combines them. */
 function bothOrders(a: string, b: string, flags: readonly string[]): void {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const dirOf = (dir: string) => (dir.startsWith('/') ? dir : resolve(here, '..', dir));
   const rest = flags.filter((f) => !f.startsWith('--a=') && !f.startsWith('--b=') && f !== '--both' && f !== '--json');
   const once = (first: string, second: string): OneOrder => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', resolve(here, 'index.ts'), 'ab', `--a=${first}`, `--b=${second}`, '--json', ...rest], {
@@ -111,8 +116,8 @@ function bothOrders(a: string, b: string, flags: readonly string[]): void {
     if (child.status !== 0) throw new Error(`ab --both: the run with A=${first} failed (status ${String(child.status)})`);
     return JSON.parse(child.stdout.trim().split('\n').pop()!) as OneOrder;
   };
-  const forward = once(dirOf(a), dirOf(b));
-  const swapped = once(dirOf(b), dirOf(a));
+  const forward = once(libraryFolder(a), libraryFolder(b));
+  const swapped = once(libraryFolder(b), libraryFolder(a));
   const effect = Math.sqrt(forward['ab.bOverA'] / swapped['ab.bOverA']);
   const result = {
     'ab.a': a,

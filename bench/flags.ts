@@ -12,3 +12,9 @@ export function numberFlag(flags: readonly string[], name: string): number | und
   const value = text === undefined ? NaN : Number(text);
   return Number.isFinite(value) ? value : undefined;
 }
+
+/** The flag when it is a number above 0, else `fallback` (scale's and ab's sizes and durations). */
+export function positiveFlag(flags: readonly string[], name: string, fallback: number): number {
+  const value = numberFlag(flags, name);
+  return value !== undefined && value > 0 ? value : fallback;
+}

@@ -41,9 +41,14 @@ export function libraryFolderProblem(dir: string): string | undefined {
   }
 }
 
-/** Loads the library from `dir`: this checkout's `dist` or `src`, or another build's dist/ (an absolute path). */
+/** The folder `dir` names: this checkout's `dist` or `src`, or another build's dist/ (an absolute path). */
+export function libraryFolder(dir: string): string {
+  return dir.startsWith('/') ? dir : fileURLToPath(new URL(`../${dir}`, import.meta.url));
+}
+
+/** Loads the library from `dir` (see libraryFolder). */
 export async function loadLibrary(dir: string): Promise<Library> {
-  const base = dir.startsWith('/') ? dir : fileURLToPath(new URL(`../${dir}`, import.meta.url));
+  const base = libraryFolder(dir);
   const problem = libraryFolderProblem(base);
   if (problem !== undefined) throw new Error(`bench: ${problem}; build it in a worktree or a clone (see bench/ab.bench.ts)`);
   const [clock, network, runtime, codec] = await Promise.all([

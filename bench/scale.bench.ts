@@ -19,7 +19,7 @@
 // makes gets a `name` property defined on it (a 256 B property array each, ~40 per runtime).
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
 import { ThinMember } from '../test/helpers/thin-member.js';
-import { flagValue, numberFlag } from './flags.js';
+import { flagValue, positiveFlag } from './flags.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 import { runHandWrittenBaseline } from './scale-baseline.js';
 import {
@@ -56,15 +56,11 @@ type Traffic = 'all' | 'state' | 'events' | 'none';
 const TRAFFIC: readonly Traffic[] = ['all', 'state', 'events', 'none'];
 
 function parse(flags: readonly string[]): Options {
-  const number = (name: string, fallback: number) => {
-    const value = numberFlag(flags, name);
-    return value !== undefined && value > 0 ? value : fallback;
-  };
-  const players = Math.max(LOBBY_SIZE, Math.round(number('players', 2000) / LOBBY_SIZE) * LOBBY_SIZE);
+  const players = Math.max(LOBBY_SIZE, Math.round(positiveFlag(flags, 'players', 2000) / LOBBY_SIZE) * LOBBY_SIZE);
   const trafficFlag = flagValue(flags, 'traffic') ?? 'all';
   const traffic = TRAFFIC.find((t) => t === trafficFlag);
   if (traffic === undefined) throw new Error(`scale bench: --traffic is one of ${TRAFFIC.join(', ')}, got "${trafficFlag}"`);
-  return { players, seconds: number('seconds', 60), json: flags.includes('--json'), source: flags.includes('--source'), traffic };
+  return { players, seconds: positiveFlag(flags, 'seconds', 60), json: flags.includes('--json'), source: flags.includes('--source'), traffic };
 }
 
 /**
