@@ -1,0 +1,99 @@
+// `npm run bench -- memory [--json]`: what one dependent memory load costs on this machine, by working-set size.
+// It is the measure behind the scale bench's cache cliff (README, scale section): at 2,000 runtimes a message's
+// path is a chain of loads, each one's address read by the one before (runtime → router → inbox → queue →
+// packet → slot …), so a miss costs its full latency and the CPU cannot overlap it with the next.
+//
+// A pointer chase does the same on purpose: N 64-byte lines in one seeded random cycle, each holding the index of
+// the next. Two layouts:
+//   - packed: the lines side by side, so the working set is N × 64 B;
+//   - one per page: each line on a 4 KB page of its own, so the chase also needs N TLB entries.
+// Reported as ns per load and as a ratio to the smallest packed set (cache-resident), measured in the same process.
+// `memory.effectiveCacheBytes` is the largest packed set below the first that costs 5× the smallest or more (an L3
+// hit costs 2–3×, a trip to DRAM 20–40× here): what this process got of the caches while it ran, which on a shared
+// VM is far less than the L3 that lscpu reports, and moves from run to run.
+const LINE_BYTES = 64;
+const PAGE_BYTES = 4096;
+const MEASURED_LOADS = 2_000_000;
+const PACKED_KIB = [256, 1024, 2048, 4096, 8192, 32768, 131072];
+const PAGED_LINES = [1024, 4096, 16384];
+/** A set that costs this many times the smallest per load is going to DRAM. */
+const CLIFF_RATIO = 5;
+
+/**
+ * A chase over `lines` lines that are `strideBytes` apart: an Int32Array in which the word at each line's position
+ * holds the position of the next line in one seeded random cycle through all of them. Returns it with the first
+ * position. Within a page-sized stride the line sits at a seeded offset, so the lines do not all map to the same
+ * cache sets.
+ */
+export function chaseCycle(lines: number, strideBytes: number, seed: number): { readonly words: Int32Array; readonly start: number } {
+  let state = seed >>> 0;
+  const random = (): number => {
+    // Numerical Recipes' LCG: a fixed seed gives the same cycle on every run.
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const order = Array.from({ length: lines }, (_, i) => i);
+  for (let i = lines - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const linesPerStride = strideBytes / LINE_BYTES;
+  const position = order.map((slot) => (slot * strideBytes + Math.floor(random() * linesPerStride) * LINE_BYTES) / 4);
+  const words = new Int32Array((lines * strideBytes) / 4);
+  for (let i = 0; i < lines; i++) words[position[i]!] = position[(i + 1) % lines]!;
+  return { words, start: position[0]! };
+}
+
+/** ns per load over `lines` lines `strideBytes` apart, after one full lap to bring them in. */
+function chase(lines: number, strideBytes: number): number {
+  const { words, start } = chaseCycle(lines, strideBytes, 2000 + lines);
+  let at = start;
+  for (let i = 0; i < lines; i++) at = words[at]!;
+  const began = performance.now();
+  for (let i = 0; i < MEASURED_LOADS; i++) at = words[at]!;
+  const ns = ((performance.now() - began) * 1e6) / MEASURED_LOADS;
+  // The walk must end on a line of the cycle; using `at` also keeps the loop from being optimised away.
+  if (at < 0 || at >= words.length) throw new Error('memory bench: the chase left its array');
+  return ns;
+}
+
+function label(bytes: number): string {
+  return bytes >= 1 << 20 ? `${bytes / (1 << 20)}MiB` : `${bytes / 1024}KiB`;
+}
+
+export async function run(flags: readonly string[]): Promise<void> {
+  // The first chase also runs while the loop is still being compiled: warm it up, or the smallest set reads slow.
+  chase(PACKED_KIB[0]! * 16, LINE_BYTES);
+  const packed = PACKED_KIB.map((kib) => {
+    const bytes = kib * 1024;
+    return { bytes, ns: chase(bytes / LINE_BYTES, LINE_BYTES) };
+  });
+  const paged = PAGED_LINES.map((lines) => ({ lines, ns: chase(lines, PAGE_BYTES) }));
+  const fastest = packed[0]!.ns;
+  const cliff = packed.findIndex((p) => p.ns >= CLIFF_RATIO * fastest);
+  const effective = packed[cliff < 0 ? packed.length - 1 : Math.max(0, cliff - 1)]!.bytes;
+  const result: Record<string, number> = { 'memory.effectiveCacheBytes': effective };
+  for (const p of packed) {
+    result[`memory.packed${label(p.bytes)}.nsPerLoad`] = round(p.ns);
+    result[`memory.packed${label(p.bytes)}.overSmallest`] = round(p.ns / fastest);
+  }
+  for (const p of paged) {
+    result[`memory.onePerPage${p.lines}.nsPerLoad`] = round(p.ns);
+    result[`memory.onePerPage${p.lines}.overPacked`] = round(p.ns / chase(p.lines, LINE_BYTES));
+  }
+  if (flags.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const lines = [
+    `memory: one dependent load (a pointer chase over 64 B lines in a random cycle), ${MEASURED_LOADS.toLocaleString('en-US')} loads per set`,
+    ...packed.map((p) => `  packed ${label(p.bytes).padStart(7)}: ${p.ns.toFixed(1).padStart(6)} ns  (${(p.ns / fastest).toFixed(1)}× the smallest)`),
+    ...paged.map((p) => `  ${String(p.lines).padStart(5)} lines, one per 4 KB page (${label(p.lines * PAGE_BYTES)}): ${p.ns.toFixed(1)} ns`),
+    `  effective cache: ${label(effective)} (the largest packed set below the first at ${CLIFF_RATIO}× the smallest or more)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
