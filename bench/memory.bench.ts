@@ -68,11 +68,13 @@ export async function run(flags: readonly string[]): Promise<void> {
     const bytes = kib * 1024;
     return { bytes, ns: chase(bytes / LINE_BYTES, LINE_BYTES) };
   });
-  const paged = PAGED_LINES.map((lines) => ({ lines, ns: chase(lines, PAGE_BYTES) }));
+  // The same number of lines packed, so the ratio is what spreading them over pages costs (the TLB).
+  const paged = PAGED_LINES.map((lines) => ({ lines, ns: chase(lines, PAGE_BYTES), packedNs: chase(lines, LINE_BYTES) }));
   const fastest = packed[0]!.ns;
   const dram = packed.at(-1)!.ns;
+  // Never -1: the largest set is at least a third of itself. At 0, even the smallest set went to DRAM.
   const cliff = packed.findIndex((p) => p.ns >= DRAM_SHARE * dram);
-  const effective = packed[cliff < 0 ? packed.length - 1 : Math.max(0, cliff - 1)]!.bytes;
+  const effective = cliff === 0 ? 0 : packed[cliff - 1]!.bytes;
   const result: Record<string, number> = { 'memory.effectiveCacheBytes': effective };
   for (const p of packed) {
     result[`memory.packed${label(p.bytes)}.nsPerLoad`] = round(p.ns);
@@ -80,7 +82,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   }
   for (const p of paged) {
     result[`memory.onePerPage${p.lines}.nsPerLoad`] = round(p.ns);
-    result[`memory.onePerPage${p.lines}.overPacked`] = round(p.ns / chase(p.lines, LINE_BYTES));
+    result[`memory.onePerPage${p.lines}.overPacked`] = round(p.ns / p.packedNs);
   }
   if (flags.includes('--json')) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -89,8 +91,11 @@ export async function run(flags: readonly string[]): Promise<void> {
   const lines = [
     `memory: one dependent load (a pointer chase over 64 B lines in a random cycle), ${MEASURED_LOADS.toLocaleString('en-US')} loads per set`,
     ...packed.map((p) => `  packed ${label(p.bytes).padStart(7)}: ${p.ns.toFixed(1).padStart(6)} ns  (${(p.ns / fastest).toFixed(1)}× the smallest)`),
-    ...paged.map((p) => `  ${String(p.lines).padStart(5)} lines, one per 4 KB page (${label(p.lines * PAGE_BYTES)}): ${p.ns.toFixed(1)} ns`),
-    `  effective cache: ${label(effective)} (the largest packed set below the first that costs a third of the ${label(packed.at(-1)!.bytes)} set's load or more)`,
+    ...paged.map(
+      (p) =>
+        `  ${String(p.lines).padStart(5)} lines, one per 4 KB page (${label(p.lines * PAGE_BYTES)}): ${p.ns.toFixed(1)} ns  (${(p.ns / p.packedNs).toFixed(1)}× packed)`,
+    ),
+    `  effective cache: ${effective === 0 ? 'none' : label(effective)} (the largest packed set below the first that costs a third of the ${label(packed.at(-1)!.bytes)} set's load or more)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
