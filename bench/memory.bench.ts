@@ -44,6 +44,17 @@ export function chaseCycle(lines: number, strideBytes: number, seed: number): { 
   return { words, start: position[0]! };
 }
 
+/**
+ * The largest set, of sets timed smallest first, below the first one whose load costs a third of the largest set's
+ * or more; 0 when even the smallest does.
+ */
+export function effectiveCacheBytes(sets: readonly { readonly bytes: number; readonly ns: number }[]): number {
+  const dram = sets.at(-1)?.ns ?? 0;
+  // Never -1 for a non-empty list: the largest set costs at least a third of itself.
+  const cliff = sets.findIndex((set) => set.ns >= DRAM_SHARE * dram);
+  return cliff <= 0 ? 0 : sets[cliff - 1]!.bytes;
+}
+
 /** ns per load over `lines` lines `strideBytes` apart, after one full lap to bring them in. */
 function chase(lines: number, strideBytes: number): number {
   const { words, start } = chaseCycle(lines, strideBytes, 2000 + lines);
@@ -71,10 +82,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   // The same number of lines packed, so the ratio is what spreading them over pages costs (the TLB).
   const paged = PAGED_LINES.map((lines) => ({ lines, ns: chase(lines, PAGE_BYTES), packedNs: chase(lines, LINE_BYTES) }));
   const fastest = packed[0]!.ns;
-  const dram = packed.at(-1)!.ns;
-  // Never -1: the largest set is at least a third of itself. At 0, even the smallest set went to DRAM.
-  const cliff = packed.findIndex((p) => p.ns >= DRAM_SHARE * dram);
-  const effective = cliff === 0 ? 0 : packed[cliff - 1]!.bytes;
+  const effective = effectiveCacheBytes(packed);
   const result: Record<string, number> = { 'memory.effectiveCacheBytes': effective };
   for (const p of packed) {
     result[`memory.packed${label(p.bytes)}.nsPerLoad`] = round(p.ns);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chaseCycle } from '../bench/memory.bench.js';
+import { chaseCycle, effectiveCacheBytes } from '../bench/memory.bench.js';
 
 // The memory bench is only as good as its chase: one cycle through every line, each line inside its own stride, so
 // the set it measures is the set it says.
@@ -43,5 +43,36 @@ describe('memory bench chase', () => {
       at = words[at]!;
     }
     expect(offsets.size).toBeGreaterThan(16);
+  });
+});
+
+describe('memory bench effective cache', () => {
+  const KB = 1024;
+  const MB = 1024 * KB;
+
+  it('is the last set before the loads jump to the DRAM level', () => {
+    const sets = [
+      { bytes: 256 * KB, ns: 8 },
+      { bytes: 1 * MB, ns: 20 },
+      { bytes: 2 * MB, ns: 38 },
+      { bytes: 4 * MB, ns: 190 },
+      { bytes: 128 * MB, ns: 300 },
+    ];
+    expect(effectiveCacheBytes(sets)).toBe(2 * MB);
+  });
+
+  it('stops at the first jump even if a later set reads fast again (a quiet moment on a shared machine)', () => {
+    const sets = [
+      { bytes: 256 * KB, ns: 8 },
+      { bytes: 1 * MB, ns: 200 },
+      { bytes: 4 * MB, ns: 20 },
+      { bytes: 128 * MB, ns: 300 },
+    ];
+    expect(effectiveCacheBytes(sets)).toBe(256 * KB);
+  });
+
+  it('is 0 when even the smallest set costs what DRAM does, or when nothing was timed', () => {
+    expect(effectiveCacheBytes([{ bytes: 256 * KB, ns: 150 }, { bytes: 128 * MB, ns: 300 }])).toBe(0);
+    expect(effectiveCacheBytes([])).toBe(0);
   });
 });
