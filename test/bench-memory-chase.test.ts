@@ -49,30 +49,22 @@ describe('memory bench chase', () => {
 describe('memory bench effective cache', () => {
   const KB = 1024;
   const MB = 1024 * KB;
+  const timed = (...pairs: [number, number][]) => pairs.map(([bytes, ns]) => ({ bytes, ns }));
 
-  it('is the last set before the loads jump to the DRAM level', () => {
-    const sets = [
-      { bytes: 256 * KB, ns: 8 },
-      { bytes: 1 * MB, ns: 20 },
-      { bytes: 2 * MB, ns: 38 },
-      { bytes: 4 * MB, ns: 190 },
-      { bytes: 128 * MB, ns: 300 },
-    ];
-    expect(effectiveCacheBytes(sets)).toBe(2 * MB);
-  });
-
-  it('stops at the first jump even if a later set reads fast again (a quiet moment on a shared machine)', () => {
-    const sets = [
-      { bytes: 256 * KB, ns: 8 },
-      { bytes: 1 * MB, ns: 200 },
-      { bytes: 4 * MB, ns: 20 },
-      { bytes: 128 * MB, ns: 300 },
-    ];
-    expect(effectiveCacheBytes(sets)).toBe(256 * KB);
-  });
-
-  it('is 0 when even the smallest set costs what DRAM does, or when nothing was timed', () => {
-    expect(effectiveCacheBytes([{ bytes: 256 * KB, ns: 150 }, { bytes: 128 * MB, ns: 300 }])).toBe(0);
-    expect(effectiveCacheBytes([])).toBe(0);
-  });
+  for (const { name, sets, expected } of [
+    {
+      name: 'is the last set before the loads jump to the DRAM level',
+      sets: timed([256 * KB, 8], [1 * MB, 20], [2 * MB, 38], [4 * MB, 190], [128 * MB, 300]),
+      expected: 2 * MB,
+    },
+    {
+      name: 'stops at the first jump even if a later set reads fast again (a quiet moment on a shared machine)',
+      sets: timed([256 * KB, 8], [1 * MB, 200], [4 * MB, 20], [128 * MB, 300]),
+      expected: 256 * KB,
+    },
+    { name: 'is 0 when even the smallest set costs what DRAM does', sets: timed([256 * KB, 150], [128 * MB, 300]), expected: 0 },
+    { name: 'is 0 when nothing was timed', sets: timed(), expected: 0 },
+  ]) {
+    it(name, () => expect(effectiveCacheBytes(sets)).toBe(expected));
+  }
 });
