@@ -190,6 +190,39 @@ describe('FairInbox sender queues held by a transport', () => {
     expect(eight.memo).toBeUndefined();
   });
 
+  it('does not name a queue it has let go as the last read one, so neither the reader nor the inbox keeps it', () => {
+    const inbox = new FairInbox();
+    const seven = inbox.queueFor(1, 7n);
+    inbox.pushTo(seven, packet(7n, 1));
+    inbox.read(1);
+    expect(inbox.lastReadFrom).toBe(seven);
+    inbox.dropSender(7n);
+    expect(inbox.lastReadFrom).toBeUndefined();
+
+    const eight = inbox.queueFor(1, 8n);
+    inbox.pushTo(eight, packet(8n, 2));
+    inbox.read(1);
+    expect(inbox.lastReadFrom).toBe(eight);
+    inbox.clear();
+    expect(inbox.lastReadFrom).toBeUndefined();
+
+    // Past the kept number of senders, the read that empties a queue also lets it go.
+    const many = Array.from({ length: 300 }, (_, i) => inbox.queueFor(3, BigInt(100 + i)));
+    many.forEach((q) => inbox.pushTo(q, packet(q.from, 0)));
+    const named: unknown[] = [];
+    while (inbox.read(3) !== undefined) named.push(inbox.lastReadFrom);
+    const released = many.filter((q) => !q.live);
+    expect(released.length).toBeGreaterThan(0);
+    expect(named.filter((q) => q === undefined).length).toBe(released.length);
+    expect(named.some((q) => released.includes(q as (typeof many)[number]))).toBe(false);
+
+    // Past the kept number of channels, an emptied channel lets its queues go with it.
+    const channels = Array.from({ length: 100 }, (_, channel) => inbox.queueFor(10 + channel, 1n));
+    channels.forEach((q, channel) => inbox.pushTo(q, packet(1n, channel)));
+    const afterRead = channels.map((_, channel) => (inbox.read(10 + channel), inbox.lastReadFrom));
+    for (const [channel, q] of channels.entries()) expect(afterRead[channel]).toBe(q.live ? q : undefined);
+  });
+
   it('lets go of held queues with their channel when hostile channel numbers pass the kept number', () => {
     const inbox = new FairInbox();
     const queues = Array.from({ length: 100 }, (_, channel) => inbox.queueFor(channel, 1n));
