@@ -207,7 +207,8 @@ class Runtime implements LobbyRuntime {
   private readonly counters = createStats();
   private readonly directory: MemberDirectory;
   private readonly protocol: PeerProtocol;
-  private readonly throttle: TrafficThrottle;
+  /** Only with `liveness: 'traffic-events'`; the ledger (the default) needs none. */
+  private readonly throttle: TrafficThrottle | undefined;
   private readonly useLedger: boolean;
   private readonly router: PacketRouter;
   private readonly translator: EventTranslator;
@@ -259,14 +260,16 @@ class Runtime implements LobbyRuntime {
     );
     this.members$ = this.directory.members$;
     this.protocol = new PeerProtocol(backend, this.codec, (event) => this.toMachines(event), this.selfId);
-    this.throttle = new TrafficThrottle(Math.max(1, livenessMs * fraction), (remoteId) => {
-      this.counters.trafficForwarded++;
-      this.toMachines({ type: 'peer.traffic', remoteId });
-    });
-    const directory = this.directory;
-    const throttle = this.throttle;
     this.useLedger = options.liveness !== 'traffic-events';
-    const heard = this.useLedger ? undefined : (from: bigint, now: number) => throttle.heard(from, now);
+    const throttle = this.useLedger
+      ? undefined
+      : new TrafficThrottle(Math.max(1, livenessMs * fraction), (remoteId) => {
+          this.counters.trafficForwarded++;
+          this.toMachines({ type: 'peer.traffic', remoteId });
+        });
+    this.throttle = throttle;
+    const directory = this.directory;
+    const heard = throttle === undefined ? undefined : (from: bigint, now: number) => throttle.heard(from, now);
     this.router = new PacketRouter(
       backend,
       this.codec,
@@ -694,7 +697,7 @@ class Runtime implements LobbyRuntime {
       }
       case 'lifecycle.left':
         this.directory.clear();
-        this.throttle.clear();
+        this.throttle?.clear();
         this.protocol.clear();
         this.refreshLobbyData();
         this.directory.publish();
@@ -786,7 +789,7 @@ class Runtime implements LobbyRuntime {
   }
 
   private forgetPeer(id: bigint): void {
-    this.throttle.forget(id);
+    this.throttle?.forget(id);
     this.protocol.forget(id);
   }
 
