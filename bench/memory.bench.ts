@@ -11,6 +11,8 @@
 // `memory.effectiveCacheBytes` is the largest packed set below the first that costs a third of the largest set's
 // load or more (128 MB, which no cache here holds): what this process got of the caches while it ran, which on a
 // shared VM is far less than the L3 that lscpu reports, and moves from run to run.
+import { createRandom } from '../src/effects/sim/random.js';
+
 const LINE_BYTES = 64;
 const PAGE_BYTES = 4096;
 const MEASURED_LOADS = 2_000_000;
@@ -26,19 +28,15 @@ const DRAM_SHARE = 1 / 3;
  * cache sets.
  */
 export function chaseCycle(lines: number, strideBytes: number, seed: number): { readonly words: Int32Array; readonly start: number } {
-  let state = seed >>> 0;
-  const random = (): number => {
-    // Numerical Recipes' LCG: a fixed seed gives the same cycle on every run.
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
+  // The simulator's seeded generator: a fixed seed gives the same cycle on every run.
+  const random = createRandom(seed);
   const order = Array.from({ length: lines }, (_, i) => i);
   for (let i = lines - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = random.int(i + 1);
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const linesPerStride = strideBytes / LINE_BYTES;
-  const position = order.map((slot) => (slot * strideBytes + Math.floor(random() * linesPerStride) * LINE_BYTES) / 4);
+  const position = order.map((slot) => (slot * strideBytes + random.int(linesPerStride) * LINE_BYTES) / 4);
   const words = new Int32Array((lines * strideBytes) / 4);
   for (let i = 0; i < lines; i++) words[position[i]!] = position[(i + 1) % lines]!;
   return { words, start: position[0]! };
