@@ -6,6 +6,7 @@ import { DEFAULT_COMPRESSION_THRESHOLD, createPacketCodec } from '../src/codec/p
 import { jsonSafe, seedHandshake, seedLobbySnapshot, seedStateUpdate } from '../src/codec/seed-messages.js';
 import { encodeValue } from '../src/codec/value-codec.js';
 import { gzipSync } from 'fflate';
+import { round } from './round.js';
 
 type MessageName = 'handshake' | 'state' | 'lobby';
 const MESSAGES: readonly MessageName[] = ['handshake', 'state', 'lobby'];
@@ -129,13 +130,13 @@ export async function run(flags: readonly string[]): Promise<void> {
     // Deflate dominates encoding when a packet is compressed; show the codec alone too, so the cost is visible.
     const uncompressed = m === 'lobby' ? race({ json: () => encoder.encode(JSON.stringify(jsonValue)), lobbykit: () => codec.encode(value, { compress: false }) }) : undefined;
     speed[m] = {
-      ...(uncompressed ? { encodeUncompressedVsJson: round2(uncompressed.vs.lobbykit!) } : {}),
+      ...(uncompressed ? { encodeUncompressedVsJson: round(uncompressed.vs.lobbykit!, 2) } : {}),
       lobbykitEncodePerSec: Math.round(enc.lobbykit!),
       jsonEncodePerSec: Math.round(enc.json!),
-      encodeVsJson: round2(enc.vs.lobbykit!),
+      encodeVsJson: round(enc.vs.lobbykit!, 2),
       lobbykitDecodePerSec: Math.round(dec.lobbykit!),
       jsonDecodePerSec: Math.round(dec.json!),
-      decodeVsJson: round2(dec.vs.lobbykit!),
+      decodeVsJson: round(dec.vs.lobbykit!, 2),
     };
 
     if (m !== 'handshake') {
@@ -147,7 +148,7 @@ export async function run(flags: readonly string[]): Promise<void> {
       const packed = packr.pack(value);
       const mpEnc = race({ json: () => encoder.encode(JSON.stringify(jsonValue)), msgpackr: () => packr.pack(value) });
       const mpDec = race({ json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown, msgpackr: () => unpackr.unpack(packed) as unknown });
-      msgpackr[m] = { bytes: packed.length + 2, encodeVsJson: round2(mpEnc.vs.msgpackr!), decodeVsJson: round2(mpDec.vs.msgpackr!) };
+      msgpackr[m] = { bytes: packed.length + 2, encodeVsJson: round(mpEnc.vs.msgpackr!, 2), decodeVsJson: round(mpDec.vs.msgpackr!, 2) };
     }
   }
 
@@ -156,7 +157,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   const compression = [1, 2, 4, 8, 16, 32, 64].map((n) => {
     const payload = must(encodeValue({ lobby_id: lobby.lobby_id, members: lobby.members.slice(0, n) }));
     const t = race({ deflate: () => deflateSync(payload, { level: 6 }) });
-    return { members: n, payload: payload.length, deflated: deflateSync(payload, { level: 6 }).length, deflateMicros: round2(1e6 / t.deflate!) };
+    return { members: n, payload: payload.length, deflated: deflateSync(payload, { level: 6 }).length, deflateMicros: round(1e6 / t.deflate!, 2) };
   });
   const statePayload = must(encodeValue(values.state));
   const state = seedStateUpdate();
@@ -196,7 +197,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     const w = wire[m]!;
     const s = speed[m]!;
     const seed = w.seed ?? null;
-    return [m, w.lobbykit!, seed ?? 'n/a', w.json!, w.jsonGzip!, seed ? `${round2(w.lobbykit! / seed)}×` : 'n/a', `${s.encodeVsJson}×`, `${s.decodeVsJson}×`];
+    return [m, w.lobbykit!, seed ?? 'n/a', w.json!, w.jsonGzip!, seed ? `${round(w.lobbykit! / seed, 2)}×` : 'n/a', `${s.encodeVsJson}×`, `${s.decodeVsJson}×`];
   });
   const out: string[] = [`codec: bytes on the wire and speed against JSON (same process; ratios are medians of ${ROUNDS} paired rounds)`, ''];
   out.push(...table(['message', 'lobbykit B', 'seed B', 'JSON B', 'JSON+gzip B', 'lobbykit/seed', 'encode vs JSON', 'decode vs JSON'], rows));
@@ -213,10 +214,6 @@ export async function run(flags: readonly string[]): Promise<void> {
   out.push('', `preset dictionary (previous tick) on the state payload: ${dictionary.statePayload} B → ${dictionary.deflated} B deflated, ${dictionary.deflatedWithPreviousTickAsDictionary} B with the dictionary`);
   out.push('', `targets: ${JSON.stringify(targets)}`, '', `note: ${report.notes.handshake}`, `note: ${report.notes.json}`, `note: ${report.notes.seed}`, '');
   process.stdout.write(out.join('\n'));
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 function fmt(n: number): string {

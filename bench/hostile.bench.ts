@@ -16,6 +16,7 @@ import { HOSTILE_CLASSES, hostileGenerators, judge, tally } from '../test/helper
 import { ThinMember } from '../test/helpers/thin-member.js';
 import { numberFlag } from './flags.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
+import { round } from './round.js';
 
 const SEED = 7_000_007;
 const FRAME_MS = 1000 / 60;
@@ -157,8 +158,8 @@ export async function run(flags: readonly string[]): Promise<void> {
     'hostile.heapGrowthBytes': heapBefore === undefined || heapAfter === undefined ? null : heapAfter - heapBefore,
     /** Growth per packet: bounded memory means this falls as the storm grows (a fixed cost: warmed-up code, caches). */
     'hostile.heapGrowthPerPacketBytes':
-      heapBefore === undefined || heapAfter === undefined ? null : Math.round(((heapAfter - heapBefore) / sent) * 100) / 100,
-    'hostile.stormWallSeconds': Math.round(stormSeconds * 100) / 100,
+      heapBefore === undefined || heapAfter === undefined ? null : round((heapAfter - heapBefore) / sent, 2),
+    'hostile.stormWallSeconds': round(stormSeconds, 2),
     'hostile.packetsPerSecond': Math.round(sent / stormSeconds),
     'hostile.ok': thrown === 0 && otherErrors === 0 && wrongSender === 0 && mismatches.length === 0 && deliveredAfter && stillConnected,
   };

@@ -12,6 +12,7 @@
 // load or more (128 MB, which no cache here holds): what this process got of the caches while it ran, which on a
 // shared VM is far less than the L3 that lscpu reports, and moves from run to run.
 import { createRandom } from '../src/effects/sim/random.js';
+import { round } from './round.js';
 
 const LINE_BYTES = 64;
 const PAGE_BYTES = 4096;
@@ -83,12 +84,12 @@ export async function run(flags: readonly string[]): Promise<void> {
   const effective = effectiveCacheBytes(packed);
   const result: Record<string, number> = { 'memory.effectiveCacheBytes': effective };
   for (const p of packed) {
-    result[`memory.packed${label(p.bytes)}.nsPerLoad`] = round(p.ns);
-    result[`memory.packed${label(p.bytes)}.overSmallest`] = round(p.ns / fastest);
+    result[`memory.packed${label(p.bytes)}.nsPerLoad`] = round(p.ns, 2);
+    result[`memory.packed${label(p.bytes)}.overSmallest`] = round(p.ns / fastest, 2);
   }
   for (const p of paged) {
-    result[`memory.onePerPage${p.lines}.nsPerLoad`] = round(p.ns);
-    result[`memory.onePerPage${p.lines}.overPacked`] = round(p.ns / p.packedNs);
+    result[`memory.onePerPage${p.lines}.nsPerLoad`] = round(p.ns, 2);
+    result[`memory.onePerPage${p.lines}.overPacked`] = round(p.ns / p.packedNs, 2);
   }
   if (flags.includes('--json')) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -104,8 +105,4 @@ export async function run(flags: readonly string[]): Promise<void> {
     `  effective cache: ${effective === 0 ? 'none' : label(effective)} (the largest packed set below the first that costs a third of the ${label(packed.at(-1)!.bytes)} set's load or more)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }

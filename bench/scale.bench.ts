@@ -39,6 +39,7 @@ import {
   type Library,
   type Player,
 } from './scale-world.js';
+import { round } from './round.js';
 
 const TARGET_WALL_SECONDS = 60;
 const TARGET_BYTES_PER_SESSION = 10 * 1024;
@@ -268,9 +269,4 @@ function sumStats(players: readonly Player[]): { backendEvents: number; controlF
     controlFrames += s.controlFrames;
   }
   return { backendEvents, controlFrames };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

@@ -18,6 +18,7 @@ import { VirtualClock } from '../src/effects/clock.js';
 import { createSimulatedSteam, steamIdOfAccount, type SimulatedSteam } from '../src/effects/sim/network.js';
 import { createLobbyRuntime, type LobbyRuntime, type LobbyRuntimeOptions } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
+import { round } from './round.js';
 
 const FRAME_MS = 25; // > the simulator's 20 ms latency, so what is sent before a frame has arrived by it
 const BUSY_ROUNDS = 3000;
@@ -309,9 +310,4 @@ export async function run(flags: readonly string[]): Promise<void> {
       '',
     ].join('\n'),
   );
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
