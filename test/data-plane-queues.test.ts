@@ -190,7 +190,7 @@ describe('FairInbox sender queues held by a transport', () => {
     expect(eight.memo).toBeUndefined();
   });
 
-  it('does not name a queue it has let go as the last read one, so neither the reader nor the inbox keeps it', () => {
+  it('does not name a queue it has let go as the last read one, so the reader keeps no memo on it', () => {
     const inbox = new FairInbox();
     const seven = inbox.queueFor(1, 7n);
     inbox.pushTo(seven, packet(7n, 1));

@@ -160,7 +160,6 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
       queue.bySender.delete(sender.from);
       sender.live = false;
       sender.clear();
-      this.lastSender = undefined;
     }
     queue.count--;
     this.total--;
@@ -170,11 +169,12 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
 
   /**
    * The sender queue the last `read` took its packet from (a transport hands it to the reader as a SenderMemo), or
-   * undefined once the inbox has let that queue go: a reader must not keep a memo on a dead queue, nor the inbox
-   * keep the dead queue alive.
+   * undefined once the inbox has let that queue go (every way of letting go clears `live`): a reader must not keep
+   * a memo on a dead queue. The emptied queue itself stays referenced until the next read.
    */
   get lastReadFrom(): SenderQueue<P> | undefined {
-    return this.lastSender;
+    const sender = this.lastSender;
+    return sender !== undefined && sender.live ? sender : undefined;
   }
 
   /** Channels with unread packets (a live view). */
@@ -191,7 +191,6 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
       const n = sender.length;
       queue.bySender.delete(from);
       sender.live = false;
-      if (this.lastSender === sender) this.lastSender = undefined;
       if (n > 0) queue.unlink(sender);
       sender.clear();
       queue.count -= n;
@@ -225,7 +224,6 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     if (this.channels.size > KEPT_CHANNEL_QUEUES) {
       this.channels.delete(queue.channel);
       this.forgetLastQueue();
-      if (this.lastSender?.owner === queue) this.lastSender = undefined;
       queue.release();
     }
     const list = this.nonEmpty;
@@ -239,7 +237,6 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     for (const queue of this.channels.values()) queue.release();
     this.channels.clear();
     this.forgetLastQueue();
-    this.lastSender = undefined;
     this.nonEmpty.length = 0;
     this.total = 0;
   }
