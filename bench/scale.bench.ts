@@ -1,4 +1,5 @@
-// `npm run bench -- scale [--json] [--players=N] [--seconds=S] [--source] [--traffic=all|state|events|none]`:
+// `npm run bench -- scale [--json] [--players=N] [--seconds=S] [--source] [--traffic=all|state|events|none]
+//   [--cpu-profile=<file>]`:
 // 2,000 simulated players (250 lobbies × 8), each a real runtime (root, lobby and 7 peer actors), on one simulated
 // Steam and one VirtualClock, ticked at 60 Hz for 60 simulated seconds while every player sends game traffic:
 //   - an unreliable state update to the lobby 20 times a second (every 3rd frame, players staggered), and
@@ -9,15 +10,19 @@
 // it the off-heap buffers per runtime.
 // `--traffic` takes the run apart: `state` sends only the unreliable updates, `events` only the reliable ones, and
 // `none` nothing (what is left is ticking and the runtimes' heartbeat timers, which also check liveness). The targets
-// are judged on `all` only.
+// are judged on `all` only, and not on a profiled run.
 // Before it, in the same process, a hand-written baseline runs the same traffic with no library
 // (scale-baseline.ts): `scale.overBaseline` is the run's wall time over the baseline's.
+// `--cpu-profile` samples the measured run with V8's profiler, writes the profile to the file and reports the time by
+// module in ns per message delivered (`scale.profileByModule`, see cpu-profile.ts); its wall time is not comparable.
 // Memory needs `--expose-gc`: when gc is missing this file re-runs itself in a child node with the flag.
 //
 // It measures the package as it ships: it builds dist/ (tsc) and runs the compiled modules. `--source` runs src/
 // under tsx instead, which costs more heap: tsx compiles with esbuild's keepNames, so every named closure a runtime
 // makes gets a `name` property defined on it (a 256 B property array each, ~40 per runtime).
+import { writeFileSync } from 'node:fs';
 import { PerformanceObserver, performance, type PerformanceEntry } from 'node:perf_hooks';
+import { startCpuProfile, timeByModule } from './cpu-profile.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
 import { flagValue, positiveFlag } from './flags.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
@@ -51,6 +56,8 @@ interface Options {
   /** Run src/ under tsx instead of the compiled dist/. */
   readonly source: boolean;
   readonly traffic: Traffic;
+  /** Where to write a CPU profile of the measured run, when one is asked for. */
+  readonly cpuProfile: string | undefined;
 }
 
 type Traffic = 'all' | 'state' | 'events' | 'none';
@@ -61,7 +68,14 @@ function parse(flags: readonly string[]): Options {
   const trafficFlag = flagValue(flags, 'traffic') ?? 'all';
   const traffic = TRAFFIC.find((t) => t === trafficFlag);
   if (traffic === undefined) throw new Error(`scale bench: --traffic is one of ${TRAFFIC.join(', ')}, got "${trafficFlag}"`);
-  return { players, seconds: positiveFlag(flags, 'seconds', 60), json: flags.includes('--json'), source: flags.includes('--source'), traffic };
+  return {
+    players,
+    seconds: positiveFlag(flags, 'seconds', 60),
+    json: flags.includes('--json'),
+    source: flags.includes('--source'),
+    traffic,
+    cpuProfile: flagValue(flags, 'cpu-profile'),
+  };
 }
 
 /**
@@ -154,9 +168,11 @@ export async function run(flags: readonly string[]): Promise<void> {
   const netBefore = { ...steam.stats };
   const firedBefore = clock.fired;
   const gcPauses = observeGc();
+  const stopProfile = options.cpuProfile === undefined ? undefined : await startCpuProfile();
   const start = performance.now();
   const sendFailures = playFrames(world, players, 0, frames, { sendState, sendEvents });
   const end = performance.now();
+  const profile = await stopProfile?.();
   const delivered = counter.delivered;
   const wallSeconds = (end - start) / 1000;
   const timersFired = clock.fired - firedBefore;
@@ -170,6 +186,15 @@ export async function run(flags: readonly string[]): Promise<void> {
   const simulatorPerSession = gc === undefined ? undefined : simulatorBytesPerSession(lib, options.players, gc);
   const totalPerSession = gc === undefined ? undefined : (heapConnected - heapBefore) / sessions;
 
+  // With no game traffic there are no messages to divide by: the profile is then per runtime tick.
+  const profileUnit = delivered > 0 ? 'message' : 'tick';
+  let profileByModule: Record<string, number> | null = null;
+  if (profile !== undefined && options.cpuProfile !== undefined) {
+    writeFileSync(options.cpuProfile, JSON.stringify(profile));
+    const units = delivered > 0 ? delivered : frames * options.players;
+    const byModule = timeByModule(profile, units, new URL('..', import.meta.url).href);
+    profileByModule = Object.fromEntries(byModule.map((m) => [m.module, Math.round(m.nanosPerUnit)]));
+  }
   const events = statsAfter.backendEvents - statsBefore.backendEvents + (statsAfter.controlFrames - statsBefore.controlFrames) + delivered;
   const packets = steam.stats.delivered - netBefore.delivered;
   const result = {
@@ -219,8 +244,12 @@ export async function run(flags: readonly string[]): Promise<void> {
     'scale.offHeapBytesPerRuntime': Math.round((buffersConnected - buffersBefore) / options.players),
     'scale.heapGrowthDuringRunBytes': gc === undefined ? null : heapEnd - heapConnected,
     'scale.gc': gc !== undefined,
+    /** With --cpu-profile: sampled ns per profileUnit, by module, largest first (the profiler slows the run). */
+    'scale.profileByModule': profileByModule,
+    'scale.profileUnit': profileByModule === null ? null : profileUnit,
     'scale.targetsMet':
       options.traffic === 'all' &&
+      options.cpuProfile === undefined &&
       wallSeconds <= TARGET_WALL_SECONDS && (gc === undefined || (heapConnected - heapBefore) / sessions <= TARGET_BYTES_PER_SESSION),
   };
   if (options.json) {
@@ -240,6 +269,14 @@ export async function run(flags: readonly string[]): Promise<void> {
       `          plus ${result['scale.offHeapBytesPerRuntime']} B off-heap per runtime; heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
       `  ${result['scale.timersPerSimulatedSecond']} clock timers fired per simulated s; GC paused the run ${result['scale.gcPauses']} times, ${result['scale.gcPauseSeconds']} s in all`,
       `  still all connected: ${stillConnected}/${options.players}; errors reported: ${sessionFailures}`,
+      ...(profileByModule === null
+        ? []
+        : [
+            `  CPU profile in ${options.cpuProfile}; sampled ns per ${profileUnit} by module (profiled, so the wall time above is not comparable):`,
+            ...Object.entries(profileByModule)
+              .slice(0, 12)
+              .map(([module, nanos]) => `    ${String(nanos).padStart(6)}  ${module}`),
+          ]),
       '',
     ].join('\n'),
   );
