@@ -267,9 +267,9 @@ export class SimulatedBackend implements Backend {
     if (problem !== undefined) return this.refuse(problem.code, problem.detail);
     if (to === this.user.id) return this.refuse('invalid-argument', 'cannot send a P2P packet to yourself');
     // A link exists once we sent to them: sending through it needs no lookup of the remote user.
-    const link = this.user.links.get(to);
+    const link = this.user.linkIndexes.get(to);
     if (link !== undefined) {
-      this.core.sendOn(link, bytes, sendType, channel);
+      this.core.sendAt(link, bytes, sendType, channel);
       return true;
     }
     const remote = this.core.user(to);

@@ -19,6 +19,7 @@ import { OutputSlab } from '../../codec/byte-writer.js';
 import { FairInbox, type SenderQueue } from '../inbox.js';
 import { applyLobbyListFilters, type LobbySummary } from '../list-filters.js';
 import { combineFaults, type EffectiveFaults, type LinkFaults } from './faults.js';
+import { LinkTable, OPEN, OWN_FAULTS, RECEIVER_ACCEPTED, SENDER_ACCEPTED } from './link-table.js';
 import { createRandom, type Random } from './random.js';
 import { Scheduler, type Scheduled } from './scheduler.js';
 
@@ -82,19 +83,55 @@ export class SimUser {
   readonly pending = new Map<bigint, PendingSession>();
   readonly inbox = new FairInbox<InFlight>();
   readonly links = new Map<bigint, Link>();
+  /** The same links' indexes in the core's LinkTable: a route (see P2PRoutes) is one of these. */
+  readonly linkIndexes = new Map<bigint, number>();
   readonly lobbies = new Set<bigint>();
   readonly listeners: Listener[] = [];
   readonly forcedEnter: number[] = [];
-  faults: LinkFaults | undefined;
-  island = 0;
-  vanished = false;
   serversConnected = true;
   relayAllowed = true;
+  /** This user's index in `table`, which mirrors their reach and whether they have faults. */
+  readonly index: number;
+  private ownFaults: LinkFaults | undefined = undefined;
+  private islandNumber = 0;
+  private gone = false;
 
-  constructor(readonly options: SimulatedUserOptions) {
+  constructor(
+    readonly options: SimulatedUserOptions,
+    private readonly table: LinkTable,
+  ) {
     this.friends = new Set(options.friends ?? []);
     this.blocked = new Set(options.blocked ?? []);
     this.known = new Set([options.id, ...this.friends]);
+    this.index = table.addUser();
+  }
+
+  get faults(): LinkFaults | undefined {
+    return this.ownFaults;
+  }
+
+  set faults(faults: LinkFaults | undefined) {
+    this.ownFaults = faults;
+    this.table.userFaults[this.index] = faults === undefined ? 0 : 1;
+  }
+
+  /** 0 unless a partition put the user on an island with their group. */
+  get island(): number {
+    return this.islandNumber;
+  }
+
+  set island(island: number) {
+    this.islandNumber = island;
+    this.table.setReach(this.index, island, this.gone);
+  }
+
+  get vanished(): boolean {
+    return this.gone;
+  }
+
+  set vanished(vanished: boolean) {
+    this.gone = vanished;
+    this.table.setReach(this.index, this.islandNumber, vanished);
   }
 
   get id(): bigint {
@@ -119,7 +156,6 @@ interface PendingSession {
 
 /** One direction of a P2P path between two users. */
 export class Link {
-  faults: LinkFaults | undefined;
   effective: EffectiveFaults | undefined;
   effectiveVersion = -1;
   /** Due time of the last reliable datagram per channel: later ones never arrive before it. */
@@ -130,21 +166,12 @@ export class Link {
   /** Reliable datagrams that cannot get through (partition, vanished peer), in send order. */
   held: InFlight[] | undefined = undefined;
   holdEpoch = 0;
-  /** Bumped when the session fails or closes: datagrams of the old session still in flight are dropped. */
-  session = 0;
   nextSendSeq = 0;
-  /** Set once a datagram got through; a new session starts after a failure or close. */
-  open = false;
   failing = false;
   /** Session failures a test asked for, taken one per new session. */
   forcedFailures: number[] | undefined = undefined;
   readonly fromId: bigint;
-  /**
-   * Mirrors of `from.accepted.has(to.id)` and `to.accepted.has(from.id)`, kept by SimCore.setAccepted, so a send
-   * and an arrival need no set lookup.
-   */
-  senderAccepted: boolean;
-  receiverAccepted: boolean;
+  private ownFaults: LinkFaults | undefined = undefined;
   /**
    * The queues in `to`'s inbox this link's packets go to, for channels 0–3 (what games use; other channels look
    * theirs up). Fields rather than an array made per link.
@@ -157,10 +184,60 @@ export class Link {
   constructor(
     readonly from: SimUser,
     readonly to: SimUser,
+    private readonly table: LinkTable,
+    /** This link's index in `table`, which holds its session, flags and ends. */
+    readonly index: number,
   ) {
     this.fromId = from.id;
     this.senderAccepted = from.accepted.has(to.id);
     this.receiverAccepted = to.accepted.has(from.id);
+  }
+
+  get faults(): LinkFaults | undefined {
+    return this.ownFaults;
+  }
+
+  set faults(faults: LinkFaults | undefined) {
+    this.ownFaults = faults;
+    this.table.set(this.index, OWN_FAULTS, faults !== undefined);
+  }
+
+  /** Bumped when the session fails or closes: datagrams of the old session still in flight are dropped. */
+  get session(): number {
+    return this.table.session[this.index]!;
+  }
+
+  set session(session: number) {
+    this.table.session[this.index] = session;
+  }
+
+  /** Set once a datagram got through; a new session starts after a failure or close. */
+  get open(): boolean {
+    return this.table.has(this.index, OPEN);
+  }
+
+  set open(open: boolean) {
+    this.table.set(this.index, OPEN, open);
+  }
+
+  /**
+   * Mirrors of `from.accepted.has(to.id)` and `to.accepted.has(from.id)`, kept by SimCore.setAccepted, so a send
+   * and an arrival need no set lookup.
+   */
+  get senderAccepted(): boolean {
+    return this.table.has(this.index, SENDER_ACCEPTED);
+  }
+
+  set senderAccepted(accepted: boolean) {
+    this.table.set(this.index, SENDER_ACCEPTED, accepted);
+  }
+
+  get receiverAccepted(): boolean {
+    return this.table.has(this.index, RECEIVER_ACCEPTED);
+  }
+
+  set receiverAccepted(accepted: boolean) {
+    this.table.set(this.index, RECEIVER_ACCEPTED, accepted);
   }
 
   /** Queues an arrived packet in `to`'s inbox, through the cached queue so no lookup by sender id is made. */
@@ -226,9 +303,14 @@ class InFlight implements Scheduled, P2PPacket {
   ) {}
 
   load(link: Link, bytes: Uint8Array, channel: number, reliable: boolean): this {
+    return this.loadAt(link, link.session, link.fromId, bytes, channel, reliable);
+  }
+
+  /** Like load, with the link's session and sender given, so the Link object itself need not be loaded. */
+  loadAt(link: Link, session: number, from: bigint, bytes: Uint8Array, channel: number, reliable: boolean): this {
     this.link = link;
-    this.session = link.session;
-    this.from = link.fromId;
+    this.session = session;
+    this.from = from;
     this.bytes = bytes;
     this.channel = channel;
     this.reliable = reliable;
@@ -296,6 +378,12 @@ export class SimCore {
   readonly bufferMs: number;
   readonly retransmitMs: number;
   private readonly heldLinks = new Set<Link>();
+  /** Every link's hot state, densely (see link-table.ts), and the Link objects and senders by the same index. */
+  private readonly table = new LinkTable();
+  private readonly linkList: Link[] = [];
+  private readonly linkFromIds: bigint[] = [];
+  /** The effective faults of a link when neither it nor its users have any: shared, so a send loads no record. */
+  private readonly networkFaults: EffectiveFaults;
   /**
    * Steam copies what a game sends; so do we, into shared slabs rather than a fresh buffer per datagram (a small
    * Uint8Array is an off-heap allocation each). A slab lives while any datagram cut from it is unread.
@@ -322,6 +410,7 @@ export class SimCore {
     this.bufferMs = options.bufferMs ?? 200;
     this.retransmitMs = options.retransmitMs ?? Math.max(100, 4 * this.latencyMs);
     this.nextLobby = LOBBY_ID_BASE + BigInt(1 + this.random.int(1_000_000));
+    this.networkFaults = combineFaults(this.latencyMs, []);
   }
 
   now(): number {
@@ -332,7 +421,7 @@ export class SimCore {
 
   addUser(options: SimulatedUserOptions): SimUser {
     if (this.users.has(options.id)) throw new Error(`simulated Steam: user ${options.id} already exists`);
-    const user = new SimUser(options);
+    const user = new SimUser(options, this.table);
     this.users.set(user.id, user);
     // Friendship is mutual on Steam.
     for (const friendId of user.friends) {
@@ -527,13 +616,18 @@ export class SimCore {
   private link(from: SimUser, to: SimUser): Link {
     let link = from.links.get(to.id);
     if (link === undefined) {
-      link = new Link(from, to);
+      const index = this.table.addLink(from.index, to.index);
+      link = new Link(from, to, this.table, index);
+      this.linkList[index] = link;
+      this.linkFromIds[index] = from.id;
       from.links.set(to.id, link);
+      from.linkIndexes.set(to.id, index);
     }
     return link;
   }
 
   private faultsOf(link: Link): EffectiveFaults {
+    if (this.table.faultless(link.index)) return this.networkFaults;
     if (link.effective === undefined || link.effectiveVersion !== this.faultsVersion) {
       link.effective = combineFaults(this.latencyMs, [link.faults, link.from.faults, link.to.faults]);
       link.effectiveVersion = this.faultsVersion;
@@ -555,7 +649,12 @@ export class SimCore {
   }
 
   private reachable(link: Link): boolean {
-    return !link.from.vanished && !link.to.vanished && link.from.island === link.to.island;
+    return this.table.reachable(link.index);
+  }
+
+  /** Whether `index` names a link `from` sends on: what a route must be before it is used. */
+  isLinkFrom(index: number, from: SimUser): boolean {
+    return Number.isInteger(index) && index >= 0 && index < this.table.linkCount && this.table.from[index] === from.index;
   }
 
   private datagram(link: Link, bytes: Uint8Array, channel: number, reliable: boolean): InFlight {
@@ -596,6 +695,27 @@ export class SimCore {
   /** Sizes and ids are already validated by the caller. */
   send(from: SimUser, to: SimUser, bytes: Uint8Array, sendType: P2PSendType, channel: number): void {
     this.sendOn(this.link(from, to), bytes, sendType, channel);
+  }
+
+  /**
+   * Sends on the link at `index` (a route: see isLinkFrom). The common case, an unreliable datagram on an open,
+   * accepted session between reachable users with no faults of their own, is decided from the LinkTable alone, so
+   * the Link object is not loaded (at 2,000 players that load went to memory on every send); the rest is sendOn's,
+   * and both do the same. Sizes are already validated by the caller.
+   */
+  sendAt(index: number, bytes: Uint8Array, sendType: P2PSendType, channel: number): void {
+    const table = this.table;
+    const needed = sendType === 1 ? SENDER_ACCEPTED | OPEN | RECEIVER_ACCEPTED : SENDER_ACCEPTED | OPEN;
+    const link = this.linkList[index]!;
+    if (sendType > 1 || (table.flags[index]! & needed) !== needed || !table.reachable(index) || !table.faultless(index)) {
+      this.sendOn(link, bytes, sendType, channel);
+      return;
+    }
+    this.stats.sent++;
+    const session = table.session[index]!;
+    const spare = this.spareDatagrams.pop() ?? new InFlight(this, link);
+    const packet = spare.loadAt(link, session, this.linkFromIds[index]!, this.copyOf(bytes), channel, false);
+    this.scheduleUnreliable(packet, this.networkFaults);
   }
 
   /** Sizes and ids are already validated by the caller. */
@@ -710,7 +830,11 @@ export class SimCore {
       this.recycle(packet);
       return;
     }
-    const f = this.faultsOf(link);
+    this.scheduleUnreliable(packet, this.faultsOf(link));
+  }
+
+  /** Loses, delays (with jitter and reordering) and duplicates an unreliable datagram as `f` says. */
+  private scheduleUnreliable(packet: InFlight, f: EffectiveFaults): void {
     if (this.random.chance(f.loss)) {
       this.stats.lost++;
       this.recycle(packet);
@@ -719,7 +843,7 @@ export class SimCore {
     this.scheduler.schedule(packet, this.now() + this.unreliableDelay(f));
     if (this.random.chance(f.duplication)) {
       this.stats.duplicated++;
-      const twin = this.datagram(link, packet.bytes, packet.channel, false);
+      const twin = this.datagram(packet.link, packet.bytes, packet.channel, false);
       this.scheduler.schedule(twin, this.now() + this.unreliableDelay(f));
     }
   }
