@@ -22,6 +22,7 @@ import {
   sendSizeProblem,
   type Backend,
   type LobbyListFilters,
+  type P2PRoutes,
   type RefusalCode,
 } from './effects/backend.js';
 import { createSystemClock, type LobbyClock } from './effects/clock.js';
@@ -43,7 +44,7 @@ import {
 import { EventTranslator, type ChatMessage } from './runtime/event-translator.js';
 import { STARTED_LOBBY_DATA_KEY, lobbyStateOf, sameLobbyState, type LobbyState } from './runtime/lobby-state.js';
 import { clockFor, runWith, sessionMachineFor, type MachineEffects, type WiredSessionMachine } from './runtime/machine-wiring.js';
-import { MemberDirectory, type LobbyMember } from './runtime/member-directory.js';
+import { MemberDirectory, type LobbyMember, type PeerSlot } from './runtime/member-directory.js';
 import { PacketRouter, type ChannelMessage } from './runtime/packet-router.js';
 import { PeerProtocol } from './runtime/peer-protocol.js';
 import { RequestSlot } from './runtime/request-slot.js';
@@ -210,6 +211,8 @@ class Runtime implements LobbyRuntime {
   /** Only with `liveness: 'traffic-events'`; the ledger (the default) needs none. */
   private readonly throttle: TrafficThrottle | undefined;
   private readonly useLedger: boolean;
+  /** The backend's routes when it made them itself (not a wrapper's view of another backend's): see P2PRoutes. */
+  private readonly routes: P2PRoutes | undefined;
   private readonly router: PacketRouter;
   private readonly translator: EventTranslator;
   private readonly lobbyRef: LobbyRef;
@@ -248,6 +251,7 @@ class Runtime implements LobbyRuntime {
   constructor(options: LobbyRuntimeOptions) {
     const backend = options.backend;
     this.backend = backend;
+    this.routes = backend.p2pRoutes?.backend === backend ? backend.p2pRoutes : undefined;
     this.clock = options.clock ?? createSystemClock();
     this.codec = options.codec ?? (sharedCodec ??= createPacketCodec());
     this.selfId = backend.localUserId();
@@ -503,12 +507,12 @@ class Runtime implements LobbyRuntime {
         const slots = this.directory.slots;
         for (let i = 0; i < slots.length; i++) {
           const slot = slots[i]!;
-          if (this.backend.sendP2P(slot.id, frame.value, sendType, backendChannel)) {
+          if (this.sendTo(slot, frame.value, sendType, backendChannel)) {
             recipients++;
             if (sentAt !== undefined) slot.lastSent = sentAt;
           }
         }
-      } else if (this.backend.sendP2P(target.id, frame.value, sendType, backendChannel)) {
+      } else if (this.sendTo(target, frame.value, sendType, backendChannel)) {
         recipients++;
         if (sentAt !== undefined) target.lastSent = sentAt;
       } else {
@@ -519,6 +523,16 @@ class Runtime implements LobbyRuntime {
     }
     this.counters.packetsSent += recipients;
     return { ok: true, recipients };
+  }
+
+  /** Sends through the member's route once the backend has given one: the id and its lookup are then skipped. */
+  private sendTo(slot: PeerSlot, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
+    const routes = this.routes;
+    if (routes === undefined) return this.backend.sendP2P(slot.id, bytes, sendType, channel);
+    if (slot.route !== undefined) return routes.send(slot.route, bytes, sendType, channel);
+    const sent = this.backend.sendP2P(slot.id, bytes, sendType, channel);
+    if (sent) slot.route = routes.routeTo(slot.id);
+    return sent;
   }
 
   // ── streams and reads ─────────────────────────────────────────────────────────────────────────────────────

@@ -47,7 +47,7 @@ function routerOver(backend: Backend, gate: Map<bigint, PeerSlot>) {
   return { router, stats, delivered, read, change: () => void (version = {}) };
 }
 
-const slotOf = (id: bigint): PeerSlot => ({ id, lastHeard: -Infinity, lastSent: -Infinity });
+const slotOf = (id: bigint): PeerSlot => ({ id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined });
 
 describe('PacketRouter with a transport that hands out sender memos', () => {
   const frame = (value: unknown): Uint8Array => {

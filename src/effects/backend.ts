@@ -238,6 +238,11 @@ export interface Backend {
 
   // P2P
   sendP2P(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean;
+  /**
+   * Optional: routes, for sending to a member again and again without naming them by id (see P2PRoutes). A runtime
+   * uses them only when `p2pRoutes.backend` is the very object it was given.
+   */
+  readonly p2pRoutes?: P2PRoutes;
   /** Size of the next packet on `channel`, 0 when none. */
   availableP2P(channel: number): number;
   /** The next packet on `channel`, taking senders in turn so a flooding sender cannot starve others. */
@@ -267,11 +272,34 @@ export function sendSizeProblem(length: number, sendType: P2PSendType): string |
 }
 
 /**
+ * A backend's fast path for the sends a runtime makes to each member many times a second. `sendP2P` starts from the
+ * remote id, a bigint the backend must check and look up; a route is a small number the backend handed out for
+ * that user, so a send through it starts from the backend's own state. Sending through a route does exactly what
+ * `sendP2P` to that user does, refusals included.
+ *
+ * `backend` is the object whose routes these are. A runtime uses them only when it holds that same object, so a
+ * wrapper around a backend (a Proxy that counts `sendP2P`, say, as the demo's traffic counter is) is never
+ * bypassed: its `p2pRoutes` still names the wrapped backend, and the runtime sends through `sendP2P` instead.
+ */
+export interface P2PRoutes {
+  readonly backend: Backend;
+  /** A route to `to`, or undefined until the backend has a path to them (the simulator makes one at the first send). */
+  routeTo(to: bigint): number | undefined;
+  /** Sends as `sendP2P(to, …)` would, to the user the route was made for; refuses a route this backend did not make. */
+  send(route: number, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean;
+}
+
+/**
  * Why `sendP2P(to, bytes, sendType, channel)` must be refused before anything is sent, or undefined. Every
  * backend checks the same things first, because native code aborts on a bad id and Steam drops oversize packets.
  */
 export function sendP2PProblem(to: unknown, bytes: unknown, sendType: unknown, channel: unknown): Refusal | undefined {
   if (!isSteamId(to)) return { code: 'invalid-argument', detail: `remote id must be a positive 64-bit bigint, got ${String(to)}` };
+  return sendPayloadProblem(bytes, sendType, channel);
+}
+
+/** The checks of sendP2PProblem that do not concern the remote id (a route send has none to check). */
+export function sendPayloadProblem(bytes: unknown, sendType: unknown, channel: unknown): Refusal | undefined {
   if (!isSendType(sendType)) return { code: 'invalid-argument', detail: `send type must be 0..3, got ${String(sendType)}` };
   if (!isValidChannel(channel)) {
     return { code: 'invalid-argument', detail: `channel must be an integer in 0..2^31-1, got ${String(channel)}` };

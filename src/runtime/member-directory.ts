@@ -24,6 +24,8 @@ export interface PeerSlot {
   lastHeard: number;
   /** Clock time of the last reliable frame we sent this member (-Infinity: none yet): a busy link needs no heartbeat. */
   lastSent: number;
+  /** The backend's route to this member (see P2PRoutes), once it has handed one out. */
+  route: number | undefined;
 }
 
 /**
@@ -112,7 +114,7 @@ export class MemberDirectory {
     const isSelf = id === this.selfId;
     this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting' });
     if (!isSelf) {
-      const slot: PeerSlot = { id, lastHeard: -Infinity, lastSent: -Infinity };
+      const slot: PeerSlot = { id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined };
       this.remote.set(id, slot);
       this.slotList = [...this.slotList, slot];
     }

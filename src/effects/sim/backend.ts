@@ -5,12 +5,14 @@ import {
   isSteamId,
   lobbyDataKeyProblem,
   sendP2PProblem,
+  sendPayloadProblem,
   type Backend,
   type BackendCapabilities,
   type BackendEvent,
   type LobbyListFilters,
   type LobbyType,
   type P2PPacket,
+  type P2PRoutes,
   type P2PSendType,
   type Refusal,
   type RefusalCode,
@@ -48,6 +50,11 @@ export class SimulatedBackend implements Backend {
   private readonly listener = (event: BackendEvent): void => this.events.push(event);
   /** `user.inbox`: a runtime asks it for packets every tick, and this saves loading the user to get there. */
   private readonly inbox: SimUser['inbox'];
+  /**
+   * A route is the index of our link to the user in the simulator's LinkTable. A subclass that overrides sendP2P gets
+   * none, so that its override is never bypassed.
+   */
+  readonly p2pRoutes: P2PRoutes | undefined;
 
   constructor(
     private readonly core: SimCore,
@@ -55,6 +62,21 @@ export class SimulatedBackend implements Backend {
   ) {
     this.inbox = user.inbox;
     user.listeners.push(this.listener);
+    this.p2pRoutes = this.sendP2P === SimulatedBackend.prototype.sendP2P ? this.routes() : undefined;
+  }
+
+  private routes(): P2PRoutes {
+    return {
+      backend: this,
+      routeTo: (to) => this.user.linkIndexes.get(to),
+      send: (route, bytes, sendType, channel) => {
+        const problem = sendPayloadProblem(bytes, sendType, channel);
+        if (problem !== undefined) return this.refuse(problem.code, problem.detail);
+        if (!this.core.isLinkFrom(route, this.user)) return this.refuse('invalid-argument', `route ${String(route)} is not one of this backend's`);
+        this.core.sendAt(route, bytes, sendType, channel);
+        return true;
+      },
+    };
   }
 
   /** Stops receiving events (the game quit). */
