@@ -82,8 +82,7 @@ export class SimUser {
   private readonly acceptedIds = new Set<bigint>();
   readonly pending = new Map<bigint, PendingSession>();
   readonly inbox = new FairInbox<InFlight>();
-  readonly links = new Map<bigint, Link>();
-  /** The same links' indexes in the core's LinkTable: a route (see P2PRoutes) is one of these. */
+  /** The links this user sends on, by remote id, as indexes into the core's LinkTable: a route is one of these. */
   readonly linkIndexes = new Map<bigint, number>();
   readonly lobbies = new Set<bigint>();
   readonly listeners: Listener[] = [];
@@ -614,16 +613,21 @@ export class SimCore {
   // ---------------------------------------------------------------- P2P
 
   private link(from: SimUser, to: SimUser): Link {
-    let link = from.links.get(to.id);
+    let link = this.linkOf(from, to.id);
     if (link === undefined) {
       const index = this.table.addLink(from.index, to.index);
       link = new Link(from, to, this.table, index);
       this.linkList[index] = link;
       this.linkFromIds[index] = from.id;
-      from.links.set(to.id, link);
       from.linkIndexes.set(to.id, index);
     }
     return link;
+  }
+
+  /** The link `from` sends to `to` on, if one was made. */
+  private linkOf(from: SimUser, to: bigint): Link | undefined {
+    const index = from.linkIndexes.get(to);
+    return index === undefined ? undefined : this.linkList[index];
   }
 
   private faultsOf(link: Link): EffectiveFaults {
@@ -642,9 +646,10 @@ export class SimCore {
   /** The one place `accepted` changes, so the links' mirrors of it stay true. */
   private setAccepted(user: SimUser, remote: bigint, accepted: boolean): void {
     user.markAccepted(remote, accepted);
-    const outgoing = user.links.get(remote);
+    const outgoing = this.linkOf(user, remote);
     if (outgoing !== undefined) outgoing.senderAccepted = accepted;
-    const incoming = this.users.get(remote)?.links.get(user.id);
+    const remoteUser = this.users.get(remote);
+    const incoming = remoteUser === undefined ? undefined : this.linkOf(remoteUser, user.id);
     if (incoming !== undefined) incoming.receiverAccepted = accepted;
   }
 
@@ -933,12 +938,13 @@ export class SimCore {
     if (pending !== undefined) this.stats.dropped += pending.packets.length;
     user.pending.delete(remote);
     this.stats.dropped += user.inbox.dropSender(remote);
-    const outgoing = user.links.get(remote);
+    const outgoing = this.linkOf(user, remote);
     if (outgoing !== undefined) {
       outgoing.open = false;
       this.resetLink(outgoing);
     }
-    const incoming = this.users.get(remote)?.links.get(user.id);
+    const remoteUser = this.users.get(remote);
+    const incoming = remoteUser === undefined ? undefined : this.linkOf(remoteUser, user.id);
     if (incoming !== undefined) {
       incoming.open = false;
       incoming.forgetQueues();
