@@ -6,7 +6,7 @@ import { SimCore } from '../src/effects/sim/core.js';
 import { WireLedger, countingBackend } from '../src/demo/traffic.js';
 import { createLobbyRuntime, type ChannelMessage, type LobbyRuntime } from '../src/runtime.js';
 import { createRuntimeWorld, userId, type RuntimeWorld } from './helpers/runtime-world.js';
-import { createSimWorld } from './helpers/sim-world.js';
+import { createSimWorld, readAll } from './helpers/sim-world.js';
 
 const ALICE = 76561198000000101n;
 const BOB = 76561198000000102n;
@@ -17,12 +17,6 @@ function threeUsers() {
   const [alice, bob, carol] = [ALICE, BOB, CAROL].map((id) => sim.user({ id, name: String(id) }));
   for (const b of [alice!, bob!, carol!]) for (const other of [ALICE, BOB, CAROL]) if (other !== b.localUserId()) b.acceptSession(other);
   return { sim, alice: alice!, bob: bob!, carol: carol! };
-}
-
-function readAll(backend: Backend, channel: number): { from: bigint; bytes: number[] }[] {
-  const out: { from: bigint; bytes: number[] }[] = [];
-  for (let p = backend.readP2P(channel); p !== undefined; p = backend.readP2P(channel)) out.push({ from: p.from, bytes: [...p.bytes] });
-  return out;
 }
 
 describe('the simulated backend’s P2P routes', () => {
@@ -38,9 +32,9 @@ describe('the simulated backend’s P2P routes', () => {
     expect(routes.send(route!, Uint8Array.of(3), 2, 1)).toBe(true);
     sim.clock.advance(1_000);
     expect(readAll(bob, 1)).toEqual([
-      { from: ALICE, bytes: [1] },
-      { from: ALICE, bytes: [2] },
-      { from: ALICE, bytes: [3] },
+      { from: ALICE, bytes: Uint8Array.of(1) },
+      { from: ALICE, bytes: Uint8Array.of(2) },
+      { from: ALICE, bytes: Uint8Array.of(3) },
     ]);
   });
 
