@@ -301,12 +301,8 @@ class InFlight implements Scheduled, P2PPacket {
     public link: Link,
   ) {}
 
-  load(link: Link, bytes: Uint8Array, channel: number, reliable: boolean): this {
-    return this.loadAt(link, link.session, link.fromId, bytes, channel, reliable);
-  }
-
-  /** Like load, with the link's session and sender given, so the Link object itself need not be loaded. */
-  loadAt(link: Link, session: number, from: bigint, bytes: Uint8Array, channel: number, reliable: boolean): this {
+  /** The link's session and sender are given, so a send from the LinkTable need not load the Link object. */
+  load(link: Link, session: number, from: bigint, bytes: Uint8Array, channel: number, reliable: boolean): this {
     this.link = link;
     this.session = session;
     this.from = from;
@@ -663,7 +659,12 @@ export class SimCore {
   }
 
   private datagram(link: Link, bytes: Uint8Array, channel: number, reliable: boolean): InFlight {
-    return (this.spareDatagrams.pop() ?? new InFlight(this, link)).load(link, bytes, channel, reliable);
+    return this.datagramOn(link, link.session, link.fromId, bytes, channel, reliable);
+  }
+
+  /** A spare datagram (or a new one) loaded for `link`, whose session and sender the caller already has. */
+  private datagramOn(link: Link, session: number, from: bigint, bytes: Uint8Array, channel: number, reliable: boolean): InFlight {
+    return (this.spareDatagrams.pop() ?? new InFlight(this, link)).load(link, session, from, bytes, channel, reliable);
   }
 
   /**
@@ -717,9 +718,7 @@ export class SimCore {
       return;
     }
     this.stats.sent++;
-    const session = table.session[index]!;
-    const spare = this.spareDatagrams.pop() ?? new InFlight(this, link);
-    const packet = spare.loadAt(link, session, this.linkFromIds[index]!, this.copyOf(bytes), channel, false);
+    const packet = this.datagramOn(link, table.session[index]!, this.linkFromIds[index]!, this.copyOf(bytes), channel, false);
     this.scheduleUnreliable(packet, this.networkFaults);
   }
 
