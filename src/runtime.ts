@@ -528,10 +528,9 @@ class Runtime implements LobbyRuntime {
   /** Sends through the member's route once the backend has given one: the id and its lookup are then skipped. */
   private sendTo(slot: PeerSlot, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
     const routes = this.routes;
-    if (routes === undefined) return this.backend.sendP2P(slot.id, bytes, sendType, channel);
-    if (slot.route !== undefined) return routes.send(slot.route, bytes, sendType, channel);
+    if (routes !== undefined && slot.route !== undefined) return routes.send(slot.route, bytes, sendType, channel);
     const sent = this.backend.sendP2P(slot.id, bytes, sendType, channel);
-    if (sent) slot.route = routes.routeTo(slot.id);
+    if (sent && routes !== undefined) slot.route = routes.routeTo(slot.id);
     return sent;
   }
 
