@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flagValue, positiveFlag } from './flags.js';
+import { round } from './round.js';
 import {
   buildDist,
   connectRuntimes,
@@ -81,8 +82,8 @@ export async function run(flags: readonly string[]): Promise<void> {
     'ab.simulatedSeconds': frames / HZ,
     'ab.aMs': Math.round(first.ms),
     'ab.bMs': Math.round(second.ms),
-    'ab.bOverA': Math.round((second.ms / first.ms) * 1000) / 1000,
-    'ab.medianChunkRatio': Math.round(ratios[ratios.length >> 1]! * 1000) / 1000,
+    'ab.bOverA': round(second.ms / first.ms, 3),
+    'ab.medianChunkRatio': round(ratios[ratios.length >> 1]!, 3),
     /** False would mean the builds did different work, so the ratio compares unlike runs. */
     'ab.sameWork': first.counter.delivered === second.counter.delivered,
   };
@@ -124,9 +125,9 @@ function bothOrders(a: string, b: string, flags: readonly string[]): void {
     'ab.b': b,
     /** B/A with A's world built first, and B/A with B's world built first (the swapped run's A/B). */
     'ab.bOverA': forward['ab.bOverA'],
-    'ab.bOverAWithBFirst': Math.round((1 / swapped['ab.bOverA']) * 1000) / 1000,
+    'ab.bOverAWithBFirst': round(1 / swapped['ab.bOverA'], 3),
     /** B's time over A's with the order's bias taken out: √(B/A · B/A with B first). Below 1: B is faster. */
-    'ab.effect': Math.round(effect * 1000) / 1000,
+    'ab.effect': round(effect, 3),
     'ab.sameWork': forward['ab.sameWork'] && swapped['ab.sameWork'],
   };
   if (flags.includes('--json')) {
