@@ -80,11 +80,14 @@ export interface Player {
   readonly runtime: LobbyRuntime;
 }
 
-/** The simulated Steam with its users, before any runtime exists (the scale bench's heap baseline). */
-export function createSteamWorld(lib: Library, players: number) {
+/**
+ * The simulated Steam with its users, before any runtime exists (the scale bench's heap baseline). A shard of a
+ * sharded run numbers its players from its own first account, so no two shards share an id.
+ */
+export function createSteamWorld(lib: Library, players: number, firstAccount = FIRST_ACCOUNT) {
   const clock = new lib.VirtualClock();
   const steam = lib.createSimulatedSteam({ seed: 2000, clock, latencyMs: LATENCY_MS });
-  const ids = Array.from({ length: players }, (_, i) => lib.steamIdOfAccount(FIRST_ACCOUNT + i));
+  const ids = Array.from({ length: players }, (_, i) => lib.steamIdOfAccount(firstAccount + i));
   ids.forEach((id, i) => steam.addUser({ id, name: `p${i}` }));
   const backends = ids.map((id) => steam.backend(id));
   return { clock, steam, ids, backends };
@@ -120,6 +123,8 @@ export async function connectRuntimes(lib: Library, world: SteamWorld): Promise<
 export interface Traffic {
   readonly sendState: boolean;
   readonly sendEvents: boolean;
+  /** Where `players[0]` stands among all players (a shard's first), so each player sends on the frames it would in one world. */
+  readonly firstPlayer?: number;
 }
 
 const state = { tick: 0, x: 0, y: 0, vx: 0, vy: 0, hp: 100 };
@@ -132,11 +137,13 @@ const state = { tick: 0, x: 0, y: 0, vx: 0, vy: 0, hp: 100 };
 export function playFrames(world: SteamWorld, players: readonly Player[], from: number, to: number, traffic: Traffic): number {
   const { clock } = world;
   const { sendState, sendEvents } = traffic;
+  const first = traffic.firstPlayer ?? 0;
   let sendFailures = 0;
   for (let f = from; f < to; f++) {
     clock.advance(FRAME_MS);
-    for (let i = 0; i < players.length; i++) {
-      const runtime = players[i]!.runtime;
+    for (let n = 0; n < players.length; n++) {
+      const runtime = players[n]!.runtime;
+      const i = first + n;
       runtime.tick();
       if (sendState && (f + i) % STATE_EVERY_FRAMES === 0) {
         state.tick = f;

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 const BENCH = fileURLToPath(new URL('../bench/index.ts', import.meta.url));
 
 /** A small scale run in a child node with --expose-gc, as `npm run bench -- scale` makes one, read from its --json line. */
-function smallScaleRun(players: number, seconds: number): Record<string, unknown> {
+function smallScaleRun(players: number, seconds: number, ...flags: string[]): Record<string, unknown> {
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', BENCH, 'scale', `--players=${players}`, `--seconds=${seconds}`, '--source', '--json'],
+    ['--expose-gc', '--import', 'tsx', BENCH, 'scale', `--players=${players}`, `--seconds=${seconds}`, '--source', '--json', ...flags],
     { encoding: 'utf8', env: { ...process.env, LOBBYKIT_BENCH_CHILD: '1' } },
   );
   expect(child.status, child.stderr).toBe(0);
@@ -26,5 +26,22 @@ describe('scale bench memory figures', () => {
     expect(offHeap).toBeGreaterThanOrEqual(0);
     expect(offHeap).toBeLessThan(64 * 1024);
     expect(result['scale.bytesPerPeerSession'] as number).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+// `--workers=N` splits the lobbies over worker threads, each shard a world of its own. Numbered on from the shard
+// before, the shards' players send on the frames they would in one world, so together they do the same work.
+describe('scale bench over worker threads', () => {
+  it('delivers, over 3 shards of unequal size, exactly the messages one world delivers, with everyone connected', () => {
+    const one = smallScaleRun(56, 1);
+    const sharded = smallScaleRun(56, 1, '--workers=3');
+    expect(one['scale.messagesDelivered'] as number).toBeGreaterThan(0);
+    expect(sharded['scale.workers']).toBe(3);
+    expect(sharded['scale.shardWallSeconds']).toHaveLength(3);
+    expect(sharded['scale.messagesDelivered']).toBe(one['scale.messagesDelivered']);
+    expect(sharded['scale.playersStillAllConnected']).toBe(56);
+    expect(sharded['scale.sessionErrors']).toBe(0);
+    expect(sharded['scale.sendFailures']).toBe(0);
+    expect(sharded['scale.targetsMet']).toBe(false);
   }, 60_000);
 });
