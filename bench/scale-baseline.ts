@@ -82,8 +82,8 @@ export interface BaselineResult {
    * Drops the baseline's players. Until then they stay alive, so a caller that measures off-heap memory after the
    * baseline calls this once it has read its figures: each player's 64 KB output buffer is off-heap, and V8 hands
    * such memory back some time after its owner dies, not at the next gc(). Dropped at once, the 80 buffers of an
-   * 80-player run were still counted before the runtimes were built and gone after, which read as −64,666 B per
-   * runtime.
+   * 80-player, 1-second run were still counted before the runtimes were built and gone after, which read as
+   * −64,499 B per runtime.
    */
   release(): void;
 }

@@ -332,8 +332,9 @@ async function runSharded(options: Options): Promise<void> {
     shards.push(shardWorker(task));
     firstPlayer += players;
   }
+  // A shard posts twice: once connected, once played.
   const next = (worker: Worker) =>
-    new Promise<{ type: string } & Partial<ShardResult>>((resolve, reject) => {
+    new Promise<unknown>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
@@ -365,6 +366,7 @@ async function runSharded(options: Options): Promise<void> {
     'scale.realTimeFactor': round(options.seconds / wallSeconds, 2),
     'scale.shardWallSeconds': results.map((r) => round(r.wallSeconds, 2)),
     'scale.messagesDelivered': delivered,
+    /** Wall time per message, all shards together: it falls as threads are added, unlike the one-thread figure. */
     'scale.microsPerMessage': delivered === 0 ? null : round((wallSeconds * 1e6) / delivered, 2),
     'scale.sendFailures': sum((r) => r.sendFailures),
     'scale.playersStillAllConnected': sum((r) => r.stillConnected),
@@ -382,7 +384,7 @@ async function runSharded(options: Options): Promise<void> {
     [
       `scale — ${options.players} players (${lobbies} lobbies × ${LOBBY_SIZE}) over ${options.workers} worker threads, each its own simulated Steam, ${options.seconds} simulated s at ${HZ} Hz (${result['scale.build']})`,
       `  run: ${result['scale.wallSeconds']} s wall from one start to the last shard's end (shards ${result['scale.shardWallSeconds'].join(', ')} s), ${result['scale.realTimeFactor']}× real time`,
-      `  ${delivered} messages delivered, ${result['scale.microsPerMessage'] ?? 'n/a'} µs each all in; ${result['scale.sendFailures']} sends refused`,
+      `  ${delivered} messages delivered, ${result['scale.microsPerMessage'] ?? 'n/a'} µs of wall time each, all shards together; ${result['scale.sendFailures']} sends refused`,
       `  still all connected: ${result['scale.playersStillAllConnected']}/${options.players}; errors reported: ${result['scale.sessionErrors']}`,
       `  the targets (≤ ${TARGET_WALL_SECONDS} s, ≤ ${TARGET_BYTES_PER_SESSION} B per session) are for one core: run without --workers to judge them`,
       '',
