@@ -626,6 +626,12 @@ export class SimCore {
     return index === undefined ? undefined : this.linkList[index];
   }
 
+  /** The link `remote` sends to `user` on, if both exist and one was made. */
+  private linkInto(user: SimUser, remote: bigint): Link | undefined {
+    const remoteUser = this.users.get(remote);
+    return remoteUser === undefined ? undefined : this.linkOf(remoteUser, user.id);
+  }
+
   private faultsOf(link: Link): EffectiveFaults {
     if (this.table.faultless(link.index)) return this.networkFaults;
     if (link.effective === undefined || link.effectiveVersion !== this.faultsVersion) {
@@ -644,8 +650,7 @@ export class SimCore {
     user.markAccepted(remote, accepted);
     const outgoing = this.linkOf(user, remote);
     if (outgoing !== undefined) outgoing.senderAccepted = accepted;
-    const remoteUser = this.users.get(remote);
-    const incoming = remoteUser === undefined ? undefined : this.linkOf(remoteUser, user.id);
+    const incoming = this.linkInto(user, remote);
     if (incoming !== undefined) incoming.receiverAccepted = accepted;
   }
 
@@ -942,8 +947,7 @@ export class SimCore {
       outgoing.open = false;
       this.resetLink(outgoing);
     }
-    const remoteUser = this.users.get(remote);
-    const incoming = remoteUser === undefined ? undefined : this.linkOf(remoteUser, user.id);
+    const incoming = this.linkInto(user, remote);
     if (incoming !== undefined) {
       incoming.open = false;
       incoming.forgetQueues();
