@@ -86,6 +86,11 @@ function parse(flags: readonly string[]): Options {
   };
 }
 
+/** Which of the two kinds of game traffic `--traffic` sends. */
+function trafficSent(traffic: Traffic): { readonly sendState: boolean; readonly sendEvents: boolean } {
+  return { sendState: traffic === 'all' || traffic === 'state', sendEvents: traffic === 'all' || traffic === 'events' };
+}
+
 /**
  * What the simulated Steam itself keeps per peer session (lobby rosters, P2P links, inbox queues), measured the same
  * way on the same lobbies formed by protocol-level members with no runtime: subtracted from the total, it leaves
@@ -143,8 +148,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   const lib = await loadLibrary(options.source ? 'src' : 'dist');
   const gc = gcOrUndefined();
   const frames = Math.round(options.seconds * HZ);
-  const sendState = options.traffic === 'all' || options.traffic === 'state';
-  const sendEvents = options.traffic === 'all' || options.traffic === 'events';
+  const { sendState, sendEvents } = trafficSent(options.traffic);
   // The baseline first, on a heap that holds nothing else yet. Run after the runtimes (with the simulated Steam's
   // 2,000 users still live), it took 31.7 s in one full run and 60.6 s in the next.
   const baseline = runHandWrittenBaseline({
@@ -326,8 +330,7 @@ async function runSharded(options: Options): Promise<void> {
       firstAccount: FIRST_ACCOUNT + firstPlayer,
       firstPlayer,
       frames,
-      sendState: options.traffic === 'all' || options.traffic === 'state',
-      sendEvents: options.traffic === 'all' || options.traffic === 'events',
+      ...trafficSent(options.traffic),
     };
     shards.push(shardWorker(task));
     firstPlayer += players;
