@@ -55,16 +55,34 @@ export function effectiveCacheBytes(sets: readonly { readonly bytes: number; rea
 }
 
 /** ns per load over `lines` lines `strideBytes` apart, after one full lap to bring them in. */
-function chase(lines: number, strideBytes: number): number {
+function chase(lines: number, strideBytes: number, loads = MEASURED_LOADS): number {
   const { words, start } = chaseCycle(lines, strideBytes, 2000 + lines);
   let at = start;
   for (let i = 0; i < lines; i++) at = words[at]!;
   const began = performance.now();
-  for (let i = 0; i < MEASURED_LOADS; i++) at = words[at]!;
-  const ns = ((performance.now() - began) * 1e6) / MEASURED_LOADS;
+  for (let i = 0; i < loads; i++) at = words[at]!;
+  const ns = ((performance.now() - began) * 1e6) / loads;
   // The walk must end on a line of the cycle; using `at` also keeps the loop from being optimised away.
   if (at < 0 || at >= words.length) throw new Error('memory bench: the chase left its array');
   return ns;
+}
+
+/** The packed sets timed smallest first, `loads` loads each, after a warm-up of the loop. */
+function timePackedSets(loads: number): { readonly bytes: number; readonly ns: number }[] {
+  // The first chase also runs while the loop is still being compiled: warm it up, or the smallest set reads slow.
+  chase(PACKED_KIB[0]! * 16, LINE_BYTES, loads);
+  return PACKED_KIB.map((kib) => {
+    const bytes = kib * 1024;
+    return { bytes, ns: chase(bytes / LINE_BYTES, LINE_BYTES, loads) };
+  });
+}
+
+/**
+ * A quick reading of the effective cache (a quarter of the loads per set), for a bench that wants to say which host
+ * its figures came from: the scale run's wall time moves with it (README, scale section).
+ */
+export function probeEffectiveCacheBytes(): number {
+  return effectiveCacheBytes(timePackedSets(MEASURED_LOADS / 4));
 }
 
 function label(bytes: number): string {
@@ -72,12 +90,7 @@ function label(bytes: number): string {
 }
 
 export async function run(flags: readonly string[]): Promise<void> {
-  // The first chase also runs while the loop is still being compiled: warm it up, or the smallest set reads slow.
-  chase(PACKED_KIB[0]! * 16, LINE_BYTES);
-  const packed = PACKED_KIB.map((kib) => {
-    const bytes = kib * 1024;
-    return { bytes, ns: chase(bytes / LINE_BYTES, LINE_BYTES) };
-  });
+  const packed = timePackedSets(MEASURED_LOADS);
   // The same number of lines packed, so the ratio is what spreading them over pages costs (the TLB).
   const paged = PAGED_LINES.map((lines) => ({ lines, ns: chase(lines, PAGE_BYTES), packedNs: chase(lines, LINE_BYTES) }));
   const fastest = packed[0]!.ns;

@@ -7,7 +7,9 @@
 // Reported: wall time of the 60 simulated seconds (setup reported apart), events and packets per wall second, and
 // heap per peer session (heap growth from building and connecting every runtime, after a forced gc, divided by
 // the sessions; the simulated Steam's users already exist in the baseline, their P2P links do not), and apart from
-// it the off-heap buffers per runtime.
+// it the off-heap buffers per runtime. The same code took 86–88 s on 2026-12-02's host and 39–42 s on 2026-12-04's,
+// so each run also says what host it had: the hand-written baseline (below) and the effective cache
+// (memory.bench.ts) read just before and just after the run (README, scale section).
 // `--traffic` takes the run apart: `state` sends only the unreliable updates, `events` only the reliable ones, and
 // `none` nothing (what is left is ticking and the runtimes' heartbeat timers, which also check liveness). The targets
 // are judged on `all` only, and not on a profiled run.
@@ -30,6 +32,7 @@ import { startCpuProfile, timeByModule } from './cpu-profile.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
 import { flagValue, positiveFlag } from './flags.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
+import { probeEffectiveCacheBytes } from './memory.bench.js';
 import { runHandWrittenBaseline } from './scale-baseline.js';
 import type { ShardResult, ShardTask } from './scale-shard.js';
 import {
@@ -183,6 +186,9 @@ export async function run(flags: readonly string[]): Promise<void> {
   for (const p of players) p.runtime.errors$.subscribe(() => void errors++);
   const counter = countDelivered(players);
   const statsBefore = sumStats(players);
+  // The wall time moves with the host (README, scale section), so the run says what share of the cache it had on
+  // either side of it. The probe's 128 MB chase is off-heap, and made after the off-heap figures were read.
+  const cacheBefore = probeEffectiveCacheBytes();
   const netBefore = { ...steam.stats };
   const firedBefore = clock.fired;
   const gcPauses = observeGc();
@@ -191,6 +197,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   const sendFailures = playFrames(world, players, 0, frames, { sendState, sendEvents });
   const end = performance.now();
   const profile = await stopProfile?.();
+  const cacheAfter = probeEffectiveCacheBytes();
   const delivered = counter.delivered;
   const wallSeconds = (end - start) / 1000;
   const timersFired = clock.fired - firedBefore;
@@ -260,6 +267,9 @@ export async function run(flags: readonly string[]): Promise<void> {
     'scale.runtimeBytesPerPeerSession':
       totalPerSession === undefined || simulatorPerSession === undefined ? null : Math.round(totalPerSession - simulatorPerSession),
     'scale.offHeapBytesPerRuntime': Math.round((buffersConnected - buffersBefore) / options.players),
+    /** The effective cache (`npm run bench -- memory`) just before and just after the run: the host's side of the wall time. */
+    'scale.effectiveCacheBytesBefore': cacheBefore,
+    'scale.effectiveCacheBytesAfter': cacheAfter,
     'scale.heapGrowthDuringRunBytes': gc === undefined ? null : heapEnd - heapConnected,
     'scale.gc': gc !== undefined,
     /** With --cpu-profile: sampled ns per profileUnit, by module, largest first (the profiler slows the run). */
@@ -287,6 +297,7 @@ export async function run(flags: readonly string[]): Promise<void> {
       `          plus ${result['scale.offHeapBytesPerRuntime']} B off-heap per runtime; heap change during the run ${result['scale.heapGrowthDuringRunBytes'] ?? 'n/a'} B`,
       `  ${result['scale.timersPerSimulatedSecond']} clock timers fired per simulated s; GC paused the run ${result['scale.gcPauses']} times, ${result['scale.gcPauseSeconds']} s in all`,
       `  still all connected: ${stillConnected}/${options.players}; errors reported: ${sessionFailures}`,
+      `  host: effective cache ${mebibytes(cacheBefore)} before the run, ${mebibytes(cacheAfter)} after (a pointer chase, see \`npm run bench -- memory\`)`,
       ...(profileByModule === null
         ? []
         : [
@@ -408,6 +419,10 @@ function observeGc(): { stop(from: number, to: number): Promise<{ count: number;
       return { count: during.length, ms: during.reduce((sum, e) => sum + e.duration, 0) };
     },
   };
+}
+
+function mebibytes(bytes: number): string {
+  return `${round(bytes / (1 << 20), 2)} MiB`;
 }
 
 function sumStats(players: readonly Player[]): { backendEvents: number; controlFrames: number } {
