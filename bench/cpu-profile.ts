@@ -1,5 +1,5 @@
 // A CPU profile of one stretch of a benchmark (V8's sampling profiler, through node:inspector), and where its time
-// went by module, in ns per message: how the README's "Where the cliff lands" is measured
+// went by module, in ns per message: how bench/SCALE-NOTES.md's "Where the cliff lands" is measured
 // (`npm run bench -- scale --cpu-profile=<file>`). The .cpuprofile file opens in Chrome's DevTools as it is.
 import { Session } from 'node:inspector/promises';
 

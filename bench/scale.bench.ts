@@ -244,7 +244,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     'scale.microsPerTick': round((wallSeconds * 1e6) / (frames * options.players), 2),
     /**
      * Wall time per message delivered, all in, and the baseline's. Compared across `--players` (same players × seconds),
-     * they show what the cache costs: see the README's scale section.
+     * they show what the cache costs: see bench/SCALE-NOTES.md.
      */
     'scale.microsPerMessage': delivered === 0 ? null : round((wallSeconds * 1e6) / delivered, 2),
     'scale.baselineMicrosPerMessage': baseline.delivered === 0 ? null : round((baseline.wallSeconds * 1e6) / baseline.delivered, 2),
