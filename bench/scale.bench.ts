@@ -56,7 +56,6 @@ import {
 import { round } from './round.js';
 import { TARGET_BYTES_PER_SESSION, TARGET_WALL_SECONDS, unmetTargets } from './scale-targets.js';
 
-
 interface Options {
   readonly players: number;
   readonly seconds: number;
