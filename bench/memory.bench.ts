@@ -17,7 +17,8 @@ import { round } from './round.js';
 const LINE_BYTES = 64;
 const PAGE_BYTES = 4096;
 const MEASURED_LOADS = 2_000_000;
-const PACKED_KIB = [256, 1024, 2048, 4096, 8192, 32768, 131072];
+/** The packed working sets timed, in KiB, smallest first; the last stands for DRAM. */
+export const PACKED_KIB: readonly number[] = [256, 1024, 2048, 4096, 8192, 32768, 131072];
 const PAGED_LINES = [1024, 4096, 16384];
 /** A set whose load costs at least this share of the largest set's is going to DRAM like the largest. */
 const DRAM_SHARE = 1 / 3;
