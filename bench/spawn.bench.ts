@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { createActor, setup, spawnChild } from 'xstate';
 import { VirtualClock } from '../src/effects/clock.js';
+import { NO_EFFECTS } from '../src/machines/effects.js';
 import { peerSessionMachine } from '../src/machines/peer-session.machine.js';
 import { sessionMachine } from '../src/machines/session.machine.js';
 
@@ -29,7 +30,7 @@ const childrenRoot = setup({
     'member.entered': {
       actions: spawnChild('peer', {
         id: ({ event }) => `peer:${event.memberId}`,
-        input: ({ event }) => ({ remoteId: event.memberId }),
+        input: ({ event }) => ({ remoteId: event.memberId, effects: NO_EFFECTS }),
       }),
     },
   },
@@ -39,7 +40,7 @@ const variants: Readonly<Record<string, Variant>> = {
   standalone(n) {
     const clock = new VirtualClock();
     const peers = [];
-    for (let i = 0; i < n; i++) peers.push(createActor(peerSessionMachine, { clock, input: { remoteId: memberId(i) } }).start());
+    for (let i = 0; i < n; i++) peers.push(createActor(peerSessionMachine, { clock, input: { remoteId: memberId(i), effects: NO_EFFECTS } }).start());
     for (const peer of peers) peer.stop();
   },
   children(n) {
@@ -49,7 +50,7 @@ const variants: Readonly<Record<string, Variant>> = {
     root.stop();
   },
   pool(n) {
-    const root = createActor(sessionMachine, { clock: new VirtualClock(), input: { selfId: SELF } }).start();
+    const root = createActor(sessionMachine, { clock: new VirtualClock(), input: { selfId: SELF, effects: NO_EFFECTS } }).start();
     root.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 250 });
     root.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
     for (let i = 0; i < n; i++) root.send({ type: 'member.changed', memberId: memberId(i), change: 'entered' });
@@ -57,7 +58,7 @@ const variants: Readonly<Record<string, Variant>> = {
     root.stop();
   },
   'pool-roster'(n) {
-    const root = createActor(sessionMachine, { clock: new VirtualClock(), input: { selfId: SELF } }).start();
+    const root = createActor(sessionMachine, { clock: new VirtualClock(), input: { selfId: SELF, effects: NO_EFFECTS } }).start();
     const members = [SELF, ...Array.from({ length: n }, (_, i) => memberId(i))];
     root.send({ type: 'lobby.join', lobbyId: LOBBY });
     root.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: SELF, members });

@@ -16,7 +16,7 @@ import { createPacketCodec, type PacketCodec } from '../src/codec/packet-codec.j
 import { DEFAULT_PACKET_READ_LIMIT, P2PSendType, type Backend } from '../src/effects/backend.js';
 import { VirtualClock } from '../src/effects/clock.js';
 import { createSimulatedSteam, steamIdOfAccount, type SimulatedSteam } from '../src/effects/sim/network.js';
-import { createLobbyRuntime, type LobbyRuntime, type LobbyRuntimeOptions } from '../src/runtime.js';
+import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
 import { round } from './round.js';
 
@@ -60,13 +60,13 @@ function stateUpdate(tick: number) {
 }
 
 /** Builds a lobby of `size` connected members: the measured runtime owns it, the rest are bots. */
-function buildLobby(size: number, liveness: LobbyRuntimeOptions['liveness'] = 'ledger'): Lobby {
+function buildLobby(size: number): Lobby {
   const clock = new VirtualClock();
   const steam = createSimulatedSteam({ seed: 11, clock });
   const hostId = steamIdOfAccount(1);
   steam.addUser({ id: hostId, name: 'host' });
   const hostBackend = steam.backend(hostId);
-  const host = createLobbyRuntime({ backend: hostBackend, clock, liveness });
+  const host = createLobbyRuntime({ backend: hostBackend, clock });
   const bots: ThinMember[] = [];
   let frames = 0;
   const lobby: Lobby = {
@@ -190,7 +190,6 @@ function measureBusy(lobby: Lobby) {
     }
   }
   if (checksum === 0) throw new Error('tick bench: nothing delivered');
-  const trafficPerTick = lobby.host.stats().trafficForwarded / ((WARMUP_ROUNDS + BUSY_ROUNDS) / 2);
   const runtimeMicros = median(runtimeTimes) * 1000;
   const handMicros = median(handTimes) * 1000;
   return {
@@ -200,7 +199,6 @@ function measureBusy(lobby: Lobby) {
     perTickRuntime: runtimeDelivered / runtimeTimes.length,
     perTickHand: handDelivered / handTimes.length,
     packetBytes: frames[0]!.length,
-    trafficPerTick,
   };
 }
 
@@ -259,9 +257,6 @@ function measureEnter(lobby: Lobby, repetitions: number): { readonly median: num
 
 export async function run(flags: readonly string[]): Promise<void> {
   const json = flags.includes('--json');
-  const eventful = buildLobby(250, 'traffic-events');
-  const busyWithTrafficEvents = measureBusy(eventful);
-  eventful.host.dispose();
   const big = buildLobby(249); // the joiner of the spawn measurement makes it 250
   const busy = measureBusy(big);
   const idleMicros = measureIdle(big);
@@ -280,9 +275,6 @@ export async function run(flags: readonly string[]): Promise<void> {
     'tick.packetsPerBusyTick': round(busy.perTickRuntime, 2),
     'tick.packetsPerHandwrittenTick': round(busy.perTickHand, 2),
     'tick.packetBytes': busy.packetBytes,
-    /** The same busy tick with liveness kept by throttled `peer.traffic` events instead of the ledger. */
-    'tick.busyVsHandwrittenWithTrafficEvents': round(busyWithTrafficEvents.ratio, 3),
-    'tick.trafficEventsPerBusyTick': round(busyWithTrafficEvents.trafficPerTick, 2),
     'tick.idleMicros': round(idleMicros, 2),
     'tick.heartbeatOnlyMicros': round(heartbeatMicros, 2),
     spawn250Ms: round(spawn250Ms.median, 2),
@@ -304,7 +296,6 @@ export async function run(flags: readonly string[]): Promise<void> {
       'tick — a lobby of 250 connected peers (1 runtime + 249 bots), simulated Steam, virtual time',
       `  busy tick (32 × ${busy.packetBytes} B, 2 channels): runtime ${result['tick.busyMicros']} µs, hand-written ${result['tick.handwrittenMicros']} µs → ${result['tick.busyVsHandwritten']} × (target ≤ 1.25)`,
       `  messages delivered per tick: runtime ${result['tick.packetsPerBusyTick']}, hand-written ${result['tick.packetsPerHandwrittenTick']}`,
-      `  same, liveness by throttled peer.traffic events (${result['tick.trafficEventsPerBusyTick']} per tick): ${result['tick.busyVsHandwrittenWithTrafficEvents']} ×`,
       `  idle tick: ${result['tick.idleMicros']} µs (target ≤ 20); with only heartbeats arriving: ${result['tick.heartbeatOnlyMicros']} µs`,
       `  entering a lobby (median / best): 250 members ${result.spawn250Ms} / ${result.spawn250BestMs} ms, 50 members ${result.spawn50Ms} / ${result.spawn50BestMs} ms (per-member ratio, best runs: ${result.spawnScaling}; 1 = linear)`,
       '',

@@ -32,16 +32,16 @@ function frame(value: unknown, options?: Parameters<typeof codec.encode>[1]): Ui
 describe('lobbykit codec (lobbykit format)', () => {
   it('decodes a packet to tagged JSON that encodes back to a packet with an equal value', async () => {
     const value = { id: 76561198000000001n, tags: new Map<unknown, unknown>([[1, 'a'], ['1', -0]]), blob: Uint8Array.of(9, 8), f: NaN };
-    const decoded = await cli(['codec', 'decode', '--format', 'lobbykit'], frame(value, { channel: 7, kind: 'chat' }));
+    const decoded = await cli(['codec', 'decode', '--format', 'lobbykit'], frame(value, { channel: 7 }));
     expect(decoded.code).toBe(0);
     expect(decoded.stderr).toBe('');
     const json = JSON.parse(decoded.stdout.toString('utf8')) as Record<string, unknown>;
-    expect(json).toMatchObject({ kind: 'chat', channel: 7, codec: 'value', value: { id: { $bigint: '76561198000000001' } } });
+    expect(json).toMatchObject({ kind: 'application', channel: 7, codec: 'value', value: { id: { $bigint: '76561198000000001' } } });
 
     const encoded = await cli(['codec', 'encode', '--format', 'lobbykit'], decoded.stdout);
     expect(encoded.code).toBe(0);
     const again = codec.decode(new Uint8Array(encoded.stdout));
-    expect(again).toEqual({ ok: true, value: { kind: 'chat', channel: 7, codec: 'value', compressed: false, value } });
+    expect(again).toEqual({ ok: true, value: { kind: 'application', channel: 7, codec: 'value', compressed: false, value } });
   });
 
   it('round-trips a compressed lobby snapshot and a control frame', async () => {

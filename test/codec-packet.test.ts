@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { FrameKind, PayloadCodecId, encodeFrameHeader } from '../src/codec/frame.js';
+import { encodeChatFrame } from '../src/effects/steamworks/chat-frame.js';
+import { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES } from '../src/steam/index.js';
 import {
-  MAX_RELIABLE_BYTES,
-  MAX_UNRELIABLE_BYTES,
   createPacketCodec,
   type DecodedDataPacket,
   type UserPayloadCodec,
@@ -118,9 +118,11 @@ describe('packet codec round trips', () => {
     }
   });
 
-  it('keeps the kind and codec id, for JSON, raw and chat frames', () => {
-    const json = encodeOk(codec.encode({ a: [1, 'two', null] }, { codec: 'json', kind: 'chat', channel: 300 }));
-    expect(codec.decode(json)).toEqual({ ok: true, value: { kind: 'chat', channel: 300, codec: 'json', compressed: false, value: { a: [1, 'two', null] } } });
+  it('keeps the codec id for JSON and raw frames, and refuses a chat frame as no game packet', () => {
+    const json = encodeOk(codec.encode({ a: [1, 'two', null] }, { codec: 'json', channel: 300 }));
+    expect(codec.decode(json)).toEqual({ ok: true, value: { kind: 'application', channel: 300, codec: 'json', compressed: false, value: { a: [1, 'two', null] } } });
+    const chat = encodeChatFrame(1n, new TextEncoder().encode('hi'));
+    expect(codec.decode(chat)).toMatchObject({ ok: false, code: 'unknown-kind' });
     const raw = encodeOk(codec.encode(Uint8Array.of(1, 2, 3), { codec: 'raw' }));
     expect(raw.length).toBe(5);
     expect(decodedValue(codec.decode(raw))).toEqual(Uint8Array.of(1, 2, 3));

@@ -7,6 +7,8 @@ import { SCRIPTED_LOBBY_ID, startScriptedLobby, type ScriptedLobby } from '../sr
 import { createInspectServer, type InspectServer } from '../src/inspect/server.js';
 import { peerSessionMachine } from '../src/machines/peer-session.machine.js';
 import { lobbyMachine } from '../src/machines/lobby.machine.js';
+import { NO_EFFECTS } from '../src/machines/effects.js';
+import { sessionMachine } from '../src/machines/session.machine.js';
 
 interface Message extends FeedUpdate {
   readonly type: 'hello' | 'update';
@@ -61,7 +63,7 @@ describe('inspect server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await res.text();
-    for (const id of ['cluster:session', 'cluster:lobby.membership', 'state:lobby.membership.joined', 'state:peerSession.handshaking']) {
+    for (const id of ['cluster:session', 'cluster:lobby', 'state:lobby.joined', 'state:lobbyList.listing', 'state:peerSession.handshaking']) {
       expect(html).toContain(`id="${id}"`);
     }
     // No CDN, no external script or stylesheet: everything is inline.
@@ -90,14 +92,14 @@ describe('inspect server', () => {
     const hello = await client.next();
     expect(hello.type).toBe('hello');
     const actors = byName(hello.actors);
-    expect(actors.get('lobby')?.value).toContain('membership.joined');
-    expect(actors.get('lobby')?.stateIds).toContain('lobby.membership.joined');
+    expect(actors.get('lobby')?.value).toContain('joined');
+    expect(actors.get('lobby')?.stateIds).toContain('lobby.joined');
     const root = hello.actors.find((a) => a.machineId === 'session');
     expect(root?.value).toEqual(['inLobby.allConnected']);
     const peers = peersOf(hello.actors);
     expect(peers.map((p) => p.name).sort()).toEqual(open.lobby.memberIds.map((id) => `peer:${id}`).sort());
     expect(peers).toHaveLength(3);
-    for (const peer of peers) expect(peer.value.every((v) => v.startsWith('connected.'))).toBe(true);
+    for (const peer of peers) expect(peer.value).toEqual(['connected']);
     // Steam IDs reach the page as text; the last member's first handshake failed and was retried.
     const lastPeer = `peer:${open.lobby.memberIds[2]}`;
     expect(hello.log.some((e) => e.event === 'lobby.created' && e.detail.includes(`lobbyId=${SCRIPTED_LOBBY_ID}n`))).toBe(true);
@@ -111,7 +113,7 @@ describe('inspect server', () => {
     await client.opened;
     expect((await client.next()).actors).toEqual([]);
 
-    const peer = createActor(peerSessionMachine, { clock, inspect: server.inspect, input: { remoteId: 42n } });
+    const peer = createActor(peerSessionMachine, { clock, inspect: server.inspect, input: { remoteId: 42n, effects: NO_EFFECTS } });
     peer.start();
     const first = await client.next();
     expect(first.type).toBe('update');
@@ -119,7 +121,7 @@ describe('inspect server', () => {
 
     peer.send({ type: 'peer.handshakeAck', remoteId: 42n });
     const second = await client.next();
-    expect(second.actors.at(-1)?.value).toEqual(['connected.listening']);
+    expect(second.actors.at(-1)?.value).toEqual(['connected']);
     expect(second.log.map((e) => e.event)).toContain('peer.handshakeAck');
     expect(second.log.find((e) => e.event === 'peer.handshakeAck')?.detail).toBe('remoteId=42n');
     peer.stop();
@@ -128,10 +130,10 @@ describe('inspect server', () => {
   it('keeps only the last N log entries', async () => {
     const clock = new VirtualClock();
     const server = await serve({ clock, logLimit: 10 });
-    const peer = createActor(peerSessionMachine, { clock, inspect: server.inspect, input: { remoteId: 7n } });
+    const peer = createActor(peerSessionMachine, { clock, inspect: server.inspect, input: { remoteId: 7n, effects: NO_EFFECTS } });
     peer.start();
     peer.send({ type: 'peer.handshakeAck', remoteId: 7n });
-    for (let i = 0; i < 40; i++) peer.send({ type: 'peer.traffic', remoteId: 7n });
+    for (let i = 0; i < 40; i++) peer.send({ type: 'peer.handshake', remoteId: 7n });
     const client = connect(server.url);
     await client.opened;
     const hello = await client.next();
@@ -145,22 +147,17 @@ describe('inspect server', () => {
 
 describe('inspect feed', () => {
   it('resolves active state ids through the machine, for parallel states too', () => {
-    const value = { membership: 'joined', search: 'ready' };
-    expect(leafPaths(value)).toEqual(['membership.joined', 'search.ready']);
-    expect(activeStateIds(lobbyMachine.root, value)).toEqual([
-      'lobby',
-      'lobby.membership',
-      'lobby.membership.joined',
-      'lobby.search',
-      'lobby.search.ready',
-    ]);
+    const value = { inLobby: 'connecting' };
+    expect(leafPaths(value)).toEqual(['inLobby.connecting']);
+    expect(activeStateIds(sessionMachine.root, value)).toEqual(['session', 'session.inLobby', 'session.inLobby.connecting']);
+    expect(activeStateIds(lobbyMachine.root, 'joined')).toEqual(['lobby', 'lobby.joined']);
   });
 
   it('forgets finished actors beyond its limit but keeps live ones', () => {
     const clock = new VirtualClock();
     const feed = new InspectFeed({ finishedLimit: 2 });
     const peers = Array.from({ length: 5 }, (_, i) =>
-      createActor(peerSessionMachine, { clock, inspect: (e) => void feed.apply(e), input: { remoteId: BigInt(i + 1) } }),
+      createActor(peerSessionMachine, { clock, inspect: (e) => void feed.apply(e), input: { remoteId: BigInt(i + 1), effects: NO_EFFECTS } }),
     );
     for (const peer of peers) peer.start();
     for (const peer of peers.slice(0, 4)) peer.send({ type: 'peer.close', remoteId: 1n, cause: 'lobby-left' });
@@ -172,7 +169,7 @@ describe('inspect feed', () => {
   it('summarizes events in one bounded line', () => {
     const feed = new InspectFeed();
     const clock = new VirtualClock();
-    const peer = createActor(peerSessionMachine, { clock, inspect: (e) => void feed.apply(e), input: { remoteId: 9n } });
+    const peer = createActor(peerSessionMachine, { clock, inspect: (e) => void feed.apply(e), input: { remoteId: 9n, effects: NO_EFFECTS } });
     peer.start();
     peer.send({ type: 'peer.sessionFailed', remoteId: 9n, error: 4 });
     const entry = feed.current().log.find((e) => e.event === 'peer.sessionFailed');

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { lobbyFromLaunchArgs, parseSteamId } from '../src/machines/launch-args.js';
-import { createRequestProblem, isSteamId } from '../src/machines/lobby-request.js';
-import { memberChangeFromSteam } from '../src/machines/member-change.js';
-import { SENT_SESSION_ERRORS, sessionErrorInfo } from '../src/machines/session-error.js';
+import {
+  createLobbyProblem,
+  isSteamId,
+  lobbyFromLaunchArgs,
+  memberChangeFromSteam,
+  parseSteamId,
+  SENT_SESSION_ERRORS,
+  sessionErrorInfo,
+} from '../src/steam/index.js';
 
 describe('member change from Steam state bits', () => {
   it.each([
@@ -62,8 +67,11 @@ describe('session errors and create requests', () => {
   });
 
   it('names what is wrong with a create request', () => {
-    expect(createRequestProblem({ lobbyType: 2, maxMembers: 250 })).toBeUndefined();
-    expect(createRequestProblem({ lobbyType: 2, maxMembers: 10, data: { ['k'.repeat(256)]: 'v' } })).toMatch(/keys/);
+    expect(createLobbyProblem(2, 250)).toBeUndefined();
+    expect(createLobbyProblem(2, 10, { ['k'.repeat(256)]: 'v' })).toMatch(/keys/);
+    expect(createLobbyProblem(2, 10, { k: 'v'.repeat(8193) })).toMatch(/8192 bytes/);
+    expect(createLobbyProblem(2, 10, { k: '\u00e9'.repeat(4096) })).toBeUndefined();
+    expect(createLobbyProblem(2, 10, { k: '\u00e9'.repeat(4097) })).toMatch(/8192 bytes/);
   });
 });
 

@@ -1,44 +1,55 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { VirtualClock } from '../src/effects/clock.js';
-import { ENTER_FAILURE_CODES, enterFailure } from '../src/machines/enter-response.js';
-import { lobbyMachine, type LobbyEmitted, type LobbyInput } from '../src/machines/lobby.machine.js';
+import { ENTER_FAILURE_CODES, enterFailure } from '../src/steam/index.js';
+import { lobbyListMachine, type LobbyListEvent } from '../src/machines/lobby-list.machine.js';
+import { lobbyMachine, type LobbyEvent, type LobbyInput, type LobbyTiming } from '../src/machines/lobby.machine.js';
+import { NO_EFFECTS } from '../src/machines/effects.js';
+import type { LifecycleEvent } from '../src/runtime/api.js';
+import { recordingEffects } from './helpers/recording-effects.js';
 
 const SELF = 76561198000000001n;
 const OTHER = 76561198000000002n;
 const LOBBY = 109775241000000001n;
 const LOBBY_B = 109775241000000002n;
 
-type Call = readonly [name: string, params: unknown];
+/** The lobby machine's effect names as these tests call them (stray and current leaves are both leaves). */
+const NAME_OF: Readonly<Record<string, string>> = {
+  createLobby: 'requestCreateLobby',
+  joinLobby: 'requestJoinLobby',
+  leaveLobby: 'requestLeaveLobby',
+  leaveStrayLobby: 'requestLeaveLobby',
+  setLobbyJoinable: 'setLobbyJoinable',
+  setLobbyData: 'setLobbyData',
+  allowRelay: 'allowP2PRelay',
+  kick: 'requestKick',
+  ban: 'requestBan',
+  start: 'requestStart',
+  requestLobbyList: 'requestLobbyList',
+};
 
-function startLobby(input: Partial<LobbyInput> = {}) {
+function startLobby(input: Partial<Omit<LobbyInput, 'effects'>> & { timing?: Partial<LobbyTiming> } = {}) {
   const clock = new VirtualClock();
-  const calls: Call[] = [];
-  const emitted: LobbyEmitted[] = [];
-  const record = (name: string) => (_: unknown, params: unknown) => void calls.push([name, params]);
-  const machine = lobbyMachine.provide({
-    actions: {
-      requestCreateLobby: record('requestCreateLobby'),
-      requestJoinLobby: record('requestJoinLobby'),
-      requestLeaveLobby: record('requestLeaveLobby'),
-      setLobbyJoinable: record('setLobbyJoinable'),
-      setLobbyData: record('setLobbyData'),
-      allowP2PRelay: record('allowP2PRelay'),
-      requestLobbyList: record('requestLobbyList'),
-      requestKick: record('requestKick'),
-      requestBan: record('requestBan'),
-      requestStart: record('requestStart'),
-    },
-  });
-  const actor = createActor(machine, { clock, input: { selfId: SELF, ...input } });
+  const recorder = recordingEffects();
+  const emitted: LifecycleEvent[] = [];
+  const actor = createActor(lobbyMachine, { clock, input: { selfId: SELF, ...input, effects: recorder.effects } });
   actor.on('*', (event) => void emitted.push(event));
   actor.start();
-  const named = (name: string) => calls.filter(([n]) => n === name).map(([, p]) => p);
-  const membership = () => (actor.getSnapshot().value as { membership: string }).membership;
-  const search = () => (actor.getSnapshot().value as { search: string }).search;
-  const ofType = <T extends LobbyEmitted['type']>(type: T) =>
-    emitted.filter((e): e is Extract<LobbyEmitted, { type: T }> => e.type === type);
-  return { actor, clock, calls, emitted, named, membership, search, ofType };
+  const list = createActor(lobbyListMachine, { clock, input: { timing: input.timing, effects: recorder.effects } });
+  list.on('*', (event) => void emitted.push(event));
+  list.start();
+  const named = (name: string) =>
+    recorder.calls.filter(([n]) => (NAME_OF[n] ?? n) === name).map(([, p]) => (p === undefined ? {} : p));
+  const membership = () => actor.getSnapshot().value;
+  const search = () => list.getSnapshot().value;
+  /** The lobby machine takes membership events; the list machine takes list events (as the root routes them). */
+  const send = (event: LobbyEvent | LobbyListEvent) => {
+    if (event.type === 'lobby.list' || event.type === 'lobby.listReceived' || event.type === 'lobby.listRefused') list.send(event);
+    else actor.send(event as LobbyEvent);
+  };
+  const ofType = <T extends LifecycleEvent['type']>(type: T) =>
+    emitted.filter((e): e is Extract<LifecycleEvent, { type: T }> => e.type === type);
+  return { actor: { send, getSnapshot: () => actor.getSnapshot() }, clock, emitted, named, membership, search, ofType };
 }
 
 function createdLobby() {
@@ -416,7 +427,7 @@ describe('lobby machine: owner and epoch', () => {
   });
 });
 
-describe('lobby machine: listing', () => {
+describe('lobby list machine', () => {
   it('lists lobbies with filters, one request at a time, in any membership state', () => {
     const t = joinedLobby();
     t.actor.send({ type: 'lobby.list', filters: { distance: 3 } });
@@ -444,7 +455,7 @@ describe('lobby machine: graph-friendly for model-based tests', () => {
     const { getShortestPaths } = await import('xstate/graph');
     const { toStableJson } = await import('../src/machines/serialize.js');
     const paths = getShortestPaths(lobbyMachine, {
-      input: { selfId: SELF },
+      input: { selfId: SELF, effects: NO_EFFECTS },
       events: [
         { type: 'lobby.create', lobbyType: 2, maxMembers: 4 },
         { type: 'lobby.join', lobbyId: LOBBY },
@@ -456,7 +467,7 @@ describe('lobby machine: graph-friendly for model-based tests', () => {
       serializeState: (snapshot) => toStableJson(snapshot.value),
       serializeEvent: toStableJson,
     });
-    const reached = new Set(paths.map((p) => (p.state.value as { membership: string }).membership));
+    const reached = new Set(paths.map((p) => p.state.value));
     expect([...reached].sort()).toEqual(
       ['abandoningCreate', 'abandoningJoin', 'creating', 'idle', 'joined', 'joining', 'leaving'].sort(),
     );

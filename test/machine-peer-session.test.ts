@@ -7,28 +7,18 @@ import {
   type PeerSessionEmitted,
   type PeerSessionInput,
 } from '../src/machines/peer-session.machine.js';
+import { recordingEffects } from './helpers/recording-effects.js';
 
 const REMOTE = 76561198000000042n;
 
-type Call = readonly [name: string, params: unknown];
-
-/** `watched`: the runtime watches liveness (the guard the ledger runtime injects), so the session keeps no timer. */
-function startPeer(input: Partial<PeerSessionInput> = {}, liveness: 'own timer' | 'watched' = 'own timer') {
+function startPeer(input: Partial<Omit<PeerSessionInput, 'effects'>> = {}) {
   const clock = new VirtualClock();
-  const calls: Call[] = [];
+  const recorder = recordingEffects();
   const emitted: PeerSessionEmitted[] = [];
-  const record = (name: string) => (_: unknown, params: unknown) => void calls.push([name, params]);
-  const machine = peerSessionMachine.provide({
-    actions: {
-      sendHandshake: record('sendHandshake'),
-      sendHandshakeAck: record('sendHandshakeAck'),
-      closeSession: record('closeSession'),
-    },
-    guards: { livenessWatchedByRuntime: () => liveness === 'watched' },
-  });
-  const actor = createActor(machine, { clock, input: { remoteId: REMOTE, ...input } });
+  const actor = createActor(peerSessionMachine, { clock, input: { remoteId: REMOTE, ...input, effects: recorder.effects } });
   actor.on('*', (event) => void emitted.push(event));
   actor.start();
+  const calls = recorder.calls;
   const named = (name: string) => calls.filter(([n]) => n === name);
   return { actor, clock, calls, emitted, named };
 }
@@ -59,65 +49,37 @@ describe('peer session machine', () => {
     expect(named('sendHandshakeAck')).toEqual([['sendHandshakeAck', { remoteId: REMOTE }]]);
   });
 
-  it('keeps no timer of its own for heartbeats while connected (the root sends them for every session)', () => {
-    const { actor, clock, calls } = startPeer({ timing: { heartbeatIntervalMs: 100, livenessTimeoutMs: 10_000 } });
+  it("keeps no timer while connected: heartbeats are the root's, liveness the runtime's", () => {
+    const { actor, clock, calls } = startPeer({ timing: { heartbeatIntervalMs: 100, livenessTimeoutMs: 300 } });
     actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
     const before = calls.length;
-    clock.advance(5_000);
-    expect(calls.length).toBe(before);
-    // Only the liveness timer is armed.
-    expect(clock.pending).toBe(1);
-    expect(state(actor)).toEqual({ connected: 'listening' });
-  });
-
-  it('keeps a connected session alive while traffic arrives, and fails it after silence', () => {
-    const { actor, clock, emitted } = startPeer({ timing: { livenessTimeoutMs: 300, heartbeatIntervalMs: 100 } });
-    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
-    for (let i = 0; i < 10; i++) {
-      clock.advance(200);
-      actor.send({ type: 'peer.traffic', remoteId: REMOTE });
-    }
-    expect(actor.getSnapshot().matches('connected')).toBe(true);
-    clock.advance(299);
-    expect(actor.getSnapshot().matches('connected')).toBe(true);
-    clock.advance(1);
-    expect(state(actor)).toBe('retrying');
-    const failed = emitted.find((e) => e.type === 'peer.attemptFailed');
-    expect(failed).toMatchObject({ failure: { code: 'liveness-timeout' }, attempt: 1 });
-  });
-
-  it('watched by the runtime, keeps no timer while connected and fails only when told the remote went silent', () => {
-    const { actor, clock, emitted } = startPeer({ timing: { livenessTimeoutMs: 300 } }, 'watched');
-    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
-    expect(state(actor)).toEqual({ connected: 'watched' });
     expect(clock.pending).toBe(0);
     clock.advance(10_000);
-    expect(state(actor)).toEqual({ connected: 'watched' });
+    expect(calls.length).toBe(before);
+    expect(state(actor)).toBe('connected');
+  });
+
+  it('fails a connected session only when told the remote went silent', () => {
+    const { actor, clock, emitted } = startPeer({ timing: { livenessTimeoutMs: 300 } });
+    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
     actor.send({ type: 'peer.silent', remoteId: REMOTE });
     expect(state(actor)).toBe('retrying');
     expect(emitted.find((e) => e.type === 'peer.attemptFailed')).toMatchObject({
       failure: { code: 'liveness-timeout', reason: 'nothing heard for 300 ms' },
       attempt: 1,
     });
+    // Only the backoff is pending.
+    expect(clock.pending).toBe(1);
   });
 
-  it('watched by the runtime, still answers a repeated remote handshake while connected', () => {
-    const { actor, named, clock } = startPeer({}, 'watched');
+  it('still answers a repeated remote handshake while connected', () => {
+    const { actor, named, clock } = startPeer();
     actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
     actor.send({ type: 'peer.handshake', remoteId: REMOTE });
     actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
-    expect(state(actor)).toEqual({ connected: 'watched' });
+    expect(state(actor)).toBe('connected');
     expect(named('sendHandshakeAck')).toHaveLength(1);
     expect(clock.pending).toBe(0);
-  });
-
-  it('fails a self-timed session on peer.silent too, without waiting for its own timer', () => {
-    const { actor, clock } = startPeer({ timing: { livenessTimeoutMs: 300 } });
-    actor.send({ type: 'peer.handshakeAck', remoteId: REMOTE });
-    actor.send({ type: 'peer.silent', remoteId: REMOTE });
-    expect(state(actor)).toBe('retrying');
-    // Only the backoff is pending: the liveness timer went with the connected state.
-    expect(clock.pending).toBe(1);
   });
 
   it('times out handshakes, backs off with growing waits, and closes after maxAttempts', () => {

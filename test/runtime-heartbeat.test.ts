@@ -77,14 +77,6 @@ describe('heartbeats', () => {
     });
     expect(heartbeatsSeenByGuest(pair, 5_000)).toBeGreaterThanOrEqual(4);
   });
-
-  it('are sent on the fixed interval with traffic-event liveness (no send ledger)', () => {
-    const pair = connectedPair({ liveness: 'traffic-events' });
-    const seen = heartbeatsSeenByGuest(pair, 10_000, (frame) => {
-      if (frame % 15 === 0) pair.host.send(pair.guestId, { tick: frame }, { channel: 1 });
-    });
-    expect(seen).toBeGreaterThanOrEqual(9);
-  });
 });
 
 describe('heartbeatDue', () => {

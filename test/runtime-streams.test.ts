@@ -92,16 +92,16 @@ describe('runtime streams', () => {
 });
 
 describe('the packet codec', () => {
-  const codecOf = (runtime: LobbyRuntime) => (runtime as unknown as { readonly codec: PacketCodec }).codec;
+  const codecOf = (runtime: LobbyRuntime) => (runtime as unknown as { readonly core: { readonly codec: PacketCodec } }).core.codec;
 
-  it('is one codec shared by every runtime given none, and a runtime given its own decodes with that', () => {
+  it('is a codec of its own for every runtime given none (a hostile member slows only its lobby), and the one given otherwise', () => {
     const own = createPacketCodec();
     let ownDecodes = 0;
     const counting: PacketCodec = { ...own, decode: (bytes) => (ownDecodes++, own.decode(bytes)) };
     const { host, guest, frames, ids, steam, clock } = setup({ codec: counting });
     const other = createLobbyRuntime({ backend: steam.backend(ids[2]!), clock });
     runtimes.push(other);
-    expect(codecOf(guest)).toBe(codecOf(other));
+    expect(codecOf(guest)).not.toBe(codecOf(other));
     expect(codecOf(host)).toBe(counting);
 
     void host.createLobby();

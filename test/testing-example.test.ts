@@ -3,7 +3,7 @@
  * with paths generated from lobbykit's lobby machine by `lobbykit/testing`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENTER_FAILURE_CODES } from '../src/machines/enter-response.js';
+import { ENTER_FAILURE_CODES } from '../src/steam/index.js';
 import type { LobbyRuntimeError } from '../src/runtime.js';
 import {
   VirtualClock,

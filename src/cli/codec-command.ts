@@ -112,14 +112,14 @@ function encodeLobbykit(json: unknown): Uint8Array {
   const channel = field(o, 'channel') ?? 0;
   if (typeof channel !== 'number') throw new InputProblem('bad-payload', '"channel" must be a number');
   if (kind === 'control') return unwrap(lobbykitCodec.encodeControl(field(o, 'message') as ControlMessage, channel));
-  if (kind !== 'application' && kind !== 'chat') throw new InputProblem('unknown-kind', `"kind" must be application, chat or control, not ${JSON.stringify(kind)}`);
+  if (kind !== 'application') throw new InputProblem('unknown-kind', `"kind" must be application or control, not ${JSON.stringify(kind)}`);
   const codec = (field(o, 'codec') ?? 'value') as PayloadCodecName;
   // A bare game value (`{"x":1}`) is the likeliest mistake: say what shape is expected rather than "undefined".
   if (!Object.prototype.hasOwnProperty.call(o, 'value')) {
     throw new InputProblem('bad-payload', 'no "value": expected the object `lobbykit codec decode` prints, e.g. {"kind":"application","channel":0,"value":{…}}');
   }
   const value = unwrap(fromTaggedJson(field(o, 'value')));
-  return unwrap(lobbykitCodec.encode(value, { kind, channel, codec }));
+  return unwrap(lobbykitCodec.encode(value, { channel, codec }));
 }
 
 async function decodeGodot(bytes: Uint8Array, gzip: boolean): Promise<unknown> {

@@ -39,18 +39,22 @@ export class ByteWriter {
 }
 
 const SLAB_BYTES = 64 * 1024;
+/** A codec that only ever sends a few small packets (most runtimes of a big host) never grows past this. */
+const FIRST_SLAB_BYTES = 1024;
 /** Larger outputs get their own buffer, so one big packet does not pin a slab. */
 const MAX_SLAB_PIECE = 4096;
 /** Up to this many bytes a loop copies faster than making a subarray for `set` (game state packets are ~50–100 B). */
 const SMALL_COPY = 128;
 
 /**
- * Hands out small output buffers as views into shared 64 KiB slabs. A fresh small Uint8Array costs an off-heap
- * allocation each (measured ~1 µs under load in Node 20, more than encoding the message); a view into a slab
- * costs ~70 ns. Like Node's Buffer pool, a live view keeps its slab alive.
+ * Hands out small output buffers as views into shared slabs: a fresh small Uint8Array costs an off-heap
+ * allocation each, more than encoding the message, while a view into a slab costs a fraction of it. Like Node's
+ * Buffer pool, a live view keeps its slab alive. Slabs start small and double up to 64 KiB as a codec keeps
+ * sending, so a codec per runtime costs little for a runtime that sends little.
  */
 export class OutputSlab {
-  private slab = new ArrayBuffer(SLAB_BYTES);
+  private slab: ArrayBuffer | undefined = undefined;
+  private nextSlabBytes = FIRST_SLAB_BYTES;
   private used = 0;
 
   /** A new buffer holding a copy of source[start, end). */
@@ -65,11 +69,14 @@ export class OutputSlab {
 
   allocate(length: number): Uint8Array {
     if (length > MAX_SLAB_PIECE) return new Uint8Array(length);
-    if (this.used + length > SLAB_BYTES) {
-      this.slab = new ArrayBuffer(SLAB_BYTES);
+    let slab = this.slab;
+    if (slab === undefined || this.used + length > slab.byteLength) {
+      slab = new ArrayBuffer(Math.max(this.nextSlabBytes, length));
+      this.nextSlabBytes = Math.min(SLAB_BYTES, this.nextSlabBytes * 2);
+      this.slab = slab;
       this.used = 0;
     }
-    const out = new Uint8Array(this.slab, this.used, length);
+    const out = new Uint8Array(slab, this.used, length);
     // Keep pieces 8-byte aligned so a caller may lay a wider typed array over one.
     this.used += (length + 7) & ~7;
     return out;

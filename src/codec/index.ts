@@ -29,8 +29,6 @@ export {
 } from './control.js';
 export {
   createPacketCodec,
-  MAX_UNRELIABLE_BYTES,
-  MAX_RELIABLE_BYTES,
   DEFAULT_MAX_DECODED_BYTES,
   DEFAULT_COMPRESSION_THRESHOLD,
   type PacketCodec,
@@ -45,3 +43,4 @@ export {
 export { encodeValue, decodeValue, DEFAULT_MAX_DEPTH } from './value-codec.js';
 export { toTaggedJson, fromTaggedJson } from './tagged-json.js';
 export * from './godot/index.js';
+export { MAX_UNRELIABLE_BYTES, MAX_RELIABLE_BYTES } from '../steam/p2p.js';

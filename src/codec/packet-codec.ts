@@ -20,11 +20,8 @@ import {
 import { codecError, ok, type CodecResult } from './result.js';
 import { DEFAULT_MAX_DEPTH, ValueDecoder, ValueEncoder, encodeFailureToError } from './value-codec.js';
 import { varintLength, writeVarint } from './varint.js';
+import { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES } from '../steam/p2p.js';
 
-/** Steam drops unreliable packets above this many bytes. */
-export const MAX_UNRELIABLE_BYTES = 1200;
-/** Steam's reliable P2P limit (1 MiB). */
-export const MAX_RELIABLE_BYTES = 1_048_576;
 export const DEFAULT_MAX_DECODED_BYTES = 1_048_576;
 /**
  * Payloads shorter than this are never deflated. Measured with `npm run bench -- codec` (lobby snapshots cut to
@@ -63,7 +60,6 @@ export interface EncodeOptions {
   readonly channel?: number;
   /** Reliable packets may be up to 1 MiB, unreliable ones 1200 B. Default true, as in the seed. */
   readonly reliable?: boolean;
-  readonly kind?: 'application' | 'chat';
   /** Default 'value'. 'raw' takes a Uint8Array; 'user' needs `userCodec`. */
   readonly codec?: PayloadCodecName;
   /** Set false to never deflate this packet. */
@@ -71,7 +67,7 @@ export interface EncodeOptions {
 }
 
 export interface DecodedDataPacket {
-  readonly kind: 'application' | 'chat';
+  readonly kind: 'application';
   readonly channel: number;
   readonly codec: PayloadCodecName;
   readonly compressed: boolean;
@@ -107,7 +103,8 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
   const valueDecoder = new ValueDecoder(options.maxDepth ?? DEFAULT_MAX_DEPTH);
   // The payload is written after room for the longest header, which is then written right in front of it, so an
   // uncompressed frame leaves the scratch buffer in one copy.
-  const writer = new ByteWriter(4096);
+  // Grows to what this codec's packets need; most runtimes send small packets.
+  const writer = new ByteWriter(256);
   const slab = new OutputSlab();
   const start = MAX_FRAME_HEADER_BYTES;
 
@@ -154,7 +151,7 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
     const codecId = codecIdOf(codec);
     if (codecId < 0) return codecError('unknown-codec', `payload codec "${String(codec)}" is not one of ${CODEC_NAMES.join(', ')}`);
     const sendLimit = opts.reliable === false ? MAX_UNRELIABLE_BYTES : MAX_RELIABLE_BYTES;
-    const kind = opts.kind === 'chat' ? FrameKind.chat : FrameKind.application;
+    const kind = FrameKind.application;
 
     writer.pos = start;
     // A payload may exceed the send limit before compression; past the receiver's inflate cap it can never arrive.
@@ -237,11 +234,11 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
         const message = decodeControlPayload(bytes, 2);
         return message.ok ? ok({ kind: 'control', channel: channel0, compressed: false, message: message.value }) : message;
       }
-      if (kind === FrameKind.application || kind === FrameKind.chat) {
+      if (kind === FrameKind.application) {
         const codecId = (flags & 0b11) as PayloadCodecId;
         const value = decodePayload(bytes, 2, codecId);
         if (!value.ok) return value;
-        return ok({ kind: kind === FrameKind.chat ? 'chat' : 'application', channel: channel0, codec: CODEC_NAMES[codecId]!, compressed: false, value: value.value });
+        return ok({ kind: 'application', channel: channel0, codec: CODEC_NAMES[codecId]!, compressed: false, value: value.value });
       }
     }
     return decodeSlow(bytes);
@@ -260,6 +257,9 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
       if (!message.ok) return message;
       return ok({ kind: 'control', channel, compressed: false, message: message.value });
     }
+    // Chat frames carry lobby chat for a backend that emulates it over P2P, which reads them before any game
+    // packet is queued; one that reaches the game is not a game packet.
+    if (kind === FrameKind.chat) return codecError('unknown-kind', 'a chat frame is lobby chat for the backend, not a game packet', 0);
 
     let payload = bytes;
     let from = payloadOffset;
@@ -285,7 +285,7 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
       // Offsets inside an inflated payload do not point into the packet; say so rather than mislead.
       return compressed ? codecError(value.code, `${value.detail} (at byte ${value.offset ?? 0} of the inflated payload)`, payloadOffset) : value;
     }
-    return ok({ kind: kind === FrameKind.chat ? 'chat' : 'application', channel, codec: CODEC_NAMES[codecId]!, compressed, value: value.value });
+    return ok({ kind: 'application', channel, codec: CODEC_NAMES[codecId]!, compressed, value: value.value });
   }
 
   return { encode, encodeControl: encodeControlFrame, decode };

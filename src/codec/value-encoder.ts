@@ -87,7 +87,7 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 }
 
 /** UTF-8 byte length, or −1 when the string holds a lone surrogate (which UTF-8 cannot carry losslessly). */
-function utf8Length(s: string): number {
+export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

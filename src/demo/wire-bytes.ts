@@ -35,8 +35,8 @@ export function wireBytesRows(): WireBytesRow[] {
     },
     {
       message: 'chat line',
-      lobbykit: length(codec.encode(SEED_CHAT_LINE, { kind: 'chat' })),
-      // The seed sends chat with sendLobbyChatMsg: the UTF-8 text and its terminating NUL.
+      // Both send chat with sendLobbyChatMsg; the seed adds the text's terminating NUL.
+      lobbykit: Buffer.byteLength(SEED_CHAT_LINE),
       seed: Buffer.byteLength(SEED_CHAT_LINE) + 1,
       json: json(SEED_CHAT_LINE),
     },

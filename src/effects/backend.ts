@@ -6,86 +6,10 @@
  */
 
 import { isValidChannel } from '../codec/frame.js';
-import { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES } from '../codec/packet-codec.js';
-import { enterFailure, ENTER_RESPONSE_SUCCESS } from '../machines/enter-response.js';
-import {
-  isSteamId,
-  LobbyType,
-  MAX_LOBBY_DATA_KEY_LENGTH,
-  MAX_LOBBY_MEMBERS,
-  type LobbyListFilters,
-} from '../machines/lobby-request.js';
-import { sessionErrorInfo } from '../machines/session-error.js';
+import { isSendType, isSteamId, sendSizeProblem, type LobbyListFilters, type LobbyType, type P2PSendType } from '../steam/index.js';
 
-// Steam's vocabulary (lobby types, limits, filters, reason texts) is defined once, beside the machines that reason
-// about it; the port re-exports it so backend code and users find everything in one place. steamworks.js aborts
-// the process above MAX_LOBBY_MEMBERS, so every backend refuses first.
-export { isSteamId, LobbyType, MAX_LOBBY_DATA_KEY_LENGTH, MAX_LOBBY_MEMBERS };
-export type { LobbyListFilters, NumericComparison } from '../machines/lobby-request.js';
-/** Lobby chat messages: 4 KB, text or binary. */
-export const MAX_LOBBY_CHAT_BYTES = 4096;
-// Steam's send limits (unreliable types 0/1: 1200 B; reliable types 2/3: 1 MiB) are the codec's, which refuses
-// oversize frames before they reach a backend.
-export { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES };
-/** The seed's PACKET_READ_LIMIT. */
-export const DEFAULT_PACKET_READ_LIMIT = 32;
-
-/** EChatRoomEnterResponse. */
-export const EnterResponse = {
-  success: 1,
-  doesntExist: 2,
-  notAllowed: 3,
-  full: 4,
-  error: 5,
-  banned: 6,
-  limited: 7,
-  clanDisabled: 8,
-  communityBan: 9,
-  memberBlockedYou: 10,
-  youBlockedMember: 11,
-  noRankingDataLobby: 12,
-  noRankingDataUser: 13,
-  rankOutOfRange: 14,
-  rateLimitExceeded: 15,
-} as const;
-export type EnterResponse = (typeof EnterResponse)[keyof typeof EnterResponse];
-
-/** The seed's text for an enter response; unknown codes stay readable. */
-export function enterResponseReason(code: number): string {
-  return code === ENTER_RESPONSE_SUCCESS ? 'Success.' : enterFailure(code).reason;
-}
-
-/** Bits of LobbyChatUpdate's member state change. */
-export const ChatMemberStateChange = {
-  entered: 0x1,
-  left: 0x2,
-  disconnected: 0x4,
-  kicked: 0x8,
-  banned: 0x10,
-} as const;
-export type ChatMemberStateChange = (typeof ChatMemberStateChange)[keyof typeof ChatMemberStateChange];
-
-/** ISteamNetworking send types. */
-export const P2PSendType = { unreliable: 0, unreliableNoDelay: 1, reliable: 2, reliableWithBuffering: 3 } as const;
-export type P2PSendType = (typeof P2PSendType)[keyof typeof P2PSendType];
-
-/** EP2PSessionError values Steam still sends. */
-export const P2PSessionError = { none: 0, noRightsToApp: 2, timeout: 4, max: 5 } as const;
-export type P2PSessionError = (typeof P2PSessionError)[keyof typeof P2PSessionError];
-
-/** The seed's text for a P2P session error. */
-export function sessionErrorReason(code: number): string {
-  return sessionErrorInfo(code).reason;
-}
-
-/** EResult values a lobby creation reports. */
-export const CreateLobbyResult = { ok: 1, fail: 2, noConnection: 3, timeout: 16, limitExceeded: 25 } as const;
-
-/** EPersonaChange flag for a name change. */
-export const PERSONA_CHANGE_NAME = 0x1;
-
-/** Steam's answer for a persona it has not sent us yet. */
-export const UNKNOWN_PERSONA_NAME = '[unknown]';
+// Steam's vocabulary is defined once in src/steam; the port re-exports it so backend code finds it beside the port.
+export * from '../steam/index.js';
 
 /** Every asynchronous result, one discriminated union, delivered in order. Names follow Steam's callbacks. */
 export type BackendEvent =
@@ -259,18 +183,6 @@ export interface Backend {
   dispose(): void;
 }
 
-export function isSendType(value: unknown): value is P2PSendType {
-  return value === 0 || value === 1 || value === 2 || value === 3;
-}
-
-/** Why a send of `length` bytes with `sendType` breaks Steam's size limits, or undefined. */
-export function sendSizeProblem(length: number, sendType: P2PSendType): string | undefined {
-  const reliable = sendType >= 2;
-  const limit = reliable ? MAX_RELIABLE_BYTES : MAX_UNRELIABLE_BYTES;
-  if (length <= limit) return undefined;
-  return `${reliable ? 'reliable' : 'unreliable'} sends are limited to ${limit} bytes, got ${length}`;
-}
-
 /**
  * A backend's fast path for the sends a runtime makes to each member many times a second. `sendP2P` starts from the
  * remote id, a bigint the backend must check and look up; a route is a small number the backend handed out for
@@ -307,22 +219,4 @@ export function sendPayloadProblem(bytes: unknown, sendType: unknown, channel: u
   if (!(bytes instanceof Uint8Array)) return { code: 'invalid-argument', detail: 'packets are bytes (Uint8Array)' };
   const tooLarge = sendSizeProblem(bytes.length, sendType);
   return tooLarge === undefined ? undefined : { code: 'too-large', detail: tooLarge };
-}
-
-/** Why a lobby creation request is malformed, or undefined. */
-export function createLobbyProblem(lobbyType: unknown, maxMembers: unknown): string | undefined {
-  if (lobbyType !== 0 && lobbyType !== 1 && lobbyType !== 2 && lobbyType !== 3) {
-    return `lobby type must be 0..3, got ${String(lobbyType)}`;
-  }
-  if (typeof maxMembers !== 'number' || !Number.isInteger(maxMembers) || maxMembers < 1 || maxMembers > MAX_LOBBY_MEMBERS) {
-    return `max members must be an integer in 1..${MAX_LOBBY_MEMBERS}, got ${String(maxMembers)}`;
-  }
-  return undefined;
-}
-
-export function lobbyDataKeyProblem(key: unknown): string | undefined {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_LOBBY_DATA_KEY_LENGTH) {
-    return `lobby data keys must be strings of 1..${MAX_LOBBY_DATA_KEY_LENGTH} characters`;
-  }
-  return undefined;
 }

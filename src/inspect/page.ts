@@ -128,9 +128,7 @@ const SCRIPT = `
   function topStates(actor) {
     var seen = [];
     actor.value.forEach(function (path) {
-      var parts = path.split('.');
-      var top = actor.machineId === 'lobby' && parts.length > 1 ? parts[1] : parts[0];
-      if (actor.machineId === 'lobby' && parts[0] !== 'membership') return;
+      var top = path.split('.')[0];
       if (seen.indexOf(top) < 0) seen.push(top);
     });
     return seen.join(' ');
@@ -153,7 +151,7 @@ const SCRIPT = `
     var list = document.getElementById('actors');
     var items = [];
     actors.forEach(function (a) { if (a.machineId) items.push(a); });
-    var order = function (a) { return a.machineId === 'session' ? 0 : a.machineId === 'lobby' ? 1 : isPeer(a) ? 3 : 2; };
+    var order = function (a) { return a.machineId === 'session' ? 0 : a.machineId === 'lobby' ? 1 : a.machineId === 'lobbyList' ? 2 : isPeer(a) ? 4 : 3; };
     items.sort(function (a, b) { return order(a) - order(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
     list.textContent = '';
     items.forEach(function (a) {

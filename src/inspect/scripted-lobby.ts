@@ -1,15 +1,13 @@
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import type { LobbyClock } from '../effects/clock.js';
-import { lobbyMachine } from '../machines/lobby.machine.js';
-import { createPeerPool } from '../machines/peer-pool.js';
-import { peerSessionMachine } from '../machines/peer-session.machine.js';
+import { NO_EFFECTS, type MachineEffects } from '../machines/effects.js';
 import { sessionMachine } from '../machines/session.machine.js';
 
 /**
  * A lobby that plays itself, for the viewer until the runtime drives a simulated network: the machines run with
  * effects that answer like a friendly Steam after `latencyMs` — we create a lobby, members enter one by one,
  * each handshake is acked (the last member's first attempt fails with a timeout, so the retry path shows), and
- * every heartbeat is answered. With `churn`, the oldest member leaves and a new one enters every `churnEveryMs`.
+ * every member stays alive. With `churn`, the oldest member leaves and a new one enters every `churnEveryMs`.
  * Everything runs on the given clock: a VirtualClock replays it exactly, the system clock paces it for a person.
  */
 
@@ -63,42 +61,26 @@ export function startScriptedLobby(options: ScriptedLobbyOptions): ScriptedLobby
 
   const lastScriptedMember = FIRST_MEMBER_ID + BigInt(Math.max(0, memberCount - 1));
 
-  const machine = sessionMachine.provide({
-    actors: {
-      lobby: lobbyMachine.provide({
-        actions: {
-          requestCreateLobby: () =>
-            later(latency, () => {
-              actor.send({ type: 'lobby.created', result: 1, lobbyId: SCRIPTED_LOBBY_ID });
-              for (let i = 0; i < memberCount; i++) later(memberEvery * (i + 1), enterMember);
-              if (options.churn === true) later(memberEvery * (memberCount + 1) + churnEvery, churn);
-            }),
-          requestLeaveLobby: () => later(0, () => actor.send({ type: 'lobby.left' })),
-        },
+  // Every member stays alive (liveness is never failed), so heartbeats and liveness checks need no answer.
+  const effects: MachineEffects = {
+    ...NO_EFFECTS,
+    createLobby: () =>
+      later(latency, () => {
+        actor.send({ type: 'lobby.created', result: 1, lobbyId: SCRIPTED_LOBBY_ID });
+        for (let i = 0; i < memberCount; i++) later(memberEvery * (i + 1), enterMember);
+        if (options.churn === true) later(memberEvery * (memberCount + 1) + churnEvery, churn);
       }),
-      peerPool: createPeerPool(
-        peerSessionMachine.provide({
-          actions: {
-            sendHandshake: (_, { remoteId }) =>
-              later(latency, () => {
-                if (remoteId === lastScriptedMember && !failedOnce.has(remoteId)) {
-                  failedOnce.add(remoteId);
-                  actor.send({ type: 'peer.sessionFailed', remoteId, error: SESSION_ERROR_TIMEOUT });
-                } else {
-                  actor.send({ type: 'peer.handshakeAck', remoteId });
-                }
-              }),
-          },
-        }),
-      ),
-    },
-    actions: {
-      // Each scripted member answers our heartbeat with traffic, which keeps its session alive.
-      sendHeartbeats: (_, { remoteIds }) => {
-        for (const remoteId of remoteIds) later(latency, () => actor.send({ type: 'peer.traffic', remoteId }));
-      },
-    },
-  });
+    leaveLobby: () => later(0, () => actor.send({ type: 'lobby.left' })),
+    sendHandshake: ({ remoteId }) =>
+      later(latency, () => {
+        if (remoteId === lastScriptedMember && !failedOnce.has(remoteId)) {
+          failedOnce.add(remoteId);
+          actor.send({ type: 'peer.sessionFailed', remoteId, error: SESSION_ERROR_TIMEOUT });
+        } else {
+          actor.send({ type: 'peer.handshakeAck', remoteId });
+        }
+      }),
+  };
 
   const enterMember = (): void => {
     const memberId = nextMember++;
@@ -113,7 +95,7 @@ export function startScriptedLobby(options: ScriptedLobbyOptions): ScriptedLobby
     later(churnEvery, churn);
   };
 
-  const actor = createActor(machine, { clock, inspect: options.inspect, input: { selfId: SCRIPTED_SELF_ID } });
+  const actor = createActor(sessionMachine, { clock, inspect: options.inspect, input: { selfId: SCRIPTED_SELF_ID, effects } });
   actor.start();
   actor.send({
     type: 'lobby.create',

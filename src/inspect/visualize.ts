@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
+import { lobbyListMachine } from '../machines/lobby-list.machine.js';
 import { lobbyMachine } from '../machines/lobby.machine.js';
 import { peerSessionMachine } from '../machines/peer-session.machine.js';
 import { sessionMachine } from '../machines/session.machine.js';
@@ -12,6 +13,7 @@ import { chartToMermaid } from './mermaid.js';
 export const LOBBYKIT_MACHINES: readonly NamedMachine[] = [
   { name: 'session', machine: sessionMachine },
   { name: 'lobby', machine: lobbyMachine },
+  { name: 'lobbyList', machine: lobbyListMachine },
   { name: 'peerSession', machine: peerSessionMachine },
 ];
 

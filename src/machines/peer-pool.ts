@@ -1,5 +1,6 @@
 import { createActor, fromCallback, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import type { RetryPolicy } from './backoff.js';
+import type { PeerEffects } from './effects.js';
 import {
   peerSessionMachine,
   type PeerCloseCause,
@@ -25,6 +26,7 @@ export interface PeerOptions {
 
 export interface PeerPoolInput {
   readonly peer: PeerOptions;
+  readonly effects: PeerEffects;
 }
 
 /** What the root asks of the pool. Peer-bound events (`peer.handshake`, …) are routed by their `remoteId`. */
@@ -39,21 +41,19 @@ export function peerSystemId(remoteId: bigint): string {
   return `peer:${remoteId}`;
 }
 
-type PeerLogic = typeof peerSessionMachine;
-
-/** A pool running `peerLogic` (the peer machine with the runtime's effects provided). */
-export function createPeerPool(peerLogic: PeerLogic = peerSessionMachine) {
-  return fromCallback<PeerPoolCommand, PeerPoolInput, PeerSessionEmitted>(({ input, self, sendBack, receive }) => {
-    const peers = new Map<bigint, ActorRefFrom<PeerLogic>>();
+/** The pool: its peers get the runtime's effects from the pool's input. */
+export const peerPool = fromCallback<PeerPoolCommand, PeerPoolInput, PeerSessionEmitted>(
+  ({ input, self, sendBack, receive }) => {
+    const peers = new Map<bigint, ActorRefFrom<typeof peerSessionMachine>>();
 
     const spawn = (remoteId: bigint) => {
       if (peers.has(remoteId)) return;
-      const peer = createActor(peerLogic, {
+      const peer = createActor(peerSessionMachine, {
         // A child of the pool: same system (clock, inspection), but never in a machine snapshot's children.
         parent: self as AnyActorRef,
         id: peerSystemId(remoteId),
         systemId: peerSystemId(remoteId),
-        input: { remoteId, timing: input.peer.timing, retry: input.peer.retry },
+        input: { remoteId, timing: input.peer.timing, retry: input.peer.retry, effects: input.effects },
       });
       peers.set(remoteId, peer);
       peer.on('*', (emitted) => {
@@ -80,7 +80,6 @@ export function createPeerPool(peerLogic: PeerLogic = peerSessionMachine) {
           return;
         case 'peer.handshake':
         case 'peer.handshakeAck':
-        case 'peer.traffic':
         case 'peer.silent':
         case 'peer.sessionFailed':
         case 'peer.close':
@@ -96,5 +95,5 @@ export function createPeerPool(peerLogic: PeerLogic = peerSessionMachine) {
       for (const peer of peers.values()) peer.stop();
       peers.clear();
     };
-  });
-}
+  },
+);

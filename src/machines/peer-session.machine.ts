@@ -1,6 +1,7 @@
-import { assign, emit, setup } from 'xstate';
+import { assertEvent, assign, emit, setup } from 'xstate';
+import { sessionErrorInfo, type SessionErrorKey } from '../steam/index.js';
 import { DEFAULT_RETRY_POLICY, nextRandom, retryDelayMs, seedFromSteamId, type RetryPolicy } from './backoff.js';
-import { sessionErrorInfo, type SessionErrorKey } from './session-error.js';
+import type { HandshakeParams, PeerEffects, RemoteParams } from './effects.js';
 
 /**
  * One P2P session with one remote lobby member, as the seed does it (both sides send a handshake when they meet),
@@ -13,12 +14,9 @@ import { sessionErrorInfo, type SessionErrorKey } from './session-error.js';
  *                                                           └─exhausted / fatal─► closed (final)
  *   peer.close from any state ──► closed (final)
  *
- * Silence is noticed one of two ways, chosen when the session connects. By default the session keeps its own
- * liveness timer (`connected.listening`), which `peer.traffic` events re-arm. A runtime that notes traffic in a
- * plain map instead (one actor event per packet costs too much) injects `livenessWatchedByRuntime`: the session
- * then sets no timer (`connected.watched`), and the runtime sends `peer.silent` when the window passes with
- * nothing heard. That saves a timer transition per session per window, which at 2,000 runtimes was most of their
- * timers (`npm run bench -- scale`).
+ * A connected session keeps no timer: the runtime notes traffic per member in the data plane (an actor event per
+ * packet would cost too much) and, at the root's heartbeat, sends `peer.silent` for a member it has not heard from
+ * for the liveness window.
  */
 
 export interface PeerTiming {
@@ -45,6 +43,7 @@ export interface PeerSessionInput {
   readonly retry?: Partial<RetryPolicy>;
   /** Seed for backoff jitter; defaults to one derived from `remoteId`, so runs replay and peers spread out. */
   readonly jitterSeed?: number;
+  readonly effects: PeerEffects;
 }
 
 /** Why one attempt failed. */
@@ -75,6 +74,7 @@ export type PeerCloseReason =
 
 export interface PeerSessionContext {
   readonly remoteId: bigint;
+  readonly effects: PeerEffects;
   readonly timing: PeerTiming;
   readonly retry: RetryPolicy;
   /** 1-based number of the current attempt in this streak; a successful connection starts a new streak. */
@@ -88,15 +88,12 @@ export interface PeerSessionContext {
 }
 
 /**
- * Events the runtime sends (through the root, which routes by `remoteId`). `peer.traffic` means "something
- * arrived from this remote since the last tick" and is sent at most once per tick per peer, never per packet.
- * `peer.silent` means "nothing arrived from this remote for the whole liveness window", from a runtime that
- * watches liveness itself.
+ * Events the runtime sends (through the root, which routes by `remoteId`). `peer.silent` means "nothing arrived
+ * from this remote for the whole liveness window".
  */
 export type PeerSessionEvent =
   | { readonly type: 'peer.handshake'; readonly remoteId: bigint }
   | { readonly type: 'peer.handshakeAck'; readonly remoteId: bigint }
-  | { readonly type: 'peer.traffic'; readonly remoteId: bigint }
   | { readonly type: 'peer.silent'; readonly remoteId: bigint }
   | { readonly type: 'peer.sessionFailed'; readonly remoteId: bigint; readonly error: number }
   | { readonly type: 'peer.close'; readonly remoteId: bigint; readonly cause: PeerCloseCause };
@@ -117,17 +114,6 @@ export type PeerSessionEmitted =
 export interface PeerSessionOutput {
   readonly remoteId: bigint;
   readonly reason: PeerCloseReason;
-}
-
-/** Payload of the injected `sendHandshake` action. */
-export interface HandshakeParams {
-  readonly remoteId: bigint;
-  readonly attempt: number;
-}
-
-/** Payload of the other injected peer actions. */
-export interface RemoteParams {
-  readonly remoteId: bigint;
 }
 
 // ── pure helpers ────────────────────────────────────────────────────────────────────────────────────────────
@@ -157,6 +143,7 @@ function closeReasonAfterFailure(context: PeerSessionContext): PeerCloseReason {
 function initialContext(input: PeerSessionInput): PeerSessionContext {
   return {
     remoteId: input.remoteId,
+    effects: input.effects,
     timing: { ...DEFAULT_PEER_TIMING, ...input.timing },
     retry: { ...DEFAULT_RETRY_POLICY, ...input.retry },
     attempt: 1,
@@ -178,12 +165,12 @@ export const peerSessionMachine = setup({
     emitted: {} as PeerSessionEmitted,
   },
   actions: {
-    /** Effect: send our handshake packet to `remoteId` (the runtime frames it; sending also opens the session). */
-    sendHandshake: (_, _params: HandshakeParams) => {},
+    /** Effect: send our handshake packet (the runtime frames it; sending also opens the session). */
+    sendHandshake: ({ context }, params: HandshakeParams) => context.effects.sendHandshake(params),
     /** Effect: answer a remote handshake so the remote's attempt succeeds too. */
-    sendHandshakeAck: (_, _params: RemoteParams) => {},
-    /** Effect: close the Steam P2P session with `remoteId` (the seed's closeP2PSessionWithUser). */
-    closeSession: (_, _params: RemoteParams) => {},
+    sendHandshakeAck: ({ context }, params: RemoteParams) => context.effects.sendHandshakeAck(params),
+    /** Effect: close the Steam P2P session (the seed's closeP2PSessionWithUser). */
+    closeSession: ({ context }, params: RemoteParams) => context.effects.closeSession(params),
 
     recordHandshakeTimeout: assign({
       lastFailure: ({ context }) => timeoutFailure('handshake-timeout', context.timing.handshakeTimeoutMs),
@@ -192,7 +179,10 @@ export const peerSessionMachine = setup({
       lastFailure: ({ context }) => timeoutFailure('liveness-timeout', context.timing.livenessTimeoutMs),
     }),
     recordSessionError: assign({
-      lastFailure: ({ event }) => (event.type === 'peer.sessionFailed' ? sessionFailure(event.error) : undefined),
+      lastFailure: ({ event }) => {
+        assertEvent(event, 'peer.sessionFailed');
+        return sessionFailure(event.error);
+      },
     }),
     scheduleRetry: assign(({ context }) => {
       const draw = nextRandom(context.rngState);
@@ -202,10 +192,10 @@ export const peerSessionMachine = setup({
     startNewStreak: assign({ attempt: 1, lastFailure: undefined }),
     recordExhaustion: assign({ closeReason: ({ context }) => closeReasonAfterFailure(context) }),
     recordCloseByRuntime: assign({
-      closeReason: ({ event }): PeerCloseReason => ({
-        code: 'closed-by-runtime',
-        cause: event.type === 'peer.close' ? event.cause : 'disposed',
-      }),
+      closeReason: ({ event }): PeerCloseReason => {
+        assertEvent(event, 'peer.close');
+        return { code: 'closed-by-runtime', cause: event.cause };
+      },
     }),
 
     reportConnected: emit(({ context }) => ({
@@ -235,16 +225,9 @@ export const peerSessionMachine = setup({
   },
   guards: {
     canRetry: ({ context }) => context.attempt < context.retry.maxAttempts && !isFatal(context.lastFailure),
-    /**
-     * Injected: the runtime watches this session's liveness and sends `peer.silent` when nothing was heard for
-     * the window, so the session keeps no timer of its own. Default: no, the session times itself and only
-     * `peer.traffic` events keep it alive.
-     */
-    livenessWatchedByRuntime: () => false,
   },
   delays: {
     handshakeTimeout: ({ context }) => context.timing.handshakeTimeoutMs,
-    livenessTimeout: ({ context }) => context.timing.livenessTimeoutMs,
     retryBackoff: ({ context }) => context.retryDelayMs,
   },
 }).createMachine({
@@ -282,29 +265,6 @@ export const peerSessionMachine = setup({
         'peer.handshake': {
           actions: { type: 'sendHandshakeAck', params: ({ context }) => ({ remoteId: context.remoteId }) },
         },
-      },
-      // Heartbeats are the root's (one timer per runtime); a session only listens, or is watched.
-      initial: 'choosingWatch',
-      states: {
-        choosingWatch: {
-          always: [{ guard: 'livenessWatchedByRuntime', target: 'watched' }, { target: 'listening' }],
-        },
-        listening: {
-          after: {
-            livenessTimeout: { target: '#peerSession.failed', actions: 'recordLivenessTimeout' },
-          },
-          on: {
-            'peer.traffic': { target: 'listening', reenter: true },
-            'peer.handshakeAck': { target: 'listening', reenter: true },
-            'peer.handshake': {
-              target: 'listening',
-              reenter: true,
-              actions: { type: 'sendHandshakeAck', params: ({ context }) => ({ remoteId: context.remoteId }) },
-            },
-          },
-        },
-        // No timer: the runtime's ledger watches, and says `peer.silent` when the window passes in silence.
-        watched: {},
       },
     },
     failed: {

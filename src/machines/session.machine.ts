@@ -1,13 +1,29 @@
-import { and, assign, cancel, emit, enqueueActions, not, raise, sendTo, setup, stateIn, type SnapshotFrom } from 'xstate';
-import { isDeparture, type MemberChange } from './member-change.js';
-import { MemberTable } from './member-table.js';
+import {
+  and,
+  assertEvent,
+  assign,
+  cancel,
+  emit,
+  enqueueActions,
+  not,
+  raise,
+  sendTo,
+  setup,
+  stateIn,
+  type SnapshotFrom,
+} from 'xstate';
+import { isDeparture, type MemberChange } from '../steam/index.js';
+import type { HeartbeatParams, LivenessCheckParams, MachineEffects, RemoteParams } from './effects.js';
+import { lobbyListMachine, type LobbyListEvent } from './lobby-list.machine.js';
 import { lobbyMachine, type LobbyEvent, type LobbyTiming } from './lobby.machine.js';
-import { createPeerPool, type PeerOptions, type PeerPoolCommand } from './peer-pool.js';
+import { MemberTable } from './member-table.js';
+import { peerPool, type PeerOptions, type PeerPoolCommand } from './peer-pool.js';
 import { DEFAULT_PEER_TIMING, type PeerCloseCause, type PeerSessionEmitted, type PeerSessionEvent } from './peer-session.machine.js';
 
 /**
- * The root of a lobbykit session: it owns the lobby actor (invoked, system id "lobby") and one peer-session
- * actor per remote member (held by the invoked peer pool, system ids "peer:<steam id>").
+ * The root of a lobbykit session: it owns the lobby actor (invoked, system id "lobby"), the lobby list actor
+ * (system id "lobbyList") and one peer-session actor per remote member (held by the invoked peer pool, system ids
+ * "peer:<steam id>"). The runtime's effects arrive in its input; it hands each child its part.
  *
  *   outside ──lobby reaches membership.joined──► inLobby { connecting ⇄ allConnected } ──lobby leaves joined──► outside
  *
@@ -17,10 +33,9 @@ import { DEFAULT_PEER_TIMING, type PeerCloseCause, type PeerSessionEmitted, type
  * accepted only from current members. `inLobby.allConnected` is "every remote member's session is connected".
  *
  * Heartbeats are the root's too: while in a lobby one timer (a delayed `session.heartbeatDue` to itself) asks for
- * a heartbeat to every connected member each interval. One transition a second per runtime, where a timer per
- * peer session cost one per member (about 20 µs of XState work each; `npm run bench -- scale --traffic=none`).
- * The same timer asks the runtime to check the connected members' liveness (`checkLiveness`): a runtime that
- * watches liveness itself answers with `peer.silent` for each member it has not heard from for the window.
+ * a heartbeat to every connected member each interval, so a runtime makes one transition per interval rather than
+ * one per member. The same timer asks the runtime to check the connected members' liveness (`checkLiveness`),
+ * which it answers with `peer.silent` for each member it has not heard from for the window.
  */
 
 export type PeerStatus = 'connecting' | 'connected' | 'closed';
@@ -29,10 +44,12 @@ export interface SessionInput {
   readonly selfId: bigint;
   readonly lobby?: { readonly timing?: Partial<LobbyTiming> };
   readonly peer?: PeerOptions;
+  readonly effects: MachineEffects;
 }
 
 export interface SessionContext {
   readonly selfId: bigint;
+  readonly effects: MachineEffects;
   readonly peer: PeerOptions;
   readonly lobbyTiming: Partial<LobbyTiming> | undefined;
   /** Remote members of the current lobby (ourselves excluded) and how their session stands. */
@@ -54,8 +71,14 @@ export interface HeartbeatDueEvent {
   readonly type: 'session.heartbeatDue';
 }
 
-/** Everything the runtime sends the root: lobby events, member changes, session requests and peer traffic. */
-export type SessionEvent = LobbyEvent | SessionRequestEvent | PeerSessionEvent | PeerSessionEmitted | HeartbeatDueEvent;
+/** Everything the runtime sends the root: lobby and list events, member changes, session requests, peer events. */
+export type SessionEvent =
+  | LobbyEvent
+  | LobbyListEvent
+  | SessionRequestEvent
+  | PeerSessionEvent
+  | PeerSessionEmitted
+  | HeartbeatDueEvent;
 
 export type IgnoredCode = 'not-a-member' | 'not-in-lobby' | 'session-closed';
 
@@ -64,7 +87,7 @@ export type SessionEmitted =
   | PeerSessionEmitted
   | { readonly type: 'session.accepted'; readonly remoteId: bigint }
   | { readonly type: 'session.refused'; readonly remoteId: bigint; readonly code: IgnoredCode; readonly reason: string }
-  /** A peer event (handshake, traffic, session failure) about someone with no live session here: dropped. */
+  /** A peer event (handshake, silence, session failure) about someone with no live session here: dropped. */
   | {
       readonly type: 'peer.ignored';
       readonly remoteId: bigint;
@@ -73,25 +96,6 @@ export type SessionEmitted =
     }
   | { readonly type: 'member.admitted'; readonly memberId: bigint }
   | { readonly type: 'member.dismissed'; readonly memberId: bigint; readonly change: MemberChange };
-
-/** Payload of the injected `acceptSession` action. */
-export interface AcceptSessionParams {
-  readonly remoteId: bigint;
-}
-
-/** Payload of the injected `sendHeartbeats` action: the members whose session is connected, and the interval. */
-export interface HeartbeatParams {
-  readonly remoteIds: readonly bigint[];
-  /** The heartbeat interval, so the effect can tell which links carried reliable data within it. */
-  readonly intervalMs: number;
-}
-
-/** Payload of the injected `checkLiveness` action: the members whose session is connected, and the window. */
-export interface LivenessCheckParams {
-  readonly remoteIds: readonly bigint[];
-  /** Silence for this long (the peers' `livenessTimeoutMs`) means the session is lost. */
-  readonly windowMs: number;
-}
 
 // ── pure helpers ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -102,11 +106,24 @@ function lobbySnapshotOf(event: { readonly type: string }): LobbySnapshot | unde
 }
 
 function isLobbyJoined(snapshot: LobbySnapshot | undefined): boolean {
-  return snapshot !== undefined && snapshot.matches({ membership: 'joined' });
+  return snapshot !== undefined && snapshot.matches('joined');
 }
 
-function remoteIdOf(event: SessionEvent): bigint | undefined {
-  return 'remoteId' in event ? event.remoteId : undefined;
+/** The events about one remote user: session requests and the peer events the runtime routes by `remoteId`. */
+const REMOTE_EVENTS = [
+  'session.request',
+  'peer.handshake',
+  'peer.handshakeAck',
+  'peer.silent',
+  'peer.sessionFailed',
+] as const satisfies readonly SessionEvent['type'][];
+
+type RemoteEvent = Extract<SessionEvent, { readonly type: (typeof REMOTE_EVENTS)[number] }>;
+
+/** The remote user an event is about (asserting it is one of those events). */
+function remoteIdOf(event: SessionEvent): bigint {
+  assertEvent(event, REMOTE_EVENTS);
+  return (event as RemoteEvent).remoteId;
 }
 
 const CLOSE_CAUSE: Readonly<Record<Exclude<MemberChange, 'entered'>, PeerCloseCause>> = {
@@ -139,7 +156,7 @@ function withStatus(context: SessionContext, remoteId: bigint, status: PeerStatu
 /** Accept the session of the member the event names. */
 const acceptMemberSession = {
   type: 'acceptSession',
-  params: ({ event }: { event: SessionEvent }) => ({ remoteId: remoteIdOf(event) ?? 0n }),
+  params: ({ event }: { event: SessionEvent }) => ({ remoteId: remoteIdOf(event) }),
 } as const;
 
 // ── machine ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -153,24 +170,22 @@ export const sessionMachine = setup({
   },
   actors: {
     lobby: lobbyMachine,
-    peerPool: createPeerPool(),
+    lobbyList: lobbyListMachine,
+    peerPool,
   },
   actions: {
-    /** Effect: accept the P2P session with `remoteId` (the seed's acceptP2PSessionWithUser). */
-    acceptSession: (_, _params: AcceptSessionParams) => {},
-    /** Effect: send one heartbeat to each of `remoteIds` (the runtime skips links that carried reliable data lately). */
-    sendHeartbeats: (_, _params: HeartbeatParams) => {},
-    /**
-     * Effect: a runtime that watches liveness (see the peer machine's `livenessWatchedByRuntime`) sends
-     * `peer.silent` for each of `remoteIds` it has heard nothing from within `windowMs`. Default: nothing, as the
-     * sessions time themselves.
-     */
-    checkLiveness: (_, _params: LivenessCheckParams) => {},
+    /** Effect: accept the P2P session (the seed's acceptP2PSessionWithUser). */
+    acceptSession: ({ context }, params: RemoteParams) => context.effects.acceptSession(params),
+    /** Effect: send one heartbeat to each member named (the runtime skips links that carried reliable data lately). */
+    sendHeartbeats: ({ context }, params: HeartbeatParams) => context.effects.sendHeartbeats(params),
+    /** Effect: the runtime answers `peer.silent` for each member named that it has not heard from within the window. */
+    checkLiveness: ({ context }, params: LivenessCheckParams) => context.effects.checkLiveness(params),
 
     startHeartbeatTimer: raise({ type: 'session.heartbeatDue' }, { delay: 'heartbeatInterval', id: HEARTBEAT_TIMER }),
     stopHeartbeatTimer: cancel(HEARTBEAT_TIMER),
 
     forwardToLobby: sendTo('lobby', ({ event }) => event as LobbyEvent),
+    forwardToLobbyList: sendTo('lobbyList', ({ event }) => event as LobbyListEvent),
     routeToPeer: sendTo('peers', ({ event }) => event as PeerPoolCommand),
 
     admitRoster: enqueueActions(({ context, event, enqueue }) => {
@@ -180,13 +195,14 @@ export const sessionMachine = setup({
       enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: remotes } satisfies PeerPoolCommand);
     }),
     admitMember: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'member.changed') return;
+      assertEvent(event, 'member.changed');
       enqueue.assign({ members: context.members.with(event.memberId, 'connecting') });
       enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: [event.memberId] } satisfies PeerPoolCommand);
       enqueue.emit({ type: 'member.admitted', memberId: event.memberId });
     }),
     dismissMember: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'member.changed' || event.change === 'entered') return;
+      assertEvent(event, 'member.changed');
+      if (event.change === 'entered') return;
       enqueue.assign(withStatus(context, event.memberId, undefined));
       enqueue.sendTo('peers', {
         type: 'pool.close',
@@ -198,7 +214,6 @@ export const sessionMachine = setup({
     /** A member whose session closed for good knocked again: give them a fresh session. */
     restartPeer: enqueueActions(({ context, event, enqueue }) => {
       const remoteId = remoteIdOf(event);
-      if (remoteId === undefined) return;
       enqueue.assign(withStatus(context, remoteId, 'connecting'));
       enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: [remoteId] } satisfies PeerPoolCommand);
     }),
@@ -207,32 +222,34 @@ export const sessionMachine = setup({
       enqueue.assign({ members: MemberTable.empty<PeerStatus>(), connectedCount: 0 });
     }),
 
-    markConnected: assign(({ context, event }) =>
-      event.type === 'peer.connected' ? withStatus(context, event.remoteId, 'connected') : {},
-    ),
-    markConnecting: assign(({ context, event }) =>
-      event.type === 'peer.attemptFailed' && event.retryInMs !== undefined
-        ? withStatus(context, event.remoteId, 'connecting')
-        : {},
-    ),
-    markClosed: assign(({ context, event }) =>
-      event.type === 'peer.closed' ? withStatus(context, event.remoteId, 'closed') : {},
-    ),
-    passOnPeerReport: emit(({ event }) => event as PeerSessionEmitted),
+    markConnected: assign(({ context, event }) => {
+      assertEvent(event, 'peer.connected');
+      return withStatus(context, event.remoteId, 'connected');
+    }),
+    markConnecting: assign(({ context, event }) => {
+      assertEvent(event, 'peer.attemptFailed');
+      return event.retryInMs !== undefined ? withStatus(context, event.remoteId, 'connecting') : {};
+    }),
+    markClosed: assign(({ context, event }) => {
+      assertEvent(event, 'peer.closed');
+      return withStatus(context, event.remoteId, 'closed');
+    }),
+    passOnPeerReport: emit(({ event }) => {
+      assertEvent(event, ['peer.connected', 'peer.attemptFailed', 'peer.closed']);
+      return event;
+    }),
 
-    reportAccepted: emit(({ event }) => ({ type: 'session.accepted' as const, remoteId: remoteIdOf(event) ?? 0n })),
+    reportAccepted: emit(({ event }) => ({ type: 'session.accepted' as const, remoteId: remoteIdOf(event) })),
     refuseSession: emit(({ event }, params: { code: IgnoredCode }) => ({
       type: 'session.refused' as const,
-      remoteId: remoteIdOf(event) ?? 0n,
+      remoteId: remoteIdOf(event),
       code: params.code,
       reason: IGNORED_TEXT[params.code],
     })),
-    reportIgnored: emit(({ event }, params: { code: IgnoredCode }) => ({
-      type: 'peer.ignored' as const,
-      remoteId: remoteIdOf(event) ?? 0n,
-      event: event.type as PeerSessionEvent['type'],
-      code: params.code,
-    })),
+    reportIgnored: emit(({ event }, params: { code: IgnoredCode }) => {
+      assertEvent(event, ['peer.handshake', 'peer.handshakeAck', 'peer.silent', 'peer.sessionFailed']);
+      return { type: 'peer.ignored' as const, remoteId: event.remoteId, event: event.type, code: params.code };
+    }),
   },
   guards: {
     lobbySnapshotIsJoined: ({ event }) => isLobbyJoined(lobbySnapshotOf(event)),
@@ -241,13 +258,9 @@ export const sessionMachine = setup({
       event.type === 'member.changed' && event.change === 'entered' && !context.members.has(event.memberId),
     memberDeparted: ({ context, event }) =>
       event.type === 'member.changed' && isDeparture(event.change) && context.members.has(event.memberId),
-    isMember: ({ context, event }) => {
-      const remoteId = remoteIdOf(event);
-      return remoteId !== undefined && context.members.has(remoteId);
-    },
+    isMember: ({ context, event }) => context.members.has(remoteIdOf(event)),
     hasLiveSession: ({ context, event }) => {
-      const remoteId = remoteIdOf(event);
-      const status = remoteId === undefined ? undefined : context.members.get(remoteId);
+      const status = context.members.get(remoteIdOf(event));
       return status === 'connecting' || status === 'connected';
     },
     allPeersConnected: ({ context }) => context.connectedCount === context.members.size,
@@ -259,6 +272,7 @@ export const sessionMachine = setup({
   id: 'session',
   context: ({ input }) => ({
     selfId: input.selfId,
+    effects: input.effects,
     peer: input.peer ?? {},
     lobbyTiming: input.lobby?.timing,
     members: MemberTable.empty<PeerStatus>(),
@@ -271,7 +285,7 @@ export const sessionMachine = setup({
       id: 'lobby',
       systemId: 'lobby',
       src: 'lobby',
-      input: ({ context }) => ({ selfId: context.selfId, timing: context.lobbyTiming }),
+      input: ({ context }) => ({ selfId: context.selfId, timing: context.lobbyTiming, effects: context.effects }),
       onSnapshot: [
         {
           guard: and([stateIn('#session.outside'), 'lobbySnapshotIsJoined']),
@@ -281,12 +295,26 @@ export const sessionMachine = setup({
         { guard: and([stateIn('#session.inLobby'), not('lobbySnapshotIsJoined')]), target: '.outside' },
       ],
     },
-    { id: 'peers', systemId: 'peers', src: 'peerPool', input: ({ context }) => ({ peer: context.peer }) },
+    {
+      id: 'lobbyList',
+      systemId: 'lobbyList',
+      src: 'lobbyList',
+      input: ({ context }) => ({ timing: context.lobbyTiming, effects: context.effects }),
+    },
+    {
+      id: 'peers',
+      systemId: 'peers',
+      src: 'peerPool',
+      input: ({ context }) => ({ peer: context.peer, effects: context.effects }),
+    },
   ],
   initial: 'outside',
   on: {
+    'lobby.list': { actions: 'forwardToLobbyList' },
+    'lobby.listReceived': { actions: 'forwardToLobbyList' },
+    'lobby.listRefused': { actions: 'forwardToLobbyList' },
     'lobby.*': { actions: 'forwardToLobby' },
-    'steam.serversDisconnected': { actions: 'forwardToLobby' },
+    'steam.serversDisconnected': { actions: ['forwardToLobby', 'forwardToLobbyList'] },
     'peer.connected': { actions: ['markConnected', 'passOnPeerReport'] },
     'peer.attemptFailed': { actions: ['markConnecting', 'passOnPeerReport'] },
     'peer.closed': { actions: ['markClosed', 'passOnPeerReport'] },
@@ -298,7 +326,6 @@ export const sessionMachine = setup({
         'session.request': { actions: { type: 'refuseSession', params: { code: 'not-in-lobby' } } },
         'peer.handshake': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
         'peer.handshakeAck': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
-        'peer.traffic': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
         'peer.silent': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
         'peer.sessionFailed': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
       },
@@ -338,7 +365,6 @@ export const sessionMachine = setup({
           { actions: { type: 'reportIgnored', params: { code: 'not-a-member' } } },
         ],
         'peer.handshakeAck': routeOrIgnore(),
-        'peer.traffic': routeOrIgnore(),
         'peer.silent': routeOrIgnore(),
         'peer.sessionFailed': routeOrIgnore(),
       },

@@ -1,6 +1,7 @@
 import type { CodecErrorCode } from '../codec/result.js';
 import type { RefusalCode } from '../effects/backend.js';
-import type { EnterFailureKey } from '../machines/enter-response.js';
+import type { EnterFailureKey } from '../steam/index.js';
+import type { LobbyListFailureCode } from '../machines/lobby-list.machine.js';
 import type { CreateFailure, JoinFailure, RejectionCode } from '../machines/lobby.machine.js';
 import type { PeerFailure } from '../machines/peer-session.machine.js';
 import type { IgnoredCode } from '../machines/session.machine.js';
@@ -24,13 +25,15 @@ export type RuntimeCommand =
   | 'invite'
   | 'setLobbyData'
   | 'startGame'
-  | 'tick';
+  | 'tick'
+  /** An event sent to `runtime.actor` from outside. */
+  | 'actor.send';
 
 export type LobbyRuntimeError =
   /** Creating a lobby failed: Steam's result, a timeout, lost servers, the backend refused, or `leaveLobby` cancelled it. */
   | {
       readonly kind: 'create-failed';
-      readonly code: CreateFailure['code'] | 'cancelled' | 'backend-refused';
+      readonly code: CreateFailure['code'] | 'cancelled';
       readonly result?: number;
       readonly reason: string;
     }
@@ -38,12 +41,12 @@ export type LobbyRuntimeError =
   | {
       readonly kind: 'join-failed';
       readonly lobbyId: bigint;
-      readonly code: JoinFailure['code'] | 'cancelled' | 'backend-refused';
+      readonly code: JoinFailure['code'] | 'cancelled';
       readonly response?: number;
       readonly key?: EnterFailureKey;
       readonly reason: string;
     }
-  | { readonly kind: 'list-failed'; readonly code: 'timeout' | 'servers-lost' | 'backend-refused'; readonly reason: string }
+  | { readonly kind: 'list-failed'; readonly code: LobbyListFailureCode; readonly reason: string }
   /** One P2P attempt with a member failed (the seed's "Session failure with …" texts); `retryInMs` undefined: closed. */
   | {
       readonly kind: 'session-failed';
@@ -101,7 +104,9 @@ export type RuntimeResult<T extends object = object> =
   | ({ readonly ok: true } & T)
   | { readonly ok: false; readonly error: LobbyRuntimeError };
 
-export function failed(error: LobbyRuntimeError): { readonly ok: false; readonly error: LobbyRuntimeError } {
+export type Failed = { readonly ok: false; readonly error: LobbyRuntimeError };
+
+export function failed(error: LobbyRuntimeError): Failed {
   return { ok: false, error };
 }
 

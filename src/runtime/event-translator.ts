@@ -1,5 +1,5 @@
 import { EnterResponse, type Backend, type BackendEvent } from '../effects/backend.js';
-import { memberChangeFromSteam, type MemberChange } from '../machines/member-change.js';
+import { memberChangeFromSteam, type MemberChange } from '../steam/index.js';
 import type { SessionEvent } from '../machines/session.machine.js';
 import type { MemberDirectory } from './member-directory.js';
 import type { RuntimeStats } from './stats.js';

@@ -21,7 +21,17 @@ export const STARTED_LOBBY_DATA_KEY = 'lobbykit:started';
 
 type LobbySnapshot = SnapshotFrom<typeof lobbyMachine>;
 
-const STATUS_OF: Readonly<Record<string, LobbyStatus>> = {
+/** Before the lobby actor has started: nothing asked for yet. */
+export const IDLE_LOBBY: LobbyState = Object.freeze({
+  status: 'idle',
+  lobbyId: undefined,
+  joiningLobbyId: undefined,
+  ownerId: undefined,
+  isOwner: false,
+  epoch: 0,
+});
+
+const STATUS_OF: Readonly<Record<LobbySnapshot['value'], LobbyStatus>> = {
   idle: 'idle',
   creating: 'creating',
   joining: 'joining',
@@ -32,10 +42,9 @@ const STATUS_OF: Readonly<Record<string, LobbyStatus>> = {
 };
 
 export function lobbyStateOf(snapshot: LobbySnapshot): LobbyState {
-  const value = snapshot.value as { membership: string };
   const context = snapshot.context;
   return {
-    status: STATUS_OF[value.membership] ?? 'idle',
+    status: STATUS_OF[snapshot.value],
     lobbyId: context.lobbyId,
     joiningLobbyId: context.targetLobbyId,
     ownerId: context.ownerId,

@@ -21,10 +21,7 @@ export interface RouterSinks {
   /** An object that is replaced whenever the gate changes: slots kept in a packet's SenderMemo are valid under it. */
   gateVersion(): unknown;
   isExpelled(id: bigint): boolean;
-  /** Also called for each valid frame when set (liveness by `peer.traffic` events); undefined: the slot is enough. */
-  readonly heard: ((from: bigint, now: number) => void) | undefined;
   control(from: bigint, message: ControlMessage): void;
-  chat(from: bigint, value: unknown): void;
   error(error: LobbyRuntimeError): void;
 }
 
@@ -74,7 +71,6 @@ export class PacketRouter {
     if (this.budget <= 0 || this.backend.channelsWithPackets().length === 0) return 0;
     const { backend, codec, sinks, stats } = this;
     const gate = sinks.gate;
-    const heard = sinks.heard;
     let read = 0;
     while (read < this.budget) {
       const open = backend.channelsWithPackets();
@@ -104,14 +100,10 @@ export class PacketRouter {
         continue;
       }
       slot.lastHeard = now;
-      if (heard !== undefined) heard(from, now);
       const packetValue = decoded.value;
       if (packetValue.kind === 'control') {
         stats.controlFrames++;
         sinks.control(from, packetValue.message);
-      } else if (packetValue.kind === 'chat') {
-        stats.chatFrames++;
-        sinks.chat(from, packetValue.value);
       } else {
         const channel = packetValue.channel;
         const stream = channel === this.lastChannel ? this.lastStream : this.streams.get(channel);

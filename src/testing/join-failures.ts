@@ -5,8 +5,9 @@
 import { getShortestPaths } from 'xstate/graph';
 import { VirtualClock } from '../effects/clock.js';
 import { createSimulatedSteam, type SimulatedSteam } from '../effects/sim/network.js';
-import { ENTER_FAILURE_CODES, enterFailure, type EnterFailureKey } from '../machines/enter-response.js';
+import { ENTER_FAILURE_CODES, enterFailure, type EnterFailureKey } from '../steam/index.js';
 import { lobbyMachine, type LobbyEvent } from '../machines/lobby.machine.js';
+import { NO_EFFECTS } from '../machines/effects.js';
 import { toStableJson } from '../machines/serialize.js';
 import { createLobbyRuntime, type LobbyRuntime, type RuntimeResult } from '../runtime.js';
 import { createBot, type Bot } from './bots.js';
@@ -42,13 +43,13 @@ const LOBBY = 109775240000000001n;
 /** One path per enter response Steam can send for a join, read off the lobby machine's graph. */
 export function joinFailurePaths(): JoinFailurePath[] {
   const events = (snapshot: { value: unknown }): LobbyEvent[] => {
-    const membership = (snapshot.value as { membership: string }).membership;
+    const membership = snapshot.value;
     if (membership === 'idle') return [{ type: 'lobby.join', lobbyId: LOBBY }];
     if (membership === 'joining') return ENTER_FAILURE_CODES.map((response) => ({ type: 'lobby.entered', lobbyId: LOBBY, response }));
     return [];
   };
   const paths = getShortestPaths(lobbyMachine, {
-    input: { selfId: SELF },
+    input: { selfId: SELF, effects: NO_EFFECTS },
     events,
     serializeEvent: (e) => toStableJson(e),
     serializeState: (s, e) => `${toStableJson(s.value)} ${e === undefined ? '' : toStableJson(e)}`,
@@ -56,7 +57,7 @@ export function joinFailurePaths(): JoinFailurePath[] {
   const out: JoinFailurePath[] = [];
   for (const path of paths) {
     const last = path.steps.at(-1)?.event as LobbyEvent | undefined;
-    if (last?.type !== 'lobby.entered' || !path.state.matches({ membership: 'idle' })) continue;
+    if (last?.type !== 'lobby.entered' || !path.state.matches('idle')) continue;
     const failure = enterFailure(last.response);
     out.push({
       response: last.response,

@@ -114,7 +114,7 @@ export function hostileGenerators(perClass: number, seed: number): Record<Hostil
   };
 }
 
-export type Outcome = `error:${string}` | 'delivered' | 'unrouted' | 'control' | 'chat';
+export type Outcome = `error:${string}` | 'delivered' | 'unrouted' | 'control';
 
 /** What the bytes must come to in a runtime that listens on channel 1, judged by a codec of its own. */
 export function judge(codec: PacketCodec, bytes: Uint8Array): Outcome {
@@ -122,8 +122,6 @@ export function judge(codec: PacketCodec, bytes: Uint8Array): Outcome {
   if (!decoded.ok) return `error:${decoded.code}`;
   const packet = decoded.value;
   if (packet.kind === 'control') return 'control';
-  // Lobby chat over P2P must carry text; anything else is the runtime's own 'bad-payload'.
-  if (packet.kind === 'chat') return typeof packet.value === 'string' ? 'chat' : 'error:bad-payload';
   return packet.channel === 1 ? 'delivered' : 'unrouted';
 }
 

@@ -5,7 +5,7 @@
 import type { Subscription } from 'rxjs';
 import type { Backend } from '../../src/effects/backend.js';
 import type { SimulatedUserOptions } from '../../src/effects/sim/network.js';
-import type { LobbyEmitted } from '../../src/machines/lobby.machine.js';
+import type { LifecycleEvent } from '../../src/runtime/api.js';
 import type { SessionEmitted } from '../../src/machines/session.machine.js';
 import {
   createLobbyRuntime,
@@ -24,14 +24,14 @@ export interface Player {
   readonly backend: Backend;
   readonly runtime: LobbyRuntime;
   readonly errors: LobbyRuntimeError[];
-  readonly lifecycle: LobbyEmitted[];
+  readonly lifecycle: LifecycleEvent[];
   readonly sessions: SessionEmitted[];
   readonly chat: ChatMessage[];
   /** Messages per channel, for the channels `listen` subscribed. */
   readonly inbox: Map<number, ChannelMessage[]>;
   listen(channel: number): ChannelMessage[];
   errorsOf<K extends LobbyRuntimeError['kind']>(kind: K): Extract<LobbyRuntimeError, { kind: K }>[];
-  lifecycleOf<T extends LobbyEmitted['type']>(type: T): Extract<LobbyEmitted, { type: T }>[];
+  lifecycleOf<T extends LifecycleEvent['type']>(type: T): Extract<LifecycleEvent, { type: T }>[];
   sessionsOf<T extends SessionEmitted['type']>(type: T): Extract<SessionEmitted, { type: T }>[];
 }
 
@@ -83,7 +83,7 @@ export function createRuntimeWorld(flavour: BackendFlavour, seed = 7): RuntimeWo
       const backend = sim.user({ id, name: `player${index}`, ...options });
       const runtime = createLobbyRuntime({ backend, clock: sim.clock, ...runtimeOptions });
       const errors: LobbyRuntimeError[] = [];
-      const lifecycle: LobbyEmitted[] = [];
+      const lifecycle: LifecycleEvent[] = [];
       const sessions: SessionEmitted[] = [];
       const chat: ChatMessage[] = [];
       const inbox = new Map<number, ChannelMessage[]>();

@@ -13,9 +13,9 @@
 import { expect } from 'vitest';
 import { getShortestPaths, type StatePath } from 'xstate/graph';
 import type { EventFromLogic, SnapshotFrom } from 'xstate';
-import { ENTER_FAILURE_CODES } from '../../src/machines/enter-response.js';
-import { lobbyFromLaunchArgs } from '../../src/machines/launch-args.js';
-import { createRequestProblem } from '../../src/machines/lobby-request.js';
+import { ENTER_FAILURE_CODES } from '../../src/steam/index.js';
+import { lobbyFromLaunchArgs } from '../../src/steam/index.js';
+import { createRequestProblem } from '../../src/steam/index.js';
 import { lobbyMachine, type LobbyEmitted, type LobbyEvent, type RejectionCode } from '../../src/machines/lobby.machine.js';
 import { toStableJson } from '../../src/machines/serialize.js';
 import type { BareStep, EffectCall } from './bare-runner.js';

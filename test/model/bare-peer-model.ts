@@ -14,7 +14,7 @@ import type { EventFromLogic, SnapshotFrom } from 'xstate';
 import { nextRandom } from '../../src/machines/backoff.js';
 import { peerSessionMachine, type PeerSessionEmitted, type PeerSessionEvent } from '../../src/machines/peer-session.machine.js';
 import { toStableJson } from '../../src/machines/serialize.js';
-import { sessionErrorInfo } from '../../src/machines/session-error.js';
+import { sessionErrorInfo } from '../../src/steam/index.js';
 import type { BareStep, EffectCall } from './bare-runner.js';
 import { transitionKey } from './definition.js';
 

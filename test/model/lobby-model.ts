@@ -7,7 +7,7 @@
  */
 import { getShortestPaths, type StatePath } from 'xstate/graph';
 import type { EventFromLogic, SnapshotFrom } from 'xstate';
-import { ENTER_FAILURE_CODES } from '../../src/machines/enter-response.js';
+import { ENTER_FAILURE_CODES } from '../../src/steam/index.js';
 import { lobbyMachine, type LobbyEvent } from '../../src/machines/lobby.machine.js';
 import { toStableJson } from '../../src/machines/serialize.js';
 

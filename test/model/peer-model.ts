@@ -6,7 +6,7 @@
  */
 import { getShortestPaths, type StatePath } from 'xstate/graph';
 import type { EventFromLogic, SnapshotFrom } from 'xstate';
-import { SENT_SESSION_ERRORS } from '../../src/machines/session-error.js';
+import { SENT_SESSION_ERRORS } from '../../src/steam/index.js';
 import { peerSessionMachine, type PeerCloseCause, type PeerSessionEvent } from '../../src/machines/peer-session.machine.js';
 import { toStableJson } from '../../src/machines/serialize.js';
 

@@ -1,16 +1,18 @@
 /**
- * What happened to a lobby member, from a lobby chat update's member-state bits
- * (0x1 entered, 0x2 left, 0x4 disconnected, 0x8 kicked, 0x10 banned).
+ * What happened to a lobby member, from a lobby chat update's member-state bits (EChatMemberStateChange:
+ * 0x1 entered, 0x2 left, 0x4 disconnected, 0x8 kicked, 0x10 banned), or from the names steamworks.js sends.
  */
 export type MemberChange = 'entered' | 'left' | 'disconnected' | 'kicked' | 'banned';
 
-export const MEMBER_STATE_BITS: Readonly<Record<MemberChange, number>> = {
+/** EChatMemberStateChange bits, by the change each names. */
+export const ChatMemberStateChange = {
   entered: 0x1,
   left: 0x2,
   disconnected: 0x4,
   kicked: 0x8,
   banned: 0x10,
-};
+} as const satisfies Readonly<Record<MemberChange, number>>;
+export type ChatMemberStateChange = (typeof ChatMemberStateChange)[keyof typeof ChatMemberStateChange];
 
 // When several bits are set, the harshest one wins: a ban is also a departure, but the game must say "banned".
 const BY_SEVERITY: readonly MemberChange[] = ['banned', 'kicked', 'disconnected', 'left', 'entered'];
@@ -25,7 +27,7 @@ export function memberChangeFromSteam(state: number | string): MemberChange | un
     return BY_SEVERITY.find((change) => change === name);
   }
   if (!Number.isInteger(state)) return undefined;
-  return BY_SEVERITY.find((change) => (state & MEMBER_STATE_BITS[change]) !== 0);
+  return BY_SEVERITY.find((change) => (state & ChatMemberStateChange[change]) !== 0);
 }
 
 /** Whether the member is gone from the lobby after this change. */

@@ -2,6 +2,10 @@
  * ISteamNetworking's EP2PSessionError, as a P2P connect-fail callback reports it. 1 and 3 are deleted from the
  * SDK and never sent, but an old client could, so they keep the seed's texts rather than becoming "unknown".
  */
+/** EP2PSessionError values Steam still sends. */
+export const P2PSessionError = { none: 0, noRightsToApp: 2, timeout: 4, max: 5 } as const;
+export type P2PSessionError = (typeof P2PSessionError)[keyof typeof P2PSessionError];
+
 export type SessionErrorKey =
   | 'none'
   | 'not-running-app'
@@ -33,6 +37,11 @@ export function sessionErrorInfo(error: number): SessionErrorInfo {
   const known = ERRORS.get(error);
   if (known !== undefined) return { error, key: known[0], reason: known[1], retryable: known[2] };
   return { error, key: 'unknown', reason: `unknown error ${error}`, retryable: true };
+}
+
+/** The seed's text for a P2P session error. */
+export function sessionErrorReason(code: number): string {
+  return sessionErrorInfo(code).reason;
 }
 
 /** The codes Steam still sends (0, 2, 4, 5), for tests and generated paths. */

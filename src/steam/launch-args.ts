@@ -1,3 +1,5 @@
+import { isSteamId } from './ids.js';
+
 /**
  * Steam launches a game with `+connect_lobby <lobby id>` when a friend's invite is accepted while it is not
  * running. The seed only looked at argv[0]; launchers put other flags first, so this scans the whole list.
@@ -9,13 +11,11 @@ export type LaunchLobby =
 
 export const CONNECT_LOBBY_FLAG = '+connect_lobby';
 
-const MAX_STEAM_ID = (1n << 64n) - 1n;
-
 /** Parses a Steam ID written in decimal; undefined unless it is a positive 64-bit integer. */
 export function parseSteamId(text: string): bigint | undefined {
   if (!/^[0-9]{1,20}$/.test(text)) return undefined;
   const id = BigInt(text);
-  return id > 0n && id <= MAX_STEAM_ID ? id : undefined;
+  return isSteamId(id) ? id : undefined;
 }
 
 export function lobbyFromLaunchArgs(argv: readonly string[]): LaunchLobby {

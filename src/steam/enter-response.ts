@@ -2,7 +2,25 @@
  * Steam's EChatRoomEnterResponse, as a lobby join reports it. Only 1 is success; every other code becomes a
  * typed, readable reason so a game's "join failed" screen never has to know Steam's numbers.
  */
-export const ENTER_RESPONSE_SUCCESS = 1;
+/** EChatRoomEnterResponse (isteamfriends.h / steam_api_common). */
+export const EnterResponse = {
+  success: 1,
+  doesntExist: 2,
+  notAllowed: 3,
+  full: 4,
+  error: 5,
+  banned: 6,
+  limited: 7,
+  clanDisabled: 8,
+  communityBan: 9,
+  memberBlockedYou: 10,
+  youBlockedMember: 11,
+  noRankingDataLobby: 12,
+  noRankingDataUser: 13,
+  rankOutOfRange: 14,
+  rateLimitExceeded: 15,
+} as const;
+export type EnterResponse = (typeof EnterResponse)[keyof typeof EnterResponse];
 
 export type EnterFailureKey =
   | 'doesnt-exist'
@@ -52,6 +70,11 @@ export function enterFailure(response: number): EnterFailure {
   const known = FAILURES.get(response);
   if (known !== undefined) return { response, key: known[0], reason: known[1] };
   return { response, key: 'unknown', reason: `Steam refused the join with an unknown response (${response}).` };
+}
+
+/** The seed's text for an enter response; unknown codes stay readable. */
+export function enterResponseReason(code: number): string {
+  return code === EnterResponse.success ? 'Success.' : enterFailure(code).reason;
 }
 
 /** Every failure code Steam defines, for tests and generated paths that must cover them all. */

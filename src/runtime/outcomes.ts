@@ -1,0 +1,161 @@
+/**
+ * What the machines report, turned into what the game sees: settled promises (each request resolves exactly once),
+ * errors published on `errors$`, the member directory kept in step with our membership, and every lifecycle and
+ * session event passed on to `lifecycle$` and `sessions$`.
+ */
+import type { LobbyCommandType } from '../machines/lobby.machine.js';
+import type { SessionEmitted } from '../machines/session.machine.js';
+import type { LifecycleEvent, LobbyListing } from './api.js';
+import type { RuntimeCore } from './core.js';
+import { sessionFailureText, type LobbyRuntimeError, type RuntimeCommand } from './errors.js';
+import { EMPTY_DATA } from './game-streams.js';
+
+const COMMAND_OF: Readonly<Partial<Record<LobbyCommandType | 'lobby.list', RuntimeCommand>>> = {
+  'lobby.create': 'createLobby',
+  'lobby.join': 'joinLobby',
+  'lobby.invited': 'joinLobby',
+  'lobby.joinRequested': 'joinLobby',
+  'lobby.launchArgs': 'joinLobby',
+  'lobby.leave': 'leaveLobby',
+  'lobby.list': 'findLobbies',
+  'lobby.kick': 'kick',
+  'lobby.ban': 'ban',
+  'lobby.start': 'startGame',
+};
+
+const NEVER_TICKED =
+  ' Nothing ticked the runtime meanwhile: call runtime.tick() once per frame, or runtime.startAutoTick().';
+
+export class Outcomes {
+  /** `counters.ticks` when the current create/join and list requests were opened, to tell "nobody ticked". */
+  private membershipOpenedAt = 0;
+  private listOpenedAt = 0;
+
+  constructor(private readonly core: RuntimeCore) {}
+
+  /** Marks the start of a create/join or list request (see NEVER_TICKED). */
+  opened(request: 'membership' | 'list'): void {
+    if (request === 'membership') this.membershipOpenedAt = this.core.counters.ticks;
+    else this.listOpenedAt = this.core.counters.ticks;
+  }
+
+  readonly lifecycle = (event: LifecycleEvent): void => {
+    const { core } = this;
+    const { directory, membershipRequest, listRequest, reporter } = core;
+    switch (event.type) {
+      case 'lifecycle.entered': {
+        const members = reporter.guarded('members', () => core.backend.getLobbyMembers(event.lobbyId)) ?? [];
+        directory.enter(event.lobbyId, members, event.ownerId);
+        core.refreshLobbyData();
+        directory.publish();
+        membershipRequest.settle({ ok: true, lobbyId: event.lobbyId });
+        break;
+      }
+      case 'lifecycle.createFailed': {
+        const reason = this.untickedHint(event.failure.code, event.failure.reason, this.membershipOpenedAt);
+        const error: LobbyRuntimeError = { kind: 'create-failed', ...event.failure, reason };
+        membershipRequest.settle({ ok: false, error: reporter.report(error) }, 'create');
+        break;
+      }
+      case 'lifecycle.joinFailed': {
+        const failure = event.failure;
+        const reason = this.untickedHint(failure.code, failure.reason, this.membershipOpenedAt);
+        const error: LobbyRuntimeError =
+          failure.code === 'enter-response'
+            ? {
+                kind: 'join-failed',
+                lobbyId: failure.lobbyId,
+                code: failure.code,
+                response: failure.failure.response,
+                key: failure.failure.key,
+                reason,
+              }
+            : { kind: 'join-failed', lobbyId: failure.lobbyId, code: failure.code, reason };
+        membershipRequest.settle({ ok: false, error: reporter.report(error) }, 'join');
+        break;
+      }
+      case 'lifecycle.cancelled': {
+        const error: LobbyRuntimeError =
+          event.what === 'create'
+            ? { kind: 'create-failed', code: 'cancelled', reason: 'Creating the lobby was cancelled by leaveLobby().' }
+            : { kind: 'join-failed', lobbyId: event.lobbyId, code: 'cancelled', reason: 'Joining the lobby was cancelled by leaveLobby().' };
+        membershipRequest.settle({ ok: false, error: reporter.report(error) }, event.what);
+        break;
+      }
+      case 'lifecycle.left':
+        directory.clear();
+        core.protocol.clear();
+        core.refreshLobbyData();
+        directory.publish();
+        break;
+      case 'lifecycle.ownerChanged':
+        directory.setOwner(event.ownerId);
+        break;
+      case 'lifecycle.lobbyList':
+        listRequest.settle({ ok: true, lobbies: event.lobbies.map((id) => this.listing(id)) });
+        break;
+      case 'lifecycle.listFailed': {
+        const reason = this.untickedHint(event.code, event.reason, this.listOpenedAt);
+        const error: LobbyRuntimeError = { kind: 'list-failed', code: event.code, reason };
+        listRequest.settle({ ok: false, error: reporter.report(error) });
+        break;
+      }
+      case 'lifecycle.rejected': {
+        const command = COMMAND_OF[event.command] ?? 'joinLobby';
+        const error = reporter.report({ kind: 'wrong-state', command, code: event.code, reason: event.reason });
+        if (event.command === 'lobby.create') membershipRequest.settle({ ok: false, error }, 'create');
+        if (event.command === 'lobby.join') membershipRequest.settle({ ok: false, error }, 'join');
+        if (event.command === 'lobby.list') listRequest.settle({ ok: false, error });
+        break;
+      }
+      case 'lifecycle.strayLeft':
+      case 'lifecycle.inviteReceived':
+        break;
+    }
+    core.streams.lifecycle(event);
+  };
+
+  readonly session = (event: SessionEmitted): void => {
+    const { directory, reporter, counters } = this.core;
+    switch (event.type) {
+      case 'peer.connected':
+        directory.setSession(event.remoteId, 'connected');
+        break;
+      case 'peer.attemptFailed':
+        if (event.retryInMs !== undefined) directory.setSession(event.remoteId, 'connecting');
+        reporter.report({
+          kind: 'session-failed',
+          remoteId: event.remoteId,
+          attempt: event.attempt,
+          failure: event.failure,
+          retryInMs: event.retryInMs,
+          reason: sessionFailureText(event.remoteId, event.failure),
+        });
+        break;
+      case 'peer.closed':
+        directory.setSession(event.remoteId, 'closed');
+        break;
+      case 'session.refused':
+        counters.sessionRequestsRefused++;
+        reporter.report({ kind: 'session-refused', remoteId: event.remoteId, code: event.code, reason: event.reason });
+        break;
+      default:
+        break;
+    }
+    this.core.streams.session(event);
+  };
+
+  /** A timeout on a runtime nobody ticked since the request says so: the game forgot its tick(). */
+  private untickedHint(code: string, reason: string, openedAt: number): string {
+    return code === 'timeout' && this.core.counters.ticks === openedAt ? reason + NEVER_TICKED : reason;
+  }
+
+  private listing(lobbyId: bigint): LobbyListing {
+    const { backend, reporter } = this.core;
+    return {
+      lobbyId,
+      memberLimit: reporter.guarded('findLobbies', () => backend.getLobbyMemberLimit(lobbyId)) ?? 0,
+      data: { ...(reporter.guarded('findLobbies', () => backend.getAllLobbyData(lobbyId)) ?? EMPTY_DATA) },
+    };
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Where every failure goes: each error is published on `errors$` exactly once, at the moment it is made, and a
+ * command that is running collects the errors reported while it runs so it can return the first refusal as its
+ * result. Backend calls go through `guarded`, so a backend that throws becomes an `internal` error, never a throw
+ * into the game loop.
+ */
+import { describeThrown, failed, type Failed, type LobbyRuntimeError } from './errors.js';
+
+export class Reporter {
+  /** Errors reported while a command runs, so a synchronous command can return them. */
+  private captured: LobbyRuntimeError[] | undefined;
+  private closed = false;
+
+  constructor(private readonly publish: (error: LobbyRuntimeError) => void) {}
+
+  /** Publishes `error` (and hands it to the command being run, if any). */
+  report(error: LobbyRuntimeError): LobbyRuntimeError {
+    this.captured?.push(error);
+    if (!this.closed) this.publish(error);
+    return error;
+  }
+
+  /** Publishes `error` and returns it as a failed result. */
+  fail(error: LobbyRuntimeError): Failed {
+    return failed(this.report(error));
+  }
+
+  /** Runs `call`; a throw becomes an `internal` error (published) and `undefined`. */
+  guarded<T>(where: string, call: () => T): T | undefined {
+    try {
+      return call();
+    } catch (thrown) {
+      this.report({ kind: 'internal', where, reason: describeThrown(thrown) });
+      return undefined;
+    }
+  }
+
+  /** Runs a command; returns the errors reported while it ran (already published). */
+  capture(run: () => void): readonly LobbyRuntimeError[] {
+    const outer = this.captured;
+    const captured: LobbyRuntimeError[] = [];
+    this.captured = captured;
+    try {
+      run();
+    } finally {
+      this.captured = outer;
+    }
+    outer?.push(...captured);
+    return captured;
+  }
+
+  /** After dispose: errors are still returned to callers, but the stream is complete. */
+  close(): void {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * The composition root: `createLobbyRuntime` builds one runtime's parts (core.ts), creates its root actor with
+ * that runtime's own effects in its input, and implements the public API — argument validation first, then the
+ * command, which either calls the backend or goes through the machines. Nothing here throws into the game loop
+ * and no promise rejects: commands return `{ ok: true, … } | { ok: false, error }`, and every error is also
+ * published on `errors$` (reporter.ts).
+ *
+ *   tick() → backend.poll() → drain backend events → machine events (control plane)
+ *          → read ≤ packetReadLimit packets → drop non-members → decode → per-channel streams (data plane)
+ */
+import type { Observable } from 'rxjs';
+import { createActor, type Actor, type ActorRefFrom } from 'xstate';
+import { createPacketCodec } from '../codec/packet-codec.js';
+import { createSystemClock } from '../effects/clock.js';
+import type { lobbyListMachine } from '../machines/lobby-list.machine.js';
+import type { lobbyMachine } from '../machines/lobby.machine.js';
+import { sessionMachine, type SessionEvent } from '../machines/session.machine.js';
+import { DEFAULT_PACKET_READ_LIMIT, type LobbyListFilters } from '../steam/index.js';
+import type {
+  CreateLobbyOptions,
+  LobbyListing,
+  LobbyRuntime,
+  LobbyRuntimeOptions,
+  OwnerCommandOptions,
+  SendOptions,
+} from './api.js';
+import { startAutoTicker } from './auto-ticker.js';
+import { Commands } from './commands.js';
+import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
+import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
+import { EventTranslator } from './event-translator.js';
+import { EMPTY_DATA, GameStreams } from './game-streams.js';
+import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
+import { createMachineEffects } from './machine-effects.js';
+import { MemberDirectory, type LobbyMember } from './member-directory.js';
+import { Outcomes } from './outcomes.js';
+import { PacketRouter, type ChannelMessage } from './packet-router.js';
+import { PeerProtocol } from './peer-protocol.js';
+import { Reporter } from './reporter.js';
+import { RequestSlot } from './request-slot.js';
+import { createStats, type RuntimeStats } from './stats.js';
+
+export function createLobbyRuntime(options: LobbyRuntimeOptions): LobbyRuntime {
+  return new Runtime(options);
+}
+
+/** Events only the machines raise for themselves (a peer's reports, the root's own timer): never from outside. */
+const INTERNAL_EVENTS: ReadonlySet<string> = new Set(['peer.connected', 'peer.attemptFailed', 'peer.closed', 'session.heartbeatDue']);
+
+class Runtime implements LobbyRuntime {
+  readonly selfId: bigint;
+  readonly backend: LobbyRuntimeOptions['backend'];
+  readonly actor: Actor<typeof sessionMachine>;
+  readonly members$: Observable<readonly LobbyMember[]>;
+  readonly lobby$: LobbyRuntime['lobby$'];
+  readonly lobbyData$: LobbyRuntime['lobbyData$'];
+  readonly chat$: LobbyRuntime['chat$'];
+  readonly lifecycle$: LobbyRuntime['lifecycle$'];
+  readonly sessions$: LobbyRuntime['sessions$'];
+  readonly allConnected$: LobbyRuntime['allConnected$'];
+  readonly errors$: LobbyRuntime['errors$'];
+
+  private readonly core: RuntimeCore;
+  private readonly root: Actor<typeof sessionMachine>;
+  private readonly outcomes: Outcomes;
+  private readonly commands: Commands;
+  private readonly translator: EventTranslator;
+  private stopAutoTick: (() => void) | undefined;
+  private disposed = false;
+
+  constructor(options: LobbyRuntimeOptions) {
+    const backend = options.backend;
+    const clock = options.clock ?? createSystemClock();
+    const codec = options.codec ?? createPacketCodec();
+    const selfId = backend.localUserId();
+    const counters = createStats();
+    const streams = new GameStreams(IDLE_LOBBY);
+    const reporter = new Reporter((error) => streams.error(error));
+    const directory = new MemberDirectory(selfId, (id) => (id === selfId ? backend.localUserName() : backend.personaName(id)));
+    const toMachines = (event: SessionEvent) => this.toMachines(event);
+    const protocol = new PeerProtocol(backend, codec, toMachines, selfId);
+    const router = new PacketRouter(
+      backend,
+      codec,
+      {
+        gate: directory.gate,
+        gateVersion: () => directory.slots,
+        isExpelled: (id) => directory.isExpelled(id),
+        control: (from, message) => protocol.receive(from, message),
+        error: (error) => reporter.report(error),
+      },
+      counters,
+      positiveInteger(options.packetReadLimit) ?? DEFAULT_PACKET_READ_LIMIT,
+    );
+    const core: RuntimeCore = {
+      selfId,
+      backend,
+      routes: backend.p2pRoutes?.backend === backend ? backend.p2pRoutes : undefined,
+      clock,
+      codec,
+      counters,
+      directory,
+      protocol,
+      router,
+      reporter,
+      streams,
+      membershipRequest: new RequestSlot<'create' | 'join', MembershipResult>(),
+      listRequest: new RequestSlot<'list', ListResult>(),
+      toMachines,
+      refreshLobbyData: () => {
+        const lobbyId = directory.lobbyId;
+        const data = lobbyId === undefined ? EMPTY_DATA : reporter.guarded('lobbyData', () => backend.getAllLobbyData(lobbyId));
+        streams.setLobbyData(data ?? EMPTY_DATA);
+      },
+      forgetPeer: (id) => protocol.forget(id),
+    };
+    this.core = core;
+    this.selfId = selfId;
+    this.backend = backend;
+    this.outcomes = new Outcomes(core);
+    this.commands = new Commands(core, this.outcomes);
+    this.translator = new EventTranslator(backend, directory, selfId, counters, {
+      toMachines,
+      chat: (message) => streams.chat(message),
+      lobbyDataChanged: () => core.refreshLobbyData(),
+      memberGone: (id) => core.forgetPeer(id),
+      // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
+      beforeDeparture: () => void router.read(clock.now()),
+      reExpel: (id) => {
+        const lobbyId = directory.lobbyId;
+        if (lobbyId !== undefined) reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
+      },
+      refuseExpelled: (id) => {
+        counters.sessionRequestsRefused++;
+        reporter.report({ kind: 'session-refused', remoteId: id, code: 'expelled', reason: `${id} was kicked or banned from this lobby.` });
+      },
+    });
+
+    this.root = createActor(sessionMachine, {
+      clock,
+      input: {
+        selfId,
+        lobby: { timing: options.timing?.lobby },
+        peer: { timing: options.timing?.peer, retry: options.retry },
+        effects: createMachineEffects(core),
+      },
+      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    });
+    this.actor = outsideView(this.root, (event) => this.sendFromOutside(event));
+    this.members$ = directory.members$;
+    this.lobby$ = streams.lobby$;
+    this.lobbyData$ = streams.lobbyData$;
+    this.chat$ = streams.chat$;
+    this.lifecycle$ = streams.lifecycle$;
+    this.sessions$ = streams.sessions$;
+    this.allConnected$ = streams.allConnected$;
+    this.errors$ = streams.errors$;
+
+    this.root.on('*', this.outcomes.session);
+    this.root.subscribe({
+      next: (snapshot) => streams.setAllConnected(snapshot.matches({ inLobby: 'allConnected' })),
+      error: (error) => reporter.report({ kind: 'internal', where: 'root actor', reason: describeThrown(error) }),
+    });
+    this.root.start();
+    const lobbyRef = this.root.system.get('lobby') as ActorRefFrom<typeof lobbyMachine>;
+    const listRef = this.root.system.get('lobbyList') as ActorRefFrom<typeof lobbyListMachine>;
+    streams.setLobby(lobbyStateOf(lobbyRef.getSnapshot()));
+    lobbyRef.on('*', this.outcomes.lifecycle);
+    listRef.on('*', this.outcomes.lifecycle);
+    lobbyRef.subscribe({ next: (snapshot) => streams.setLobby(lobbyStateOf(snapshot)), error: () => {} });
+
+    // Steam started us from an invite (`+connect_lobby <id>`): the lobby machine joins it.
+    const argv = reporter.guarded('launchArgs', () => backend.launchArgs());
+    if (argv !== undefined && argv.length > 0) this.toMachines({ type: 'lobby.launchArgs', argv });
+  }
+
+  // ── the game loop ─────────────────────────────────────────────────────────────────────────────────────────
+
+  tick(): void {
+    if (this.disposed) return;
+    const { core } = this;
+    core.counters.ticks++;
+    try {
+      core.router.beginTick();
+      this.backend.poll();
+      this.backend.drainEvents(this.translator.translate);
+      core.router.read(core.clock.now());
+    } catch (thrown) {
+      core.reporter.report({ kind: 'internal', where: 'tick', reason: describeThrown(thrown) });
+    }
+    core.directory.publish();
+  }
+
+  startAutoTick(hz = 60): () => void {
+    this.stopAutoTick?.();
+    const stop = startAutoTicker(this.core.clock, hz, () => this.tick());
+    this.stopAutoTick = stop;
+    return () => {
+      stop();
+      if (this.stopAutoTick === stop) this.stopAutoTick = undefined;
+    };
+  }
+
+  // ── commands (commands.ts validates and runs them) ────────────────────────────────────────────────────────
+
+  createLobby(options?: CreateLobbyOptions): Promise<MembershipResult> {
+    return this.commands.createLobby(options);
+  }
+
+  findLobbies(filters?: LobbyListFilters): Promise<RuntimeResult<{ readonly lobbies: readonly LobbyListing[] }>> {
+    return this.commands.findLobbies(filters);
+  }
+
+  joinLobby(lobbyId: bigint): Promise<MembershipResult> {
+    return this.commands.joinLobby(lobbyId);
+  }
+
+  leaveLobby(): RuntimeResult {
+    return this.commands.leaveLobby();
+  }
+
+  sendChat(text: string): RuntimeResult {
+    return this.commands.sendChat(text);
+  }
+
+  send(to: bigint | 'all', message: unknown, options?: SendOptions): RuntimeResult<{ readonly recipients: number }> {
+    return this.commands.send(to, message, options);
+  }
+
+  kick(memberId: bigint, options?: OwnerCommandOptions): RuntimeResult {
+    return this.commands.expel('kick', memberId, options);
+  }
+
+  ban(memberId: bigint, options?: OwnerCommandOptions): RuntimeResult {
+    return this.commands.expel('ban', memberId, options);
+  }
+
+  invite(userId: bigint): RuntimeResult {
+    return this.commands.invite(userId);
+  }
+
+  setLobbyData(key: string, value: string): RuntimeResult {
+    return this.commands.setLobbyData(key, value);
+  }
+
+  startGame(options?: OwnerCommandOptions): RuntimeResult {
+    return this.commands.startGame(options);
+  }
+
+  // ── streams and reads ─────────────────────────────────────────────────────────────────────────────────────
+
+  messages<T = unknown>(channel: number): Observable<ChannelMessage<T>> {
+    return this.core.router.messages<T>(channel);
+  }
+
+  lobbyState(): LobbyState {
+    return this.core.streams.lobby;
+  }
+
+  members(): readonly LobbyMember[] {
+    return this.core.directory.list();
+  }
+
+  lobbyData(): Readonly<Record<string, string>> {
+    return this.core.streams.lobbyData;
+  }
+
+  allConnected(): boolean {
+    return this.core.streams.allConnected;
+  }
+
+  stats(): RuntimeStats {
+    return { ...this.core.counters };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    const { core } = this;
+    this.stopAutoTick?.();
+    this.stopAutoTick = undefined;
+    if (core.streams.lobby.status !== 'idle') this.toMachines({ type: 'lobby.leave' });
+    this.disposed = true;
+    this.commands.dispose();
+    const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason: DISPOSED_TEXT } as const;
+    core.membershipRequest.settle({ ok: false, error });
+    core.listRequest.settle({ ok: false, error });
+    core.reporter.close();
+    try {
+      this.root.stop();
+    } catch {
+      // Stopping must not throw into the caller; the actors are gone either way.
+    }
+    core.router.complete();
+    core.directory.complete();
+    core.streams.complete();
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  private toMachines(event: SessionEvent): void {
+    if (this.disposed) return;
+    try {
+      this.root.send(event);
+    } catch (thrown) {
+      this.core.reporter.report({ kind: 'internal', where: event.type, reason: describeThrown(thrown) });
+    }
+  }
+
+  /** `runtime.actor.send`: as if the runtime had sent it, but never an event the machines raise themselves. */
+  private sendFromOutside(event: SessionEvent): void {
+    if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || INTERNAL_EVENTS.has(event.type) || event.type.startsWith('xstate.')) {
+      const type = typeof event === 'object' && event !== null ? String((event as { type?: unknown }).type) : String(event);
+      this.core.reporter.report({
+        kind: 'invalid-argument',
+        command: 'actor.send',
+        reason: `${type} is raised by lobbykit's machines themselves; it cannot be sent from outside.`,
+      });
+      return;
+    }
+    this.toMachines(event);
+    this.core.directory.publish();
+  }
+}
+
+function positiveInteger(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * The root actor as the game sees it: everything reads through to the actor (snapshots, subscriptions, its
+ * system, inspection), but `send` goes through the runtime, so an event from a devtool or a game acts exactly as if
+ * the runtime had sent it, and one the runtime refuses is reported instead of disturbing the actors.
+ */
+function outsideView(root: Actor<typeof sessionMachine>, send: (event: SessionEvent) => void): Actor<typeof sessionMachine> {
+  return new Proxy(root, {
+    get(target, property) {
+      if (property === 'send') return send;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
