@@ -154,11 +154,9 @@ func steamInitEx(retrieve_stats: bool = true, app_id: int = 0, embed_callbacks: 
 
 # gs 3.24 :394. Leaves the service cleanly: others see this user leave its lobbies, not disconnect.
 func steamShutdown() -> void:
-	if _client == null:
-		return
 	var client = _client
 	_client = null
-	if client.get_connection_status() != NetworkedMultiplayerPeer.CONNECTION_DISCONNECTED:
+	if client != null and client.get_connection_status() != NetworkedMultiplayerPeer.CONNECTION_DISCONNECTED:
 		client.disconnect_from_host(1000, "player quit")
 		var deadline := OS.get_ticks_msec() + CLOSE_TIMEOUT_MS
 		while client.get_connection_status() != NetworkedMultiplayerPeer.CONNECTION_DISCONNECTED and OS.get_ticks_msec() < deadline:

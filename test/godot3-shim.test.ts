@@ -7,13 +7,16 @@
  * encoded by lobbykit's codec, which the Godot oracle suite checks against the engine) and from what the other
  * process reports about itself. CI (CI=true) must have godot3-server; elsewhere the suite skips with the reason.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGodot3, godotFromPlain } from '../src/codec/godot/index.js';
 import { createLoopbackBackend } from '../src/effects/loopback/connect.js';
 import type { LoopbackBackend } from '../src/effects/loopback/loopback-backend.js';
 import type { BackendEvent } from '../src/effects/backend.js';
 import { oracleMode } from './godot/engine.js';
-import { Game, startServe, type GameEvent, type LineProcess } from './helpers/godot3-game.js';
+import { Game, ROOT, SHIM, startServe, type GameEvent, type LineProcess } from './helpers/godot3-game.js';
 
 const mode = oracleMode();
 if (!mode.run) console.warn(`[godot3-shim] skipped: ${mode.reason}`);
@@ -89,6 +92,13 @@ function expectMeeting(host: Player, joiner: Player, lobbyId: string, serveLog: 
   }
 }
 
+/** The body of the one fenced block of `lang` in a Markdown text. */
+function fenced(markdown: string, lang: string): string {
+  const blocks = [...markdown.matchAll(new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```$', 'gm'))];
+  expect(blocks, `one \`\`\`${lang} block`).toHaveLength(1);
+  return blocks[0]![1]!;
+}
+
 async function exitCleanly(...games: Game[]): Promise<void> {
   const exits = await Promise.all(games.map((g) => g.exited));
   exits.forEach((exit, i) => {
@@ -153,6 +163,39 @@ describe.skipIf(!mode.run)(`the GodotSteam tutorial on lobbykit's Steam shim in 
     expect(cmdJoiner.game.output()).toContain(`CMD Line Lobby ID: ${cmdLobby.lobby as string}`);
   });
 
+  it("docs/godot-shim.md: its setup and whole-game script run as written, from the file the package ships", async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'godot-shim.md'), 'utf8');
+    const autoload = fenced(doc, 'ini');
+    const shimAt = /^Steam="\*res:\/\/(.+)"$/m.exec(autoload)?.[1];
+    expect(shimAt).toBeDefined();
+    const project = {
+      shimAt: shimAt!,
+      files: {
+        'project.godot': `config_version=4\n\n[application]\n\nconfig/name="docs"\nrun/main_scene="res://main.tscn"\n\n${autoload}`,
+        'main.tscn': '[gd_scene load_steps=2 format=2]\n\n[ext_resource path="res://main.gd" type="Script" id=1]\n\n[node name="Main" type="Node"]\nscript = ExtResource( 1 )\n',
+        'main.gd': fenced(doc, 'gdscript'),
+      },
+    };
+    // The shell block's variables are the ones the shim reads, and its second copy is started the way Steam does.
+    const shell = fenced(doc, 'sh');
+    const shim = readFileSync(SHIM, 'utf8');
+    for (const variable of shell.match(/\bLOBBYKIT_[A-Z]+(?==)/g) ?? []) expect(shim).toContain(`_environment("${variable}")`);
+    expect(shell).toMatch(/^LOBBYKIT_NAME=Bob godot --path \S+ \+connect_lobby \d+$/m);
+
+    const alice = new Game('docs: Alice', { bin, url, name: 'Alice', project, deadlineMs: GAME_DEADLINE_MS });
+    const lobbyId = await alice.waitForLine('hosting', (line) => /^Hosting lobby (\d+); start another copy with \+connect_lobby \1$/.exec(line)?.[1]);
+    const bob = new Game('docs: Bob', { bin, url, name: 'Bob', project, args: ['+connect_lobby', lobbyId], deadlineMs: GAME_DEADLINE_MS });
+    await exitCleanly(alice, bob);
+    expect(alice.lines).toContain('Bob joined; 2 in the lobby');
+    expect(alice.lines).toContain('Bob: hello from Bob');
+    expect(bob.lines).toContain('Alice: welcome, Bob');
+
+    // The file the docs tell people to copy is the one the package ships.
+    expect(doc).toContain('node_modules/lobbykit/godot/steam.gd');
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json', '--offline', '--no-update-notifier'], { cwd: ROOT, encoding: 'utf8' })) as { files: { path: string }[] }[];
+    expect(packed[0]!.files.map((f) => f.path)).toContain('godot/steam.gd');
+  });
+
   it('a shim cannot speak for another user: forged packet, chat and request are refused, the honest ones arrive', async () => {
     const observer = await createLoopbackBackend({ url, name: 'Observer' });
     const victim = await createLoopbackBackend({ url, name: 'Victim' });
@@ -176,9 +219,11 @@ describe.skipIf(!mode.run)(`the GodotSteam tutorial on lobbykit's Steam shim in 
 
       const packets: { from: bigint; text: string }[] = [];
       const chats: { from: bigint; text: string }[] = [];
+      const entered: bigint[] = [];
       await until('the honest chat line that ends the attempt', () => {
         for (const e of seen.splice(0)) {
           if (e.type === 'p2pSessionRequest') observer.acceptSession(e.remote);
+          if (e.type === 'lobbyChatUpdate' && e.lobbyId === lobbyId && e.state === 1) entered.push(e.changed);
           if (e.type === 'lobbyChatMessage') chats.push({ from: e.from, text: Buffer.from(e.bytes).toString('utf8') });
         }
         for (let p = observer.readP2P(0); p !== undefined; p = observer.readP2P(0)) packets.push({ from: p.from, text: Buffer.from(p.bytes).toString('utf8') });
@@ -186,6 +231,9 @@ describe.skipIf(!mode.run)(`the GodotSteam tutorial on lobbykit's Steam shim in 
       });
       await exitCleanly(impostor);
 
+      // To a lobbykit backend the Godot game is an ordinary member, with the name it asked for.
+      expect(entered).toEqual([malloryId]);
+      expect(observer.personaName(malloryId)).toBe('Mallory');
       // Only what the shim sent as itself arrived, stamped with its own id; GodotSteam's chat carries its NUL.
       expect(packets).toEqual([{ from: malloryId, text: 'honest' }]);
       expect(chats).toEqual([{ from: malloryId, text: 'done\0' }]);

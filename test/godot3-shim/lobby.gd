@@ -1,7 +1,7 @@
 # The GodotSteam "Lobbies and P2P Networking" tutorial (../shared/reference/godotsteam-lobbies-p2p-tutorial.md),
 # its snippets assembled into one script in the tutorial's order. Where the tutorial gives two versions of a function,
-# the later one is kept: _process with _read_All_P2P_Packets (tehsquidge's), and the GZIP-compressed
-# _send_P2P_Packet and _read_P2P_Packet. Every other line is the tutorial's, except these, each marked "CHANGED:":
+# the later one stands in the place of the earlier: _process with _read_All_P2P_Packets (tehsquidge's), and the
+# GZIP-compressed _read_P2P_Packet and _send_P2P_Packet. Every line is the tutorial's but these, marked "CHANGED:":
 #   1. `extends Control` on top: the snippets show no class line; the scene's root is a Control with the tutorial's
 #      "Lobby Panel/Panel/Scroll/VBox" container and "Chat" LineEdit, so the UI code runs unchanged headless.
 #   2. _ready starts with Steam.steamInit() and sets STEAM_ID / STEAM_USERNAME: the tutorial leaves that to the

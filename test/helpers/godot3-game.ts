@@ -5,9 +5,9 @@
  * sleeps and none hangs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -93,6 +93,19 @@ export async function startServe(deadlineMs: number): Promise<{ process: LinePro
   return { process: serve, url };
 }
 
+/** A Godot project as files (paths relative to res://) and where in it the shipped shim goes. */
+export interface GameProject {
+  readonly files: Readonly<Record<string, string>>;
+  readonly shimAt: string;
+}
+
+/** test/godot3-shim/: the tutorial's lobby (lobby.gd), its driver, the impostor, with the shim at res://steam.gd. */
+export function tutorialProject(): GameProject {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(PROJECT)) files[name] = readFileSync(join(PROJECT, name), 'utf8');
+  return { files, shimAt: 'steam.gd' };
+}
+
 export interface GameOptions {
   readonly bin: string;
   readonly url: string;
@@ -102,17 +115,21 @@ export interface GameOptions {
   /** After the executable, e.g. ['+connect_lobby', id] as Steam launches a game. */
   readonly args?: readonly string[];
   readonly deadlineMs: number;
-  /** Extra files written into the project (e.g. another main script). */
-  readonly files?: Readonly<Record<string, string>>;
+  /** Default: tutorialProject(). */
+  readonly project?: GameProject;
 }
 
-/** A Godot game: the test project copied to a fresh directory with the shipped shim beside it. */
+/** A Godot game: a project written to a fresh directory, with the shipped shim where the project expects it. */
 export class Game extends LineProcess {
   constructor(label: string, options: GameOptions) {
     const dir = mkdtempSync(join(tmpdir(), 'lobbykit-godot3-shim-'));
-    for (const name of readdirSync(PROJECT)) copyFileSync(join(PROJECT, name), join(dir, name));
-    copyFileSync(SHIM, join(dir, 'steam.gd'));
-    for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
+    const project = options.project ?? tutorialProject();
+    for (const [name, text] of Object.entries(project.files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    mkdirSync(dirname(join(dir, project.shimAt)), { recursive: true });
+    copyFileSync(SHIM, join(dir, project.shimAt));
     // Run from the project folder with no engine flags, so the game's own arguments come first, as under Steam.
     const child = spawn(options.bin, [...(options.args ?? [])], {
       cwd: dir,
