@@ -5,7 +5,9 @@
  * through a filtered lobby list, and a host and a player started with `+connect_lobby <id>` as Steam starts a game
  * from an invite. Expected values come from what the test chose (names, chat lines, the driver's message recipe
  * encoded by lobbykit's codec, which the Godot oracle suite checks against the engine) and from what the other
- * process reports about itself. CI (CI=true) must have godot3-server; elsewhere the suite skips with the reason.
+ * process reports about itself. Beside it: the docs' own snippets in the engine, an impostor the service refuses, and a
+ * probe of the shim's edges (held packets, drops, a lost service) against a lobbykit backend peer.
+ * CI (CI=true) must have godot3-server; elsewhere the suites skip with the reason.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { encodeGodot3, godotFromPlain } from '../src/codec/godot/index.js';
 import { createLoopbackBackend } from '../src/effects/loopback/connect.js';
 import type { LoopbackBackend } from '../src/effects/loopback/loopback-backend.js';
 import type { BackendEvent } from '../src/effects/backend.js';
+import { startLoopbackService } from '../src/loopback-server/service.js';
 import { oracleMode } from './godot/engine.js';
 import { Game, ROOT, SHIM, startServe, type GameEvent, type LineProcess } from './helpers/godot3-game.js';
 
@@ -250,6 +253,78 @@ describe.skipIf(!mode.run)(`the GodotSteam tutorial on lobbykit's Steam shim in 
       }
     } finally {
       await Promise.all([observer.close(), victim.close()]);
+    }
+  });
+});
+
+describe.skipIf(!mode.run)(`the shim's rules at the edges, in Godot 3${mode.run ? '' : ` (SKIPPED: ${mode.reason})`}`, () => {
+  it('holds packets until the session is accepted, drops what Steam would not deliver, and reports a lost service', async () => {
+    // A service of its own, so the test can stop it under the game.
+    const service = await startLoopbackService({ port: 0 });
+    const peer = await createLoopbackBackend({ url: service.url, name: 'Peer' });
+    const seen: BackendEvent[] = [];
+    const until = (what: string, check: () => boolean): Promise<void> => waitOn(peer, seen, what, check);
+    const heard = (text: string) => () => seen.some((e) => e.type === 'lobbyChatMessage' && Buffer.from(e.bytes).toString('utf8') === `${text}\0`);
+    let probe: Game | undefined;
+    try {
+      peer.createLobby(2, 4);
+      await until('lobby created', () => seen.some((e) => e.type === 'lobbyCreated'));
+      const created = seen.find((e) => e.type === 'lobbyCreated');
+      const lobbyId = created?.type === 'lobbyCreated' ? created.lobbyId : 0n;
+      const peerId = peer.localUserId();
+      probe = new Game('probe', {
+        bin: mode.run ? mode.bin : '',
+        url: service.url,
+        name: 'Probe',
+        args: ['-s', 'probe.gd'],
+        deadlineMs: GAME_DEADLINE_MS,
+        env: { LOBBYKIT_TEST_PEER: String(peerId), LOBBYKIT_TEST_LOBBY: String(lobbyId) },
+      });
+      const probeId = BigInt((await probe.event('ready', (e) => e.ev === 'ready')).id as string);
+      await until('the probe in the lobby', heard('ready'));
+      // Before the probe accepts: "no delay" (dropped without a session), then a packet, an empty one, one on channel 5.
+      const text = (t: string): Uint8Array => new Uint8Array(Buffer.from(t));
+      expect(peer.sendP2P(probeId, text('nodelay'), 1, 0)).toBe(true);
+      expect(peer.sendP2P(probeId, text('a'), 2, 0)).toBe(true);
+      expect(peer.sendP2P(probeId, new Uint8Array(0), 2, 0)).toBe(true);
+      expect(peer.sendP2P(probeId, text('bb'), 2, 5)).toBe(true);
+      expect(peer.sendLobbyChat(lobbyId, text('sent'))).toBe(true);
+      await until('the probe to check its packets', heard('checked'));
+      await service.close();
+      await exitCleanly(probe);
+
+      // Joining lobby 0 fails as Steam answers a lobby that does not exist (2); the real one succeeds (1).
+      expect(probe.all('joined')).toEqual([
+        { ev: 'joined', lobby: '0', permissions: 0, locked: false, response: 2 },
+        { ev: 'joined', lobby: String(lobbyId), permissions: 0, locked: false, response: 1 },
+      ]);
+      expect(one(probe, 'lobby')).toEqual({
+        ev: 'lobby',
+        members: [String(peerId), String(probeId)],
+        owner: String(peerId),
+        limit: 4,
+        peer_name: 'Peer',
+        stranger_name: '',
+        // An unreliable send over 1200 bytes, to oneself, send type 7, channel -1, lobby data by a non-owner.
+        refused: [false, false, false, false, false],
+      });
+      expect(one(probe, 'packets')).toEqual({
+        ev: 'packets',
+        requests: [String(peerId)],
+        held: [0, 0, true],
+        released: [1, 2],
+        first: { data: 'a', steam_id_remote: String(peerId), remote_steam_id: String(peerId) },
+        cut: 'b',
+        then: true,
+        dropped: 2,
+        active: true,
+      });
+      expect(one(probe, 'disconnected')).toEqual({ ev: 'disconnected', logged_on: false });
+      expect(one(probe, 'kicked')).toEqual({ ev: 'kicked', lobby: String(lobbyId), admin: '0', due_to_disconnect: 1, members: 0 });
+    } finally {
+      await peer.close();
+      await service.close();
+      if (probe !== undefined) await probe.exited;
     }
   });
 });

@@ -99,7 +99,7 @@ export interface GameProject {
   readonly shimAt: string;
 }
 
-/** test/godot3-shim/: the tutorial's lobby (lobby.gd), its driver, the impostor, with the shim at res://steam.gd. */
+/** test/godot3-shim/: the tutorial's lobby (lobby.gd) and its driver, the impostor and the probe; the shim at res://steam.gd. */
 export function tutorialProject(): GameProject {
   const files: Record<string, string> = {};
   for (const name of readdirSync(PROJECT)) files[name] = readFileSync(join(PROJECT, name), 'utf8');
