@@ -31,10 +31,13 @@ function routerOver(backend: Backend, gate: Map<bigint, PeerSlot>) {
       gateVersion: () => version,
       isExpelled: () => false,
       control: () => {},
+      handshake: () => {},
+      showWire: (slot, wire) => void (slot.wire = wire),
       error: () => {},
     },
     stats,
     64,
+    { maxBytes: 1 << 20 },
   );
   const delivered: ChannelMessage[] = [];
   router.messages(1).subscribe((m) => delivered.push(m));
@@ -45,7 +48,7 @@ function routerOver(backend: Backend, gate: Map<bigint, PeerSlot>) {
   return { router, stats, delivered, read, change: () => void (version = {}) };
 }
 
-const slotOf = (id: bigint): PeerSlot => ({ id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined });
+const slotOf = (id: bigint): PeerSlot => ({ id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined, wire: undefined, opens: false });
 
 describe('PacketRouter with a transport that hands out sender memos', () => {
   const frame = (value: unknown): Uint8Array => {
@@ -105,7 +108,7 @@ describe('PacketRouter with a transport that hands out sender memos', () => {
 
 describe("MemberDirectory's slot list, the gate version the router keys memos by", () => {
   it('is a new array after every change to the gate, and the same one after changes that leave the gate alone', () => {
-    const directory = new MemberDirectory(ALICE, (id) => `user ${id}`);
+    const directory = new MemberDirectory(ALICE, (id) => `user ${id}`, () => {});
     const seen = new Set<unknown>();
     const changed = (what: string) => {
       const version = directory.slots;
@@ -113,7 +116,7 @@ describe("MemberDirectory's slot list, the gate version the router keys memos by
       seen.add(version);
     };
     changed('start');
-    directory.enter(1n, [BOB], BOB);
+    directory.enter(1n, [BOB], BOB, () => undefined);
     changed('enter');
     directory.add(CAROL);
     changed('add');

@@ -14,6 +14,7 @@ import type { PeerTiming } from '../machines/peer-session.machine.js';
 import type { SessionEmitted, sessionMachine } from '../machines/session.machine.js';
 import type { LobbyListFilters, LobbyType, P2PSendType } from '../steam/index.js';
 import type { LobbyRuntimeError, RuntimeResult } from './errors.js';
+import type { TutorialOptions } from './peer-wire.js';
 import type { ChatMessage } from './event-translator.js';
 import type { LobbyState } from './lobby-state.js';
 import type { LobbyMember } from './member-directory.js';
@@ -38,6 +39,12 @@ export interface LobbyRuntimeOptions {
   readonly timing?: { readonly peer?: Partial<PeerTiming>; readonly lobby?: Partial<LobbyTiming> };
   /** Passed to XState's `createActor`: `@statelyai/inspect`'s `inspect`, or lobbykit's inspect server's. */
   readonly inspect?: ActorOptions<AnyActorLogic>['inspect'];
+  /**
+   * The GodotSteam game this lobby may be shared with (docs/godot.md): members that run the seed tutorial's code
+   * are played with in its protocol. This says how to open to a member that has not shown what it speaks yet:
+   * its Godot version (default 3) and whether it GZIPs (default 'gzip', as the tutorial's final version).
+   */
+  readonly tutorial?: TutorialOptions;
 }
 
 export interface CreateLobbyOptions {

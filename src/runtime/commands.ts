@@ -5,7 +5,7 @@
  */
 import { isValidChannel } from '../codec/frame.js';
 import { utf8Length } from '../codec/value-encoder.js';
-import type { CodecErrorCode } from '../codec/result.js';
+import type { CodecErrorCode, CodecResult } from '../codec/result.js';
 import {
   DEFAULT_LOBBY_TYPE,
   DEFAULT_MAX_MEMBERS,
@@ -26,11 +26,29 @@ import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type Failed, type LobbyRuntimeError, type RuntimeCommand, type RuntimeResult } from './errors.js';
 import type { PeerSlot } from './member-directory.js';
 import type { Outcomes } from './outcomes.js';
+import { LOBBYKIT_WIRE, type PeerWire } from './peer-wire.js';
+import { encodeTutorialMessage, encodeTutorialVariant } from './tutorial-codec.js';
 
 type Ok = { readonly ok: true };
 const OK: Ok = Object.freeze({ ok: true });
 const textEncoder = new TextEncoder();
 type SendRefusal = Extract<LobbyRuntimeError, { kind: 'send-refused' }>['code'];
+
+/** A message's bytes per tutorial wire: at most four wires exist, and most lobbies have none, so no Map per send. */
+class TutorialBytes {
+  constructor(private readonly entries: readonly (readonly [PeerWire, Uint8Array])[]) {}
+
+  get(wire: PeerWire): Uint8Array | undefined {
+    for (const [known, bytes] of this.entries) if (known === wire) return bytes;
+    return undefined;
+  }
+
+  with(wire: PeerWire, bytes: Uint8Array): TutorialBytes {
+    return new TutorialBytes([...this.entries, [wire, bytes]]);
+  }
+}
+
+const NO_TUTORIAL_BYTES = new TutorialBytes([]);
 
 /** Why an options argument is not an options object, or undefined (undefined itself is fine: all defaults). */
 function optionsProblem(options: unknown, name: string): string | undefined {
@@ -185,13 +203,12 @@ export class Commands {
     const target = to === 'all' ? 'all' : core.directory.gate.get(to);
     if (target === undefined) return this.refuseSend('send', 'not-a-member', `${String(to)} is not a member of this lobby`);
     const reliable = isReliableSendType(sendType);
-    const frame = core.codec.encode(message, { channel, reliable });
-    if (!frame.ok) {
-      const code = frame.code === 'too-large-to-send' ? 'too-large' : 'unencodable';
-      return this.refuseSend('send', code, frame.detail, frame.code);
+    if (target !== 'all' && target.wire === undefined && !reliable) {
+      return this.refuseSend('send', 'not-connected', `${String(to)} has not said what it speaks yet; an unreliable message would arrive stale`);
     }
-    const sizeProblem = sendSizeProblem(frame.value.length, sendType);
-    if (sizeProblem !== undefined) return this.refuseSend('send', 'too-large', sizeProblem, 'too-large-to-send');
+    const encoded = this.encodeFor(target, message, channel, sendType);
+    if (!encoded.ok) return encoded.failure;
+    const { frame, tutorial } = encoded;
     const backendChannel = core.backend.capabilities.p2pChannels === 'absent' ? 0 : channel;
     let recipients = 0;
     // A reliable message does a heartbeat's job (it arrives, or Steam fails the session), so it postpones the next
@@ -202,12 +219,23 @@ export class Commands {
         const slots = core.directory.slots;
         for (let i = 0; i < slots.length; i++) {
           const slot = slots[i]!;
-          if (this.sendTo(slot, frame.value, sendType, backendChannel)) {
+          const wire = slot.wire;
+          if (wire === undefined) {
+            // Not shown what it speaks yet: reliable messages wait for it (held-sends.ts); unreliable ones would be stale.
+            if (reliable && this.hold(slot, frame, message, sendType, backendChannel)) recipients++;
+            continue;
+          }
+          if (this.sendTo(slot, wire === LOBBYKIT_WIRE ? frame : tutorial.get(wire)!, sendType, backendChannel)) {
             recipients++;
             if (sentAt !== undefined) slot.lastSent = sentAt;
           }
         }
-      } else if (this.sendTo(target, frame.value, sendType, backendChannel)) {
+      } else if (target.wire === undefined) {
+        if (!this.hold(target, frame, message, sendType, backendChannel)) {
+          return this.refuseSend('send', 'not-connected', `${String(to)} has not said what it speaks yet and already has the most messages held for it`);
+        }
+        recipients++;
+      } else if (this.sendTo(target, target.wire === LOBBYKIT_WIRE ? frame : tutorial.get(target.wire)!, sendType, backendChannel)) {
         recipients++;
         if (sentAt !== undefined) target.lastSent = sentAt;
       } else {
@@ -221,6 +249,72 @@ export class Commands {
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The message in every wire its recipients speak: the lobbykit frame (always made, so a message is held to the
+   * same rules in every lobby), and the tutorial's bytes per tutorial wire among the recipients, made only when
+   * there are some. Refused as a whole before anything is sent when any of them cannot carry it.
+   */
+  private encodeFor(
+    target: PeerSlot | 'all',
+    message: unknown,
+    channel: number,
+    sendType: P2PSendType,
+  ): { ok: true; frame: Uint8Array; tutorial: TutorialBytes } | { ok: false; failure: Failed } {
+    const frame = this.core.codec.encode(message, { channel, reliable: isReliableSendType(sendType) });
+    const checked = this.checked(frame, sendType);
+    if (!checked.ok) return checked;
+    let tutorial = NO_TUTORIAL_BYTES;
+    const slots = target === 'all' ? this.core.directory.slots : [target];
+    for (let i = 0; i < slots.length; i++) {
+      const wire = slots[i]!.wire;
+      if (wire === undefined || wire.kind === 'lobbykit' || tutorial.get(wire) !== undefined) continue;
+      const bytes = this.checked(encodeTutorialMessage(message, wire), sendType);
+      if (!bytes.ok) return bytes;
+      tutorial = tutorial.with(wire, bytes.value);
+    }
+    return { ok: true, frame: checked.value, tutorial };
+  }
+
+  private checked(encoded: CodecResult<Uint8Array>, sendType: P2PSendType): { ok: true; value: Uint8Array } | { ok: false; failure: Failed } {
+    if (!encoded.ok) {
+      const code = encoded.code === 'too-large-to-send' ? 'too-large' : 'unencodable';
+      return { ok: false, failure: this.refuseSend('send', code, encoded.detail, encoded.code) };
+    }
+    const sizeProblem = sendSizeProblem(encoded.value.length, sendType);
+    if (sizeProblem !== undefined) return { ok: false, failure: this.refuseSend('send', 'too-large', sizeProblem, 'too-large-to-send') };
+    return encoded;
+  }
+
+  /** A reliable message for a member whose wire is not known yet: held until it shows it. */
+  private hold(slot: PeerSlot, frame: Uint8Array, message: unknown, sendType: P2PSendType, channel: number): boolean {
+    const godot = (version: 3 | 4) => {
+      const raw = encodeTutorialVariant(message, version);
+      return raw.ok ? raw.value : undefined;
+    };
+    const held = this.core.held.hold(slot.id, { frame, godot: { 3: godot(3), 4: godot(4) }, sendType, channel });
+    if (!held) {
+      this.core.reporter.report({
+        kind: 'send-refused',
+        command: 'send',
+        code: 'not-connected',
+        reason: `${slot.id} has not said what it speaks yet and already has the most messages held for it`,
+      });
+    }
+    return held;
+  }
+
+  /** A member showed its wire: what was held for it goes out now, in order, in that wire. */
+  releaseHeld(slot: PeerSlot): void {
+    const wire = slot.wire;
+    if (wire === undefined) return;
+    for (const { bytes, send } of this.core.held.release(slot.id, wire)) {
+      if (this.core.reporter.guarded('send', () => this.sendTo(slot, bytes, send.sendType, send.channel)) === true) {
+        this.core.counters.packetsSent++;
+        slot.lastSent = this.core.clock.now();
+      }
+    }
+  }
 
   /** Sends through the member's route once the backend has given one: the id and its lookup are then skipped. */
   private sendTo(slot: PeerSlot, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {

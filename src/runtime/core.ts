@@ -10,6 +10,7 @@ import type { SessionEvent } from '../machines/session.machine.js';
 import type { LobbyListing } from './api.js';
 import type { RuntimeResult } from './errors.js';
 import type { GameStreams } from './game-streams.js';
+import type { HeldSends } from './held-sends.js';
 import type { MemberDirectory } from './member-directory.js';
 import type { PacketRouter } from './packet-router.js';
 import type { PeerProtocol } from './peer-protocol.js';
@@ -33,6 +34,8 @@ export interface RuntimeCore {
   readonly router: PacketRouter;
   readonly reporter: Reporter;
   readonly streams: GameStreams;
+  /** Reliable messages for members whose wire is not known yet. */
+  readonly held: HeldSends;
   /** The one create or join in flight, and the one lobby list request. */
   readonly membershipRequest: RequestSlot<'create' | 'join', MembershipResult>;
   readonly listRequest: RequestSlot<'list', ListResult>;
@@ -40,6 +43,6 @@ export interface RuntimeCore {
   toMachines(event: SessionEvent): void;
   /** Reads our lobby's data from the backend and publishes it. */
   refreshLobbyData(): void;
-  /** Forgets what the data plane keeps for a member (their last handshake). */
+  /** Forgets what the data plane keeps for a member (their last handshake, what was held for them). */
   forgetPeer(id: bigint): void;
 }

@@ -75,7 +75,8 @@ export type LobbyRuntimeError =
   | {
       readonly kind: 'send-refused';
       readonly command: 'send' | 'sendChat';
-      readonly code: 'too-large' | 'unencodable' | 'not-a-member' | 'invalid-argument';
+      /** `not-connected`: the member has not shown what it speaks yet (its session is still connecting). */
+      readonly code: 'too-large' | 'unencodable' | 'not-a-member' | 'not-connected' | 'invalid-argument';
       readonly codecCode?: CodecErrorCode;
       readonly reason: string;
     }

@@ -18,6 +18,8 @@ export interface TranslatorSinks {
   chat(message: ChatMessage): void;
   /** Lobby data of our lobby changed (the owner may have too). */
   lobbyDataChanged(): void;
+  /** A member's lobby member data changed. */
+  memberDataChanged(id: bigint): void;
   /** A member is gone for good from our point of view: forget their per-peer state. */
   memberGone(id: bigint): void;
   /**
@@ -81,6 +83,8 @@ export class EventTranslator {
         if (event.memberId === event.lobbyId) {
           this.checkOwner(event.lobbyId);
           this.sinks.lobbyDataChanged();
+        } else {
+          this.sinks.memberDataChanged(event.memberId);
         }
         return;
       case 'lobbyChatUpdate':

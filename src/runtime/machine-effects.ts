@@ -102,9 +102,10 @@ export function createMachineEffects(core: RuntimeCore): MachineEffects {
     checkLiveness: ({ remoteIds, windowMs }) => {
       const now = core.clock.now();
       for (const remoteId of remoteIds) {
-        if (!heardWithin(directory.gate.get(remoteId)?.lastHeard, now, windowMs)) {
-          core.toMachines({ type: 'peer.silent', remoteId });
-        }
+        const slot = directory.gate.get(remoteId);
+        // A tutorial peer never heartbeats: its liveness is Steam's session (p2p_session_connect_fail), not silence.
+        if (slot !== undefined && slot.wire?.kind !== 'lobbykit') continue;
+        if (!heardWithin(slot?.lastHeard, now, windowMs)) core.toMachines({ type: 'peer.silent', remoteId });
       }
     },
     closeSession: ({ remoteId }) => {

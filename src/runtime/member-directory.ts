@@ -1,5 +1,6 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { PeerStatus } from '../machines/session.machine.js';
+import type { PeerWire } from './peer-wire.js';
 
 /** A member of the current lobby, as the game sees it. */
 export interface LobbyMember {
@@ -26,6 +27,10 @@ export interface PeerSlot {
   lastSent: number;
   /** The backend's route to this member (see P2PRoutes), once it has handed one out. */
   route: number | undefined;
+  /** What this member speaks (peer-wire.ts): undefined until its member data or its first packet shows it. */
+  wire: PeerWire | undefined;
+  /** True for members who were in the lobby when we entered: we open the handshake to them, as a tutorial joiner does. */
+  readonly opens: boolean;
 }
 
 /**
@@ -52,6 +57,8 @@ export class MemberDirectory {
   constructor(
     private readonly selfId: bigint,
     private readonly nameOf: (id: bigint) => string,
+    /** A member showed its wire for the first time (what was held for it can go now). */
+    private readonly wireShown: (slot: PeerSlot) => void,
   ) {}
 
   get members$(): Observable<readonly LobbyMember[]> {
@@ -99,22 +106,23 @@ export class MemberDirectory {
     return this.entries.has(id);
   }
 
-  enter(lobbyId: bigint, memberIds: readonly bigint[], ownerId: bigint | undefined): void {
+  /** Our own entry: the members already there, with the wire each declared (undefined: not declared). */
+  enter(lobbyId: bigint, memberIds: readonly bigint[], ownerId: bigint | undefined, declared: (id: bigint) => PeerWire | undefined): void {
     this.clear();
     this.lobby = lobbyId;
     this.owner = ownerId;
     this.add(this.selfId);
-    for (const id of memberIds) this.add(id);
+    for (const id of memberIds) this.add(id, declared(id), true);
   }
 
   /** Adds a member; false (and nothing changes) for someone expelled from this lobby. */
-  add(id: bigint): boolean {
+  add(id: bigint, wire: PeerWire | undefined = undefined, opens = false): boolean {
     if (this.expelledIds.has(id)) return false;
     if (this.entries.has(id)) return true;
     const isSelf = id === this.selfId;
     this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting' });
     if (!isSelf) {
-      const slot: PeerSlot = { id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined };
+      const slot: PeerSlot = { id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined, wire, opens };
       this.remote.set(id, slot);
       this.slotList = [...this.slotList, slot];
     }
@@ -126,6 +134,23 @@ export class MemberDirectory {
     if (!this.entries.delete(id)) return;
     if (this.remote.delete(id)) this.slotList = this.slotList.filter((slot) => slot.id !== id);
     this.dirty = true;
+  }
+
+  /**
+   * A member's lobby member data declared its wire: taken only while nothing showed it yet (a wire never changes).
+   * True when it was taken.
+   */
+  declare(id: bigint, wire: PeerWire): boolean {
+    const slot = this.remote.get(id);
+    return slot !== undefined && this.showWire(slot, wire);
+  }
+
+  /** The one way a member's wire is set: once, by its declaration or its first packet. True when it was set now. */
+  showWire(slot: PeerSlot, wire: PeerWire): boolean {
+    if (slot.wire !== undefined) return false;
+    slot.wire = wire;
+    this.wireShown(slot);
+    return true;
   }
 
   /** Kicked or banned: out, and kept out until we leave this lobby. */

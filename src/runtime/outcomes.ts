@@ -9,6 +9,27 @@ import type { LifecycleEvent, LobbyListing } from './api.js';
 import type { RuntimeCore } from './core.js';
 import { sessionFailureText, type LobbyRuntimeError, type RuntimeCommand } from './errors.js';
 import { EMPTY_DATA } from './game-streams.js';
+import { LOBBYKIT_WIRE, WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE, type PeerWire } from './peer-wire.js';
+
+/** The wire `memberId` declared in its lobby member data (only lobbykit runtimes declare one). */
+function declaredWire(core: RuntimeCore, lobbyId: bigint, memberId: bigint): PeerWire | undefined {
+  if (core.backend.capabilities.memberData === 'absent') return undefined;
+  const value = core.reporter.guarded('members', () => core.backend.getLobbyMemberData(lobbyId, memberId, WIRE_MEMBER_DATA_KEY));
+  return value === WIRE_MEMBER_DATA_VALUE ? LOBBYKIT_WIRE : undefined;
+}
+
+/**
+ * A member's member data changed: it may have declared its wire. A member who came after us and declares before
+ * its first packet gets our handshake now, the one we held while we could not tell what it speaks.
+ */
+export function declareWire(core: RuntimeCore, memberId: bigint): void {
+  const lobbyId = core.directory.lobbyId;
+  if (lobbyId === undefined) return;
+  const wire = declaredWire(core, lobbyId, memberId);
+  if (wire !== undefined && core.directory.declare(memberId, wire)) {
+    core.reporter.guarded('handshake', () => core.protocol.sendHandshake(memberId, 1));
+  }
+}
 
 const COMMAND_OF: Readonly<Partial<Record<LobbyCommandType | 'lobby.list', RuntimeCommand>>> = {
   'lobby.create': 'createLobby',
@@ -44,8 +65,14 @@ export class Outcomes {
     const { directory, membershipRequest, listRequest, reporter } = core;
     switch (event.type) {
       case 'lifecycle.entered': {
-        const members = reporter.guarded('members', () => core.backend.getLobbyMembers(event.lobbyId)) ?? [];
-        directory.enter(event.lobbyId, members, event.ownerId);
+        const { backend } = core;
+        const lobbyId = event.lobbyId;
+        const members = reporter.guarded('members', () => backend.getLobbyMembers(lobbyId)) ?? [];
+        directory.enter(lobbyId, members, event.ownerId, (id) => declaredWire(core, lobbyId, id));
+        // Say what we speak, so members who see it before our first packet never open to us in the tutorial's.
+        if (backend.capabilities.memberData !== 'absent') {
+          reporter.guarded('members', () => backend.setLobbyMemberData(lobbyId, WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE));
+        }
         core.refreshLobbyData();
         directory.publish();
         membershipRequest.settle({ ok: true, lobbyId: event.lobbyId });
@@ -85,6 +112,7 @@ export class Outcomes {
       case 'lifecycle.left':
         directory.clear();
         core.protocol.clear();
+        core.held.clear();
         core.refreshLobbyData();
         directory.publish();
         break;

@@ -6,6 +6,8 @@ import type { LobbyRuntimeError } from './errors.js';
 import type { PeerSlot } from './member-directory.js';
 import type { RuntimeStats } from './stats.js';
 import { ChannelStream } from './channel-stream.js';
+import { LOBBYKIT_WIRE, looksLikeLobbykitFrame, type PeerWire, type TutorialWire } from './peer-wire.js';
+import { decodeTutorialPacket, type TutorialLimits } from './tutorial-codec.js';
 
 /** A game message as delivered: the sender is the transport's, never a payload field. */
 export interface ChannelMessage<T = unknown> {
@@ -22,14 +24,19 @@ export interface RouterSinks {
   gateVersion(): unknown;
   isExpelled(id: bigint): boolean;
   control(from: bigint, message: ControlMessage): void;
+  /** A tutorial peer's handshake (or a lobbykit runtime opening with one): that member's session is up. */
+  handshake(from: bigint): void;
+  /** A member's first packet showed its wire (MemberDirectory.showWire). */
+  showWire(slot: PeerSlot, wire: PeerWire): void;
   error(error: LobbyRuntimeError): void;
 }
 
 /**
  * The data plane: read ≤ limit packets, round-robin over the channels that have any (the backend already takes
- * senders in turn within a channel), drop non-members before decoding, decode with the one codec, and hand game
- * messages to the channel's stream (a multicast Observable, see channel-stream.ts). No actor event, no pipe, and one
- * allocation (the delivered message) per packet besides the decoded value. Channels nobody asked for through
+ * senders in turn within a channel), drop non-members before decoding, decode each member's packets in the wire it
+ * speaks (lobbykit frames with the runtime's codec, tutorial peers' Godot Dictionaries), and hand game messages to
+ * the channel's stream (a multicast Observable, see channel-stream.ts). No actor event, no pipe, and one allocation
+ * (the delivered message) per packet besides the decoded value. Channels nobody asked for through
  * `messages(channel)` are counted and dropped, so a hostile member cannot make us allocate a stream per channel
  * number.
  */
@@ -48,6 +55,7 @@ export class PacketRouter {
     private readonly sinks: RouterSinks,
     private readonly stats: RuntimeStats,
     private readonly readLimit: number,
+    private readonly tutorialLimits: TutorialLimits,
   ) {}
 
   messages<T = unknown>(channel: number): Observable<ChannelMessage<T>> {
@@ -76,7 +84,8 @@ export class PacketRouter {
       const open = backend.channelsWithPackets();
       const count = open.length;
       if (count === 0) break;
-      const packet = backend.readP2P(open[this.turn++ % count]!);
+      const backendChannel = open[this.turn++ % count]!;
+      const packet = backend.readP2P(backendChannel);
       // A backend that lists a channel but has nothing on it would spin us forever: stop for this tick.
       if (packet === undefined) break;
       read++;
@@ -85,6 +94,16 @@ export class PacketRouter {
       if (slot === undefined) {
         if (sinks.isExpelled(from)) stats.droppedExpelled++;
         else stats.droppedNonMember++;
+        continue;
+      }
+      // A member that has not shown its wire shows it now; one that speaks the tutorial's is read as such, and so is
+      // a lobbykit runtime's opening handshake (the tutorial's), which comes before anything else it sends.
+      const wire = slot.wire;
+      const isFrame = looksLikeLobbykitFrame(packet.bytes);
+      if (wire === undefined && isFrame) {
+        sinks.showWire(slot, LOBBYKIT_WIRE);
+      } else if (wire !== LOBBYKIT_WIRE || (!isFrame && slot.lastHeard === -Infinity)) {
+        this.readTutorial(slot, packet.bytes, backendChannel, now);
         continue;
       }
       const decoded = codec.decode(packet.bytes);
@@ -105,21 +124,65 @@ export class PacketRouter {
         stats.controlFrames++;
         sinks.control(from, packetValue.message);
       } else {
-        const channel = packetValue.channel;
-        const stream = channel === this.lastChannel ? this.lastStream : this.streams.get(channel);
-        if (stream === undefined) {
-          stats.unroutedMessages++;
-        } else {
-          this.lastChannel = channel;
-          this.lastStream = stream;
-          stats.messagesDelivered++;
-          stream.next({ from, channel, value: packetValue.value });
-        }
+        this.deliver(from, packetValue.channel, packetValue.value);
       }
     }
     stats.packetsRead += read;
     this.budget -= read;
     return read;
+  }
+
+  private deliver(from: bigint, channel: number, value: unknown): void {
+    const stream = channel === this.lastChannel ? this.lastStream : this.streams.get(channel);
+    if (stream === undefined) {
+      this.stats.unroutedMessages++;
+      return;
+    }
+    this.lastChannel = channel;
+    this.lastStream = stream;
+    this.stats.messagesDelivered++;
+    stream.next({ from, channel, value });
+  }
+
+  /** A packet in the tutorial's wire: its handshake brings the session up, its Dictionaries go to the game as is. */
+  private readTutorial(slot: PeerSlot, bytes: Uint8Array, channel: number, now: number): void {
+    const { stats, sinks } = this;
+    const from = slot.id;
+    const lobbykit = slot.wire === LOBBYKIT_WIRE;
+    const decoded = decodeTutorialPacket(bytes, lobbykit ? undefined : (slot.wire as TutorialWire | undefined), this.tutorialLimits);
+    // From a lobbykit peer, only its opening handshake comes in the tutorial's wire.
+    if (decoded.ok && lobbykit && !(decoded.value.kind === 'handshake' && decoded.value.fromLobbykit)) {
+      stats.decodeErrors++;
+      sinks.error({
+        kind: 'decode-failed',
+        from,
+        code: 'unknown-version',
+        detail: 'this member speaks lobbykit frames; a tutorial packet from it is not one',
+        reason: `A packet from ${from} did not decode (unknown-version): it speaks lobbykit frames, not the tutorial's.`,
+      });
+      return;
+    }
+    if (!decoded.ok) {
+      stats.decodeErrors++;
+      sinks.error({
+        kind: 'decode-failed',
+        from,
+        code: decoded.code,
+        detail: decoded.detail,
+        reason: `A packet from ${from} did not decode (${decoded.code}): ${decoded.detail}`,
+      });
+      return;
+    }
+    slot.lastHeard = now;
+    const packet = decoded.value;
+    if (slot.wire === undefined) sinks.showWire(slot, packet.kind === 'handshake' && packet.fromLobbykit ? LOBBYKIT_WIRE : packet.wire);
+    if (packet.kind === 'handshake') {
+      stats.controlFrames++;
+      sinks.handshake(from);
+      return;
+    }
+    // A tutorial peer's channel is the Steam channel it sent on.
+    this.deliver(from, channel, packet.value);
   }
 
   /**

@@ -10,7 +10,7 @@
  */
 import type { Observable } from 'rxjs';
 import { createActor, type Actor, type ActorRefFrom } from 'xstate';
-import { createPacketCodec } from '../codec/packet-codec.js';
+import { DEFAULT_MAX_DECODED_BYTES, createPacketCodec } from '../codec/packet-codec.js';
 import { createSystemClock } from '../effects/clock.js';
 import type { lobbyListMachine } from '../machines/lobby-list.machine.js';
 import type { lobbyMachine } from '../machines/lobby.machine.js';
@@ -30,12 +30,14 @@ import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
 import { EventTranslator } from './event-translator.js';
 import { EMPTY_DATA, GameStreams } from './game-streams.js';
+import { HeldSends } from './held-sends.js';
 import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
 import { createMachineEffects } from './machine-effects.js';
 import { MemberDirectory, type LobbyMember } from './member-directory.js';
-import { Outcomes } from './outcomes.js';
+import { Outcomes, declareWire } from './outcomes.js';
 import { PacketRouter, type ChannelMessage } from './packet-router.js';
 import { PeerProtocol } from './peer-protocol.js';
+import { openingWire } from './peer-wire.js';
 import { Reporter } from './reporter.js';
 import { RequestSlot } from './request-slot.js';
 import { createStats, type RuntimeStats } from './stats.js';
@@ -76,9 +78,14 @@ class Runtime implements LobbyRuntime {
     const counters = createStats();
     const streams = new GameStreams(IDLE_LOBBY);
     const reporter = new Reporter((error) => streams.error(error));
-    const directory = new MemberDirectory(selfId, (id) => (id === selfId ? backend.localUserName() : backend.personaName(id)));
+    const directory = new MemberDirectory(
+      selfId,
+      (id) => (id === selfId ? backend.localUserName() : backend.personaName(id)),
+      (slot) => this.commands.releaseHeld(slot),
+    );
+    const held = new HeldSends();
     const toMachines = (event: SessionEvent) => this.toMachines(event);
-    const protocol = new PeerProtocol(backend, codec, toMachines, selfId);
+    const protocol = new PeerProtocol(backend, codec, toMachines, selfId, directory.gate, openingWire(options.tutorial));
     const router = new PacketRouter(
       backend,
       codec,
@@ -87,10 +94,13 @@ class Runtime implements LobbyRuntime {
         gateVersion: () => directory.slots,
         isExpelled: (id) => directory.isExpelled(id),
         control: (from, message) => protocol.receive(from, message),
+        handshake: (from) => protocol.receiveTutorialHandshake(from),
+        showWire: (slot, wire) => void directory.showWire(slot, wire),
         error: (error) => reporter.report(error),
       },
       counters,
       positiveInteger(options.packetReadLimit) ?? DEFAULT_PACKET_READ_LIMIT,
+      { maxBytes: DEFAULT_MAX_DECODED_BYTES },
     );
     const core: RuntimeCore = {
       selfId,
@@ -104,6 +114,7 @@ class Runtime implements LobbyRuntime {
       router,
       reporter,
       streams,
+      held,
       membershipRequest: new RequestSlot<'create' | 'join', MembershipResult>(),
       listRequest: new RequestSlot<'list', ListResult>(),
       toMachines,
@@ -112,7 +123,10 @@ class Runtime implements LobbyRuntime {
         const data = lobbyId === undefined ? EMPTY_DATA : reporter.guarded('lobbyData', () => backend.getAllLobbyData(lobbyId));
         streams.setLobbyData(data ?? EMPTY_DATA);
       },
-      forgetPeer: (id) => protocol.forget(id),
+      forgetPeer: (id) => {
+        protocol.forget(id);
+        held.forget(id);
+      },
     };
     this.core = core;
     this.selfId = selfId;
@@ -123,6 +137,7 @@ class Runtime implements LobbyRuntime {
       toMachines,
       chat: (message) => streams.chat(message),
       lobbyDataChanged: () => core.refreshLobbyData(),
+      memberDataChanged: (id) => declareWire(core, id),
       memberGone: (id) => core.forgetPeer(id),
       // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
       beforeDeparture: () => void router.read(clock.now()),

@@ -8,10 +8,8 @@ export interface RuntimeStats {
   packetsRead: number;
   /** Game messages handed to a channel's subscribers. */
   messagesDelivered: number;
-  /** Control frames (handshakes, heartbeats) from members. */
+  /** Control frames (handshakes, heartbeats) from members, and tutorial peers' handshakes. */
   controlFrames: number;
-  /** Lobby chat carried over P2P (backends without lobby chat). */
-  chatFrames: number;
   /** Packets from users who are not members of our lobby, dropped before decoding. */
   droppedNonMember: number;
   /** Packets from members kicked or banned from this lobby, dropped before decoding. */
@@ -20,8 +18,6 @@ export interface RuntimeStats {
   decodeErrors: number;
   /** Game messages on a channel nobody asked for with `messages(channel)`. */
   unroutedMessages: number;
-  /** `peer.traffic` events forwarded to the machines (throttled, never one per packet). */
-  trafficForwarded: number;
   sessionRequestsAccepted: number;
   /** Session requests refused: strangers, and members kicked or banned from this lobby. */
   sessionRequestsRefused: number;
@@ -43,12 +39,10 @@ export function createStats(): RuntimeStats {
     packetsRead: 0,
     messagesDelivered: 0,
     controlFrames: 0,
-    chatFrames: 0,
     droppedNonMember: 0,
     droppedExpelled: 0,
     decodeErrors: 0,
     unroutedMessages: 0,
-    trafficForwarded: 0,
     sessionRequestsAccepted: 0,
     sessionRequestsRefused: 0,
     expelledRejoins: 0,

@@ -1,13 +1,15 @@
 /**
- * A lobby member without a runtime: a bare backend that answers lobbykit's handshake and sends heartbeats, so a
- * test or benchmark can fill a 250-member lobby around ONE real runtime without running 250 of them (each with
- * 249 peer actors). It speaks the wire protocol from the codec, nothing from the runtime.
+ * A lobby member without a runtime: a bare backend that speaks lobbykit's wire as a runtime does — on entering a
+ * lobby it declares its wire in member data and handshakes the members already there; it answers handshakes and
+ * sends heartbeats — so a test or benchmark can fill a 250-member lobby around ONE real runtime without running 250
+ * of them (each with 249 peer actors). It speaks the wire protocol from the codec, nothing from the runtime.
  */
 import { createPacketCodec, type PacketCodec } from '../../src/codec/packet-codec.js';
 import { P2PSendType, type Backend } from '../../src/effects/backend.js';
+import { WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE } from '../../src/runtime/peer-wire.js';
 
 export class ThinMember {
-  /** Remotes that handshook with us (we answer and heartbeat them). */
+  /** Remotes we handshook with or that handshook with us (we answer and heartbeat them). */
   readonly peers = new Set<bigint>();
   /** Game messages received (decoded), per channel. */
   readonly received = new Map<number, number>();
@@ -29,6 +31,7 @@ export class ThinMember {
     backend.poll();
     backend.drainEvents((event) => {
       if (event.type === 'p2pSessionRequest') backend.acceptSession(event.remote);
+      if (event.type === 'lobbyEntered' && event.response === 1) this.entered(event.lobbyId);
     });
     for (;;) {
       const channel = backend.channelsWithPackets()[0];
@@ -49,6 +52,17 @@ export class ThinMember {
       } else {
         this.received.set(value.channel, (this.received.get(value.channel) ?? 0) + 1);
       }
+    }
+  }
+
+  /** What a runtime does on entering (runtime/outcomes.ts, peer-protocol.ts): declare, then open to who is there. */
+  private entered(lobbyId: bigint): void {
+    const backend = this.backend;
+    if (backend.capabilities.memberData !== 'absent') backend.setLobbyMemberData(lobbyId, WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE);
+    for (const member of backend.getLobbyMembers(lobbyId)) {
+      if (member === this.id) continue;
+      this.peers.add(member);
+      this.control(member, { type: 'handshake', nonce: 1, attempt: 0 });
     }
   }
 
