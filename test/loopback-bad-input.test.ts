@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ChatMemberStateChange, MAX_RELIABLE_BYTES } from '../src/effects/backend.js';
-import { encodeChatFrame, encodePacketFrame, idToWire, PACKET_HEADER_BYTES } from '../src/effects/loopback/protocol.js';
+import { encodeChatFrame, encodePacketFrame, PACKET_HEADER_BYTES } from '../src/effects/loopback/binary-frames.js';
+import { idToWire } from '../src/effects/loopback/protocol.js';
 import { clientFrame, clientFrameHeader, createWorld, rawSocket, WAIT_MS, type Player, type World } from './loopback-world.js';
 
 interface Reply {

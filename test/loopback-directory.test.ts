@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatMemberStateChange, EnterResponse, LobbyType, type LobbyListFilters, type NumericComparison } from '../src/effects/backend.js';
-import { eventFromWire, type ServerMessage } from '../src/effects/loopback/protocol.js';
+import { eventFromWire, type ServerMessage } from '../src/effects/loopback/server-messages.js';
 import { LobbyDirectory, type Outgoing } from '../src/loopback-server/directory.js';
 
 /** The events (ids back to bigints) each recipient got, in order. */

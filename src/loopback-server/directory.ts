@@ -11,15 +11,12 @@ import {
   lobbyDataKeyProblem,
   MAX_LOBBY_CHAT_BYTES,
 } from '../effects/backend.js';
-import { applyLobbyListFilters, type LobbySummary } from '../effects/list-filters.js';
-import {
-  idToWire,
-  type ClientOp,
-  type ServerMessage,
-  type ServiceErrorCode,
-  type WireEvent,
-  type WireLobby,
-} from '../effects/loopback/protocol.js';
+import { applyLobbyListFilters } from '../effects/list-filters.js';
+import type { ClientOp } from '../effects/loopback/client-ops.js';
+import { idToWire } from '../effects/loopback/protocol.js';
+import { error, events, lobbyView, typeName, wire, type Lobby, type Outgoing, type User } from './lobby-views.js';
+
+export type { Outgoing } from './lobby-views.js';
 
 /** Steam's individual-account base, so loopback ids look like the real ones in logs. */
 const FIRST_USER_ID = 76561197960265728n + 1000n;
@@ -27,27 +24,6 @@ const FIRST_USER_ID = 76561197960265728n + 1000n;
 const FIRST_LOBBY_ID = 0x0186_0000_0000_0000n + 1n;
 /** Lobby data values are bounded like Steam's (8 KB per value is the documented ceiling). */
 const MAX_DATA_VALUE_LENGTH = 8192;
-
-export type Outgoing = { readonly to: bigint; readonly message: ServerMessage } | { readonly to: bigint; readonly frame: Uint8Array };
-
-interface User {
-  readonly id: bigint;
-  readonly name: string;
-  readonly lobbies: Set<bigint>;
-}
-
-interface Lobby extends LobbySummary {
-  readonly id: bigint;
-  readonly type: LobbyType;
-  readonly memberLimit: number;
-  joinable: boolean;
-  owner: bigint;
-  /** In join order, which is also the order owner hand-over follows. */
-  readonly members: Map<bigint, Map<string, string>>;
-  readonly values: Map<string, string>;
-  readonly banned: Set<bigint>;
-  readonly invited: Set<bigint>;
-}
 
 export type Departure = 'left' | 'disconnected';
 
@@ -365,21 +341,8 @@ export class LobbyDirectory {
     }
   }
 
-  private view(lobby: Lobby, withMembers: boolean): WireLobby {
-    const base = {
-      id: idToWire(lobby.id),
-      type: lobby.type,
-      owner: withMembers ? idToWire(lobby.owner) : '0',
-      limit: lobby.memberLimit,
-      joinable: lobby.joinable,
-      memberCount: lobby.members.size,
-      data: Object.fromEntries(lobby.values),
-    };
-    if (!withMembers) return base;
-    return {
-      ...base,
-      members: [...lobby.members].map(([id, data]) => ({ id: idToWire(id), name: this.nameOf(id), data: Object.fromEntries(data) })),
-    };
+  private view(lobby: Lobby, withMembers: boolean) {
+    return lobbyView(lobby, withMembers, (id) => this.nameOf(id));
   }
 
   private label(id: bigint): string {
@@ -389,27 +352,4 @@ export class LobbyDirectory {
 
 function valueProblem(value: string): string | undefined {
   return value.length > MAX_DATA_VALUE_LENGTH ? `values are limited to ${MAX_DATA_VALUE_LENGTH} characters` : undefined;
-}
-
-function typeName(type: LobbyType): string {
-  return ['private', 'friends-only', 'public', 'invisible'][type] ?? String(type);
-}
-
-/** Ids to strings for JSON. */
-function wire(list: readonly Record<string, unknown>[]): WireEvent[] {
-  return list.map((event) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(event)) out[k] = typeof v === 'bigint' ? idToWire(v) : Array.isArray(v) ? v.map((x: unknown) => (typeof x === 'bigint' ? idToWire(x) : x)) : v;
-    return out as WireEvent;
-  });
-}
-
-function events(to: bigint, list: readonly Record<string, unknown>[]): Outgoing {
-  return { to, message: { t: 'update', events: wire(list) } };
-}
-
-export function error(to: bigint, code: ServiceErrorCode, detail: string, op?: string, lobbyId?: bigint): Outgoing {
-  const message: ServerMessage =
-    lobbyId === undefined ? (op === undefined ? { t: 'error', code, detail } : { t: 'error', code, detail, op }) : { t: 'error', code, detail, op: op ?? '', lobbyId: idToWire(lobbyId) };
-  return { to, message };
 }

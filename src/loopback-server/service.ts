@@ -6,19 +6,10 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { isSendType, P2PSessionError, sendSizeProblem } from '../effects/backend.js';
-import {
-  decodeBinaryFrame,
-  encodeServerMessage,
-  identityClaim,
-  idFromWire,
-  idToWire,
-  LOOPBACK_PROTOCOL_VERSION,
-  MAX_CONTROL_BYTES,
-  MAX_FRAME_BYTES,
-  parseClientOp,
-  type ServerMessage,
-  type ServiceErrorCode,
-} from '../effects/loopback/protocol.js';
+import { decodeBinaryFrame, MAX_FRAME_BYTES } from '../effects/loopback/binary-frames.js';
+import { identityClaim, MAX_CONTROL_BYTES, parseClientOp } from '../effects/loopback/client-ops.js';
+import { idFromWire, idToWire, LOOPBACK_PROTOCOL_VERSION } from '../effects/loopback/protocol.js';
+import { encodeServerMessage, type ServerMessage, type ServiceErrorCode } from '../effects/loopback/server-messages.js';
 import { isValidChannel } from '../codec/frame.js';
 import { LobbyDirectory, type Outgoing } from './directory.js';
 import { DEFAULT_LOOPBACK_HOST, DEFAULT_LOOPBACK_PORT, loopbackHostProblem } from './loopback-host.js';

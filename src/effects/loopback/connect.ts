@@ -1,6 +1,9 @@
 import { WebSocket, type RawData } from 'ws';
 import { LoopbackBackend, type LoopbackServiceError, type LoopbackTransport } from './loopback-backend.js';
-import { encodeClientOp, idFromWire, LOOPBACK_PROTOCOL_VERSION, MAX_FRAME_BYTES, parseServerMessage } from './protocol.js';
+import { MAX_FRAME_BYTES } from './binary-frames.js';
+import { encodeClientOp } from './client-ops.js';
+import { idFromWire, LOOPBACK_PROTOCOL_VERSION } from './protocol.js';
+import { parseServerMessage } from './server-messages.js';
 
 export interface LoopbackBackendOptions {
   /** Where `lobbykit serve` listens, e.g. ws://127.0.0.1:27015. */

@@ -1,3 +1,8 @@
+/**
+ * The Backend port over the loopback service: Steam's commands, answered from the client's mirror of its lobbies
+ * and refused locally when Steam would refuse them; what the service sends is buffered on arrival and applied at
+ * poll time by the ServiceReader.
+ */
 import {
   createLobbyProblem,
   isSteamId,
@@ -15,40 +20,18 @@ import {
   type RefusalCode,
 } from '../backend.js';
 import { Fifo } from '../fifo.js';
+import { encodeChatFrame, encodePacketFrame } from './binary-frames.js';
 import { LOOPBACK_CAPABILITIES } from './capabilities.js';
+import { encodeClientOp, type ClientOp } from './client-ops.js';
 import { LobbyMirror, type MirroredLobby } from './lobby-mirror.js';
-import {
-  decodeBinaryFrame,
-  encodeChatFrame,
-  encodeClientOp,
-  encodePacketFrame,
-  eventFromWire,
-  idFromWire,
-  parseFilters,
-  parseServerMessage,
-  type ClientOp,
-  type ServiceErrorCode,
-} from './protocol.js';
+import { RoundTrips } from './round-trips.js';
+import { ServiceReader } from './service-reader.js';
 import { SessionGate } from './session-gate.js';
+import type { LoopbackServiceError, LoopbackTransport } from './transport.js';
+import { parseFilters } from './wire-filters.js';
 
-/** How the backend reaches the service; a WebSocket in production, anything in unit tests. */
-export interface LoopbackTransport {
-  isOpen(): boolean;
-  sendText(text: string): void;
-  sendBinary(bytes: Uint8Array): void;
-  close(code: number, reason: string): Promise<void>;
-}
+export type { LoopbackServiceError, LoopbackTransport } from './transport.js';
 
-/** Something the service refused or a message from it this client could not read. */
-export interface LoopbackServiceError {
-  readonly code: ServiceErrorCode | 'bad-service-message';
-  readonly detail: string;
-  readonly op?: string;
-}
-
-/** Steam's EResult for "no connection", reported with serversDisconnected when the service goes away. */
-const RESULT_NO_CONNECTION = 3;
-const MAX_KEPT_ERRORS = 64;
 const DEFAULT_SETTLE_TIMEOUT_MS = 5000;
 
 type Incoming = { readonly text: string } | { readonly bytes: Uint8Array } | { readonly lost: string };
@@ -73,42 +56,28 @@ export class LoopbackBackend implements Backend {
   private readonly userId: bigint;
   private readonly name: string;
   private readonly args: readonly string[];
-  private readonly onServiceError: ((error: LoopbackServiceError) => void) | undefined;
   private readonly incoming = new Fifo<Incoming>();
   private readonly events = new Fifo<BackendEvent>();
   private readonly mirror = new LobbyMirror();
   private readonly gate = new SessionGate();
-  private readonly errors: LoopbackServiceError[] = [];
-  private readonly settling = new Map<number, { resolve(): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly reader: ServiceReader;
+  private readonly roundTrips = new RoundTrips();
   private readonly listeners = new Set<() => void>();
   private refusal: Refusal | undefined;
   private lostReason: string | undefined;
-  private nextSeq = 1;
 
   constructor(init: LoopbackBackendInit) {
     this.transport = init.transport;
     this.userId = init.userId;
     this.name = init.name;
     this.args = init.launchArgs ?? [];
-    this.onServiceError = init.onServiceError;
+    this.reader = new ServiceReader({ userId: this.userId, mirror: this.mirror, gate: this.gate, events: this.events, onServiceError: init.onServiceError });
   }
 
   // ------------------------------------------------------------------ from the socket (any time)
 
   receiveText(text: string): void {
-    // Pongs are answered at once: they only say "everything before me has arrived".
-    if (text.startsWith('{"t":"pong"')) {
-      const parsed = parseServerMessage(text);
-      if (parsed.ok && parsed.value.t === 'pong') {
-        const waiting = this.settling.get(parsed.value.seq);
-        if (waiting !== undefined) {
-          this.settling.delete(parsed.value.seq);
-          clearTimeout(waiting.timer);
-          waiting.resolve();
-        }
-        return;
-      }
-    }
+    if (this.roundTrips.takePong(text)) return;
     this.incoming.push({ text });
     this.wake();
   }
@@ -122,11 +91,7 @@ export class LoopbackBackend implements Backend {
     if (this.lostReason !== undefined) return;
     this.lostReason = reason;
     this.incoming.push({ lost: reason });
-    for (const [seq, waiting] of this.settling) {
-      this.settling.delete(seq);
-      clearTimeout(waiting.timer);
-      waiting.reject(new Error(`the loopback service connection closed: ${reason}`));
-    }
+    this.roundTrips.failAll(reason);
     this.wake();
   }
 
@@ -135,15 +100,7 @@ export class LoopbackBackend implements Backend {
   /** Resolves once the service has answered everything sent before it (a round trip through the service). */
   settle(timeoutMs = DEFAULT_SETTLE_TIMEOUT_MS): Promise<void> {
     if (!this.transport.isOpen()) return Promise.reject(new Error(this.closedDetail()));
-    const seq = this.nextSeq++;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.settling.delete(seq);
-        reject(new Error(`the loopback service did not answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.settling.set(seq, { resolve, reject, timer });
-      this.send({ op: 'ping', seq });
-    });
+    return this.roundTrips.start(timeoutMs, (seq) => this.send({ op: 'ping', seq }));
   }
 
   /** Calls `listener` whenever something arrives from the service, so a loop can tick at once instead of polling. */
@@ -154,7 +111,7 @@ export class LoopbackBackend implements Backend {
 
   /** What the service refused lately (newest last), and messages from it that could not be read. */
   serviceErrors(): readonly LoopbackServiceError[] {
-    return this.errors;
+    return this.reader.errors;
   }
 
   /** Packets dropped on this side: held too long for an unaccepted session, or closed sessions. */
@@ -203,9 +160,9 @@ export class LoopbackBackend implements Backend {
 
   poll(): void {
     for (let item = this.incoming.shift(); item !== undefined; item = this.incoming.shift()) {
-      if ('text' in item) this.applyText(item.text);
-      else if ('bytes' in item) this.applyBinary(item.bytes);
-      else this.applyLost();
+      if ('text' in item) this.reader.applyText(item.text);
+      else if ('bytes' in item) this.reader.applyBinary(item.bytes);
+      else this.reader.applyLost();
     }
   }
 
@@ -373,59 +330,6 @@ export class LoopbackBackend implements Backend {
 
   // ------------------------------------------------------------------ internals
 
-  private applyText(text: string): void {
-    const parsed = parseServerMessage(text);
-    if (!parsed.ok) return this.fault(parsed.detail);
-    const message = parsed.value;
-    if (message.t === 'error') {
-      const error: LoopbackServiceError = message.op === undefined ? { code: message.code, detail: message.detail } : { code: message.code, detail: message.detail, op: message.op };
-      this.keepError(error);
-      // A data write the service refused (ownership moved meanwhile) reports failure the way Steam does.
-      const lobbyId = idFromWire(message.lobbyId);
-      if (lobbyId !== undefined && (message.op === 'setLobbyData' || message.op === 'deleteLobbyData' || message.op === 'setLobbyMemberData')) {
-        const memberId = message.op === 'setLobbyMemberData' ? this.userId : lobbyId;
-        this.events.push({ type: 'lobbyDataUpdate', lobbyId, memberId, success: false });
-      }
-      return;
-    }
-    if (message.t !== 'update') return;
-    for (const view of message.lobbies ?? []) if (!this.mirror.applyMember(view)) this.fault('service sent a malformed lobby view');
-    for (const view of message.listed ?? []) if (!this.mirror.applyListed(view)) this.fault('service sent a malformed listed lobby');
-    for (const id of message.forget ?? []) {
-      const lobbyId = idFromWire(id);
-      if (lobbyId !== undefined) this.mirror.forget(lobbyId);
-    }
-    for (const [id, name] of Object.entries(message.names ?? {})) {
-      const userId = idFromWire(id);
-      if (userId !== undefined && typeof name === 'string') this.mirror.learnName(userId, name);
-    }
-    for (const wire of message.events) {
-      const event = eventFromWire(wire);
-      if (event === undefined) this.fault(`service sent an event this client cannot read: ${JSON.stringify(wire).slice(0, 200)}`);
-      else this.events.push(event as unknown as BackendEvent);
-    }
-  }
-
-  private applyBinary(bytes: Uint8Array): void {
-    const parsed = decodeBinaryFrame(bytes);
-    if (!parsed.ok) return this.fault(parsed.detail);
-    const frame = parsed.value;
-    if (frame.kind === 'chat') {
-      this.events.push({ type: 'lobbyChatMessage', lobbyId: frame.lobbyId, from: frame.from, bytes: frame.message });
-      return;
-    }
-    if (this.gate.receive(frame.channel, { from: frame.from, bytes: frame.payload }, frame.sendType)) {
-      this.events.push({ type: 'p2pSessionRequest', remote: frame.from });
-    }
-  }
-
-  private applyLost(): void {
-    this.events.push({ type: 'serversDisconnected', reason: RESULT_NO_CONNECTION });
-    // Steam tells a client that lost its connection that it is out of its lobbies: kicked, due to disconnect.
-    for (const lobbyId of this.mirror.joinedIds()) this.events.push({ type: 'lobbyKicked', lobbyId, by: 0n, dueToDisconnect: true });
-    this.mirror.forgetAll();
-  }
-
   private memberLobby(lobbyId: bigint): MirroredLobby | undefined {
     if (!isSteamId(lobbyId)) {
       this.refuse('invalid-argument', `lobby id must be a positive 64-bit bigint, got ${String(lobbyId)}`);
@@ -476,16 +380,6 @@ export class LoopbackBackend implements Backend {
   private refuse(code: RefusalCode, detail: string): false {
     this.refusal = { code, detail };
     return false;
-  }
-
-  private fault(detail: string): void {
-    this.keepError({ code: 'bad-service-message', detail });
-  }
-
-  private keepError(error: LoopbackServiceError): void {
-    this.errors.push(error);
-    if (this.errors.length > MAX_KEPT_ERRORS) this.errors.shift();
-    this.onServiceError?.(error);
   }
 
   private wake(): void {

@@ -1,3 +1,7 @@
+/**
+ * Steam's P2P session rule on the receiving side of the loopback backend: who is accepted, what is held for
+ * senders not yet accepted, and the fair inbox accepted packets go to.
+ */
 import type { P2PPacket } from '../backend.js';
 import { Fifo } from '../fifo.js';
 import { FairInbox } from '../inbox.js';
