@@ -63,6 +63,11 @@ describe('loopback backend: lobbies', () => {
     expect(alice.backend.getLobbyData(lobbyId, 'missing')).toBe('');
     expect(alice.backend.createLobby(2, 251)).toBe(false);
     expect(alice.backend.lastRefusal()?.code).toBe('invalid-argument');
+    // Steam counts a value's UTF-8 bytes (8,192), not its characters: 4,097 'é' are 8,194 bytes.
+    expect(alice.backend.setLobbyData(lobbyId, 'big', 'é'.repeat(4097))).toBe(false);
+    expect(alice.backend.lastRefusal()).toMatchObject({ code: 'invalid-argument', detail: expect.stringMatching(/8192 bytes/) });
+    expect(alice.backend.setLobbyMemberData(lobbyId, 'big', 'é'.repeat(4097))).toBe(false);
+    expect(alice.backend.setLobbyData(lobbyId, 'big', 'é'.repeat(4096))).toBe(true);
   });
 
   it('lists public and invisible lobbies only, with their data readable by the lister', async () => {

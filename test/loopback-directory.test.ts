@@ -165,3 +165,37 @@ describe('loopback directory: the lobby list', () => {
     expect(listed(dir, seeker, { slotsAvailable: 1 })).toEqual([l2]);
   });
 });
+
+describe('loopback directory: Steam’s lobby data limits', () => {
+  // Steam's rule (isteammatchmaking.h, k_nMaxLobbyKeyLength and k_cubChatMetadataMax): key ≤ 255 characters,
+  // value ≤ 8,192 bytes of UTF-8. Each row's byte count is written out by hand from UTF-8's encoding widths.
+  const cases: readonly { what: string; key: string; value: string; accepted: boolean }[] = [
+    { what: '8,192 ASCII bytes', key: 'k', value: 'x'.repeat(8192), accepted: true },
+    { what: '8,193 ASCII bytes', key: 'k', value: 'x'.repeat(8193), accepted: false },
+    { what: '4,096 two-byte characters (8,192 bytes)', key: 'k', value: 'é'.repeat(4096), accepted: true },
+    { what: '4,097 two-byte characters (8,194 bytes, 4,097 characters)', key: 'k', value: 'é'.repeat(4097), accepted: false },
+    { what: '2,049 four-byte characters (8,196 bytes, 4,098 UTF-16 units)', key: 'k', value: '🎮'.repeat(2049), accepted: false },
+    { what: '2,731 three-byte characters (8,193 bytes)', key: 'k', value: '€'.repeat(2731), accepted: false },
+    { what: 'a 255-character key', key: 'k'.repeat(255), value: 'v', accepted: true },
+    { what: 'a 256-character key', key: 'k'.repeat(256), value: 'v', accepted: false },
+  ];
+
+  it.each(cases)('lobby data: $what → accepted $accepted', ({ key, value, accepted }) => {
+    const { dir, ids, create } = setup(['owner']);
+    const [owner] = ids as [bigint];
+    const lobby = create(owner);
+    const errors = errorsFor(dir.handle(owner, { op: 'setLobbyData', lobbyId: lobby, key, value }), owner);
+    if (accepted) expect(errors).toEqual([]);
+    else expect(errors[0]).toMatchObject({ code: 'invalid-argument', op: 'setLobbyData' });
+  });
+
+  it.each(cases)('member data: $what → accepted $accepted', ({ key, value, accepted }) => {
+    const { dir, ids, create, join } = setup(['owner', 'a']);
+    const [owner, a] = ids as [bigint, bigint];
+    const lobby = create(owner);
+    join(a, lobby);
+    const errors = errorsFor(dir.handle(a, { op: 'setLobbyMemberData', lobbyId: lobby, key, value }), a);
+    if (accepted) expect(errors).toEqual([]);
+    else expect(errors[0]).toMatchObject({ code: 'invalid-argument', op: 'setLobbyMemberData' });
+  });
+});

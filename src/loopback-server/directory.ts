@@ -9,6 +9,7 @@ import {
   EnterResponse,
   LobbyType,
   lobbyDataKeyProblem,
+  lobbyDataValueProblem,
   MAX_LOBBY_CHAT_BYTES,
 } from '../effects/backend.js';
 import { applyLobbyListFilters } from '../effects/list-filters.js';
@@ -22,8 +23,6 @@ export type { Outgoing } from './lobby-views.js';
 const FIRST_USER_ID = 76561197960265728n + 1000n;
 /** Steam's chat-instance lobby id prefix (0x0186…), likewise. */
 const FIRST_LOBBY_ID = 0x0186_0000_0000_0000n + 1n;
-/** Lobby data values are bounded like Steam's (8 KB per value is the documented ceiling). */
-const MAX_DATA_VALUE_LENGTH = 8192;
 
 export type Departure = 'left' | 'disconnected';
 
@@ -109,7 +108,7 @@ export class LobbyDirectory {
       case 'deleteLobbyData': {
         const lobby = this.ownedLobby(user, op.lobbyId, op.op, out);
         if (lobby === undefined) break;
-        const problem = lobbyDataKeyProblem(op.key) ?? (op.op === 'setLobbyData' ? valueProblem(op.value) : undefined);
+        const problem = lobbyDataKeyProblem(op.key) ?? (op.op === 'setLobbyData' ? lobbyDataValueProblem(op.value) : undefined);
         if (problem !== undefined) {
           out.push(error(user.id, 'invalid-argument', `${op.op}: ${problem}`, op.op, lobby.id));
           break;
@@ -122,7 +121,7 @@ export class LobbyDirectory {
       case 'setLobbyMemberData': {
         const lobby = this.memberLobby(user, op.lobbyId, op.op, out);
         if (lobby === undefined) break;
-        const problem = lobbyDataKeyProblem(op.key) ?? valueProblem(op.value);
+        const problem = lobbyDataKeyProblem(op.key) ?? lobbyDataValueProblem(op.value);
         if (problem !== undefined) {
           out.push(error(user.id, 'invalid-argument', `${op.op}: ${problem}`, op.op, lobby.id));
           break;
@@ -348,8 +347,4 @@ export class LobbyDirectory {
   private label(id: bigint): string {
     return `${this.nameOf(id)} (${id})`;
   }
-}
-
-function valueProblem(value: string): string | undefined {
-  return value.length > MAX_DATA_VALUE_LENGTH ? `values are limited to ${MAX_DATA_VALUE_LENGTH} characters` : undefined;
 }

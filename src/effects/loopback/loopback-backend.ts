@@ -7,6 +7,7 @@ import {
   createLobbyProblem,
   isSteamId,
   lobbyDataKeyProblem,
+  lobbyDataValueProblem,
   MAX_LOBBY_CHAT_BYTES,
   sendP2PProblem,
   UNKNOWN_PERSONA_NAME,
@@ -226,7 +227,8 @@ export class LoopbackBackend implements Backend {
   setLobbyData(lobbyId: bigint, key: string, value: string): boolean {
     const keyProblem = lobbyDataKeyProblem(key);
     if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
-    if (typeof value !== 'string') return this.refuse('invalid-argument', 'lobby data values are strings');
+    const valueProblem = lobbyDataValueProblem(value);
+    if (valueProblem !== undefined) return this.refuse('invalid-argument', valueProblem);
     if (this.ownedLobby(lobbyId) === undefined || !this.send({ op: 'setLobbyData', lobbyId, key, value })) return false;
     this.mirror.writeLocal(lobbyId, undefined, key, value);
     return true;
@@ -247,7 +249,8 @@ export class LoopbackBackend implements Backend {
   setLobbyMemberData(lobbyId: bigint, key: string, value: string): boolean {
     const keyProblem = lobbyDataKeyProblem(key);
     if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
-    if (typeof value !== 'string') return this.refuse('invalid-argument', 'member data values are strings');
+    const valueProblem = lobbyDataValueProblem(value);
+    if (valueProblem !== undefined) return this.refuse('invalid-argument', valueProblem);
     if (this.memberLobby(lobbyId) === undefined || !this.send({ op: 'setLobbyMemberData', lobbyId, key, value })) return false;
     this.mirror.writeLocal(lobbyId, this.userId, key, value);
     return true;
