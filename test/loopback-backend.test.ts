@@ -92,6 +92,8 @@ describe('loopback backend: lobbies', () => {
     const carol = await world.player('Carol');
     const tiny = await lobbyOf(alice, 2, 1);
     expect(await enter(bob, tiny)).toBe(4);
+    // One regular lobby at a time, as on Steam: Alice leaves each before making the next.
+    expect(alice.backend.leaveLobby(tiny)).toBe(true);
     const priv = await lobbyOf(alice, 0);
     expect(await enter(bob, priv)).toBe(3);
     expect(bob.backend.getLobbyMembers(priv)).toEqual([]);
@@ -102,6 +104,7 @@ describe('loopback backend: lobbies', () => {
     expect(await enter(bob, priv)).toBe(1);
     expect(await enter(carol, priv)).toBe(3);
 
+    expect(alice.backend.leaveLobby(priv)).toBe(true);
     const open = await lobbyOf(alice);
     expect(await enter(carol, open)).toBe(1);
     await alice.waitFor('lobbyChatUpdate', (e) => e.lobbyId === open && e.changed === carol.id);

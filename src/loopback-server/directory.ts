@@ -23,6 +23,8 @@ export type { Outgoing } from './lobby-views.js';
 const FIRST_USER_ID = 76561197960265728n + 1000n;
 /** Steam's chat-instance lobby id prefix (0x0186…), likewise. */
 const FIRST_LOBBY_ID = 0x0186_0000_0000_0000n + 1n;
+const MAX_REGULAR_LOBBIES = 1;
+const MAX_INVISIBLE_LOBBIES = 2;
 
 export type Departure = 'left' | 'disconnected';
 
@@ -171,6 +173,13 @@ export class LobbyDirectory {
       out.push(events(user.id, [{ type: 'lobbyCreated', result: CreateLobbyResult.fail, lobbyId: 0n }]));
       return;
     }
+    const full = this.lobbyLimitProblem(user, lobbyType as LobbyType);
+    if (full !== undefined) {
+      this.log(`${this.label(user.id)} refused a new lobby: ${full}`);
+      out.push(error(user.id, 'lobby-limit', `createLobby: ${full}`, 'createLobby'));
+      out.push(events(user.id, [{ type: 'lobbyCreated', result: CreateLobbyResult.limitExceeded, lobbyId: 0n }]));
+      return;
+    }
     const lobby: Lobby = {
       id: this.nextLobbyId++,
       type: lobbyType as LobbyType,
@@ -223,6 +232,11 @@ export class LobbyDirectory {
       return refuse(EnterResponse.notAllowed, `${typeName(lobby.type)} lobby and no invite`);
     }
     if (lobby.members.size >= lobby.memberLimit) return refuse(EnterResponse.full, 'full');
+    const full = this.lobbyLimitProblem(user, lobby.type);
+    if (full !== undefined) {
+      out.push(error(user.id, 'lobby-limit', `joinLobby: ${full}`, 'joinLobby', lobbyId));
+      return refuse(EnterResponse.error, full);
+    }
     lobby.members.set(user.id, new Map());
     lobby.invited.delete(user.id);
     user.lobbies.add(lobby.id);
@@ -308,6 +322,16 @@ export class LobbyDirectory {
         events: wire([{ type: 'lobbyInvite', lobbyId, from: user.id }]),
       },
     });
+  }
+
+  /** Steam's rule (isteammatchmaking.h, ELobbyType): one regular lobby per user, and up to two invisible ones. */
+  private lobbyLimitProblem(user: User, type: LobbyType): string | undefined {
+    const invisible = type === LobbyType.invisible;
+    let same = 0;
+    for (const id of user.lobbies) if ((this.lobbies.get(id)?.type === LobbyType.invisible) === invisible) same++;
+    if (invisible && same >= MAX_INVISIBLE_LOBBIES) return `a user can be in at most ${MAX_INVISIBLE_LOBBIES} invisible lobbies at a time; leave one first`;
+    if (!invisible && same >= MAX_REGULAR_LOBBIES) return 'a user can be in one regular (private, friends-only or public) lobby at a time; leave it first';
+    return undefined;
   }
 
   private memberLobby(user: User, lobbyId: bigint, op: string, out: Outgoing[]): Lobby | undefined {

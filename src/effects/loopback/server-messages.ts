@@ -35,7 +35,9 @@ export type ServiceErrorCode =
   | 'not-a-member'
   | 'not-owner'
   | 'unknown-lobby'
-  | 'unknown-user';
+  | 'unknown-user'
+  /** Steam's one regular lobby (and two invisible ones) per user. */
+  | 'lobby-limit';
 
 export type ServerMessage =
   | { readonly t: 'welcome'; readonly userId: string; readonly name: string; readonly protocol: number }
@@ -50,7 +52,15 @@ export type ServerMessage =
       readonly names?: Readonly<Record<string, string>>;
       readonly events: readonly WireEvent[];
     }
-  | { readonly t: 'error'; readonly code: ServiceErrorCode; readonly detail: string; readonly op?: string; readonly lobbyId?: string };
+  | {
+      readonly t: 'error';
+      readonly code: ServiceErrorCode;
+      readonly detail: string;
+      readonly op?: string;
+      readonly lobbyId?: string;
+      /** Errors the service refused to answer since the last reply, its error budget being spent. */
+      readonly suppressed?: number;
+    };
 
 export function encodeServerMessage(message: ServerMessage): string {
   return toWireJson(message);
