@@ -1,4 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
+import type { LobbyClock } from '../clock.js';
 import { LoopbackBackend, type LoopbackServiceError, type LoopbackTransport } from './loopback-backend.js';
 import { MAX_FRAME_BYTES } from './binary-frames.js';
 import { encodeClientOp } from './client-ops.js';
@@ -16,6 +17,8 @@ export interface LoopbackBackendOptions {
   readonly connectTimeoutMs?: number;
   /** Called for each request the service refused and each message from it that could not be read. */
   readonly onServiceError?: (error: LoopbackServiceError) => void;
+  /** Times how long packets from senders not yet accepted are held (pass the runtime's). Default: the wall clock. */
+  readonly clock?: LobbyClock;
 }
 
 const START_HINT = 'start the service in another terminal with `npx lobbykit serve`';
@@ -93,6 +96,7 @@ export function createLoopbackBackend(options: LoopbackBackendOptions): Promise<
         name: message.name,
         ...(options.launchArgs === undefined ? {} : { launchArgs: options.launchArgs }),
         ...(options.onServiceError === undefined ? {} : { onServiceError: options.onServiceError }),
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
       });
       settled = true;
       clearTimeout(timer);

@@ -1,7 +1,8 @@
 /**
  * The Backend port over the loopback service: Steam's commands, answered from the client's mirror of its lobbies
- * and refused locally when Steam would refuse them; what the service sends is buffered on arrival and applied at
- * poll time by the ServiceReader.
+ * and refused locally when Steam would refuse them. Socket traffic is only buffered when it arrives; `poll()` (or
+ * `drainEvents`) applies it in arrival order through the ServiceReader, so a game frame sees one consistent world,
+ * as with Steam's callbacks.
  */
 import {
   createLobbyProblem,
@@ -20,6 +21,7 @@ import {
   type Refusal,
   type RefusalCode,
 } from '../backend.js';
+import { createSystemClock, type LobbyClock } from '../clock.js';
 import { Fifo } from '../fifo.js';
 import { encodeChatFrame, encodePacketFrame } from './binary-frames.js';
 import { LOOPBACK_CAPABILITIES } from './capabilities.js';
@@ -35,21 +37,16 @@ export type { LoopbackServiceError, LoopbackTransport } from './transport.js';
 
 const DEFAULT_SETTLE_TIMEOUT_MS = 5000;
 
-type Incoming = { readonly text: string } | { readonly bytes: Uint8Array } | { readonly lost: string };
-
 export interface LoopbackBackendInit {
   readonly transport: LoopbackTransport;
   readonly userId: bigint;
   readonly name: string;
   readonly launchArgs?: readonly string[];
   readonly onServiceError?: (error: LoopbackServiceError) => void;
+  /** Times how long packets from senders not yet accepted are held. Default: the wall clock. */
+  readonly clock?: LobbyClock;
 }
 
-/**
- * The Backend port over the loopback service. Socket traffic is only buffered when it arrives; `poll()` (or
- * `drainEvents`) applies it in arrival order — lobby views, then events, packets into the fair inbox — so a game
- * frame sees one consistent world, as with Steam's callbacks.
- */
 export class LoopbackBackend implements Backend {
   readonly kind = 'loopback' as const;
   readonly capabilities = LOOPBACK_CAPABILITIES;
@@ -57,11 +54,11 @@ export class LoopbackBackend implements Backend {
   private readonly userId: bigint;
   private readonly name: string;
   private readonly args: readonly string[];
-  private readonly incoming = new Fifo<Incoming>();
   private readonly events = new Fifo<BackendEvent>();
   private readonly mirror = new LobbyMirror();
   private readonly gate = new SessionGate();
   private readonly reader: ServiceReader;
+  private readonly clock: LobbyClock;
   private readonly roundTrips = new RoundTrips();
   private readonly listeners = new Set<() => void>();
   private refusal: Refusal | undefined;
@@ -72,26 +69,34 @@ export class LoopbackBackend implements Backend {
     this.userId = init.userId;
     this.name = init.name;
     this.args = init.launchArgs ?? [];
-    this.reader = new ServiceReader({ userId: this.userId, mirror: this.mirror, gate: this.gate, events: this.events, onServiceError: init.onServiceError });
+    this.clock = init.clock ?? createSystemClock();
+    this.reader = new ServiceReader({
+      userId: this.userId,
+      mirror: this.mirror,
+      gate: this.gate,
+      events: this.events,
+      onServiceError: init.onServiceError,
+      now: () => this.clock.now(),
+    });
   }
 
   // ------------------------------------------------------------------ from the socket (any time)
 
   receiveText(text: string): void {
     if (this.roundTrips.takePong(text)) return;
-    this.incoming.push({ text });
+    this.reader.arrived({ text });
     this.wake();
   }
 
   receiveBinary(bytes: Uint8Array): void {
-    this.incoming.push({ bytes });
+    this.reader.arrived({ bytes });
     this.wake();
   }
 
   connectionLost(reason: string): void {
     if (this.lostReason !== undefined) return;
     this.lostReason = reason;
-    this.incoming.push({ lost: reason });
+    this.reader.arrived({ lost: reason });
     this.roundTrips.failAll(reason);
     this.wake();
   }
@@ -115,9 +120,14 @@ export class LoopbackBackend implements Backend {
     return this.reader.errors;
   }
 
-  /** Packets dropped on this side: held too long for an unaccepted session, or closed sessions. */
+  /** Packets dropped on this side: held too long or too many for an unaccepted session, or closed sessions. */
   droppedPackets(): number {
     return this.gate.dropped;
+  }
+
+  /** Bytes held for senders whose session is not accepted yet (bounded; freed on accept, close or timeout). */
+  unacceptedBytes(): number {
+    return this.gate.heldBytes;
   }
 
   isConnected(): boolean {
@@ -133,7 +143,7 @@ export class LoopbackBackend implements Backend {
   dispose(): void {
     void this.close();
     this.events.clear();
-    this.incoming.clear();
+    this.reader.clear();
   }
 
   // ------------------------------------------------------------------ Backend: local user and events
@@ -160,11 +170,8 @@ export class LoopbackBackend implements Backend {
   }
 
   poll(): void {
-    for (let item = this.incoming.shift(); item !== undefined; item = this.incoming.shift()) {
-      if ('text' in item) this.reader.applyText(item.text);
-      else if ('bytes' in item) this.reader.applyBinary(item.bytes);
-      else this.reader.applyLost();
-    }
+    this.reader.applyArrived();
+    this.gate.expire(this.clock.now());
   }
 
   drainEvents(sink: (event: BackendEvent) => void): number {
@@ -225,10 +232,8 @@ export class LoopbackBackend implements Backend {
   }
 
   setLobbyData(lobbyId: bigint, key: string, value: string): boolean {
-    const keyProblem = lobbyDataKeyProblem(key);
-    if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
-    const valueProblem = lobbyDataValueProblem(value);
-    if (valueProblem !== undefined) return this.refuse('invalid-argument', valueProblem);
+    const problem = lobbyDataKeyProblem(key) ?? lobbyDataValueProblem(value);
+    if (problem !== undefined) return this.refuse('invalid-argument', problem);
     if (this.ownedLobby(lobbyId) === undefined || !this.send({ op: 'setLobbyData', lobbyId, key, value })) return false;
     this.mirror.writeLocal(lobbyId, undefined, key, value);
     return true;
@@ -247,10 +252,8 @@ export class LoopbackBackend implements Backend {
   }
 
   setLobbyMemberData(lobbyId: bigint, key: string, value: string): boolean {
-    const keyProblem = lobbyDataKeyProblem(key);
-    if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
-    const valueProblem = lobbyDataValueProblem(value);
-    if (valueProblem !== undefined) return this.refuse('invalid-argument', valueProblem);
+    const problem = lobbyDataKeyProblem(key) ?? lobbyDataValueProblem(value);
+    if (problem !== undefined) return this.refuse('invalid-argument', problem);
     if (this.memberLobby(lobbyId) === undefined || !this.send({ op: 'setLobbyMemberData', lobbyId, key, value })) return false;
     this.mirror.writeLocal(lobbyId, this.userId, key, value);
     return true;
@@ -377,7 +380,8 @@ export class LoopbackBackend implements Backend {
   }
 
   private closedDetail(): string {
-    return `the loopback service connection is closed${this.lostReason === undefined ? '' : ` (${this.lostReason})`}; start it with \`npx lobbykit serve\` and connect again`;
+    const why = this.lostReason === undefined ? '' : ` (${this.lostReason})`;
+    return `the loopback service connection is closed${why}; start it with \`npx lobbykit serve\` and connect again`;
   }
 
   private refuse(code: RefusalCode, detail: string): false {

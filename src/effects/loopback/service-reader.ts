@@ -1,10 +1,10 @@
 /**
- * Applies what the loopback service sent, at poll time and in arrival order: lobby views into the mirror, events
- * into the backend's event queue, packets through the session gate, and what the service refused or sent
- * unreadably into the kept errors. Nothing here throws: a bad message becomes a reported fault.
+ * What the loopback service sent: buffered as it arrives, applied at poll time in arrival order — lobby views into
+ * the mirror, events into the backend's event queue, packets through the session gate, and what the service refused
+ * or sent unreadably into the kept errors. Nothing here throws: a bad message becomes a reported fault.
  */
 import type { BackendEvent } from '../backend.js';
-import type { Fifo } from '../fifo.js';
+import { Fifo } from '../fifo.js';
 import { decodeBinaryFrame } from './binary-frames.js';
 import type { LobbyMirror } from './lobby-mirror.js';
 import { idFromWire } from './protocol.js';
@@ -22,15 +22,36 @@ export interface ServiceReaderParts {
   readonly gate: SessionGate;
   readonly events: Fifo<BackendEvent>;
   readonly onServiceError: ((error: LoopbackServiceError) => void) | undefined;
+  /** The time held packets are stamped with. */
+  readonly now: () => number;
 }
+
+export type Arrival = { readonly text: string } | { readonly bytes: Uint8Array } | { readonly lost: string };
 
 export class ServiceReader {
   /** What the service refused lately (newest last), and messages from it that could not be read. */
   readonly errors: LoopbackServiceError[] = [];
+  private readonly arrivals = new Fifo<Arrival>();
 
   constructor(private readonly parts: ServiceReaderParts) {}
 
-  applyText(text: string): void {
+  arrived(arrival: Arrival): void {
+    this.arrivals.push(arrival);
+  }
+
+  clear(): void {
+    this.arrivals.clear();
+  }
+
+  applyArrived(): void {
+    for (let item = this.arrivals.shift(); item !== undefined; item = this.arrivals.shift()) {
+      if ('text' in item) this.applyText(item.text);
+      else if ('bytes' in item) this.applyBinary(item.bytes);
+      else this.applyLost();
+    }
+  }
+
+  private applyText(text: string): void {
     const { mirror, events } = this.parts;
     const parsed = parseServerMessage(text);
     if (!parsed.ok) return this.fault(parsed.detail);
@@ -64,7 +85,7 @@ export class ServiceReader {
     }
   }
 
-  applyBinary(bytes: Uint8Array): void {
+  private applyBinary(bytes: Uint8Array): void {
     const parsed = decodeBinaryFrame(bytes);
     if (!parsed.ok) return this.fault(parsed.detail);
     const frame = parsed.value;
@@ -72,12 +93,12 @@ export class ServiceReader {
       this.parts.events.push({ type: 'lobbyChatMessage', lobbyId: frame.lobbyId, from: frame.from, bytes: frame.message });
       return;
     }
-    if (this.parts.gate.receive(frame.channel, { from: frame.from, bytes: frame.payload }, frame.sendType)) {
+    if (this.parts.gate.receive(frame.channel, { from: frame.from, bytes: frame.payload }, frame.sendType, this.parts.now())) {
       this.parts.events.push({ type: 'p2pSessionRequest', remote: frame.from });
     }
   }
 
-  applyLost(): void {
+  private applyLost(): void {
     const { mirror, events } = this.parts;
     events.push({ type: 'serversDisconnected', reason: RESULT_NO_CONNECTION });
     // Steam tells a client that lost its connection that it is out of its lobbies: kicked, due to disconnect.
