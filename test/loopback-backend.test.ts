@@ -36,6 +36,14 @@ describe('loopback backend: connecting', () => {
     await expect(createLoopbackBackend({ url, name: 'Nobody' })).rejects.toThrow(/no lobbykit loopback service is listening at .*npx lobbykit serve/);
   });
 
+  it('rejects bad options with a sentence instead of throwing a TypeError', async () => {
+    await expect(createLoopbackBackend(null as never)).rejects.toThrow(/^createLoopbackBackend: pass \{ url, name \}/);
+    await expect(createLoopbackBackend({ url: 27015, name: 'A' } as never)).rejects.toThrow(/url must be the service's ws:\/\/ address/);
+    await expect(createLoopbackBackend({ url: world.service.url, name: null } as never)).rejects.toThrow(/name must be a string/);
+    await expect(createLoopbackBackend({ url: world.service.url, name: 'A', connectTimeoutMs: -1 })).rejects.toThrow(/connectTimeoutMs/);
+    expect(world.service.stats().connections).toBe(0);
+  });
+
   it('declares every capability honestly, and gets its id from the service', async () => {
     const alice = await world.player('Alice');
     const bob = await world.player('Bob');

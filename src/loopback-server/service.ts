@@ -106,10 +106,15 @@ export function startLoopbackService(options: LoopbackServiceOptions | null = {}
   const pingEveryMs = deadAfterMs / 3;
   const checkLiveness = (): void => {
     const now = clock.now();
-    for (const conn of connections) {
-      if (conn.gone) continue;
-      if (now - conn.lastHeard >= deadAfterMs) relay.dropSilent(conn, deadAfterMs);
-      else conn.socket.ping();
+    try {
+      for (const conn of [...connections]) {
+        if (conn.gone) continue;
+        if (now - conn.lastHeard >= deadAfterMs) relay.dropSilent(conn, deadAfterMs);
+        else conn.socket.ping();
+      }
+    } catch (error) {
+      // A bug here must cost one round of pings, not every later one.
+      log(`could not ping every client: ${error instanceof Error ? error.message : String(error)}`);
     }
     pingTimer = clock.setTimeout(checkLiveness, pingEveryMs);
   };

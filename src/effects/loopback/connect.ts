@@ -93,6 +93,15 @@ function socketTransport(socket: StandardSocket): LoopbackTransport {
   };
 }
 
+function optionsProblem(options: LoopbackBackendOptions | null | undefined): string | undefined {
+  if (typeof options !== 'object' || options === null) return 'pass { url, name }, e.g. { url: "ws://127.0.0.1:27015", name: "Player 1" }';
+  if (typeof options.url !== 'string') return `url must be the service's ws:// address as a string, got ${String(options.url)}`;
+  if (typeof options.name !== 'string') return `name must be a string (the persona others see), got ${String(options.name)}`;
+  const timeout = options.connectTimeoutMs;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) return `connectTimeoutMs must be a positive number, got ${String(timeout)}`;
+  return undefined;
+}
+
 function detailOf(event: SocketEvent): string {
   return typeof event.message === 'string' && event.message !== '' ? event.message : 'the connection failed';
 }
@@ -102,6 +111,8 @@ function detailOf(event: SocketEvent): string {
  * Backend once ready. Rejects with a sentence saying what to do when nothing listens at `url`.
  */
 export async function createLoopbackBackend(options: LoopbackBackendOptions): Promise<LoopbackBackend> {
+  const problem = optionsProblem(options);
+  if (problem !== undefined) throw new Error(`createLoopbackBackend: ${problem}`);
   const { url, name } = options;
   const timeoutMs = options.connectTimeoutMs ?? 5000;
   const open = await socketOpener();
