@@ -36,6 +36,14 @@ describe('loopback backend: connecting', () => {
     await expect(createLoopbackBackend({ url, name: 'Nobody' })).rejects.toThrow(/no lobbykit loopback service is listening at .*npx lobbykit serve/);
   });
 
+  it('rejects bad options with a sentence instead of throwing a TypeError', async () => {
+    await expect(createLoopbackBackend(null as never)).rejects.toThrow(/^createLoopbackBackend: pass \{ url, name \}/);
+    await expect(createLoopbackBackend({ url: 27015, name: 'A' } as never)).rejects.toThrow(/url must be the service's ws:\/\/ address/);
+    await expect(createLoopbackBackend({ url: world.service.url, name: null } as never)).rejects.toThrow(/name must be a string/);
+    await expect(createLoopbackBackend({ url: world.service.url, name: 'A', connectTimeoutMs: -1 })).rejects.toThrow(/connectTimeoutMs/);
+    expect(world.service.stats().connections).toBe(0);
+  });
+
   it('declares every capability honestly, and gets its id from the service', async () => {
     const alice = await world.player('Alice');
     const bob = await world.player('Bob');
@@ -63,6 +71,11 @@ describe('loopback backend: lobbies', () => {
     expect(alice.backend.getLobbyData(lobbyId, 'missing')).toBe('');
     expect(alice.backend.createLobby(2, 251)).toBe(false);
     expect(alice.backend.lastRefusal()?.code).toBe('invalid-argument');
+    // Steam counts a value's UTF-8 bytes (8,192), not its characters: 4,097 'é' are 8,194 bytes.
+    expect(alice.backend.setLobbyData(lobbyId, 'big', 'é'.repeat(4097))).toBe(false);
+    expect(alice.backend.lastRefusal()).toMatchObject({ code: 'invalid-argument', detail: expect.stringMatching(/8192 bytes/) });
+    expect(alice.backend.setLobbyMemberData(lobbyId, 'big', 'é'.repeat(4097))).toBe(false);
+    expect(alice.backend.setLobbyData(lobbyId, 'big', 'é'.repeat(4096))).toBe(true);
   });
 
   it('lists public and invisible lobbies only, with their data readable by the lister', async () => {
@@ -87,6 +100,8 @@ describe('loopback backend: lobbies', () => {
     const carol = await world.player('Carol');
     const tiny = await lobbyOf(alice, 2, 1);
     expect(await enter(bob, tiny)).toBe(4);
+    // One regular lobby at a time, as on Steam: Alice leaves each before making the next.
+    expect(alice.backend.leaveLobby(tiny)).toBe(true);
     const priv = await lobbyOf(alice, 0);
     expect(await enter(bob, priv)).toBe(3);
     expect(bob.backend.getLobbyMembers(priv)).toEqual([]);
@@ -97,6 +112,7 @@ describe('loopback backend: lobbies', () => {
     expect(await enter(bob, priv)).toBe(1);
     expect(await enter(carol, priv)).toBe(3);
 
+    expect(alice.backend.leaveLobby(priv)).toBe(true);
     const open = await lobbyOf(alice);
     expect(await enter(carol, open)).toBe(1);
     await alice.waitFor('lobbyChatUpdate', (e) => e.lobbyId === open && e.changed === carol.id);

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ChatMemberStateChange, MAX_RELIABLE_BYTES } from '../src/effects/backend.js';
-import { encodeChatFrame, encodePacketFrame, idToWire, PACKET_HEADER_BYTES } from '../src/effects/loopback/protocol.js';
+import { encodeChatFrame, encodePacketFrame, PACKET_HEADER_BYTES } from '../src/effects/loopback/binary-frames.js';
+import { idToWire } from '../src/effects/loopback/protocol.js';
 import { clientFrame, clientFrameHeader, createWorld, rawSocket, WAIT_MS, type Player, type World } from './loopback-world.js';
 
 interface Reply {
@@ -177,10 +178,11 @@ describe('loopback service: bad input', () => {
   });
 
   it('removes a client that vanishes mid-frame: members see it disconnect and ownership moves', async () => {
-    // The vanishing client owns a lobby with one other member.
+    // The vanishing client owns a lobby with one other member: an invisible one, since that member is already in
+    // a regular lobby and Steam allows one regular lobby (and two invisible ones) per user.
     const socket = await rawSocket(world.service.url);
     socket.write(clientFrame(1, JSON.stringify({ op: 'hello', name: 'Ghost', protocol: 1 })));
-    socket.write(clientFrame(1, JSON.stringify({ op: 'createLobby', lobbyType: 2, maxMembers: 4 })));
+    socket.write(clientFrame(1, JSON.stringify({ op: 'createLobby', lobbyType: 3, maxMembers: 4 })));
     owner.backend.requestLobbyList({ resultCount: 10 });
     // Find the ghost's lobby through the directory, then join it.
     await owner.until('the ghost lobby to be listed', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChatMemberStateChange, EnterResponse, LobbyType, type LobbyListFilters, type NumericComparison } from '../src/effects/backend.js';
-import { eventFromWire, type ServerMessage } from '../src/effects/loopback/protocol.js';
+import { ChatMemberStateChange, CreateLobbyResult, EnterResponse, LobbyType, type LobbyListFilters, type NumericComparison } from '../src/effects/backend.js';
+import { eventFromWire, type ServerMessage } from '../src/effects/loopback/server-messages.js';
 import { LobbyDirectory, type Outgoing } from '../src/loopback-server/directory.js';
 
 /** The events (ids back to bigints) each recipient got, in order. */
@@ -35,27 +35,29 @@ function setup(names: readonly string[]) {
 
 describe('loopback directory: entering a lobby gives Steam’s responses', () => {
   it('answers doesn’t exist, full, banned, not allowed and locked with their own codes', () => {
-    const { dir, ids, create, join } = setup(['owner', 'a', 'b', 'c']);
-    const [owner, a, b, c] = ids as [bigint, bigint, bigint, bigint];
+    // One owner per lobby: Steam lets a user be in one regular lobby at a time.
+    const { dir, ids, create, join } = setup(['o1', 'o2', 'o3', 'o4', 'a', 'b', 'c']);
+    const [o1, o2, o3, o4, a, b, c] = ids as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
     expect(join(a, 0x0186_0000_0000_9999n).response).toBe(EnterResponse.doesntExist);
 
-    const small = create(owner, LobbyType.public, 2);
+    const small = create(o1, LobbyType.public, 2);
     expect(join(a, small).response).toBe(EnterResponse.success);
     expect(join(b, small).response).toBe(EnterResponse.full);
 
-    const open = create(owner);
+    const open = create(o2);
     expect(join(b, open).response).toBe(EnterResponse.success);
-    dir.handle(owner, { op: 'ban', lobbyId: open, memberId: b });
+    dir.handle(o2, { op: 'ban', lobbyId: open, memberId: b });
     expect(join(b, open).response).toBe(EnterResponse.banned);
 
-    const priv = create(owner, LobbyType.private);
-    const friends = create(owner, LobbyType.friendsOnly);
+    const priv = create(o3, LobbyType.private);
+    const friends = create(o4, LobbyType.friendsOnly);
     expect(join(c, priv).response).toBe(EnterResponse.notAllowed);
     expect(join(c, friends).response).toBe(EnterResponse.notAllowed);
-    dir.handle(owner, { op: 'invite', lobbyId: priv, userId: c });
+    dir.handle(o3, { op: 'invite', lobbyId: priv, userId: c });
     expect(join(c, priv).response).toBe(EnterResponse.success);
 
-    dir.handle(owner, { op: 'setLobbyJoinable', lobbyId: open, joinable: false });
+    dir.handle(o2, { op: 'setLobbyJoinable', lobbyId: open, joinable: false });
+    dir.handle(c, { op: 'leaveLobby', lobbyId: priv });
     expect(join(c, open).response).toBe(EnterResponse.clanDisabled);
   });
 
@@ -163,5 +165,71 @@ describe('loopback directory: the lobby list', () => {
     expect(listed(dir, seeker, { slotsAvailable: 1 })).toEqual([l2, l4]);
     dir.handle(o4, { op: 'setLobbyJoinable', lobbyId: l4, joinable: false });
     expect(listed(dir, seeker, { slotsAvailable: 1 })).toEqual([l2]);
+  });
+});
+
+describe('loopback directory: Steam’s lobby data limits', () => {
+  // Steam's rule (isteammatchmaking.h, k_nMaxLobbyKeyLength and k_cubChatMetadataMax): key ≤ 255 characters,
+  // value ≤ 8,192 bytes of UTF-8. Each row's byte count is written out by hand from UTF-8's encoding widths.
+  const cases: readonly { what: string; key: string; value: string; accepted: boolean }[] = [
+    { what: '8,192 ASCII bytes', key: 'k', value: 'x'.repeat(8192), accepted: true },
+    { what: '8,193 ASCII bytes', key: 'k', value: 'x'.repeat(8193), accepted: false },
+    { what: '4,096 two-byte characters (8,192 bytes)', key: 'k', value: 'é'.repeat(4096), accepted: true },
+    { what: '4,097 two-byte characters (8,194 bytes, 4,097 characters)', key: 'k', value: 'é'.repeat(4097), accepted: false },
+    { what: '2,049 four-byte characters (8,196 bytes, 4,098 UTF-16 units)', key: 'k', value: '🎮'.repeat(2049), accepted: false },
+    { what: '2,731 three-byte characters (8,193 bytes)', key: 'k', value: '€'.repeat(2731), accepted: false },
+    { what: 'a 255-character key', key: 'k'.repeat(255), value: 'v', accepted: true },
+    { what: 'a 256-character key', key: 'k'.repeat(256), value: 'v', accepted: false },
+  ];
+
+  it.each(cases)('lobby data: $what → accepted $accepted', ({ key, value, accepted }) => {
+    const { dir, ids, create } = setup(['owner']);
+    const [owner] = ids as [bigint];
+    const lobby = create(owner);
+    const errors = errorsFor(dir.handle(owner, { op: 'setLobbyData', lobbyId: lobby, key, value }), owner);
+    if (accepted) expect(errors).toEqual([]);
+    else expect(errors[0]).toMatchObject({ code: 'invalid-argument', op: 'setLobbyData' });
+  });
+
+  it.each(cases)('member data: $what → accepted $accepted', ({ key, value, accepted }) => {
+    const { dir, ids, create, join } = setup(['owner', 'a']);
+    const [owner, a] = ids as [bigint, bigint];
+    const lobby = create(owner);
+    join(a, lobby);
+    const errors = errorsFor(dir.handle(a, { op: 'setLobbyMemberData', lobbyId: lobby, key, value }), a);
+    if (accepted) expect(errors).toEqual([]);
+    else expect(errors[0]).toMatchObject({ code: 'invalid-argument', op: 'setLobbyMemberData' });
+  });
+});
+
+describe('loopback directory: lobbies per user', () => {
+  // isteammatchmaking.h, ELobbyType: "a user can be in only one regular lobby, and up to two invisible lobbies".
+  it('lets a user into one regular lobby and two invisible ones, and refuses the next with a reason', () => {
+    const { dir, ids, create, join } = setup(['o1', 'o2', 'o3', 'o4', 'u']);
+    const [o1, o2, o3, o4, u] = ids as [bigint, bigint, bigint, bigint, bigint];
+    const publicA = create(o1, LobbyType.public);
+    const publicB = create(o2, LobbyType.public);
+    const invisible = [create(o3, LobbyType.invisible), create(o4, LobbyType.invisible)];
+
+    expect(join(u, publicA).response).toBe(EnterResponse.success);
+    const second = join(u, publicB);
+    expect(second.response).toBe(EnterResponse.error);
+    expect(errorsFor(second.out, u)[0]).toMatchObject({ code: 'lobby-limit', op: 'joinLobby' });
+    expect(dir.membersOf(publicB)).toEqual([o2]);
+    for (const lobby of invisible) expect(join(u, lobby).response).toBe(EnterResponse.success);
+
+    // Creating counts the same way: EResult 25 (limit exceeded) and no lobby made.
+    const before = dir.lobbyCount;
+    for (const type of [LobbyType.private, LobbyType.friendsOnly, LobbyType.public, LobbyType.invisible]) {
+      const out = dir.handle(u, { op: 'createLobby', lobbyType: type, maxMembers: 4 });
+      expect(eventsFor(out, u)).toEqual([{ type: 'lobbyCreated', result: CreateLobbyResult.limitExceeded, lobbyId: 0n }]);
+      expect(errorsFor(out, u)[0]?.code).toBe('lobby-limit');
+    }
+    expect(dir.lobbyCount).toBe(before);
+
+    // Leaving makes room again; joining the lobby one is already in is not a second membership.
+    expect(join(u, publicA).response).toBe(EnterResponse.success);
+    dir.handle(u, { op: 'leaveLobby', lobbyId: publicA });
+    expect(join(u, publicB).response).toBe(EnterResponse.success);
   });
 });

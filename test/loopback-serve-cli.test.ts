@@ -1,8 +1,10 @@
 // `lobbykit serve` as a real process: prints where it listens, logs joins and leaves, and on SIGINT closes every
 // socket and exits 0. Runs the real `bin/lobbykit.js serve`, the command users type.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { createLoopbackBackend } from '../src/effects/loopback/connect.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -73,13 +75,38 @@ describe('lobbykit serve', () => {
     expect(events).toContain('serversDisconnected');
   });
 
-  it('refuses a non-loopback host and a bad port before opening anything', async () => {
-    const wide = serve(['--host', '0.0.0.0']);
-    expect(await wide.exited).toBe(2);
-    expect(wide.stderr()).toMatch(/refusing to listen on 0\.0\.0\.0/);
-    const bad = serve(['--port', 'eighty']);
-    expect(await bad.exited).toBe(2);
-    expect(bad.stderr()).toMatch(/--port must be an integer/);
+  it('refuses a non-loopback host, a bad port, origin or window before opening anything', async () => {
+    const cases: [readonly string[], RegExp][] = [
+      [['--host', '0.0.0.0'], /refusing to listen on 0\.0\.0\.0/],
+      [['--port', 'eighty'], /--port must be an integer/],
+      [['--allow-origin', 'https://game.example/index.html'], /--allow-origin takes an origin/],
+      [['--dead-after', 'soon'], /--dead-after must be a whole number of seconds/],
+    ];
+    const runs = cases.map(([args]) => serve(args));
+    for (const [i, run] of runs.entries()) {
+      expect(await run.exited).toBe(2);
+      expect(run.stderr()).toMatch(cases[i]![1]);
+      expect(run.stderr().trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('lets a web page from an --allow-origin in, and tells another one how to be let in', async () => {
+    const run = serve(['--port', '0', '--allow-origin', 'https://game.example']);
+    const [, url] = await run.output(/listening on (ws:\/\/127\.0\.0\.1:\d+)/);
+    const visit = async (origin: string) => {
+      const socket = new WebSocket(url!, { origin });
+      const closed = once(socket, 'close') as Promise<[number, Buffer]>;
+      await once(socket, 'open');
+      socket.send(JSON.stringify({ op: 'hello', name: origin, protocol: 1 }));
+      const first = await Promise.race([once(socket, 'message').then(([d]) => String(d)), closed.then(([code]) => `closed ${code}`)]);
+      socket.terminate();
+      return first;
+    };
+    expect(await visit('https://game.example')).toMatch(/"t":"welcome"/);
+    expect(await visit('https://evil.example')).toBe('closed 1008');
+    await run.output(/refused a connection from the web page at https:\/\/evil\.example: .*--allow-origin https:\/\/evil\.example/);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import type { BackendEvent } from '../src/effects/backend.js';
 import { createLoopbackBackend } from '../src/effects/loopback/connect.js';
 import type { LoopbackBackend } from '../src/effects/loopback/loopback-backend.js';
-import { startLoopbackService, type LoopbackService } from '../src/loopback-server/service.js';
+import { startLoopbackService, type LoopbackService, type LoopbackServiceOptions } from '../src/loopback-server/service.js';
 
 export const WAIT_MS = 5000;
 
@@ -28,9 +28,9 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(): Promise<World> {
+export async function createWorld(options: Omit<LoopbackServiceOptions, 'port' | 'log'> = {}): Promise<World> {
   const log: string[] = [];
-  const service = await startLoopbackService({ port: 0, log: (line) => log.push(line) });
+  const service = await startLoopbackService({ ...options, port: 0, log: (line) => log.push(line) });
   const players: Player[] = [];
   return {
     service,
@@ -138,4 +138,63 @@ export function clientFrameHeader(opcode: 1 | 2, length: number): Buffer {
 export function clientFrame(opcode: 1 | 2, payload: Uint8Array | string): Buffer {
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
   return Buffer.concat([clientFrameHeader(opcode, bytes.length), bytes]);
+}
+
+/** A JSON text frame the service sent a raw socket. */
+export type ServiceReply = Record<string, unknown> & { readonly t?: string };
+
+/**
+ * Reads the service's frames off a raw socket (server frames are never masked): text frames as parsed JSON, in
+ * order. Pings are skipped and never answered, which is what a client that stopped answering looks like.
+ */
+export function serviceReplies(socket: Socket) {
+  let pending = Buffer.alloc(0);
+  const texts: ServiceReply[] = [];
+  const waiters = new Set<() => void>();
+  socket.on('data', (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    for (;;) {
+      if (pending.length < 2) break;
+      const opcode = pending[0]! & 0x0f;
+      let length = pending[1]! & 0x7f;
+      let at = 2;
+      if (length === 126) {
+        if (pending.length < 4) break;
+        length = pending.readUInt16BE(2);
+        at = 4;
+      } else if (length === 127) {
+        if (pending.length < 10) break;
+        length = Number(pending.readBigUInt64BE(2));
+        at = 10;
+      }
+      if (pending.length < at + length) break;
+      const payload = pending.subarray(at, at + length);
+      pending = pending.subarray(at + length);
+      if (opcode === 1) texts.push(JSON.parse(payload.toString('utf8')) as ServiceReply);
+    }
+    for (const w of waiters) w();
+  });
+  let read = 0;
+  /** Every text reply after those already taken, up to and including the first that `stop` accepts. */
+  const until = (stop: (reply: ServiceReply) => boolean): Promise<ServiceReply[]> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        for (let i = read; i < texts.length; i++) {
+          if (!stop(texts[i]!)) continue;
+          const taken = texts.slice(read, i + 1);
+          read = i + 1;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(taken);
+          return;
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out after ${WAIT_MS} ms waiting for a service reply (${texts.length - read} unmatched)`));
+      }, WAIT_MS);
+      waiters.add(check);
+      check();
+    });
+  return { until };
 }

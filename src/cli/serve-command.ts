@@ -1,15 +1,29 @@
+/**
+ * `lobbykit serve`: reads its flags, runs the loopback service until Ctrl-C, and prints where it listens and who
+ * joins, leaves, is refused or dropped.
+ */
 import type { Command } from 'commander';
 import type { CliIo } from './main.js';
 import { DEFAULT_LOOPBACK_HOST, DEFAULT_LOOPBACK_PORT, loopbackHostProblem } from '../loopback-server/loopback-host.js';
+import { allowOriginProblem } from '../loopback-server/origin-policy.js';
 
 export interface ServeOptions {
   readonly port: number;
   readonly host: string;
+  readonly allowOrigins: readonly string[];
+  readonly deadAfterMs: number;
 }
+
+/** Steam drops a vanished member after about 30 s. */
+const DEFAULT_DEAD_AFTER_SECONDS = '30';
 
 /** Why the --port text is not a usable port, or undefined. */
 function portProblem(text: string): string | undefined {
   return /^[0-9]{1,5}$/.test(text) && Number(text) <= 65535 ? undefined : `--port must be an integer in 0..65535 (0 picks a free port), got ${JSON.stringify(text)}`;
+}
+
+function deadAfterProblem(text: string): string | undefined {
+  return /^[0-9]{1,6}$/.test(text) ? undefined : `--dead-after must be a whole number of seconds (0 never drops), got ${JSON.stringify(text)}`;
 }
 
 /**
@@ -24,7 +38,13 @@ export async function runServe(options: ServeOptions, io: CliIo, stop: AbortSign
   };
   let service;
   try {
-    service = await startLoopbackService({ port: options.port, host: options.host, log: out });
+    service = await startLoopbackService({
+      port: options.port,
+      host: options.host,
+      allowOrigins: options.allowOrigins,
+      deadAfterMs: options.deadAfterMs,
+      log: out,
+    });
   } catch (error) {
     io.stderr.write(`lobbykit serve: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
@@ -48,8 +68,16 @@ export function registerServeCommand(program: Command, io: CliIo, setExit: (code
     .description('Run a local lobby service on 127.0.0.1 that plays Steam for game processes on this machine (loopback backend).')
     .option('--port <n>', 'TCP port (0 picks a free one)', String(DEFAULT_LOOPBACK_PORT))
     .option('--host <address>', 'loopback address to listen on (127.0.0.1, ::1 or localhost only)', DEFAULT_LOOPBACK_HOST)
-    .action(async (raw: { port: string; host: string }) => {
-      const problem = portProblem(raw.port) ?? loopbackHostProblem(raw.host);
+    .option(
+      '--allow-origin <origin>',
+      "let web pages from this origin connect (repeatable), e.g. https://game.example; this machine's pages and file:// always may",
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
+    .option('--dead-after <seconds>', 'drop a client that answers nothing (not even pings) for this long; 0 never', DEFAULT_DEAD_AFTER_SECONDS)
+    .action(async (raw: { port: string; host: string; allowOrigin: string[]; deadAfter: string }) => {
+      const problem =
+        portProblem(raw.port) ?? loopbackHostProblem(raw.host) ?? raw.allowOrigin.map(allowOriginProblem).find((p) => p !== undefined) ?? deadAfterProblem(raw.deadAfter);
       if (problem !== undefined) {
         io.stderr.write(`lobbykit serve: ${problem}\n`);
         setExit(2);
@@ -60,7 +88,8 @@ export function registerServeCommand(program: Command, io: CliIo, setExit: (code
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        setExit(await runServe({ port: Number(raw.port), host: raw.host }, io, stop.signal));
+        const options = { port: Number(raw.port), host: raw.host, allowOrigins: raw.allowOrigin, deadAfterMs: Number(raw.deadAfter) * 1000 };
+        setExit(await runServe(options, io, stop.signal));
       } finally {
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);

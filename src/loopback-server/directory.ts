@@ -9,45 +9,22 @@ import {
   EnterResponse,
   LobbyType,
   lobbyDataKeyProblem,
+  lobbyDataValueProblem,
   MAX_LOBBY_CHAT_BYTES,
 } from '../effects/backend.js';
-import { applyLobbyListFilters, type LobbySummary } from '../effects/list-filters.js';
-import {
-  idToWire,
-  type ClientOp,
-  type ServerMessage,
-  type ServiceErrorCode,
-  type WireEvent,
-  type WireLobby,
-} from '../effects/loopback/protocol.js';
+import { applyLobbyListFilters } from '../effects/list-filters.js';
+import type { ClientOp } from '../effects/loopback/client-ops.js';
+import { idToWire } from '../effects/loopback/protocol.js';
+import { error, events, lobbyView, typeName, wire, type Lobby, type Outgoing, type User } from './lobby-views.js';
+
+export type { Outgoing } from './lobby-views.js';
 
 /** Steam's individual-account base, so loopback ids look like the real ones in logs. */
 const FIRST_USER_ID = 76561197960265728n + 1000n;
 /** Steam's chat-instance lobby id prefix (0x0186…), likewise. */
 const FIRST_LOBBY_ID = 0x0186_0000_0000_0000n + 1n;
-/** Lobby data values are bounded like Steam's (8 KB per value is the documented ceiling). */
-const MAX_DATA_VALUE_LENGTH = 8192;
-
-export type Outgoing = { readonly to: bigint; readonly message: ServerMessage } | { readonly to: bigint; readonly frame: Uint8Array };
-
-interface User {
-  readonly id: bigint;
-  readonly name: string;
-  readonly lobbies: Set<bigint>;
-}
-
-interface Lobby extends LobbySummary {
-  readonly id: bigint;
-  readonly type: LobbyType;
-  readonly memberLimit: number;
-  joinable: boolean;
-  owner: bigint;
-  /** In join order, which is also the order owner hand-over follows. */
-  readonly members: Map<bigint, Map<string, string>>;
-  readonly values: Map<string, string>;
-  readonly banned: Set<bigint>;
-  readonly invited: Set<bigint>;
-}
+const MAX_REGULAR_LOBBIES = 1;
+const MAX_INVISIBLE_LOBBIES = 2;
 
 export type Departure = 'left' | 'disconnected';
 
@@ -133,7 +110,7 @@ export class LobbyDirectory {
       case 'deleteLobbyData': {
         const lobby = this.ownedLobby(user, op.lobbyId, op.op, out);
         if (lobby === undefined) break;
-        const problem = lobbyDataKeyProblem(op.key) ?? (op.op === 'setLobbyData' ? valueProblem(op.value) : undefined);
+        const problem = lobbyDataKeyProblem(op.key) ?? (op.op === 'setLobbyData' ? lobbyDataValueProblem(op.value) : undefined);
         if (problem !== undefined) {
           out.push(error(user.id, 'invalid-argument', `${op.op}: ${problem}`, op.op, lobby.id));
           break;
@@ -146,7 +123,7 @@ export class LobbyDirectory {
       case 'setLobbyMemberData': {
         const lobby = this.memberLobby(user, op.lobbyId, op.op, out);
         if (lobby === undefined) break;
-        const problem = lobbyDataKeyProblem(op.key) ?? valueProblem(op.value);
+        const problem = lobbyDataKeyProblem(op.key) ?? lobbyDataValueProblem(op.value);
         if (problem !== undefined) {
           out.push(error(user.id, 'invalid-argument', `${op.op}: ${problem}`, op.op, lobby.id));
           break;
@@ -194,6 +171,13 @@ export class LobbyDirectory {
     if (problem !== undefined) {
       out.push(error(user.id, 'invalid-argument', `createLobby: ${problem}`, 'createLobby'));
       out.push(events(user.id, [{ type: 'lobbyCreated', result: CreateLobbyResult.fail, lobbyId: 0n }]));
+      return;
+    }
+    const full = this.lobbyLimitProblem(user, lobbyType as LobbyType);
+    if (full !== undefined) {
+      this.log(`${this.label(user.id)} refused a new lobby: ${full}`);
+      out.push(error(user.id, 'lobby-limit', `createLobby: ${full}`, 'createLobby'));
+      out.push(events(user.id, [{ type: 'lobbyCreated', result: CreateLobbyResult.limitExceeded, lobbyId: 0n }]));
       return;
     }
     const lobby: Lobby = {
@@ -248,6 +232,11 @@ export class LobbyDirectory {
       return refuse(EnterResponse.notAllowed, `${typeName(lobby.type)} lobby and no invite`);
     }
     if (lobby.members.size >= lobby.memberLimit) return refuse(EnterResponse.full, 'full');
+    const full = this.lobbyLimitProblem(user, lobby.type);
+    if (full !== undefined) {
+      out.push(error(user.id, 'lobby-limit', `joinLobby: ${full}`, 'joinLobby', lobbyId));
+      return refuse(EnterResponse.error, full);
+    }
     lobby.members.set(user.id, new Map());
     lobby.invited.delete(user.id);
     user.lobbies.add(lobby.id);
@@ -335,6 +324,16 @@ export class LobbyDirectory {
     });
   }
 
+  /** Steam's rule (isteammatchmaking.h, ELobbyType): one regular lobby per user, and up to two invisible ones. */
+  private lobbyLimitProblem(user: User, type: LobbyType): string | undefined {
+    const invisible = type === LobbyType.invisible;
+    let same = 0;
+    for (const id of user.lobbies) if ((this.lobbies.get(id)?.type === LobbyType.invisible) === invisible) same++;
+    if (invisible && same >= MAX_INVISIBLE_LOBBIES) return `a user can be in at most ${MAX_INVISIBLE_LOBBIES} invisible lobbies at a time; leave one first`;
+    if (!invisible && same >= MAX_REGULAR_LOBBIES) return 'a user can be in one regular (private, friends-only or public) lobby at a time; leave it first';
+    return undefined;
+  }
+
   private memberLobby(user: User, lobbyId: bigint, op: string, out: Outgoing[]): Lobby | undefined {
     const lobby = this.lobbies.get(lobbyId);
     if (lobby === undefined) {
@@ -365,51 +364,11 @@ export class LobbyDirectory {
     }
   }
 
-  private view(lobby: Lobby, withMembers: boolean): WireLobby {
-    const base = {
-      id: idToWire(lobby.id),
-      type: lobby.type,
-      owner: withMembers ? idToWire(lobby.owner) : '0',
-      limit: lobby.memberLimit,
-      joinable: lobby.joinable,
-      memberCount: lobby.members.size,
-      data: Object.fromEntries(lobby.values),
-    };
-    if (!withMembers) return base;
-    return {
-      ...base,
-      members: [...lobby.members].map(([id, data]) => ({ id: idToWire(id), name: this.nameOf(id), data: Object.fromEntries(data) })),
-    };
+  private view(lobby: Lobby, withMembers: boolean) {
+    return lobbyView(lobby, withMembers, (id) => this.nameOf(id));
   }
 
   private label(id: bigint): string {
     return `${this.nameOf(id)} (${id})`;
   }
-}
-
-function valueProblem(value: string): string | undefined {
-  return value.length > MAX_DATA_VALUE_LENGTH ? `values are limited to ${MAX_DATA_VALUE_LENGTH} characters` : undefined;
-}
-
-function typeName(type: LobbyType): string {
-  return ['private', 'friends-only', 'public', 'invisible'][type] ?? String(type);
-}
-
-/** Ids to strings for JSON. */
-function wire(list: readonly Record<string, unknown>[]): WireEvent[] {
-  return list.map((event) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(event)) out[k] = typeof v === 'bigint' ? idToWire(v) : Array.isArray(v) ? v.map((x: unknown) => (typeof x === 'bigint' ? idToWire(x) : x)) : v;
-    return out as WireEvent;
-  });
-}
-
-function events(to: bigint, list: readonly Record<string, unknown>[]): Outgoing {
-  return { to, message: { t: 'update', events: wire(list) } };
-}
-
-export function error(to: bigint, code: ServiceErrorCode, detail: string, op?: string, lobbyId?: bigint): Outgoing {
-  const message: ServerMessage =
-    lobbyId === undefined ? (op === undefined ? { t: 'error', code, detail } : { t: 'error', code, detail, op }) : { t: 'error', code, detail, op: op ?? '', lobbyId: idToWire(lobbyId) };
-  return { to, message };
 }

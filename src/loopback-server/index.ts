@@ -1,3 +1,4 @@
+/** The loopback service's public surface (`lobbykit/loopback-server`): start it in-process, as `lobbykit serve` does. */
 export {
   startLoopbackService,
   DEFAULT_LOOPBACK_HOST,

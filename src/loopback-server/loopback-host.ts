@@ -1,3 +1,4 @@
+/** Which addresses the loopback service may listen on (this machine's only), and its default address and port. */
 import { isIP } from 'node:net';
 
 /** Steam's own default game port, easy to remember; `--port 0` picks a free one. */

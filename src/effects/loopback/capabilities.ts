@@ -1,3 +1,4 @@
+/** The loopback backend's capability table: what the service gives natively, emulates, or lacks. */
 import type { BackendCapabilities } from '../backend.js';
 
 /**

@@ -1,4 +1,9 @@
-import { idFromWire, type WireLobby } from './protocol.js';
+/**
+ * The loopback client's copy of its lobbies, as the service last described them, so Steam's synchronous getters
+ * (members, owner, data, member data, names) answer at once without a round trip.
+ */
+import { idFromWire } from './protocol.js';
+import type { WireLobby } from './server-messages.js';
 
 /** A lobby as this client last heard of it from the service. */
 export interface MirroredLobby {

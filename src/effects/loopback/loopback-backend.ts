@@ -1,7 +1,14 @@
+/**
+ * The Backend port over the loopback service: Steam's commands, answered from the client's mirror of its lobbies
+ * and refused locally when Steam would refuse them. Socket traffic is only buffered when it arrives; `poll()` (or
+ * `drainEvents`) applies it in arrival order through the ServiceReader, so a game frame sees one consistent world,
+ * as with Steam's callbacks.
+ */
 import {
   createLobbyProblem,
   isSteamId,
   lobbyDataKeyProblem,
+  lobbyDataValueProblem,
   MAX_LOBBY_CHAT_BYTES,
   sendP2PProblem,
   UNKNOWN_PERSONA_NAME,
@@ -14,44 +21,21 @@ import {
   type Refusal,
   type RefusalCode,
 } from '../backend.js';
+import { createSystemClock, type LobbyClock } from '../clock.js';
 import { Fifo } from '../fifo.js';
+import { encodeChatFrame, encodePacketFrame } from './binary-frames.js';
 import { LOOPBACK_CAPABILITIES } from './capabilities.js';
+import { encodeClientOp, type ClientOp } from './client-ops.js';
 import { LobbyMirror, type MirroredLobby } from './lobby-mirror.js';
-import {
-  decodeBinaryFrame,
-  encodeChatFrame,
-  encodeClientOp,
-  encodePacketFrame,
-  eventFromWire,
-  idFromWire,
-  parseFilters,
-  parseServerMessage,
-  type ClientOp,
-  type ServiceErrorCode,
-} from './protocol.js';
+import { RoundTrips } from './round-trips.js';
+import { ServiceReader } from './service-reader.js';
 import { SessionGate } from './session-gate.js';
+import type { LoopbackServiceError, LoopbackTransport } from './transport.js';
+import { parseFilters } from './wire-filters.js';
 
-/** How the backend reaches the service; a WebSocket in production, anything in unit tests. */
-export interface LoopbackTransport {
-  isOpen(): boolean;
-  sendText(text: string): void;
-  sendBinary(bytes: Uint8Array): void;
-  close(code: number, reason: string): Promise<void>;
-}
+export type { LoopbackServiceError, LoopbackTransport } from './transport.js';
 
-/** Something the service refused or a message from it this client could not read. */
-export interface LoopbackServiceError {
-  readonly code: ServiceErrorCode | 'bad-service-message';
-  readonly detail: string;
-  readonly op?: string;
-}
-
-/** Steam's EResult for "no connection", reported with serversDisconnected when the service goes away. */
-const RESULT_NO_CONNECTION = 3;
-const MAX_KEPT_ERRORS = 64;
 const DEFAULT_SETTLE_TIMEOUT_MS = 5000;
-
-type Incoming = { readonly text: string } | { readonly bytes: Uint8Array } | { readonly lost: string };
 
 export interface LoopbackBackendInit {
   readonly transport: LoopbackTransport;
@@ -59,13 +43,10 @@ export interface LoopbackBackendInit {
   readonly name: string;
   readonly launchArgs?: readonly string[];
   readonly onServiceError?: (error: LoopbackServiceError) => void;
+  /** Times how long packets from senders not yet accepted are held. Default: the wall clock. */
+  readonly clock?: LobbyClock;
 }
 
-/**
- * The Backend port over the loopback service. Socket traffic is only buffered when it arrives; `poll()` (or
- * `drainEvents`) applies it in arrival order — lobby views, then events, packets into the fair inbox — so a game
- * frame sees one consistent world, as with Steam's callbacks.
- */
 export class LoopbackBackend implements Backend {
   readonly kind = 'loopback' as const;
   readonly capabilities = LOOPBACK_CAPABILITIES;
@@ -73,60 +54,50 @@ export class LoopbackBackend implements Backend {
   private readonly userId: bigint;
   private readonly name: string;
   private readonly args: readonly string[];
-  private readonly onServiceError: ((error: LoopbackServiceError) => void) | undefined;
-  private readonly incoming = new Fifo<Incoming>();
   private readonly events = new Fifo<BackendEvent>();
   private readonly mirror = new LobbyMirror();
   private readonly gate = new SessionGate();
-  private readonly errors: LoopbackServiceError[] = [];
-  private readonly settling = new Map<number, { resolve(): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly reader: ServiceReader;
+  private readonly clock: LobbyClock;
+  private readonly roundTrips = new RoundTrips();
   private readonly listeners = new Set<() => void>();
   private refusal: Refusal | undefined;
   private lostReason: string | undefined;
-  private nextSeq = 1;
 
   constructor(init: LoopbackBackendInit) {
     this.transport = init.transport;
     this.userId = init.userId;
     this.name = init.name;
     this.args = init.launchArgs ?? [];
-    this.onServiceError = init.onServiceError;
+    this.clock = init.clock ?? createSystemClock();
+    this.reader = new ServiceReader({
+      userId: this.userId,
+      mirror: this.mirror,
+      gate: this.gate,
+      events: this.events,
+      onServiceError: init.onServiceError,
+      now: () => this.clock.now(),
+    });
   }
 
   // ------------------------------------------------------------------ from the socket (any time)
 
   receiveText(text: string): void {
-    // Pongs are answered at once: they only say "everything before me has arrived".
-    if (text.startsWith('{"t":"pong"')) {
-      const parsed = parseServerMessage(text);
-      if (parsed.ok && parsed.value.t === 'pong') {
-        const waiting = this.settling.get(parsed.value.seq);
-        if (waiting !== undefined) {
-          this.settling.delete(parsed.value.seq);
-          clearTimeout(waiting.timer);
-          waiting.resolve();
-        }
-        return;
-      }
-    }
-    this.incoming.push({ text });
+    if (this.roundTrips.takePong(text)) return;
+    this.reader.arrived({ text });
     this.wake();
   }
 
   receiveBinary(bytes: Uint8Array): void {
-    this.incoming.push({ bytes });
+    this.reader.arrived({ bytes });
     this.wake();
   }
 
   connectionLost(reason: string): void {
     if (this.lostReason !== undefined) return;
     this.lostReason = reason;
-    this.incoming.push({ lost: reason });
-    for (const [seq, waiting] of this.settling) {
-      this.settling.delete(seq);
-      clearTimeout(waiting.timer);
-      waiting.reject(new Error(`the loopback service connection closed: ${reason}`));
-    }
+    this.reader.arrived({ lost: reason });
+    this.roundTrips.failAll(reason);
     this.wake();
   }
 
@@ -135,15 +106,7 @@ export class LoopbackBackend implements Backend {
   /** Resolves once the service has answered everything sent before it (a round trip through the service). */
   settle(timeoutMs = DEFAULT_SETTLE_TIMEOUT_MS): Promise<void> {
     if (!this.transport.isOpen()) return Promise.reject(new Error(this.closedDetail()));
-    const seq = this.nextSeq++;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.settling.delete(seq);
-        reject(new Error(`the loopback service did not answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.settling.set(seq, { resolve, reject, timer });
-      this.send({ op: 'ping', seq });
-    });
+    return this.roundTrips.start(timeoutMs, (seq) => this.send({ op: 'ping', seq }));
   }
 
   /** Calls `listener` whenever something arrives from the service, so a loop can tick at once instead of polling. */
@@ -154,12 +117,17 @@ export class LoopbackBackend implements Backend {
 
   /** What the service refused lately (newest last), and messages from it that could not be read. */
   serviceErrors(): readonly LoopbackServiceError[] {
-    return this.errors;
+    return this.reader.errors;
   }
 
-  /** Packets dropped on this side: held too long for an unaccepted session, or closed sessions. */
+  /** Packets dropped on this side: held too long or too many for an unaccepted session, or closed sessions. */
   droppedPackets(): number {
     return this.gate.dropped;
+  }
+
+  /** Bytes held for senders whose session is not accepted yet (bounded; freed on accept, close or timeout). */
+  unacceptedBytes(): number {
+    return this.gate.heldBytes;
   }
 
   isConnected(): boolean {
@@ -175,7 +143,7 @@ export class LoopbackBackend implements Backend {
   dispose(): void {
     void this.close();
     this.events.clear();
-    this.incoming.clear();
+    this.reader.clear();
   }
 
   // ------------------------------------------------------------------ Backend: local user and events
@@ -202,11 +170,8 @@ export class LoopbackBackend implements Backend {
   }
 
   poll(): void {
-    for (let item = this.incoming.shift(); item !== undefined; item = this.incoming.shift()) {
-      if ('text' in item) this.applyText(item.text);
-      else if ('bytes' in item) this.applyBinary(item.bytes);
-      else this.applyLost();
-    }
+    this.reader.applyArrived();
+    this.gate.expire(this.clock.now());
   }
 
   drainEvents(sink: (event: BackendEvent) => void): number {
@@ -267,9 +232,8 @@ export class LoopbackBackend implements Backend {
   }
 
   setLobbyData(lobbyId: bigint, key: string, value: string): boolean {
-    const keyProblem = lobbyDataKeyProblem(key);
-    if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
-    if (typeof value !== 'string') return this.refuse('invalid-argument', 'lobby data values are strings');
+    const problem = lobbyDataKeyProblem(key) ?? lobbyDataValueProblem(value);
+    if (problem !== undefined) return this.refuse('invalid-argument', problem);
     if (this.ownedLobby(lobbyId) === undefined || !this.send({ op: 'setLobbyData', lobbyId, key, value })) return false;
     this.mirror.writeLocal(lobbyId, undefined, key, value);
     return true;
@@ -288,9 +252,8 @@ export class LoopbackBackend implements Backend {
   }
 
   setLobbyMemberData(lobbyId: bigint, key: string, value: string): boolean {
-    const keyProblem = lobbyDataKeyProblem(key);
-    if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
-    if (typeof value !== 'string') return this.refuse('invalid-argument', 'member data values are strings');
+    const problem = lobbyDataKeyProblem(key) ?? lobbyDataValueProblem(value);
+    if (problem !== undefined) return this.refuse('invalid-argument', problem);
     if (this.memberLobby(lobbyId) === undefined || !this.send({ op: 'setLobbyMemberData', lobbyId, key, value })) return false;
     this.mirror.writeLocal(lobbyId, this.userId, key, value);
     return true;
@@ -373,59 +336,6 @@ export class LoopbackBackend implements Backend {
 
   // ------------------------------------------------------------------ internals
 
-  private applyText(text: string): void {
-    const parsed = parseServerMessage(text);
-    if (!parsed.ok) return this.fault(parsed.detail);
-    const message = parsed.value;
-    if (message.t === 'error') {
-      const error: LoopbackServiceError = message.op === undefined ? { code: message.code, detail: message.detail } : { code: message.code, detail: message.detail, op: message.op };
-      this.keepError(error);
-      // A data write the service refused (ownership moved meanwhile) reports failure the way Steam does.
-      const lobbyId = idFromWire(message.lobbyId);
-      if (lobbyId !== undefined && (message.op === 'setLobbyData' || message.op === 'deleteLobbyData' || message.op === 'setLobbyMemberData')) {
-        const memberId = message.op === 'setLobbyMemberData' ? this.userId : lobbyId;
-        this.events.push({ type: 'lobbyDataUpdate', lobbyId, memberId, success: false });
-      }
-      return;
-    }
-    if (message.t !== 'update') return;
-    for (const view of message.lobbies ?? []) if (!this.mirror.applyMember(view)) this.fault('service sent a malformed lobby view');
-    for (const view of message.listed ?? []) if (!this.mirror.applyListed(view)) this.fault('service sent a malformed listed lobby');
-    for (const id of message.forget ?? []) {
-      const lobbyId = idFromWire(id);
-      if (lobbyId !== undefined) this.mirror.forget(lobbyId);
-    }
-    for (const [id, name] of Object.entries(message.names ?? {})) {
-      const userId = idFromWire(id);
-      if (userId !== undefined && typeof name === 'string') this.mirror.learnName(userId, name);
-    }
-    for (const wire of message.events) {
-      const event = eventFromWire(wire);
-      if (event === undefined) this.fault(`service sent an event this client cannot read: ${JSON.stringify(wire).slice(0, 200)}`);
-      else this.events.push(event as unknown as BackendEvent);
-    }
-  }
-
-  private applyBinary(bytes: Uint8Array): void {
-    const parsed = decodeBinaryFrame(bytes);
-    if (!parsed.ok) return this.fault(parsed.detail);
-    const frame = parsed.value;
-    if (frame.kind === 'chat') {
-      this.events.push({ type: 'lobbyChatMessage', lobbyId: frame.lobbyId, from: frame.from, bytes: frame.message });
-      return;
-    }
-    if (this.gate.receive(frame.channel, { from: frame.from, bytes: frame.payload }, frame.sendType)) {
-      this.events.push({ type: 'p2pSessionRequest', remote: frame.from });
-    }
-  }
-
-  private applyLost(): void {
-    this.events.push({ type: 'serversDisconnected', reason: RESULT_NO_CONNECTION });
-    // Steam tells a client that lost its connection that it is out of its lobbies: kicked, due to disconnect.
-    for (const lobbyId of this.mirror.joinedIds()) this.events.push({ type: 'lobbyKicked', lobbyId, by: 0n, dueToDisconnect: true });
-    this.mirror.forgetAll();
-  }
-
   private memberLobby(lobbyId: bigint): MirroredLobby | undefined {
     if (!isSteamId(lobbyId)) {
       this.refuse('invalid-argument', `lobby id must be a positive 64-bit bigint, got ${String(lobbyId)}`);
@@ -470,22 +380,13 @@ export class LoopbackBackend implements Backend {
   }
 
   private closedDetail(): string {
-    return `the loopback service connection is closed${this.lostReason === undefined ? '' : ` (${this.lostReason})`}; start it with \`npx lobbykit serve\` and connect again`;
+    const why = this.lostReason === undefined ? '' : ` (${this.lostReason})`;
+    return `the loopback service connection is closed${why}; start it with \`npx lobbykit serve\` and connect again`;
   }
 
   private refuse(code: RefusalCode, detail: string): false {
     this.refusal = { code, detail };
     return false;
-  }
-
-  private fault(detail: string): void {
-    this.keepError({ code: 'bad-service-message', detail });
-  }
-
-  private keepError(error: LoopbackServiceError): void {
-    this.errors.push(error);
-    if (this.errors.length > MAX_KEPT_ERRORS) this.errors.shift();
-    this.onServiceError?.(error);
   }
 
   private wake(): void {
