@@ -1,3 +1,8 @@
+/**
+ * One simulated user's view of Steam through lobbykit's Backend port: every command checks its arguments and the
+ * caller's rights (refusing with a typed reason, never throwing) before the simulator's rooms act on it, and
+ * events are queued for the runtime to drain at tick time.
+ */
 import {
   MAX_LOBBY_CHAT_BYTES,
   UNKNOWN_PERSONA_NAME,
@@ -18,7 +23,10 @@ import {
   type RefusalCode,
 } from '../backend.js';
 import { Fifo } from '../fifo.js';
-import type { SimCore, SimLobby, SimUser } from './core.js';
+import type { SimCore } from './core.js';
+import type { SimLobby } from './lobbies/lobby.js';
+import type { P2PTransport } from './p2p/transport.js';
+import type { SimUser } from './users/user.js';
 
 /** The simulator has every feature Steam has. */
 export const SIMULATED_CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -50,6 +58,8 @@ export class SimulatedBackend implements Backend {
   private readonly listener = (event: BackendEvent): void => this.events.push(event);
   /** `user.inbox`: a runtime asks it for packets every tick, and this saves loading the user to get there. */
   private readonly inbox: SimUser['inbox'];
+  /** `core.p2p`, which every send and read goes to. */
+  private readonly p2p: P2PTransport;
   /**
    * A route is the index of our link to the user in the simulator's LinkTable. A subclass that overrides sendP2P gets
    * none, so that its override is never bypassed.
@@ -61,6 +71,7 @@ export class SimulatedBackend implements Backend {
     private readonly user: SimUser,
   ) {
     this.inbox = user.inbox;
+    this.p2p = core.p2p;
     user.listeners.push(this.listener);
     this.p2pRoutes = this.sendP2P === SimulatedBackend.prototype.sendP2P ? this.routes() : undefined;
   }
@@ -72,8 +83,8 @@ export class SimulatedBackend implements Backend {
       send: (route, bytes, sendType, channel) => {
         const problem = sendPayloadProblem(bytes, sendType, channel);
         if (problem !== undefined) return this.refuse(problem.code, problem.detail);
-        if (!this.core.isLinkFrom(route, this.user)) return this.refuse('invalid-argument', `route ${String(route)} is not one of this backend's`);
-        this.core.sendAt(route, bytes, sendType, channel);
+        if (!this.p2p.isLinkFrom(route, this.user)) return this.refuse('invalid-argument', `route ${String(route)} is not one of this backend's`);
+        this.p2p.sendAt(route, bytes, sendType, channel);
         return true;
       },
     };
@@ -104,8 +115,9 @@ export class SimulatedBackend implements Backend {
   }
 
   personaName(userId: bigint): string {
+    // A name not (yet) known reads "[unknown]" (sdk isteamfriends.h:236-240).
     if (!this.user.known.has(userId)) return UNKNOWN_PERSONA_NAME;
-    return this.core.user(userId)?.options.name ?? UNKNOWN_PERSONA_NAME;
+    return this.core.users.get(userId)?.options.name ?? UNKNOWN_PERSONA_NAME;
   }
 
   launchArgs(): readonly string[] {
@@ -133,7 +145,7 @@ export class SimulatedBackend implements Backend {
       this.refuse('invalid-argument', `lobby id must be a positive 64-bit bigint, got ${String(lobbyId)}`);
       return undefined;
     }
-    const lobby = this.core.lobbies.get(lobbyId);
+    const lobby = this.core.directory.get(lobbyId);
     if (lobby === undefined) {
       this.refuse('unknown-lobby', `lobby ${lobbyId} does not exist`);
       return undefined;
@@ -157,24 +169,24 @@ export class SimulatedBackend implements Backend {
   createLobby(lobbyType: LobbyType, maxMembers: number): boolean {
     const problem = createLobbyProblem(lobbyType, maxMembers);
     if (problem !== undefined) return this.refuse('invalid-argument', problem);
-    this.core.createLobby(this.user, lobbyType, maxMembers);
+    this.core.directory.create(this.user, lobbyType, maxMembers);
     return true;
   }
 
   joinLobby(lobbyId: bigint): boolean {
     if (!isSteamId(lobbyId)) return this.refuse('invalid-argument', `lobby id must be a positive 64-bit bigint, got ${String(lobbyId)}`);
-    this.core.joinLobby(this.user, lobbyId);
+    this.core.directory.join(this.user, lobbyId);
     return true;
   }
 
   leaveLobby(lobbyId: bigint): boolean {
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    return this.core.leaveLobby(this.user, lobby.id);
+    return this.core.directory.leave(this.user, lobby.id);
   }
 
   requestLobbyList(filters?: LobbyListFilters): boolean {
-    this.core.requestLobbyList(this.user, filters);
+    this.core.directory.list(this.user, filters);
     return true;
   }
 
@@ -188,38 +200,37 @@ export class SimulatedBackend implements Backend {
   }
 
   getLobbyMemberLimit(lobbyId: bigint): number {
-    return this.core.lobbies.get(lobbyId)?.memberLimit ?? 0;
+    return this.core.directory.get(lobbyId)?.memberLimit ?? 0;
   }
 
   getLobbyData(lobbyId: bigint, key: string): string {
-    return this.core.lobbies.get(lobbyId)?.data(key) ?? '';
+    return this.core.directory.get(lobbyId)?.data(key) ?? '';
   }
 
   getAllLobbyData(lobbyId: bigint): Readonly<Record<string, string>> {
-    return Object.fromEntries(this.core.lobbies.get(lobbyId)?.lobbyData ?? []);
+    return Object.fromEntries(this.core.directory.get(lobbyId)?.lobbyData ?? []);
   }
 
   setLobbyData(lobbyId: bigint, key: string, value: string): boolean {
+    // Keys of at most 255 characters (sdk isteammatchmaking.h:50-51).
     const keyProblem = lobbyDataKeyProblem(key);
     if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
     if (typeof value !== 'string') return this.refuse('invalid-argument', 'lobby data values are strings');
     const lobby = this.ownedLobby(lobbyId);
     if (lobby === undefined) return false;
-    lobby.lobbyData.set(key, value);
-    this.core.notifyData(lobby, lobby.id);
+    this.core.directory.setData(lobby, key, value);
     return true;
   }
 
   deleteLobbyData(lobbyId: bigint, key: string): boolean {
     const lobby = this.ownedLobby(lobbyId);
     if (lobby === undefined) return false;
-    if (!lobby.lobbyData.delete(key)) return true;
-    this.core.notifyData(lobby, lobby.id);
+    this.core.directory.deleteData(lobby, key);
     return true;
   }
 
   getLobbyMemberData(lobbyId: bigint, memberId: bigint, key: string): string {
-    return this.core.lobbies.get(lobbyId)?.memberData.get(memberId)?.get(key) ?? '';
+    return this.core.directory.get(lobbyId)?.memberData.get(memberId)?.get(key) ?? '';
   }
 
   setLobbyMemberData(lobbyId: bigint, key: string, value: string): boolean {
@@ -227,13 +238,7 @@ export class SimulatedBackend implements Backend {
     if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    let mine = lobby.memberData.get(this.user.id);
-    if (mine === undefined) {
-      mine = new Map();
-      lobby.memberData.set(this.user.id, mine);
-    }
-    mine.set(key, String(value));
-    this.core.notifyData(lobby, this.user.id);
+    this.core.directory.setMemberData(lobby, this.user, key, String(value));
     return true;
   }
 
@@ -257,7 +262,7 @@ export class SimulatedBackend implements Backend {
     if (lobby === undefined) return false;
     if (memberId === this.user.id) return this.refuse('invalid-argument', 'the owner cannot kick or ban themself; leave instead');
     if (!lobby.members.includes(memberId) && !ban) return this.refuse('not-a-member', `${memberId} is not in lobby ${lobbyId}`);
-    this.core.kick(this.user, lobby, memberId, ban);
+    this.core.directory.kick(this.user, lobby, memberId, ban);
     return true;
   }
 
@@ -265,20 +270,21 @@ export class SimulatedBackend implements Backend {
     if (!isSteamId(userId)) return this.refuse('invalid-argument', `user id must be a positive 64-bit bigint, got ${String(userId)}`);
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    const invitee = this.core.user(userId);
+    const invitee = this.core.users.get(userId);
     if (invitee === undefined) return this.refuse('invalid-argument', `user ${userId} is not on this simulated Steam`);
-    this.core.invite(this.user, lobby, invitee);
+    this.core.directory.invite(this.user, lobby, invitee);
     return true;
   }
 
   sendLobbyChat(lobbyId: bigint, bytes: Uint8Array): boolean {
     if (!(bytes instanceof Uint8Array)) return this.refuse('invalid-argument', 'chat messages are bytes (Uint8Array)');
+    // Up to 4 KB, binary or text (sdk isteammatchmaking.h:199).
     if (bytes.length > MAX_LOBBY_CHAT_BYTES) {
       return this.refuse('too-large', `lobby chat messages are limited to ${MAX_LOBBY_CHAT_BYTES} bytes, got ${bytes.length}`);
     }
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    this.core.chat(this.user, lobby, bytes);
+    this.core.directory.chat(this.user, lobby, bytes);
     return true;
   }
 
@@ -291,15 +297,15 @@ export class SimulatedBackend implements Backend {
     // A link exists once we sent to them: sending through it needs no lookup of the remote user.
     const link = this.user.linkIndexes.get(to);
     if (link !== undefined) {
-      this.core.sendAt(link, bytes, sendType, channel);
+      this.p2p.sendAt(link, bytes, sendType, channel);
       return true;
     }
-    const remote = this.core.user(to);
+    const remote = this.core.users.get(to);
     if (remote === undefined) {
       // Steam accepts the send and the session later times out; the simulator says so at once instead.
       return this.refuse('invalid-argument', `user ${to} is not on this simulated Steam`);
     }
-    this.core.send(this.user, remote, bytes, sendType, channel);
+    this.p2p.send(this.user, remote, bytes, sendType, channel);
     return true;
   }
 
@@ -308,7 +314,7 @@ export class SimulatedBackend implements Backend {
   }
 
   readP2P(channel: number): P2PPacket | undefined {
-    return this.core.readPacket(this.user, channel);
+    return this.p2p.readPacket(this.user, channel);
   }
 
   channelsWithPackets(): readonly number[] {
@@ -321,13 +327,13 @@ export class SimulatedBackend implements Backend {
 
   acceptSession(remote: bigint): boolean {
     if (!isSteamId(remote)) return this.refuse('invalid-argument', `remote id must be a positive 64-bit bigint, got ${String(remote)}`);
-    this.core.acceptSession(this.user, remote);
+    this.p2p.sessions.accept(this.user, remote);
     return true;
   }
 
   closeSession(remote: bigint): boolean {
     if (!isSteamId(remote)) return this.refuse('invalid-argument', `remote id must be a positive 64-bit bigint, got ${String(remote)}`);
-    this.core.closeSession(this.user, remote);
+    this.p2p.sessions.close(this.user, remote);
     return true;
   }
 

@@ -1,3 +1,7 @@
+/**
+ * The simulated network's timetable: every future happening (a datagram's arrival, a server's answer, a timeout)
+ * behind one clock timer.
+ */
 import type { LobbyClock } from '../clock.js';
 import { MinHeap } from '../min-heap.js';
 
