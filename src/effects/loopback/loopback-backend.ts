@@ -15,6 +15,7 @@ import {
   type RefusalCode,
 } from '../backend.js';
 import { Fifo } from '../fifo.js';
+import { parseLobbyListFilters } from '../list-filters.js';
 import { LOOPBACK_CAPABILITIES } from './capabilities.js';
 import { LobbyMirror, type MirroredLobby } from './lobby-mirror.js';
 import {
@@ -24,7 +25,6 @@ import {
   encodePacketFrame,
   eventFromWire,
   idFromWire,
-  parseFilters,
   parseServerMessage,
   type ClientOp,
   type ServiceErrorCode,
@@ -241,7 +241,7 @@ export class LoopbackBackend implements Backend {
   }
 
   requestLobbyList(filters?: LobbyListFilters): boolean {
-    const checked = parseFilters(filters);
+    const checked = parseLobbyListFilters(filters);
     if (!checked.ok) return this.refuse('invalid-argument', checked.detail);
     return this.send({ op: 'requestLobbyList', filters: checked.value });
   }

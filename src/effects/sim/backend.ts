@@ -23,6 +23,7 @@ import {
   type RefusalCode,
 } from '../backend.js';
 import { Fifo } from '../fifo.js';
+import { parseLobbyListFilters } from '../list-filters.js';
 import type { SimCore } from './core.js';
 import type { SimLobby } from './lobbies/lobby.js';
 import type { P2PTransport } from './p2p/transport.js';
@@ -186,7 +187,10 @@ export class SimulatedBackend implements Backend {
   }
 
   requestLobbyList(filters?: LobbyListFilters): boolean {
-    this.core.directory.list(this.user, filters);
+    // Checked here, with the loopback backend's rules, so nothing malformed reaches the directory's timer.
+    const checked = parseLobbyListFilters(filters);
+    if (!checked.ok) return this.refuse('invalid-argument', checked.detail);
+    this.core.directory.list(this.user, checked.value);
     return true;
   }
 
