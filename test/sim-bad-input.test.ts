@@ -1,5 +1,9 @@
-// The simulated Steam under careless or hostile input: malformed lobby-list filters are refused at the call.
+// The simulated Steam under careless or hostile input: malformed lobby-list filters are refused at the call, and a
+// happening that throws is reported once and never run again.
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../src/effects/clock.js';
+import { Scheduler, type Scheduled } from '../src/effects/sim/scheduler.js';
+import { SteamCallbackId } from '../src/effects/steamworks/client-types.js';
 import { createLobbyRuntime } from '../src/runtime.js';
 import { ALICE, BOB, createSimWorld, ofType } from './helpers/sim-world.js';
 
@@ -41,6 +45,7 @@ describe('simulated Steam: malformed lobby-list filters', () => {
     const events = world.events(bob);
     expect(ofType(events, 'lobbyList')).toHaveLength(1);
     expect(ofType(events, 'lobbyEntered').map((e) => e.response)).toEqual([1]);
+    expect(world.steam.errors).toEqual([]);
     expect(world.steam.inFlight).toBe(0);
   });
 
@@ -57,5 +62,74 @@ describe('simulated Steam: malformed lobby-list filters', () => {
     expect(settled).not.toBe('pending');
     expect(settled !== 'pending' && settled.ok).toBe(false);
     runtime.dispose();
+  });
+});
+
+/** A happening that records its firing, and throws if told to. */
+function happening(log: string[], name: string, throws = false): Scheduled {
+  return {
+    due: 0,
+    seq: 0,
+    fire() {
+      log.push(name);
+      if (throws) throw new TypeError(`${name} broke`);
+    },
+  };
+}
+
+describe('simulated Steam: a happening that throws', () => {
+  it('is reported once, never fired again, and the rest of its time and later times still run', () => {
+    const clock = new VirtualClock();
+    const scheduler = new Scheduler(clock);
+    const log: string[] = [];
+    scheduler.schedule(happening(log, 'a'), 10);
+    scheduler.schedule(happening(log, 'broken', true), 10);
+    scheduler.schedule(happening(log, 'b'), 10);
+    scheduler.schedule(happening(log, 'later'), 20);
+    expect(() => clock.advance(15)).not.toThrow();
+    expect(() => clock.advance(100)).not.toThrow();
+    expect(log).toEqual(['a', 'broken', 'b', 'later']);
+    expect(scheduler.size).toBe(0);
+    expect(scheduler.errors).toEqual([{ code: 'timer-threw', atMs: 10, detail: 'broken broke', error: expect.any(TypeError) }]);
+    expect(scheduler.errorCount).toBe(1);
+  });
+
+  it('keeps the first 100 errors and counts the rest', () => {
+    const clock = new VirtualClock();
+    const scheduler = new Scheduler(clock);
+    const log: string[] = [];
+    for (let i = 0; i < 150; i++) scheduler.schedule(happening(log, `t${i}`, true), 1 + (i % 3));
+    clock.advance(10);
+    expect(log).toHaveLength(150);
+    expect(scheduler.errors).toHaveLength(100);
+    expect(scheduler.errorCount).toBe(150);
+    expect(scheduler.size).toBe(0);
+  });
+
+  it('a game callback that throws inside a steamworks.js-shaped client is reported on the simulated Steam', async () => {
+    const world = createSimWorld('simulated');
+    const alice = world.user({ id: ALICE, name: 'Alice' });
+    world.steam.addUser({ id: BOB, name: 'Bob' });
+    const bobClient = world.steam.steamworksClient(BOB);
+    let calls = 0;
+    bobClient.callback.register(SteamCallbackId.LobbyChatUpdate as never, () => {
+      calls++;
+      throw new Error('game handler broke');
+    });
+    alice.createLobby(2, 4);
+    await world.settle();
+    const lobbyId = ofType(world.events(alice), 'lobbyCreated')[0]!.lobbyId;
+    const joined = bobClient.matchmaking.joinLobby(lobbyId);
+    await world.settle();
+    expect((await joined).id).toBe(lobbyId);
+    // Alice leaving tells Bob through LobbyChatUpdate: his handler throws inside the simulator's timer.
+    alice.leaveLobby(lobbyId);
+    expect(() => world.clock.advance(1_000)).not.toThrow();
+    expect(() => world.clock.advance(10_000)).not.toThrow();
+    expect(calls).toBe(1);
+    expect(world.steam.errors.map((e) => [e.code, e.detail])).toEqual([['timer-threw', 'game handler broke']]);
+    expect(world.steam.errorCount).toBe(1);
+    expect(world.steam.inFlight).toBe(0);
+    expect(world.steam.lobby(lobbyId)?.owner).toBe(BOB);
   });
 });

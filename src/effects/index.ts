@@ -15,6 +15,7 @@ export {
   type LinkFaults,
   type LobbySnapshot,
   type NetworkStats,
+  type SimulatedSteamError,
 } from './sim/network.js';
 export { SimulatedBackend, SIMULATED_CAPABILITIES } from './sim/backend.js';
 export { SimulatedSteamworksClient, SimulatedNativeAbort } from './sim/steamworks/client.js';

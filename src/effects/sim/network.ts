@@ -14,6 +14,7 @@ import { isSteamId, type Backend, type LobbyType } from '../backend.js';
 import { SimCore, type SimulatedSteamOptions } from './core.js';
 import type { SimulatedFaults } from './faults/injector.js';
 import type { NetworkStats } from './p2p/transport.js';
+import type { SimulatedSteamError } from './scheduler.js';
 import type { SimulatedUserOptions } from './users/user.js';
 import { SimulatedBackend } from './backend.js';
 import { SimulatedSteamworksClient } from './steamworks/client.js';
@@ -23,6 +24,7 @@ export type { SimulatedUserOptions } from './users/user.js';
 export type { NetworkStats } from './p2p/transport.js';
 export type { SimulatedFaults } from './faults/injector.js';
 export type { LinkFaults } from './faults/link-faults.js';
+export type { SimulatedSteamError } from './scheduler.js';
 
 /** A read-only look at a simulated lobby, for tests and tools. */
 export interface LobbySnapshot {
@@ -60,6 +62,13 @@ export interface SimulatedSteam {
   lobbies(): readonly LobbySnapshot[];
   /** Datagrams and events waiting on the virtual clock. */
   readonly inFlight: number;
+  /**
+   * What went wrong inside the simulator itself: a scheduled happening that threw is reported here once (the
+   * first 100 are kept) and never run again, instead of throwing into `clock.advance()`.
+   */
+  readonly errors: readonly SimulatedSteamError[];
+  /** How many happenings threw in all, including those past the kept 100. */
+  readonly errorCount: number;
 }
 
 /** What Steam passes to a game it launches from an invite (sdk isteammatchmaking.h:155-156). */
@@ -131,6 +140,12 @@ export function createSimulatedSteam(options: SimulatedSteamOptions): SimulatedS
     lobbies: () => [...core.directory.lobbies.keys()].map((id) => snapshot(id)!),
     get inFlight() {
       return core.scheduler.size;
+    },
+    get errors() {
+      return core.scheduler.errors;
+    },
+    get errorCount() {
+      return core.scheduler.errorCount;
     },
   };
 }
