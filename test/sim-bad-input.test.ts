@@ -1,5 +1,5 @@
-// The simulated Steam under careless or hostile input: malformed lobby-list filters are refused at the call, and a
-// happening that throws is reported once and never run again.
+// The simulated Steam under careless or hostile input: malformed lobby-list filters are refused at the call, a
+// happening that throws is reported once and never run again, and lobby data follows Steam's size rules.
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/effects/clock.js';
 import { Scheduler, type Scheduled } from '../src/effects/sim/scheduler.js';
@@ -131,5 +131,60 @@ describe('simulated Steam: a happening that throws', () => {
     expect(world.steam.errorCount).toBe(1);
     expect(world.steam.inFlight).toBe(0);
     expect(world.steam.lobby(lobbyId)?.owner).toBe(BOB);
+  });
+});
+
+const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+describe('simulated Steam: lobby data follows Steam’s limits (key ≤ 255 characters, value ≤ 8,192 bytes of UTF-8)', () => {
+  // Values at and just past the limit, in one-, two-, three- and four-byte characters; sizes checked with Node's own
+  // UTF-8 count below, so the table cannot drift from what it claims.
+  const VALUES: readonly [string, string, boolean][] = [
+    ['8,192 ASCII bytes', 'a'.repeat(8192), true],
+    ['8,193 ASCII bytes', 'a'.repeat(8193), false],
+    ['4,096 two-byte characters', 'é'.repeat(4096), true],
+    ['4,097 two-byte characters (8,194 bytes in 4,097 characters)', 'é'.repeat(4097), false],
+    ['2,730 three-byte characters and two ASCII', '€'.repeat(2730) + 'ab', true],
+    ['2,731 three-byte characters', '€'.repeat(2731), false],
+    ['2,048 emoji (surrogate pairs)', '😀'.repeat(2048), true],
+    ['2,049 emoji', '😀'.repeat(2049), false],
+    ['10 MB', 'x'.repeat(10 * 1024 * 1024), false],
+  ];
+
+  it('has a table whose sizes are what it says', () => {
+    for (const [, value, fits] of VALUES) expect(utf8(value) <= 8192).toBe(fits);
+  });
+
+  it.each(VALUES)('setLobbyData with %s', async (_, value, fits) => {
+    const world = createSimWorld('simulated');
+    const alice = world.user({ id: ALICE, name: 'Alice' });
+    alice.createLobby(2, 4);
+    await world.settle();
+    const lobbyId = ofType(world.events(alice), 'lobbyCreated')[0]!.lobbyId;
+    expect(alice.setLobbyData(lobbyId, 'k', value)).toBe(fits);
+    expect(alice.setLobbyMemberData(lobbyId, 'k', value)).toBe(fits);
+    if (fits) {
+      expect(alice.getLobbyData(lobbyId, 'k')).toBe(value);
+      expect(alice.getLobbyMemberData(lobbyId, ALICE, 'k')).toBe(value);
+    } else {
+      expect(alice.lastRefusal()?.code).toBe('too-large');
+      expect(alice.getLobbyData(lobbyId, 'k')).toBe('');
+      expect(alice.getLobbyMemberData(lobbyId, ALICE, 'k')).toBe('');
+    }
+  });
+
+  it('keys of 255 characters are kept, 256 refused; values that are not strings refused', async () => {
+    const world = createSimWorld('simulated');
+    const alice = world.user({ id: ALICE, name: 'Alice' });
+    alice.createLobby(2, 4);
+    await world.settle();
+    const lobbyId = ofType(world.events(alice), 'lobbyCreated')[0]!.lobbyId;
+    expect(alice.setLobbyData(lobbyId, 'k'.repeat(255), 'v')).toBe(true);
+    expect(alice.setLobbyData(lobbyId, 'k'.repeat(256), 'v')).toBe(false);
+    expect(alice.lastRefusal()?.code).toBe('invalid-argument');
+    expect(alice.setLobbyData(lobbyId, 'n', 5 as never)).toBe(false);
+    expect(alice.setLobbyMemberData(lobbyId, 'n', null as never)).toBe(false);
+    expect(alice.lastRefusal()?.code).toBe('invalid-argument');
+    expect(Object.keys(alice.getAllLobbyData(lobbyId))).toEqual(['k'.repeat(255)]);
   });
 });

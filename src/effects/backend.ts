@@ -24,6 +24,8 @@ export { isSteamId, LobbyType, MAX_LOBBY_DATA_KEY_LENGTH, MAX_LOBBY_MEMBERS };
 export type { LobbyListFilters, NumericComparison } from '../machines/lobby-request.js';
 /** Lobby chat messages: 4 KB, text or binary. */
 export const MAX_LOBBY_CHAT_BYTES = 4096;
+/** Lobby data values: k_cubChatMetadataMax bytes of UTF-8 (Steamworks SDK isteamfriends.h). */
+export const MAX_LOBBY_DATA_VALUE_BYTES = 8192;
 // Steam's send limits (unreliable types 0/1: 1200 B; reliable types 2/3: 1 MiB) are the codec's, which refuses
 // oversize frames before they reach a backend.
 export { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES };
@@ -325,4 +327,15 @@ export function lobbyDataKeyProblem(key: unknown): string | undefined {
     return `lobby data keys must be strings of 1..${MAX_LOBBY_DATA_KEY_LENGTH} characters`;
   }
   return undefined;
+}
+
+/** Why a lobby (or member) data value is refused, or undefined: strings of at most 8,192 bytes of UTF-8. */
+export function lobbyDataValueProblem(value: unknown): Refusal | undefined {
+  if (typeof value !== 'string') return { code: 'invalid-argument', detail: 'lobby data values are strings' };
+  // A UTF-16 unit is one to three bytes of UTF-8 (a pair of them four): encode only when the length cannot tell.
+  const max = MAX_LOBBY_DATA_VALUE_BYTES;
+  if (value.length * 3 <= max) return undefined;
+  const bytes = value.length > max ? value.length : new TextEncoder().encode(value).length;
+  if (bytes <= max) return undefined;
+  return { code: 'too-large', detail: `lobby data values are limited to ${max} bytes of UTF-8, got at least ${bytes}` };
 }

@@ -9,6 +9,7 @@ import {
   createLobbyProblem,
   isSteamId,
   lobbyDataKeyProblem,
+  lobbyDataValueProblem,
   sendP2PProblem,
   sendPayloadProblem,
   type Backend,
@@ -216,10 +217,11 @@ export class SimulatedBackend implements Backend {
   }
 
   setLobbyData(lobbyId: bigint, key: string, value: string): boolean {
-    // Keys of at most 255 characters (sdk isteammatchmaking.h:50-51).
+    // Keys of at most 255 characters (sdk isteammatchmaking.h:50-51), values of at most 8,192 bytes (sdk isteamfriends.h:135).
     const keyProblem = lobbyDataKeyProblem(key);
     if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
-    if (typeof value !== 'string') return this.refuse('invalid-argument', 'lobby data values are strings');
+    const valueProblem = lobbyDataValueProblem(value);
+    if (valueProblem !== undefined) return this.refuse(valueProblem.code, valueProblem.detail);
     const lobby = this.ownedLobby(lobbyId);
     if (lobby === undefined) return false;
     this.core.directory.setData(lobby, key, value);
@@ -238,11 +240,14 @@ export class SimulatedBackend implements Backend {
   }
 
   setLobbyMemberData(lobbyId: bigint, key: string, value: string): boolean {
+    // Member data is lobby metadata too: the same key and value limits.
     const keyProblem = lobbyDataKeyProblem(key);
     if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
+    const valueProblem = lobbyDataValueProblem(value);
+    if (valueProblem !== undefined) return this.refuse(valueProblem.code, valueProblem.detail);
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    this.core.directory.setMemberData(lobby, this.user, key, String(value));
+    this.core.directory.setMemberData(lobby, this.user, key, value);
     return true;
   }
 
