@@ -122,6 +122,7 @@ export class SimulatedBackend implements Backend {
     return this.core.users.get(userId)?.options.name ?? UNKNOWN_PERSONA_NAME;
   }
 
+  /** `+connect_lobby <id>` when Steam launched the game from an invite (sdk isteammatchmaking.h:155-156). */
   launchArgs(): readonly string[] {
     return this.user.options.launchArgs ?? [];
   }
@@ -142,6 +143,7 @@ export class SimulatedBackend implements Backend {
 
   // ---------------------------------------------------------------- lobbies
 
+  /** Members, owner and member data are for members only (sdk isteammatchmaking.h:160, 168, 239). */
   private memberLobby(lobbyId: bigint): SimLobby | undefined {
     if (!isSteamId(lobbyId)) {
       this.refuse('invalid-argument', `lobby id must be a positive 64-bit bigint, got ${String(lobbyId)}`);
@@ -159,6 +161,10 @@ export class SimulatedBackend implements Backend {
     return lobby;
   }
 
+  /**
+   * Lobby data, joinability, kicks: the owner's (steamworks-rs matchmaking.rs:270;
+   * https://kb.heathen.group/steam/features/lobby/unity-lobby/steam-lobby-metadata).
+   */
   private ownedLobby(lobbyId: bigint): SimLobby | undefined {
     const lobby = this.memberLobby(lobbyId);
     if (lobby !== undefined && lobby.owner !== this.user.id) {
@@ -168,6 +174,7 @@ export class SimulatedBackend implements Backend {
     return lobby;
   }
 
+  /** Types 0..3 and at most 250 members (sdk isteammatchmaking.h:17-26; steamworks-rs matchmaking.rs:90). */
   createLobby(lobbyType: LobbyType, maxMembers: number): boolean {
     const problem = createLobbyProblem(lobbyType, maxMembers);
     if (problem !== undefined) return this.refuse('invalid-argument', problem);
@@ -204,10 +211,12 @@ export class SimulatedBackend implements Backend {
     return this.memberLobby(lobbyId)?.owner ?? 0n;
   }
 
+  /** 0 when no limit is known, e.g. for a lobby that does not exist (sdk isteammatchmaking.h:227). */
   getLobbyMemberLimit(lobbyId: bigint): number {
     return this.core.directory.get(lobbyId)?.memberLimit ?? 0;
   }
 
+  /** Readable for any lobby: "" when unset or the lobby is unknown (sdk isteammatchmaking.h:171-174). */
   getLobbyData(lobbyId: bigint, key: string): string {
     return this.core.directory.get(lobbyId)?.data(key) ?? '';
   }
@@ -266,6 +275,7 @@ export class SimulatedBackend implements Backend {
     return this.removeOther(lobbyId, memberId, true);
   }
 
+  /** Owners only; a ban may name someone not in the lobby, to keep them out (modelling: see LobbyDirectory.kick). */
   private removeOther(lobbyId: bigint, memberId: bigint, ban: boolean): boolean {
     const lobby = this.ownedLobby(lobbyId);
     if (lobby === undefined) return false;
@@ -275,6 +285,7 @@ export class SimulatedBackend implements Backend {
     return true;
   }
 
+  /** Members invite (sdk isteammatchmaking.h:151-157). */
   inviteUserToLobby(lobbyId: bigint, userId: bigint): boolean {
     if (!isSteamId(userId)) return this.refuse('invalid-argument', `user id must be a positive 64-bit bigint, got ${String(userId)}`);
     const lobby = this.memberLobby(lobbyId);
@@ -302,6 +313,7 @@ export class SimulatedBackend implements Backend {
   sendP2P(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
     const problem = sendP2PProblem(to, bytes, sendType, channel);
     if (problem !== undefined) return this.refuse(problem.code, problem.detail);
+    // Refused at once, where Steam would open a session that never connects (modelling).
     if (to === this.user.id) return this.refuse('invalid-argument', 'cannot send a P2P packet to yourself');
     // A link exists once we sent to them: sending through it needs no lookup of the remote user.
     const link = this.user.linkIndexes.get(to);
@@ -318,6 +330,7 @@ export class SimulatedBackend implements Backend {
     return true;
   }
 
+  /** The size of the next packet on the channel, 0 when none (sdk isteamnetworking.h:159-160). */
   availableP2P(channel: number): number {
     return this.inbox.peekSize(channel);
   }
@@ -346,6 +359,7 @@ export class SimulatedBackend implements Backend {
     return true;
   }
 
+  /** Recorded only: relay is on by default and Steam may relay anyway (sdk isteamnetworking.h:190-199). */
   allowRelay(allow: boolean): boolean {
     this.user.relayAllowed = allow;
     return true;
