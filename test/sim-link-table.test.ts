@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/effects/clock.js';
 import type { BackendEvent, P2PSendType } from '../src/effects/backend.js';
-import { SimCore, type SimUser } from '../src/effects/sim/core.js';
-import type { LinkFaults } from '../src/effects/sim/faults.js';
-import { LinkTable, OPEN, OWN_FAULTS, RECEIVER_ACCEPTED, SENDER_ACCEPTED } from '../src/effects/sim/link-table.js';
+import { SimCore } from '../src/effects/sim/core.js';
+import type { LinkFaults } from '../src/effects/sim/faults/link-faults.js';
+import { LinkTable, OPEN, OWN_FAULTS, RECEIVER_ACCEPTED, SENDER_ACCEPTED } from '../src/effects/sim/p2p/link-table.js';
+import type { SimUser } from '../src/effects/sim/users/user.js';
 
 describe('LinkTable', () => {
   it('keeps each link’s flags apart, and everything it held when it grows', () => {
@@ -95,39 +96,40 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 function play(ops: readonly Op[], seed: number, via: 'sendAt' | 'sendOn') {
   const clock = new VirtualClock();
   const core = new SimCore({ seed, clock, latencyMs: 30 });
+  const p2p = core.p2p;
   const seen: string[] = [];
   const users: SimUser[] = [];
   for (let i = 0; i < USERS; i++) {
-    const u = core.addUser({ id: 1000n + BigInt(i), name: `u${i}` });
+    const u = core.users.add({ id: 1000n + BigInt(i), name: `u${i}` });
     u.listeners.push((event: BackendEvent) => seen.push(`${i} ${JSON.stringify(event, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`));
     users.push(u);
   }
   const drain = () => {
-    seen.push(`stats ${JSON.stringify(core.stats)}`);
+    seen.push(`stats ${JSON.stringify(p2p.stats)}`);
     users.forEach((u, i) => {
       for (const channel of [0, 1, 2]) {
-        for (let p = core.readPacket(u, channel); p !== undefined; p = core.readPacket(u, channel)) seen.push(`${i} got ${p.from} ${channel} ${p.bytes.join(',')}`);
+        for (let p = p2p.readPacket(u, channel); p !== undefined; p = p2p.readPacket(u, channel)) seen.push(`${i} got ${p.from} ${channel} ${p.bytes.join(',')}`);
       }
     });
   };
   let n = 0;
   for (const o of ops) {
     if (o.kind === 'send') {
-      const link = core.linkFor(users[o.from]!, users[o.to]!);
+      const link = p2p.linkFor(users[o.from]!, users[o.to]!);
       const bytes = Uint8Array.of(n++ & 0xff, o.channel, o.sendType);
-      if (via === 'sendAt') core.sendAt(link.index, bytes, o.sendType, o.channel);
-      else core.sendOn(link, bytes, o.sendType, o.channel);
+      if (via === 'sendAt') p2p.sendAt(link.index, bytes, o.sendType, o.channel);
+      else p2p.sendOn(link, bytes, o.sendType, o.channel);
     } else if (o.kind === 'linkFaults') {
-      core.linkFor(users[o.from]!, users[o.to]!).faults = o.faults;
-      core.setFaultsVersionChanged();
+      p2p.linkFor(users[o.from]!, users[o.to]!).faults = o.faults;
+      p2p.faultsChanged();
     } else if (o.kind === 'userFaults') {
       users[o.user]!.faults = o.faults;
-      core.setFaultsVersionChanged();
-    } else if (o.kind === 'accept') core.acceptSession(users[o.user]!, users[o.remote]!.id);
-    else if (o.kind === 'close') core.closeSession(users[o.user]!, users[o.remote]!.id);
-    else if (o.kind === 'partition') core.partition(o.users.map((i) => users[i]!.id));
-    else if (o.kind === 'heal') core.heal();
-    else if (o.kind === 'vanish') core.vanish(users[o.user]!.id);
+      p2p.faultsChanged();
+    } else if (o.kind === 'accept') p2p.sessions.accept(users[o.user]!, users[o.remote]!.id);
+    else if (o.kind === 'close') p2p.sessions.close(users[o.user]!, users[o.remote]!.id);
+    else if (o.kind === 'partition') core.faults.partition(o.users.map((i) => users[i]!.id));
+    else if (o.kind === 'heal') core.faults.heal();
+    else if (o.kind === 'vanish') core.faults.vanish(users[o.user]!.id);
     else {
       clock.advance(o.ms);
       drain();
@@ -135,10 +137,10 @@ function play(ops: readonly Op[], seed: number, via: 'sendAt' | 'sendOn') {
   }
   clock.advance(60_000);
   drain();
-  return { seen, stats: { ...core.stats } };
+  return { seen, stats: { ...p2p.stats } };
 }
 
-describe('SimCore.sendAt', () => {
+describe('P2PTransport.sendAt', () => {
   it('does what sendOn does, whatever the links, faults, sessions, partitions and vanished users', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 1_000_000 }), (ops, seed) => {

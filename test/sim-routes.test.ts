@@ -63,7 +63,7 @@ describe('the simulated backend’s P2P routes', () => {
 
   it('gives a subclass that overrides sendP2P no routes, so its override sees every send', () => {
     const core = new SimCore({ seed: 1, clock: new VirtualClock() });
-    const user = core.addUser({ id: ALICE, name: 'alice' });
+    const user = core.users.add({ id: ALICE, name: 'alice' });
     class Counting extends SimulatedBackend {
       override sendP2P(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
         return super.sendP2P(to, bytes, sendType, channel);

@@ -3,7 +3,7 @@ import { FrameKind, PayloadCodecId, encodeFrameHeader } from '../src/codec/frame
 import { VirtualClock } from '../src/effects/clock.js';
 import type { BackendEvent } from '../src/effects/backend.js';
 import { createSimulatedSteam } from '../src/effects/sim/network.js';
-import { SimulatedNativeAbort } from '../src/effects/sim/steamworks-client.js';
+import { SimulatedNativeAbort } from '../src/effects/sim/steamworks/client.js';
 import { createSteamworksBackend, wrapSteamworksClient } from '../src/effects/steamworks/adapter.js';
 import { decodeChatFrame, encodeChatFrame } from '../src/effects/steamworks/chat-frame.js';
 import { ALICE, BOB, CAROL } from './helpers/sim-world.js';

@@ -1,9 +1,9 @@
 /**
- * Writes plain JS values in the value-codec format (value-tags.ts) into a reused ByteWriter. One encoder per
- * PacketCodec: it remembers object shapes between packets (a trie of key sequences) so that steady message
- * streams re-use cached shape definitions and compiled per-shape writers.
+ * Writes plain JS values in the value-codec format (value-tags.ts) into a reused ByteWriter: numbers in their
+ * shortest exact form, strings as UTF-8, bigints, arrays, bytes, maps, and objects by shape. One encoder per
+ * PacketCodec: it remembers object shapes between packets (value-shapes.ts) so that steady message streams re-use
+ * cached shape definitions and compiled per-shape writers.
  */
-import { CompiledShapes, compileFunction } from './compile.js';
 import { ByteWriter, WriteLimitExceeded } from './byte-writer.js';
 import { codecError, type CodecError, type CodecErrorCode } from './result.js';
 import {
@@ -33,12 +33,11 @@ import {
   MAX_SCALED_MANTISSA,
   DEFAULT_MAX_DEPTH,
   MAX_BIGINT_VARINT_BYTES,
-  MAX_SHAPE_NODES,
-  MAX_SHAPE_KEYS,
   TWO_POW_56,
   TWO_POW_64,
   MAX_SAFE_BIG,
 } from './value-tags.js';
+import { ShapeTrie, compiledWriters, type ShapeNode } from './value-shapes.js';
 
 export class EncodeFailure {
   constructor(
@@ -46,40 +45,6 @@ export class EncodeFailure {
     readonly detail: string,
   ) {}
 }
-
-/** A node in the trie of key sequences; `generation` says whether it has an index in the current packet. */
-interface ShapeNode {
-  readonly children: Map<string, ShapeNode>;
-  /** The key sequence from the root to here, kept so encoding an object allocates no key array. */
-  readonly keys: readonly string[];
-  generation: number;
-  index: number;
-  /** The definition's bytes (key count and keys) once written, copied instead of re-encoding the keys. */
-  definition: Uint8Array | undefined;
-  /** Objects of this shape written so far; the second one gets a compiled writer. */
-  uses: number;
-  writer: ShapeWriter | undefined;
-}
-
-/** Writes an object's values in its shape's key order. */
-type ShapeWriter = (e: ValueEncoder, o: Record<string, unknown>) => void;
-
-function newShapeNode(keys: readonly string[]): ShapeNode {
-  return { children: new Map(), keys, generation: 0, index: 0, definition: undefined, uses: 0, writer: undefined };
-}
-
-/** Compiled writers per process, bounded like the readers. */
-const MAX_COMPILED_WRITERS = 512;
-
-/**
- * Constant-key property loads (`o["x"]`) for a shape, so V8 reads each field through a monomorphic inline cache
- * instead of a keyed lookup per value. Keys go in as JSON string literals, valid JS string literals.
- */
-const compiledWriters = new CompiledShapes<ShapeWriter>(MAX_COMPILED_WRITERS, (keys) => {
-  if (keys.includes('__proto__')) return undefined;
-  const body = keys.map((k) => `e.next(o[${JSON.stringify(k)}]);`).join('\n');
-  return compileFunction<ShapeWriter>(['e', 'o'], body);
-});
 
 function isPlainObject(value: object): value is Record<string, unknown> {
   const proto: unknown = Object.getPrototypeOf(value);
@@ -106,10 +71,7 @@ export function utf8Length(s: string): number {
 
 /** Writes values into a ByteWriter. One instance per PacketCodec; it remembers shapes between packets. */
 export class ValueEncoder {
-  private readonly root = newShapeNode([]);
-  /** The shape of the last object written (any packet); starts as the empty shape. */
-  private lastShape: ShapeNode = this.root;
-  private shapeNodes = 0;
+  private readonly shapes = new ShapeTrie();
   private generation = 0;
   private nextShape = 0;
   private depth = 0;
@@ -340,36 +302,8 @@ export class ValueEncoder {
   }
 
   private object(o: Record<string, unknown>): void {
-    // Objects in a row usually share a shape (array elements): compare keys with the last shape first, which is
-    // pointer comparisons of interned strings instead of a trie lookup per key.
-    const last = this.lastShape;
-    let i = 0;
-    let same = true;
-    for (const key in o) {
-      if (key !== last.keys[i++]) {
-        same = false;
-        break;
-      }
-    }
-    if (same && i === last.keys.length) return this.objectOfShape(o, last);
-
-    // Walk the trie of key sequences with for-in (no key array allocated); the node keeps its keys for the values.
-    let node: ShapeNode | undefined = this.root;
-    for (const key in o) {
-      let child: ShapeNode | undefined = node.children.get(key);
-      if (child === undefined) {
-        if (this.shapeNodes >= MAX_SHAPE_NODES || node.keys.length >= MAX_SHAPE_KEYS) {
-          node = undefined;
-          break;
-        }
-        child = newShapeNode([...node.keys, key]);
-        node.children.set(key, child);
-        this.shapeNodes++;
-      }
-      node = child;
-    }
+    const node = this.shapes.shapeOf(o);
     if (node !== undefined) {
-      this.lastShape = node;
       this.objectOfShape(o, node);
       return;
     }
@@ -423,7 +357,6 @@ export class ValueEncoder {
     this.value(v);
   }
 }
-
 
 /** Turns an encoder's internal throw into a typed result. */
 export function encodeFailureToError(e: unknown): CodecError {

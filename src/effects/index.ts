@@ -15,9 +15,10 @@ export {
   type LinkFaults,
   type LobbySnapshot,
   type NetworkStats,
+  type SimulatedSteamError,
 } from './sim/network.js';
 export { SimulatedBackend, SIMULATED_CAPABILITIES } from './sim/backend.js';
-export { SimulatedSteamworksClient, SimulatedNativeAbort } from './sim/steamworks-client.js';
+export { SimulatedSteamworksClient, SimulatedNativeAbort } from './sim/steamworks/client.js';
 export { createRandom, type Random } from './sim/random.js';
 export {
   createSteamworksBackend,

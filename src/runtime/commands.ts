@@ -4,6 +4,7 @@
  * published once on `errors$` and returned as the command's result; promises only ever resolve.
  */
 import { isValidChannel } from '../codec/frame.js';
+import { parseLobbyListFilters } from '../effects/list-filters.js';
 import { utf8Length } from '../codec/value-encoder.js';
 import type { CodecErrorCode, CodecResult } from '../codec/result.js';
 import {
@@ -105,16 +106,17 @@ export class Commands {
   }
 
   findLobbies(filters: LobbyListFilters | undefined): Promise<ListResult> {
+    const parsed = parseLobbyListFilters(filters);
     const problem =
       this.disposedError('findLobbies') ??
-      this.invalid('findLobbies', optionsProblem(filters, 'filters')) ??
+      this.invalid('findLobbies', parsed.ok ? undefined : parsed.detail) ??
       (this.core.listRequest.busy
         ? this.wrongState('findLobbies', 'list-in-flight', 'A lobby list request is already waiting for its result.')
         : undefined);
     if (problem !== undefined) return Promise.resolve(this.core.reporter.fail(problem));
     const result = this.core.listRequest.open('list');
     this.outcomes.opened('list');
-    this.core.toMachines({ type: 'lobby.list', filters: filters ?? {} });
+    this.core.toMachines({ type: 'lobby.list', filters: parsed.ok ? parsed.value : {} });
     return result;
   }
 

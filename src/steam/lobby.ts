@@ -75,18 +75,23 @@ export function lobbyDataKeyProblem(key: unknown): string | undefined {
   return undefined;
 }
 
-/** Why `value` cannot be a lobby data value, or undefined. */
-export function lobbyDataValueProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return 'lobby data values are strings';
-  if (value.includes('\0')) return 'lobby data values cannot contain a NUL character';
+/** Why `value` cannot be a lobby data value (`too-large`: over Steam's byte limit; else malformed), or undefined. */
+export function lobbyDataValueRefusal(value: unknown): { readonly code: 'too-large' | 'invalid-argument'; readonly detail: string } | undefined {
+  if (typeof value !== 'string') return { code: 'invalid-argument', detail: 'lobby data values are strings' };
+  if (value.includes('\0')) return { code: 'invalid-argument', detail: 'lobby data values cannot contain a NUL character' };
   // Most values are short: only count bytes when the characters alone could exceed the limit.
   if (value.length * 3 > MAX_LOBBY_DATA_VALUE_BYTES) {
     const bytes = textEncoder.encode(value).length;
     if (bytes > MAX_LOBBY_DATA_VALUE_BYTES) {
-      return `lobby data values are limited to ${MAX_LOBBY_DATA_VALUE_BYTES} bytes of UTF-8, got ${bytes}`;
+      return { code: 'too-large', detail: `lobby data values are limited to ${MAX_LOBBY_DATA_VALUE_BYTES} bytes of UTF-8, got ${bytes}` };
     }
   }
   return undefined;
+}
+
+/** Why `value` cannot be a lobby data value, or undefined. */
+export function lobbyDataValueProblem(value: unknown): string | undefined {
+  return lobbyDataValueRefusal(value)?.detail;
 }
 
 /** Why a key/value pair breaks Steam's lobby data rules, or undefined. */

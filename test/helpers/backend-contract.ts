@@ -21,7 +21,7 @@ import {
   type Support,
 } from '../../src/effects/backend.js';
 import { connectLobbyArgs } from '../../src/effects/sim/network.js';
-import type { LinkFaults } from '../../src/effects/sim/faults.js';
+import type { LinkFaults } from '../../src/effects/sim/faults/link-faults.js';
 import { createSimWorld, ofType, readAll, type BackendFlavour } from './sim-world.js';
 
 const SUPPORT: readonly Support[] = ['native', 'emulated', 'absent'];

@@ -4,7 +4,7 @@
  */
 import type { LobbyListFilters } from '../backend.js';
 import { idFromWire, isRecord, toWireJson } from './protocol.js';
-import { parseFilters } from './wire-filters.js';
+import { parseLobbyListFilters } from '../list-filters.js';
 
 /** JSON control messages are small; anything bigger is a confused or hostile client. */
 export const MAX_CONTROL_BYTES = 64 * 1024;
@@ -106,7 +106,7 @@ export function parseClientOp(text: string): { ok: true; value: ClientOp; raw: R
         value[name] = v;
         break;
       case 'filters': {
-        const filters = parseFilters(v);
+        const filters = parseLobbyListFilters(v);
         if (!filters.ok) return { ok: false, problem: { code: 'invalid-argument', op, detail: `${op}: ${filters.detail}` } };
         value[name] = filters.value;
         break;

@@ -31,7 +31,7 @@ import { RoundTrips } from './round-trips.js';
 import { ServiceReader } from './service-reader.js';
 import { SessionGate } from './session-gate.js';
 import type { LoopbackServiceError, LoopbackTransport } from './transport.js';
-import { parseFilters } from './wire-filters.js';
+import { parseLobbyListFilters } from '../list-filters.js';
 
 export type { LoopbackServiceError, LoopbackTransport } from './transport.js';
 
@@ -206,7 +206,7 @@ export class LoopbackBackend implements Backend {
   }
 
   requestLobbyList(filters?: LobbyListFilters): boolean {
-    const checked = parseFilters(filters);
+    const checked = parseLobbyListFilters(filters);
     if (!checked.ok) return this.refuse('invalid-argument', checked.detail);
     return this.send({ op: 'requestLobbyList', filters: checked.value });
   }

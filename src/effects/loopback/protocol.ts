@@ -1,7 +1,8 @@
 /**
  * The loopback service's wire protocol: its version and how Steam IDs travel, shared by the service and the client
  * backend. The message families live beside it: binary-frames.ts (game packets and lobby chat), client-ops.ts
- * and wire-filters.ts (JSON requests a client sends), server-messages.ts (JSON the service sends back).
+ * (JSON requests a client sends, with filters checked by ../list-filters.ts), server-messages.ts (JSON the service
+ * sends back).
  *
  * - Control messages are JSON text frames (a few per second); Steam IDs travel as decimal strings because JSON
  *   numbers lose precision above 2^53.

@@ -1,9 +1,15 @@
+/**
+ * One simulated user's view of Steam through lobbykit's Backend port: every command checks its arguments and the
+ * caller's rights (refusing with a typed reason, never throwing) before the simulator's rooms act on it, and
+ * events are queued for the runtime to drain at tick time.
+ */
 import {
   MAX_LOBBY_CHAT_BYTES,
   UNKNOWN_PERSONA_NAME,
   createLobbyProblem,
   isSteamId,
   lobbyDataKeyProblem,
+  lobbyDataValueRefusal,
   sendP2PProblem,
   sendPayloadProblem,
   type Backend,
@@ -18,7 +24,11 @@ import {
   type RefusalCode,
 } from '../backend.js';
 import { Fifo } from '../fifo.js';
-import type { SimCore, SimLobby, SimUser } from './core.js';
+import { parseLobbyListFilters } from '../list-filters.js';
+import type { SimCore } from './core.js';
+import type { SimLobby } from './lobbies/lobby.js';
+import type { P2PTransport } from './p2p/transport.js';
+import type { SimUser } from './users/user.js';
 
 /** The simulator has every feature Steam has. */
 export const SIMULATED_CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -50,6 +60,8 @@ export class SimulatedBackend implements Backend {
   private readonly listener = (event: BackendEvent): void => this.events.push(event);
   /** `user.inbox`: a runtime asks it for packets every tick, and this saves loading the user to get there. */
   private readonly inbox: SimUser['inbox'];
+  /** `core.p2p`, which every send and read goes to. */
+  private readonly p2p: P2PTransport;
   /**
    * A route is the index of our link to the user in the simulator's LinkTable. A subclass that overrides sendP2P gets
    * none, so that its override is never bypassed.
@@ -61,6 +73,7 @@ export class SimulatedBackend implements Backend {
     private readonly user: SimUser,
   ) {
     this.inbox = user.inbox;
+    this.p2p = core.p2p;
     user.listeners.push(this.listener);
     this.p2pRoutes = this.sendP2P === SimulatedBackend.prototype.sendP2P ? this.routes() : undefined;
   }
@@ -72,8 +85,8 @@ export class SimulatedBackend implements Backend {
       send: (route, bytes, sendType, channel) => {
         const problem = sendPayloadProblem(bytes, sendType, channel);
         if (problem !== undefined) return this.refuse(problem.code, problem.detail);
-        if (!this.core.isLinkFrom(route, this.user)) return this.refuse('invalid-argument', `route ${String(route)} is not one of this backend's`);
-        this.core.sendAt(route, bytes, sendType, channel);
+        if (!this.p2p.isLinkFrom(route, this.user)) return this.refuse('invalid-argument', `route ${String(route)} is not one of this backend's`);
+        this.p2p.sendAt(route, bytes, sendType, channel);
         return true;
       },
     };
@@ -104,10 +117,12 @@ export class SimulatedBackend implements Backend {
   }
 
   personaName(userId: bigint): string {
+    // A name not (yet) known reads "[unknown]" (sdk isteamfriends.h:236-240).
     if (!this.user.known.has(userId)) return UNKNOWN_PERSONA_NAME;
-    return this.core.user(userId)?.options.name ?? UNKNOWN_PERSONA_NAME;
+    return this.core.users.get(userId)?.options.name ?? UNKNOWN_PERSONA_NAME;
   }
 
+  /** `+connect_lobby <id>` when Steam launched the game from an invite (sdk isteammatchmaking.h:155-156). */
   launchArgs(): readonly string[] {
     return this.user.options.launchArgs ?? [];
   }
@@ -128,12 +143,13 @@ export class SimulatedBackend implements Backend {
 
   // ---------------------------------------------------------------- lobbies
 
+  /** Members, owner and member data are for members only (sdk isteammatchmaking.h:160, 168, 239). */
   private memberLobby(lobbyId: bigint): SimLobby | undefined {
     if (!isSteamId(lobbyId)) {
       this.refuse('invalid-argument', `lobby id must be a positive 64-bit bigint, got ${String(lobbyId)}`);
       return undefined;
     }
-    const lobby = this.core.lobbies.get(lobbyId);
+    const lobby = this.core.directory.get(lobbyId);
     if (lobby === undefined) {
       this.refuse('unknown-lobby', `lobby ${lobbyId} does not exist`);
       return undefined;
@@ -145,6 +161,10 @@ export class SimulatedBackend implements Backend {
     return lobby;
   }
 
+  /**
+   * Lobby data, joinability, kicks: the owner's (steamworks-rs matchmaking.rs:270;
+   * https://kb.heathen.group/steam/features/lobby/unity-lobby/steam-lobby-metadata).
+   */
   private ownedLobby(lobbyId: bigint): SimLobby | undefined {
     const lobby = this.memberLobby(lobbyId);
     if (lobby !== undefined && lobby.owner !== this.user.id) {
@@ -154,27 +174,31 @@ export class SimulatedBackend implements Backend {
     return lobby;
   }
 
+  /** Types 0..3 and at most 250 members (sdk isteammatchmaking.h:17-26; steamworks-rs matchmaking.rs:90). */
   createLobby(lobbyType: LobbyType, maxMembers: number): boolean {
     const problem = createLobbyProblem(lobbyType, maxMembers);
     if (problem !== undefined) return this.refuse('invalid-argument', problem);
-    this.core.createLobby(this.user, lobbyType, maxMembers);
+    this.core.directory.create(this.user, lobbyType, maxMembers);
     return true;
   }
 
   joinLobby(lobbyId: bigint): boolean {
     if (!isSteamId(lobbyId)) return this.refuse('invalid-argument', `lobby id must be a positive 64-bit bigint, got ${String(lobbyId)}`);
-    this.core.joinLobby(this.user, lobbyId);
+    this.core.directory.join(this.user, lobbyId);
     return true;
   }
 
   leaveLobby(lobbyId: bigint): boolean {
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    return this.core.leaveLobby(this.user, lobby.id);
+    return this.core.directory.leave(this.user, lobby.id);
   }
 
   requestLobbyList(filters?: LobbyListFilters): boolean {
-    this.core.requestLobbyList(this.user, filters);
+    // Checked here, with the loopback backend's rules, so nothing malformed reaches the directory's timer.
+    const checked = parseLobbyListFilters(filters);
+    if (!checked.ok) return this.refuse('invalid-argument', checked.detail);
+    this.core.directory.list(this.user, checked.value);
     return true;
   }
 
@@ -187,53 +211,52 @@ export class SimulatedBackend implements Backend {
     return this.memberLobby(lobbyId)?.owner ?? 0n;
   }
 
+  /** 0 when no limit is known, e.g. for a lobby that does not exist (sdk isteammatchmaking.h:227). */
   getLobbyMemberLimit(lobbyId: bigint): number {
-    return this.core.lobbies.get(lobbyId)?.memberLimit ?? 0;
+    return this.core.directory.get(lobbyId)?.memberLimit ?? 0;
   }
 
+  /** Readable for any lobby: "" when unset or the lobby is unknown (sdk isteammatchmaking.h:171-174). */
   getLobbyData(lobbyId: bigint, key: string): string {
-    return this.core.lobbies.get(lobbyId)?.data(key) ?? '';
+    return this.core.directory.get(lobbyId)?.data(key) ?? '';
   }
 
   getAllLobbyData(lobbyId: bigint): Readonly<Record<string, string>> {
-    return Object.fromEntries(this.core.lobbies.get(lobbyId)?.lobbyData ?? []);
+    return Object.fromEntries(this.core.directory.get(lobbyId)?.lobbyData ?? []);
   }
 
   setLobbyData(lobbyId: bigint, key: string, value: string): boolean {
+    // Keys of at most 255 characters (sdk isteammatchmaking.h:50-51), values of at most 8,192 bytes (sdk isteamfriends.h:135).
     const keyProblem = lobbyDataKeyProblem(key);
     if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
-    if (typeof value !== 'string') return this.refuse('invalid-argument', 'lobby data values are strings');
+    const valueProblem = lobbyDataValueRefusal(value);
+    if (valueProblem !== undefined) return this.refuse(valueProblem.code, valueProblem.detail);
     const lobby = this.ownedLobby(lobbyId);
     if (lobby === undefined) return false;
-    lobby.lobbyData.set(key, value);
-    this.core.notifyData(lobby, lobby.id);
+    this.core.directory.setData(lobby, key, value);
     return true;
   }
 
   deleteLobbyData(lobbyId: bigint, key: string): boolean {
     const lobby = this.ownedLobby(lobbyId);
     if (lobby === undefined) return false;
-    if (!lobby.lobbyData.delete(key)) return true;
-    this.core.notifyData(lobby, lobby.id);
+    this.core.directory.deleteData(lobby, key);
     return true;
   }
 
   getLobbyMemberData(lobbyId: bigint, memberId: bigint, key: string): string {
-    return this.core.lobbies.get(lobbyId)?.memberData.get(memberId)?.get(key) ?? '';
+    return this.core.directory.get(lobbyId)?.memberData.get(memberId)?.get(key) ?? '';
   }
 
   setLobbyMemberData(lobbyId: bigint, key: string, value: string): boolean {
+    // Member data is lobby metadata too: the same key and value limits.
     const keyProblem = lobbyDataKeyProblem(key);
     if (keyProblem !== undefined) return this.refuse('invalid-argument', keyProblem);
+    const valueProblem = lobbyDataValueRefusal(value);
+    if (valueProblem !== undefined) return this.refuse(valueProblem.code, valueProblem.detail);
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    let mine = lobby.memberData.get(this.user.id);
-    if (mine === undefined) {
-      mine = new Map();
-      lobby.memberData.set(this.user.id, mine);
-    }
-    mine.set(key, String(value));
-    this.core.notifyData(lobby, this.user.id);
+    this.core.directory.setMemberData(lobby, this.user, key, value);
     return true;
   }
 
@@ -252,33 +275,36 @@ export class SimulatedBackend implements Backend {
     return this.removeOther(lobbyId, memberId, true);
   }
 
+  /** Owners only; a ban may name someone not in the lobby, to keep them out (modelling: see LobbyDirectory.kick). */
   private removeOther(lobbyId: bigint, memberId: bigint, ban: boolean): boolean {
     const lobby = this.ownedLobby(lobbyId);
     if (lobby === undefined) return false;
     if (memberId === this.user.id) return this.refuse('invalid-argument', 'the owner cannot kick or ban themself; leave instead');
     if (!lobby.members.includes(memberId) && !ban) return this.refuse('not-a-member', `${memberId} is not in lobby ${lobbyId}`);
-    this.core.kick(this.user, lobby, memberId, ban);
+    this.core.directory.kick(this.user, lobby, memberId, ban);
     return true;
   }
 
+  /** Members invite (sdk isteammatchmaking.h:151-157). */
   inviteUserToLobby(lobbyId: bigint, userId: bigint): boolean {
     if (!isSteamId(userId)) return this.refuse('invalid-argument', `user id must be a positive 64-bit bigint, got ${String(userId)}`);
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    const invitee = this.core.user(userId);
+    const invitee = this.core.users.get(userId);
     if (invitee === undefined) return this.refuse('invalid-argument', `user ${userId} is not on this simulated Steam`);
-    this.core.invite(this.user, lobby, invitee);
+    this.core.directory.invite(this.user, lobby, invitee);
     return true;
   }
 
   sendLobbyChat(lobbyId: bigint, bytes: Uint8Array): boolean {
     if (!(bytes instanceof Uint8Array)) return this.refuse('invalid-argument', 'chat messages are bytes (Uint8Array)');
+    // Up to 4 KB, binary or text (sdk isteammatchmaking.h:199).
     if (bytes.length > MAX_LOBBY_CHAT_BYTES) {
       return this.refuse('too-large', `lobby chat messages are limited to ${MAX_LOBBY_CHAT_BYTES} bytes, got ${bytes.length}`);
     }
     const lobby = this.memberLobby(lobbyId);
     if (lobby === undefined) return false;
-    this.core.chat(this.user, lobby, bytes);
+    this.core.directory.chat(this.user, lobby, bytes);
     return true;
   }
 
@@ -287,28 +313,30 @@ export class SimulatedBackend implements Backend {
   sendP2P(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
     const problem = sendP2PProblem(to, bytes, sendType, channel);
     if (problem !== undefined) return this.refuse(problem.code, problem.detail);
+    // Refused at once, where Steam would open a session that never connects (modelling).
     if (to === this.user.id) return this.refuse('invalid-argument', 'cannot send a P2P packet to yourself');
     // A link exists once we sent to them: sending through it needs no lookup of the remote user.
     const link = this.user.linkIndexes.get(to);
     if (link !== undefined) {
-      this.core.sendAt(link, bytes, sendType, channel);
+      this.p2p.sendAt(link, bytes, sendType, channel);
       return true;
     }
-    const remote = this.core.user(to);
+    const remote = this.core.users.get(to);
     if (remote === undefined) {
       // Steam accepts the send and the session later times out; the simulator says so at once instead.
       return this.refuse('invalid-argument', `user ${to} is not on this simulated Steam`);
     }
-    this.core.send(this.user, remote, bytes, sendType, channel);
+    this.p2p.send(this.user, remote, bytes, sendType, channel);
     return true;
   }
 
+  /** The size of the next packet on the channel, 0 when none (sdk isteamnetworking.h:159-160). */
   availableP2P(channel: number): number {
     return this.inbox.peekSize(channel);
   }
 
   readP2P(channel: number): P2PPacket | undefined {
-    return this.core.readPacket(this.user, channel);
+    return this.p2p.readPacket(this.user, channel);
   }
 
   channelsWithPackets(): readonly number[] {
@@ -321,16 +349,17 @@ export class SimulatedBackend implements Backend {
 
   acceptSession(remote: bigint): boolean {
     if (!isSteamId(remote)) return this.refuse('invalid-argument', `remote id must be a positive 64-bit bigint, got ${String(remote)}`);
-    this.core.acceptSession(this.user, remote);
+    this.p2p.sessions.accept(this.user, remote);
     return true;
   }
 
   closeSession(remote: bigint): boolean {
     if (!isSteamId(remote)) return this.refuse('invalid-argument', `remote id must be a positive 64-bit bigint, got ${String(remote)}`);
-    this.core.closeSession(this.user, remote);
+    this.p2p.sessions.close(this.user, remote);
     return true;
   }
 
+  /** Recorded only: relay is on by default and Steam may relay anyway (sdk isteamnetworking.h:190-199). */
   allowRelay(allow: boolean): boolean {
     this.user.relayAllowed = allow;
     return true;

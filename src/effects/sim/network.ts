@@ -1,17 +1,30 @@
 /**
  * `createSimulatedSteam({ seed, clock })`: a whole Steam in one process — users, lobbies, P2P — on a virtual clock
- * with a seeded random source, so the same seed replays the same run. Each user gets a `Backend` (lobbykit's port)
- * or a steamworks.js-shaped client (for the steamworks.js adapter and for games written against steamworks.js).
+ * with a seeded random source, so the same seed replays the same run. Each user gets a `Backend` (backend.ts) or a
+ * steamworks.js-shaped client (steamworks/). The rooms: core.ts (the world: options, scheduler.ts, random.ts,
+ * events); users/ (accounts, friends, persona names); lobbies/ (the directory and Steam's lobby rules); p2p/ (the
+ * transport: links, datagrams and their pool, sessions, reliable delivery); faults/ (what goes wrong on purpose).
+ * Each behaviour cites its source in a comment: `sdk <header>:<line>` is Valve's Steamworks SDK header
+ * (public/steam/, as vendored by Noxime/steamworks-rs at fbb7963, the revision steamworks.js 0.4.0 pins);
+ * `steamworks.js <file>:<line>` is ceifa/steamworks.js at its 0.4.0 commit fa6c6af; `steamworks-rs <file>:<line>`
+ * is Noxime/steamworks-rs at fbb7963; "modelling" marks a choice of the simulator where Steam gives no rule.
  */
 import type { LobbyClock } from '../clock.js';
 import { isSteamId, type Backend, type LobbyType } from '../backend.js';
-import { SimCore, type NetworkStats, type SimulatedSteamOptions, type SimulatedUserOptions } from './core.js';
-import type { LinkFaults } from './faults.js';
+import { SimCore, type SimulatedSteamOptions } from './core.js';
+import type { SimulatedFaults } from './faults/injector.js';
+import type { NetworkStats } from './p2p/transport.js';
+import type { SimulatedSteamError } from './scheduler.js';
+import type { SimulatedUserOptions } from './users/user.js';
 import { SimulatedBackend } from './backend.js';
-import { SimulatedSteamworksClient } from './steamworks-client.js';
+import { SimulatedSteamworksClient } from './steamworks/client.js';
 
-export type { SimulatedSteamOptions, SimulatedUserOptions, NetworkStats } from './core.js';
-export type { LinkFaults } from './faults.js';
+export type { SimulatedSteamOptions } from './core.js';
+export type { SimulatedUserOptions } from './users/user.js';
+export type { NetworkStats } from './p2p/transport.js';
+export type { SimulatedFaults } from './faults/injector.js';
+export type { LinkFaults } from './faults/link-faults.js';
+export type { SimulatedSteamError } from './scheduler.js';
 
 /** A read-only look at a simulated lobby, for tests and tools. */
 export interface LobbySnapshot {
@@ -24,27 +37,6 @@ export interface LobbySnapshot {
   readonly data: Readonly<Record<string, string>>;
 }
 
-/** Everything that can go wrong, on purpose. All of it seeded and on the virtual clock. */
-export interface SimulatedFaults {
-  /** Faults on the path from `a` to `b` (and back, unless `bothWays` is false). Replaces earlier faults on it. */
-  setLink(a: bigint, b: bigint, faults: LinkFaults | undefined, options?: { readonly bothWays?: boolean }): void;
-  /** Faults on everything `user` sends and receives. */
-  setUser(user: bigint, faults: LinkFaults | undefined): void;
-  /** Cuts P2P between `users` and everyone else. Reliable data waits; a cut longer than the session timeout fails it (error 4). */
-  partition(users: readonly bigint[]): void;
-  /** Ends every partition and delivers what waited, in order. */
-  heal(): void;
-  /** The user's game and connection vanish; Steam drops them from lobbies (state 0x4) after `disconnectDetectMs`. */
-  vanish(user: bigint): void;
-  /** The next `times` P2P sessions `from` opens to `to` fail with `error` (0, 2, 4 or 5). */
-  failSessions(from: bigint, to: bigint, error: number, times?: number): void;
-  /** The next join by `user` answers `response`, whatever the lobby (for codes no rule produces, e.g. 5, 12–15). */
-  forceEnterResponse(user: bigint, response: number, times?: number): void;
-  /** Steam's servers drop `user`: a serversDisconnected event; lobby operations fail until reconnected. */
-  disconnectServers(user: bigint, reason?: number): void;
-  reconnectServers(user: bigint): void;
-}
-
 export interface SimulatedUser {
   readonly id: bigint;
   readonly name: string;
@@ -52,6 +44,7 @@ export interface SimulatedUser {
 
 export interface SimulatedSteam {
   readonly clock: LobbyClock;
+  /** Everything that can go wrong, on purpose. All of it seeded and on the virtual clock. */
   readonly faults: SimulatedFaults;
   readonly stats: Readonly<NetworkStats>;
   addUser(options: SimulatedUserOptions): SimulatedUser;
@@ -69,14 +62,21 @@ export interface SimulatedSteam {
   lobbies(): readonly LobbySnapshot[];
   /** Datagrams and events waiting on the virtual clock. */
   readonly inFlight: number;
+  /**
+   * What went wrong inside the simulator itself: a scheduled happening that threw is reported here once (the
+   * first 100 are kept) and never run again, instead of throwing into `clock.advance()`.
+   */
+  readonly errors: readonly SimulatedSteamError[];
+  /** How many happenings threw in all, including those past the kept 100. */
+  readonly errorCount: number;
 }
 
-/** What Steam passes to a game it launches from an invite. */
+/** What Steam passes to a game it launches from an invite (sdk isteammatchmaking.h:155-156). */
 export function connectLobbyArgs(lobbyId: bigint): readonly string[] {
   return ['+connect_lobby', lobbyId.toString()];
 }
 
-/** SteamID64 of an individual account in the public universe. */
+/** SteamID64 of an individual account: universe public, type individual, instance 1 (sdk steamuniverse.h:18, steamclientpublic.h:229, 295). */
 export function steamIdOfAccount(accountId: number): bigint {
   return 76561197960265728n + BigInt(accountId);
 }
@@ -85,15 +85,10 @@ export function createSimulatedSteam(options: SimulatedSteamOptions): SimulatedS
   const core = new SimCore(options);
   const backends = new Map<bigint, SimulatedBackend>();
   const clients = new Map<bigint, SimulatedSteamworksClient>();
-
-  const userOf = (id: bigint) => {
-    const user = core.user(id);
-    if (user === undefined) throw new Error(`simulated Steam: no user ${String(id)}; add it with addUser first`);
-    return user;
-  };
+  const users = core.users;
 
   const snapshot = (id: bigint): LobbySnapshot | undefined => {
-    const lobby = core.lobbies.get(id);
+    const lobby = core.directory.get(id);
     if (lobby === undefined) return undefined;
     return {
       id: lobby.id,
@@ -106,47 +101,19 @@ export function createSimulatedSteam(options: SimulatedSteamOptions): SimulatedS
     };
   };
 
-  const faults: SimulatedFaults = {
-    setLink(a, b, linkFaults, linkOptions) {
-      const ua = userOf(a);
-      const ub = userOf(b);
-      core.linkFor(ua, ub).faults = linkFaults;
-      if (linkOptions?.bothWays !== false) core.linkFor(ub, ua).faults = linkFaults;
-      core.setFaultsVersionChanged();
-    },
-    setUser(user, userFaults) {
-      userOf(user).faults = userFaults;
-      core.setFaultsVersionChanged();
-    },
-    partition: (users) => core.partition(users),
-    heal: () => core.heal(),
-    vanish: (user) => core.vanish(userOf(user).id),
-    failSessions(from, to, error, times = 1) {
-      const link = core.linkFor(userOf(from), userOf(to));
-      const forced = (link.forcedFailures ??= []);
-      for (let i = 0; i < times; i++) forced.push(error);
-    },
-    forceEnterResponse(user, response, times = 1) {
-      const u = userOf(user);
-      for (let i = 0; i < times; i++) u.forcedEnter.push(response);
-    },
-    disconnectServers: (user, reason = 3) => core.disconnectServers(userOf(user).id, reason),
-    reconnectServers: (user) => core.reconnectServers(userOf(user).id),
-  };
-
   return {
     clock: options.clock,
-    faults,
-    stats: core.stats,
+    faults: core.faults,
+    stats: core.p2p.stats,
     addUser(userOptions) {
       if (!isSteamId(userOptions.id)) throw new Error(`simulated Steam: user ids are positive 64-bit bigints, got ${String(userOptions.id)}`);
-      const user = core.addUser(userOptions);
+      const user = users.add(userOptions);
       return { id: user.id, name: user.options.name };
     },
     backend(id) {
       let backend = backends.get(id);
       if (backend === undefined) {
-        backend = new SimulatedBackend(core, userOf(id));
+        backend = new SimulatedBackend(core, users.require(id));
         backends.set(id, backend);
       }
       return backend;
@@ -154,29 +121,31 @@ export function createSimulatedSteam(options: SimulatedSteamOptions): SimulatedS
     steamworksClient(id) {
       let client = clients.get(id);
       if (client === undefined) {
-        client = new SimulatedSteamworksClient(core, userOf(id));
+        client = new SimulatedSteamworksClient(core, users.require(id));
         clients.set(id, client);
       }
       return client;
     },
     befriend(a, b) {
-      const ua = userOf(a);
-      const ub = userOf(b);
-      ua.friends.add(b);
-      ub.friends.add(a);
-      ua.known.add(b);
-      ub.known.add(a);
+      users.befriend(users.require(a), users.require(b));
     },
     block(user, other) {
-      userOf(user).blocked.add(other);
+      users.block(users.require(user), other);
     },
     requestJoin(user, lobbyId, friendId) {
-      core.joinRequested(userOf(user), lobbyId, friendId);
+      // GameLobbyJoinRequested_t: the user picked "Join game" or accepted an invite while in-game (sdk isteamfriends.h:540-555).
+      core.emitLater(users.require(user), { type: 'joinRequested', lobbyId, friendId });
     },
     lobby: snapshot,
-    lobbies: () => [...core.lobbies.keys()].map((id) => snapshot(id)!),
+    lobbies: () => [...core.directory.lobbies.keys()].map((id) => snapshot(id)!),
     get inFlight() {
       return core.scheduler.size;
+    },
+    get errors() {
+      return core.scheduler.errors;
+    },
+    get errorCount() {
+      return core.scheduler.errorCount;
     },
   };
 }

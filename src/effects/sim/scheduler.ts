@@ -1,3 +1,8 @@
+/**
+ * The simulated network's timetable: every future happening (a datagram's arrival, a server's answer, a timeout)
+ * behind one clock timer. A happening that throws is reported in `errors` and never run again, so one broken timer
+ * cannot stop the others or throw into the clock's `advance`.
+ */
 import type { LobbyClock } from '../clock.js';
 import { MinHeap } from '../min-heap.js';
 
@@ -7,6 +12,19 @@ export interface Scheduled {
   seq: number;
   fire(): void;
 }
+
+/** A scheduled happening threw: what the simulated Steam reports instead of throwing into the game's clock. */
+export interface SimulatedSteamError {
+  readonly code: 'timer-threw';
+  /** The virtual time it was due, ms. */
+  readonly atMs: number;
+  /** The thrown error's message. */
+  readonly detail: string;
+  readonly error: unknown;
+}
+
+/** Errors kept for inspection: the first ones, which name the cause; later ones are only counted. */
+const MAX_KEPT_ERRORS = 100;
 
 /**
  * Every future happening of the simulated network behind ONE clock timer armed for the earliest. Happenings are
@@ -26,6 +44,8 @@ export class Scheduler {
   /** The bucket the last item went into: the packets of one tick mostly share a due time, so skip the Map then. */
   private lastDue = NaN;
   private lastBucket: Scheduled[] | undefined = undefined;
+  private readonly thrown: SimulatedSteamError[] = [];
+  private thrownCount = 0;
 
   constructor(private readonly clock: LobbyClock) {}
 
@@ -35,6 +55,16 @@ export class Scheduler {
 
   get size(): number {
     return this.count;
+  }
+
+  /** The first happenings that threw (at most 100), in the order they threw. */
+  get errors(): readonly SimulatedSteamError[] {
+    return this.thrown;
+  }
+
+  /** How many happenings threw in all. */
+  get errorCount(): number {
+    return this.thrownCount;
   }
 
   /** Queues `item` at `due` (clamped to now). */
@@ -82,11 +112,19 @@ export class Scheduler {
         const time = this.times.peek();
         if (time === undefined || time > now) break;
         const bucket = this.buckets.get(time)!;
-        // Items scheduled for this same time while it fires are appended and run in this loop too.
-        for (let i = 0; i < bucket.length; i++) {
-          const item = bucket[i]!;
-          this.count--;
-          item.fire();
+        // Items scheduled for this same time while it fires are appended and run in this loop too. An item is
+        // counted out before it fires, and a throw resumes the loop after it, so nothing fires twice.
+        let i = 0;
+        while (i < bucket.length) {
+          try {
+            while (i < bucket.length) {
+              const item = bucket[i++]!;
+              this.count--;
+              item.fire();
+            }
+          } catch (error) {
+            this.report(time, error);
+          }
         }
         this.buckets.delete(time);
         this.times.pop();
@@ -99,5 +137,12 @@ export class Scheduler {
       this.firing = false;
       this.arm();
     }
+  }
+
+  private report(atMs: number, error: unknown): void {
+    this.thrownCount++;
+    if (this.thrown.length >= MAX_KEPT_ERRORS) return;
+    const detail = error instanceof Error ? error.message : String(error);
+    this.thrown.push({ code: 'timer-threw', atMs, detail, error });
   }
 }

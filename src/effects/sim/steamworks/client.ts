@@ -3,8 +3,9 @@
  * written against steamworks.js) runs unchanged in tests: BigInt ids and member counts, no channels, chat states as
  * strings, `making_change === user_changed`, `joinLobby` rejecting without a code, `readP2PPacket` throwing when
  * nothing is available, `createLobby` above 250 members failing hard, and none of what steamworks.js lacks.
+ * Where it departs from the real package the comment says so.
  */
-import { MAX_LOBBY_MEMBERS, isSendType, sendSizeProblem, type BackendEvent } from '../backend.js';
+import { MAX_LOBBY_MEMBERS, isSendType, sendSizeProblem, type BackendEvent } from '../../backend.js';
 import {
   CHAT_STATE_NAMES,
   SteamCallbackId,
@@ -13,10 +14,11 @@ import {
   type SteamworksClient,
   type SteamworksLobby,
   type SteamworksP2PPacket,
-  type SteamworksPlayerSteamId,
-} from '../steamworks/client-types.js';
-import { Fifo } from '../fifo.js';
-import type { SimCore, SimUser } from './core.js';
+} from '../../steamworks/client-types.js';
+import { Fifo } from '../../fifo.js';
+import type { SimCore } from '../core.js';
+import type { SimUser } from '../users/user.js';
+import { SimLobbyHandle } from './lobby-handle.js';
 
 /**
  * Thrown where the real steamworks.js would hit a native assert and abort the process (exit 134). A test can
@@ -33,89 +35,16 @@ interface Deferred<T> {
   reject(error: Error): void;
 }
 
-class SimLobbyHandle implements SteamworksLobby {
-  constructor(
-    private readonly client: SimulatedSteamworksClient,
-    readonly id: bigint,
-  ) {}
-
-  private lobby() {
-    return this.client.core.lobbies.get(this.id);
-  }
-
-  join(): Promise<SteamworksLobby> {
-    return this.client.matchmaking.joinLobby(this.id);
-  }
-
-  leave(): void {
-    this.client.core.leaveLobby(this.client.user, this.id);
-  }
-
-  openInviteDialog(): void {
-    this.client.overlay.activateInviteDialog(this.id);
-  }
-
-  getMemberCount(): bigint {
-    return BigInt(this.lobby()?.members.length ?? 0);
-  }
-
-  getMemberLimit(): bigint | null {
-    const lobby = this.lobby();
-    return lobby === undefined ? null : BigInt(lobby.memberLimit);
-  }
-
-  getMembers(): SteamworksPlayerSteamId[] {
-    return (this.lobby()?.members ?? []).map(playerSteamId);
-  }
-
-  getOwner(): SteamworksPlayerSteamId {
-    return playerSteamId(this.lobby()?.owner ?? 0n);
-  }
-
-  setJoinable(joinable: boolean): boolean {
-    const lobby = this.lobby();
-    if (lobby === undefined || lobby.owner !== this.client.user.id) return false;
-    lobby.joinable = joinable;
-    return true;
-  }
-
-  getData(key: string): string | null {
-    return this.lobby()?.lobbyData.get(key) ?? null;
-  }
-
-  setData(key: string, value: string): boolean {
-    const lobby = this.lobby();
-    if (lobby === undefined || lobby.owner !== this.client.user.id) return false;
-    lobby.lobbyData.set(key, value);
-    this.client.core.notifyData(lobby, lobby.id);
-    return true;
-  }
-
-  deleteData(key: string): boolean {
-    const lobby = this.lobby();
-    if (lobby === undefined || lobby.owner !== this.client.user.id) return false;
-    const had = lobby.lobbyData.delete(key);
-    if (had) this.client.core.notifyData(lobby, lobby.id);
-    return had;
-  }
-
-  getFullData(): Record<string, string> {
-    return Object.fromEntries(this.lobby()?.lobbyData ?? []);
-  }
-
-  mergeFullData(data: Record<string, string>): boolean {
-    let all = true;
-    for (const [key, value] of Object.entries(data)) all = this.setData(key, value) && all;
-    return all;
-  }
-}
-
 export class SimulatedSteamworksClient implements SteamworksClient {
+  /**
+   * Handlers by callback id. Departs from the real package, which keeps one handler per id for the whole process
+   * (steamworks-rs callback.rs:46-53) and whose `disconnect()` removes that id's entry (callback.rs:23-28).
+   */
   private readonly handlers = new Map<number, Set<Handler>>();
   private readonly creates = new Fifo<Deferred<SteamworksLobby>>();
   private readonly joins = new Map<bigint, Deferred<SteamworksLobby>[]>();
   private readonly lists = new Fifo<Deferred<SteamworksLobby[]>>();
-  /** Lobby ids the overlay invite dialog was opened for (steamworks.js's only way to invite). */
+  /** Lobby ids the overlay invite dialog was opened for (steamworks.js's only way to invite: matchmaking.rs:38-42). */
   readonly inviteDialogs: bigint[] = [];
   private readonly listener = (event: BackendEvent): void => this.onEvent(event);
 
@@ -131,6 +60,7 @@ export class SimulatedSteamworksClient implements SteamworksClient {
   ) {
     user.listeners.push(this.listener);
     this.localplayer = {
+      // steamworks.js localplayer.rs:5-21, 27-38.
       getSteamId: () => playerSteamId(user.id),
       getName: () => user.options.name,
     };
@@ -141,11 +71,13 @@ export class SimulatedSteamworksClient implements SteamworksClient {
     };
     this.networking = {
       sendP2PPacket: (steamId64, sendType, data) => this.sendP2PPacket(steamId64, sendType, data),
+      // Channel 0 only; 0 both when empty and for a 0-byte packet (steamworks.js networking.rs:59-66).
       isP2PPacketAvailable: () => user.inbox.peekSize(0),
       readP2PPacket: (size) => this.readP2PPacket(size),
+      // steamworks.js networking.rs:89-95.
       acceptP2PSession: (steamId64) => {
         requireBigInt(steamId64);
-        core.acceptSession(user, steamId64);
+        core.p2p.sessions.accept(user, steamId64);
       },
     };
     this.callback = {
@@ -166,44 +98,52 @@ export class SimulatedSteamworksClient implements SteamworksClient {
     this.handlers.clear();
   }
 
+  /**
+   * steamworks.js matchmaking.rs:134-160. Above 250 members steamworks-rs asserts (matchmaking.rs:90); inside the
+   * package's async call that panic becomes a rejection, while the simulator throws SimulatedNativeAbort.
+   */
   private createLobby(lobbyType: number, maxMembers: number): Promise<SteamworksLobby> {
     if (maxMembers > MAX_LOBBY_MEMBERS) {
       throw new SimulatedNativeAbort(`createLobby(${lobbyType}, ${maxMembers}): above ${MAX_LOBBY_MEMBERS} members Steam's native assert aborts the process`);
     }
     return new Promise((resolve, reject) => {
       this.creates.push({ resolve, reject });
-      this.core.createLobby(this.user, lobbyType as 0 | 1 | 2 | 3, maxMembers);
+      this.core.directory.create(this.user, lobbyType as 0 | 1 | 2 | 3, maxMembers);
     });
   }
 
+  /** steamworks.js matchmaking.rs:162-182. */
   private joinLobby(lobbyId: bigint): Promise<SteamworksLobby> {
     requireBigInt(lobbyId);
     return new Promise((resolve, reject) => {
       const waiting = this.joins.get(lobbyId) ?? [];
       waiting.push({ resolve, reject });
       this.joins.set(lobbyId, waiting);
-      this.core.joinLobby(this.user, lobbyId);
+      this.core.directory.join(this.user, lobbyId);
     });
   }
 
+  /** No filters can be passed (steamworks.js matchmaking.rs:184-206). */
   private getLobbies(): Promise<SteamworksLobby[]> {
     return new Promise((resolve, reject) => {
       this.lists.push({ resolve, reject });
-      this.core.requestLobbyList(this.user, undefined);
+      this.core.directory.list(this.user, undefined);
     });
   }
 
+  /** Always channel 0 (steamworks.js networking.rs:39-57; steamworks-rs networking.rs:53-70). */
   private sendP2PPacket(steamId64: bigint, sendType: number, data: Buffer): boolean {
     requireBigInt(steamId64);
     if (!isSendType(sendType) || sendSizeProblem(data.length, sendType) !== undefined) return false;
-    const remote = this.core.user(steamId64);
+    const remote = this.core.users.get(steamId64);
     if (remote === undefined || remote === this.user) return false;
-    this.core.send(this.user, remote, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sendType, 0);
+    this.core.p2p.send(this.user, remote, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sendType, 0);
     return true;
   }
 
+  /** Throws "No packet available" when empty (steamworks.js networking.rs:68-87); truncates to `size` (sdk isteamnetworking.h:164). */
   private readP2PPacket(size: number): SteamworksP2PPacket {
-    const packet = this.core.readPacket(this.user, 0);
+    const packet = this.core.p2p.readPacket(this.user, 0);
     if (packet === undefined) throw new Error('No packet available');
     const length = Math.min(size, packet.bytes.length);
     return {
@@ -213,6 +153,7 @@ export class SimulatedSteamworksClient implements SteamworksClient {
     };
   }
 
+  /** steamworks.js callback.rs:39-85 (see `handlers` for how the real package differs). */
   private register(steamCallback: number, handler: Handler): SteamworksCallbackHandle {
     let set = this.handlers.get(steamCallback);
     if (set === undefined) {
@@ -239,6 +180,7 @@ export class SimulatedSteamworksClient implements SteamworksClient {
       case 'lobbyCreated': {
         const waiting = this.creates.shift();
         if (event.result === 1) waiting?.resolve(this.lobbyHandle(event.lobbyId));
+        // The real text is the SteamError's (steamworks.js matchmaking.rs:159; steamworks-rs error.rs:16-25).
         else waiting?.reject(new Error('Failed to create lobby'));
         return;
       }
@@ -246,6 +188,7 @@ export class SimulatedSteamworksClient implements SteamworksClient {
         const waiting = this.joins.get(event.lobbyId)?.shift();
         if (waiting === undefined) return;
         if (event.response === 1) waiting.resolve(this.lobbyHandle(event.lobbyId));
+        // No enter response code reaches the game (steamworks.js matchmaking.rs:181; steamworks-rs matchmaking.rs:129-133).
         else waiting.reject(new Error('Failed to join lobby'));
         return;
       }
@@ -253,9 +196,12 @@ export class SimulatedSteamworksClient implements SteamworksClient {
         this.lists.shift()?.resolve(event.lobbyIds.map((id) => this.lobbyHandle(id)));
         return;
       case 'lobbyDataUpdate':
+        // steamworks-rs matchmaking.rs:953-974.
         this.call(SteamCallbackId.LobbyDataUpdate, { lobby: event.lobbyId, member: event.memberId, success: event.success });
         return;
       case 'lobbyChatUpdate':
+        // making_change is user_changed (steamworks-rs matchmaking.rs:927-928); the state is serde's variant name,
+        // a string (matchmaking.rs:832-850, 929-947; steamworks.js callback.rs:94-96).
         this.call(SteamCallbackId.LobbyChatUpdate, {
           lobby: event.lobbyId,
           user_changed: event.changed,
@@ -264,33 +210,43 @@ export class SimulatedSteamworksClient implements SteamworksClient {
         });
         return;
       case 'personaChange':
+        // steamworks.js callbacks.d.ts:17-20.
         this.call(SteamCallbackId.PersonaStateChange, { steam_id: event.userId, flags: { bits: event.flags } });
         return;
       case 'p2pSessionRequest':
+        // steamworks-rs networking.rs:111-130.
         this.call(SteamCallbackId.P2PSessionRequest, { remote: event.remote });
         return;
       case 'p2pConnectFail':
+        // steamworks-rs networking.rs:132-150.
         this.call(SteamCallbackId.P2PSessionConnectFail, { remote: event.remote, error: event.error });
         return;
       case 'joinRequested':
+        // steamworks.js callbacks.d.ts:47-50.
         this.call(SteamCallbackId.GameLobbyJoinRequested, { lobby_steam_id: event.lobbyId, friend_steam_id: event.friendId });
         return;
       case 'serversDisconnected':
+        // Departs from the real package, whose `reason` is a SteamError name such as "NoConnection" (serde of
+        // steamworks-rs error.rs:14-16), not a number as its types say (steamworks.js callbacks.d.ts:22-24).
         this.call(SteamCallbackId.SteamServersDisconnected, { reason: event.reason });
         return;
       case 'serversConnected':
+        // steamworks.js callbacks.d.ts:21.
         this.call(SteamCallbackId.SteamServersConnected, {});
         return;
       case 'lobbyChatMessage':
       case 'lobbyInvite':
       case 'lobbyKicked':
-        // steamworks.js 0.4 has no callback for these.
+        // steamworks.js 0.4 has no callback for these (callback.rs:25-37).
         return;
     }
   }
 }
 
-/** steamworks.js throws on number ids (napi BigInt conversion). */
+/**
+ * steamworks.js throws on number ids (napi BigInt conversion: matchmaking.rs:163, networking.rs:41). Departs in
+ * the error: the real one has an empty message and code `BigintExpected`.
+ */
 function requireBigInt(id: unknown): asserts id is bigint {
   if (typeof id !== 'bigint') throw new TypeError('Failed to convert napi value into BigInt');
 }

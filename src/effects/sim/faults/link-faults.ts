@@ -1,3 +1,8 @@
+/**
+ * Network faults as a test describes them (latency, jitter, loss, duplication, reordering on a link or a user) and
+ * how the faults of a link and of both its users combine into what one datagram meets. All are modelling: Steam
+ * publishes no such figures.
+ */
 /** Faults on a P2P link (or on everything a user sends and receives). All seeded; all default to none. */
 export interface LinkFaults {
   /** One-way latency added to the network's base latency, ms. */
