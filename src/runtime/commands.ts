@@ -4,6 +4,7 @@
  * published once on `errors$` and returned as the command's result; promises only ever resolve.
  */
 import { isValidChannel } from '../codec/frame.js';
+import type { Backend } from '../effects/backend.js';
 import { parseLobbyListFilters } from '../effects/list-filters.js';
 import { utf8Length } from '../codec/value-encoder.js';
 import type { CodecErrorCode, CodecResult } from '../codec/result.js';
@@ -50,6 +51,17 @@ class TutorialBytes {
 }
 
 const NO_TUTORIAL_BYTES = new TutorialBytes([]);
+
+/**
+ * The Steam channel a message on lobbykit `channel` goes out on: a lobbykit frame carries its channel in its
+ * header where the backend has no channels of its own; a tutorial peer reads the Steam channel itself, and where
+ * the backend only emulates channels (steamworks.js 0.4) that is channel 0, the only one there is.
+ */
+function steamChannel(backend: Backend, wire: PeerWire | undefined, channel: number): number {
+  const support = backend.capabilities.p2pChannels;
+  if (wire?.kind === 'lobbykit') return support === 'absent' ? 0 : channel;
+  return support === 'native' ? channel : 0;
+}
 
 /** Why an options argument is not an options object, or undefined (undefined itself is fine: all defaults). */
 function optionsProblem(options: unknown, name: string): string | undefined {
@@ -211,7 +223,8 @@ export class Commands {
     const encoded = this.encodeFor(target, message, channel, sendType);
     if (!encoded.ok) return encoded.failure;
     const { frame, tutorial } = encoded;
-    const backendChannel = core.backend.capabilities.p2pChannels === 'absent' ? 0 : channel;
+    const frameChannel = steamChannel(core.backend, LOBBYKIT_WIRE, channel);
+    const tutorialChannel = steamChannel(core.backend, undefined, channel);
     let recipients = 0;
     // A reliable message does a heartbeat's job (it arrives, or Steam fails the session), so it postpones the next
     // heartbeat; an unreliable one may be lost, so it does not.
@@ -224,20 +237,25 @@ export class Commands {
           const wire = slot.wire;
           if (wire === undefined) {
             // Not shown what it speaks yet: reliable messages wait for it (held-sends.ts); unreliable ones would be stale.
-            if (reliable && this.hold(slot, frame, message, sendType, backendChannel)) recipients++;
+            if (reliable && this.hold(slot, frame, message, sendType, channel)) recipients++;
             continue;
           }
-          if (this.sendTo(slot, wire === LOBBYKIT_WIRE ? frame : tutorial.get(wire)!, sendType, backendChannel)) {
+          const lobbykit = wire === LOBBYKIT_WIRE;
+          if (this.sendTo(slot, lobbykit ? frame : tutorial.get(wire)!, sendType, lobbykit ? frameChannel : tutorialChannel)) {
             recipients++;
             if (sentAt !== undefined) slot.lastSent = sentAt;
           }
         }
       } else if (target.wire === undefined) {
-        if (!this.hold(target, frame, message, sendType, backendChannel)) {
+        if (!this.hold(target, frame, message, sendType, channel)) {
           return this.refuseSend('send', 'not-connected', `${String(to)} has not said what it speaks yet and already has the most messages held for it`);
         }
         recipients++;
-      } else if (this.sendTo(target, target.wire === LOBBYKIT_WIRE ? frame : tutorial.get(target.wire)!, sendType, backendChannel)) {
+      } else if (
+        target.wire === LOBBYKIT_WIRE
+          ? this.sendTo(target, frame, sendType, frameChannel)
+          : this.sendTo(target, tutorial.get(target.wire)!, sendType, tutorialChannel)
+      ) {
         recipients++;
         if (sentAt !== undefined) target.lastSent = sentAt;
       } else {
@@ -310,8 +328,9 @@ export class Commands {
   releaseHeld(slot: PeerSlot): void {
     const wire = slot.wire;
     if (wire === undefined) return;
+    const channelOf = (game: number) => steamChannel(this.core.backend, wire, game);
     for (const { bytes, send } of this.core.held.release(slot.id, wire)) {
-      if (this.core.reporter.guarded('send', () => this.sendTo(slot, bytes, send.sendType, send.channel)) === true) {
+      if (this.core.reporter.guarded('send', () => this.sendTo(slot, bytes, send.sendType, channelOf(send.channel))) === true) {
         this.core.counters.packetsSent++;
         slot.lastSent = this.core.clock.now();
       }

@@ -18,6 +18,7 @@ export interface HeldSend {
   /** The message as var2bytes per Godot version, made when it was sent (undefined: not a Dictionary). */
   readonly godot: Readonly<Record<GodotVersion, Uint8Array | undefined>>;
   readonly sendType: P2PSendType;
+  /** The game's (lobbykit) channel; the Steam channel depends on the wire. */
   readonly channel: number;
 }
 
