@@ -16,7 +16,9 @@ import { runProcess, type ProcessRun } from './helpers/run-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
+/** Bound on one child process; a test waits a little longer, so a stuck child fails as itself. */
 const STEP_MS = 120_000;
+const TEST_MS = STEP_MS + 10_000;
 
 interface Manifest {
   readonly name: string;
@@ -116,7 +118,7 @@ afterAll(() => {
   if (work !== '') rmSync(work, { recursive: true, force: true });
 });
 
-describe('the packed tarball', () => {
+describe.concurrent('the packed tarball', { timeout: TEST_MS }, () => {
   it('holds the build, the CLI, the examples the README runs, LICENSE and CHANGELOG, and no sources or tests', () => {
     for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/lobbykit.js', 'dist/index.js', 'dist/index.d.ts']) {
       expect(packed.files).toContain(file);
@@ -151,7 +153,7 @@ describe('the packed tarball', () => {
   });
 });
 
-describe('a TypeScript project that installs the tarball (strict, NodeNext, skipLibCheck: false)', () => {
+describe.concurrent('a TypeScript project that installs the tarball (strict, NodeNext, skipLibCheck: false)', { timeout: TEST_MS }, () => {
   const deps = (): string[] => [...Object.keys(packedManifest.dependencies ?? {}), '@types/node'];
 
   it('type-checks without steamworks.js installed', async () => {
@@ -170,7 +172,7 @@ describe('a TypeScript project that installs the tarball (strict, NodeNext, skip
   });
 });
 
-describe('a Node project that installs the tarball', () => {
+describe.concurrent('a Node project that installs the tarball', { timeout: TEST_MS }, () => {
   let dir = '';
   beforeAll(() => {
     dir = consumer('node-project', [...Object.keys(packedManifest.dependencies ?? {}), 'tsx'], {});
