@@ -1,3 +1,7 @@
+/**
+ * `lobbykit visualize`: draws every lobbykit machine into a folder, and says in one line why when it cannot (no
+ * SVG renderer installed, or the folder cannot be written).
+ */
 import type { Command } from 'commander';
 import { relative, resolve } from 'node:path';
 import type { CliIo } from './main.js';
