@@ -7,18 +7,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const sources = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const compiled = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-async function loadMain() {
+async function loadCli() {
   if (existsSync(sources)) {
     try {
       const { register } = await import('tsx/esm/api');
       register();
-      return (await import(pathToFileURL(sources).href)).main;
+      return await import(pathToFileURL(sources).href);
     } catch (error) {
       if (!existsSync(compiled)) throw error;
     }
   }
-  return (await import(pathToFileURL(compiled).href)).main;
+  return import(pathToFileURL(compiled).href);
 }
 
-const main = await loadMain();
-process.exitCode = await main(process.argv.slice(2));
+const { runCliProcess } = await loadCli();
+process.exitCode = await runCliProcess(process.argv.slice(2));

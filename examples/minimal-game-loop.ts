@@ -6,9 +6,7 @@
  * which is how the test runs this file.
  */
 import { pathToFileURL } from 'node:url';
-import { createSystemClock, VirtualClock, type LobbyClock } from '../src/effects/clock.js';
-import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
-import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
+import { createLobbyRuntime, createSimulatedSteam, createSystemClock, steamIdOfAccount, VirtualClock, type LobbyClock, type LobbyRuntime } from 'lobbykit';
 
 export const FRAME_MS = 1000 / 60;
 const POSITION_CHANNEL = 1;

@@ -7,8 +7,7 @@
 //
 // Options: --url ws://127.0.0.1:27015  --name <persona>  --tag <text> (pairs a host with its joiner)
 //          --timeout <ms> (give up, exit 1)  --json
-import { createLoopbackBackend } from '../../src/effects/loopback/connect.js';
-import { createLobbyRuntime, type LobbyRuntime } from '../../src/runtime.js';
+import { createLobbyRuntime, createLoopbackBackend, type LobbyRuntime } from 'lobbykit';
 
 type Role = 'host' | 'join';
 

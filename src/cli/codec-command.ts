@@ -111,7 +111,13 @@ function encodeLobbykit(json: unknown): Uint8Array {
   const kind = field(o, 'kind') ?? 'application';
   const channel = field(o, 'channel') ?? 0;
   if (typeof channel !== 'number') throw new InputProblem('bad-payload', '"channel" must be a number');
-  if (kind === 'control') return unwrap(lobbykitCodec.encodeControl(field(o, 'message') as ControlMessage, channel));
+  if (kind === 'control') {
+    const message = field(o, 'message');
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+      throw new InputProblem('bad-payload', 'a control packet needs "message", the object `lobbykit codec decode` prints, e.g. {"kind":"control","channel":0,"message":{"type":"heartbeat","seq":1}}');
+    }
+    return unwrap(lobbykitCodec.encodeControl(message as ControlMessage, channel));
+  }
   if (kind !== 'application') throw new InputProblem('unknown-kind', `"kind" must be application or control, not ${JSON.stringify(kind)}`);
   const codec = (field(o, 'codec') ?? 'value') as PayloadCodecName;
   // A bare game value (`{"x":1}`) is the likeliest mistake: say what shape is expected rather than "undefined".

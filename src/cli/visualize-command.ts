@@ -1,6 +1,18 @@
+/**
+ * `lobbykit visualize`: draws every lobbykit machine into a folder, and says in one line why when it cannot (no
+ * SVG renderer installed, or the folder cannot be written).
+ */
 import type { Command } from 'commander';
 import { relative, resolve } from 'node:path';
 import type { CliIo } from './main.js';
+
+/** Why the files could not be written into `out`, in words, for an error from the file system; else undefined. */
+function writeProblem(error: unknown, out: string): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EEXIST' || code === 'ENOTDIR') return `--out ${out}: a file is in the way; give a folder (it is created if missing)`;
+  if (typeof code === 'string' && error instanceof Error) return `cannot write into --out ${out}: ${error.message}`;
+  return undefined;
+}
 
 export function registerVisualizeCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -16,8 +28,9 @@ export function registerVisualizeCommand(program: Command, io: CliIo, setExit: (
         for (const path of written) io.stdout.write(`wrote ${relative(process.cwd(), path) || path}\n`);
         io.stdout.write(`${written.length} files in ${(performance.now() - started).toFixed(0)} ms\n`);
       } catch (error) {
-        if (!(error instanceof SvgRendererMissingError)) throw error;
-        io.stderr.write(`lobbykit visualize: ${error.message}\n`);
+        const problem = error instanceof SvgRendererMissingError ? error.message : writeProblem(error, options.out);
+        if (problem === undefined) throw error;
+        io.stderr.write(`lobbykit visualize: ${problem}\n`);
         setExit(1);
       }
     });

@@ -18,7 +18,7 @@ export function viewerPage(charts: readonly ViewerChart[], options: { readonly l
   const sections = charts
     .map(
       ({ chart, svg }) => `<section class="chart" data-machine="${attr(chart.machineId)}">
-  <h2>${text(chart.name)} <span class="following" data-following></span></h2>
+  <div class="chart-head"><h2>${text(chart.name)} <span class="following" data-following></span></h2>${svg === undefined ? '' : zoomControl(chart.name)}</div>
   <div class="drawing">${svg === undefined ? stateTree(chart.root) : inlineSvg(svg)}</div>
 </section>`,
     )
@@ -52,6 +52,19 @@ ${sections}
 </body>
 </html>
 `;
+}
+
+/**
+ * A chart opens fitted to the panel's width (never enlarged past its actual size); these buttons zoom it, and the
+ * level shown is the share of its actual size.
+ */
+function zoomControl(name: string): string {
+  return `<div class="zoom" role="group" aria-label="Zoom the ${attr(name)} chart">\
+<button type="button" data-zoom="out" title="Zoom out" aria-label="Zoom out">−</button>\
+<output data-zoom-level aria-live="polite"></output>\
+<button type="button" data-zoom="in" title="Zoom in" aria-label="Zoom in">+</button>\
+<button type="button" data-zoom="fit" title="Fit to the panel's width" aria-label="Fit to width">Fit</button>\
+<button type="button" data-zoom="actual" title="Actual size" aria-label="Actual size">100%</button></div>`;
 }
 
 /** SVG from Graphviz, minus the XML prolog and doctype, which are not allowed inside HTML. */
@@ -97,11 +110,16 @@ h2 { font-size: 13px; margin: 4px 0 8px; text-transform: uppercase; letter-spaci
 #charts { overflow: auto; padding: 8px 12px; }
 .chart { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 8px; margin-bottom: 12px; }
 .chart .following { text-transform: none; letter-spacing: 0; color: #a36b00; font-weight: 400; }
-.drawing { overflow: auto; }
-/* Fit each chart in under half the screen so several show at once; double-click for actual size. */
-.drawing svg { width: 100%; height: auto; max-height: 44vh; }
-.drawing.actual { max-height: 80vh; }
-.drawing.actual svg { width: auto; max-height: none; }
+.chart-head { display: flex; align-items: center; justify-content: space-between; gap: 12px; }
+.zoom { display: flex; align-items: center; gap: 4px; flex: none; }
+.zoom button { font: inherit; min-width: 28px; padding: 2px 8px; border: 1px solid #c9ced6; border-radius: 4px; background: #f7f7f9; cursor: pointer; }
+.zoom button:hover { background: #e9edf3; }
+.zoom button[aria-pressed="true"] { border-color: #d48806; background: #fff8e1; }
+.zoom output { min-width: 44px; text-align: center; font-variant-numeric: tabular-nums; color: #555; }
+/* Zoomed in, a chart scrolls inside its box, which stays short enough to keep the next chart in view. */
+.drawing { overflow: auto; max-height: 75vh; }
+.drawing svg { display: block; max-width: 100%; height: auto; }
+.drawing.zoomed svg { max-width: none; }
 g.node.active > path, g.node.active > polygon, g.node.active > ellipse { fill: #ffe58a; stroke: #d48806; stroke-width: 2.5px; }
 g.cluster.active > path, g.cluster.active > polygon { stroke: #d48806; stroke-width: 2px; }
 .tree { list-style: none; padding-left: 16px; margin: 0; }
@@ -224,9 +242,43 @@ const SCRIPT = `
     schedule();
   }
 
-  document.querySelectorAll('.drawing').forEach(function (d) {
-    d.addEventListener('dblclick', function () { d.classList.toggle('actual'); });
+  // Zoom: "fit" keeps a chart within the panel's width (CSS max-width); a number is a share of its actual size.
+  var ZOOM_FACTOR = 1.25;
+  var ZOOM_MIN = 0.1;
+  var ZOOM_MAX = 4;
+  var zoomables = [];
+  document.querySelectorAll('section.chart').forEach(function (section) {
+    var drawing = section.querySelector('.drawing');
+    var svg = drawing.querySelector('svg');
+    var control = section.querySelector('.zoom');
+    if (!svg || !control) return;
+    var natural = svg.width.baseVal.value;
+    var zoom = { mode: 'fit', scale: 1 };
+    function shown() { return svg.getBoundingClientRect().width / natural; }
+    function paint() {
+      var fit = zoom.mode === 'fit';
+      drawing.classList.toggle('zoomed', !fit);
+      svg.style.width = fit ? '' : Math.round(natural * zoom.scale) + 'px';
+      control.querySelector('[data-zoom-level]').textContent = Math.round(shown() * 100) + '%';
+      control.querySelector('[data-zoom="fit"]').setAttribute('aria-pressed', String(fit));
+    }
+    function step(factor) {
+      zoom = { mode: 'scale', scale: Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, shown() * factor)) };
+    }
+    control.addEventListener('click', function (e) {
+      var what = e.target.closest('[data-zoom]');
+      if (!what) return;
+      var action = what.dataset.zoom;
+      if (action === 'in') step(ZOOM_FACTOR);
+      else if (action === 'out') step(1 / ZOOM_FACTOR);
+      else if (action === 'actual') zoom = { mode: 'scale', scale: 1 };
+      else zoom = { mode: 'fit', scale: 1 };
+      paint();
+    });
+    zoomables.push(paint);
+    paint();
   });
+  window.addEventListener('resize', function () { zoomables.forEach(function (paint) { paint(); }); });
 
   function connect() {
     var status = document.getElementById('connection');
