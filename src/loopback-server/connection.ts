@@ -3,7 +3,6 @@
  * dropped rather than held in memory), its budget of error replies (a flood of bad frames earns a few replies,
  * not one each), when it was last heard from, and the users it exchanged packets with.
  */
-import { WebSocket } from 'ws';
 import type { ServerMessage } from '../effects/loopback/server-messages.js';
 import { encodeServerMessage } from '../effects/loopback/server-messages.js';
 
@@ -12,6 +11,24 @@ export const ERROR_REPLY_BURST = 16;
 export const ERROR_REPLIES_PER_SECOND = 4;
 
 export type SendResult = 'sent' | 'full' | 'gone';
+
+/**
+ * What a connection uses of its socket (the `ws` WebSocket the service accepted), stated here so the published
+ * types do not need `ws`'s own (an optional @types package).
+ */
+export interface ClientSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string | Uint8Array): void;
+  send(data: Uint8Array, options: { binary: boolean }): void;
+  once(event: 'close', listener: () => void): unknown;
+  close(code: number, reason: string): void;
+  terminate(): void;
+  ping(): void;
+}
+
+/** WebSocket.OPEN, the same number in every WebSocket implementation. */
+const OPEN = 1;
 
 export class Connection {
   userId: bigint | undefined = undefined;
@@ -29,7 +46,7 @@ export class Connection {
   private tokensAt: number;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: ClientSocket,
     private readonly maxOutgoingBytes: number,
     now: number,
   ) {
@@ -47,7 +64,7 @@ export class Connection {
    * `size` is the frame's byte length, known to callers that relay binary frames.
    */
   send(data: string | Uint8Array): SendResult {
-    if (this.gone || this.socket.readyState !== WebSocket.OPEN) return 'gone';
+    if (this.gone || this.socket.readyState !== OPEN) return 'gone';
     const size = typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength;
     if (this.socket.bufferedAmount + size > this.maxOutgoingBytes) return 'full';
     if (typeof data === 'string') this.socket.send(data);
