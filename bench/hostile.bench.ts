@@ -15,6 +15,7 @@ import { createLobbyRuntime } from '../src/runtime.js';
 import { HOSTILE_CLASSES, hostileGenerators, judge, tally } from '../test/helpers/hostile-packets.js';
 import { ThinMember } from '../test/helpers/thin-member.js';
 import { numberFlag } from './flags.js';
+import { measureFrames } from './hostile-frames.js';
 import { gcOrUndefined, heapAfterGc, rerunWithGc } from './gc.js';
 import { round } from './round.js';
 
@@ -141,6 +142,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   const stillConnected = host.allConnected();
   const pendingAfter = hostBackend.pendingPackets();
   host.dispose();
+  const frameFigures = measureFrames();
 
   const result = {
     'hostile.packets': sent,
@@ -161,6 +163,11 @@ export async function run(flags: readonly string[]): Promise<void> {
       heapBefore === undefined || heapAfter === undefined ? null : round((heapAfter - heapBefore) / sent, 2),
     'hostile.stormWallSeconds': round(stormSeconds, 2),
     'hostile.packetsPerSecond': Math.round(sent / stormSeconds),
+    /** The host's tick() with 32 ordinary state messages a frame from the member (median). */
+    'hostile.honestFrameMicros': round(frameFigures.honestFrameMicros, 1),
+    /** The worst tick() while the member sends 32 heavy packets a frame, per kind, and its ratio to the honest one. */
+    'hostile.worstFrameMicros': Object.fromEntries(Object.entries(frameFigures.worstFrameMicros).map(([k, v]) => [k, round(v, 1)])),
+    'hostile.worstFrameOverHonest': Object.fromEntries(Object.entries(frameFigures.worstOverHonest).map(([k, v]) => [k, round(v, 1)])),
     'hostile.ok': thrown === 0 && otherErrors === 0 && wrongSender === 0 && mismatches.length === 0 && deliveredAfter && stillConnected,
   };
   if (flags.includes('--json')) {
@@ -179,6 +186,11 @@ export async function run(flags: readonly string[]): Promise<void> {
       `  classes whose outcome differs from an independent codec's: ${mismatches.length === 0 ? 'none' : mismatches.map((m) => m.class).join(', ')}`,
       `  backlog at most ${maxQueued} packets, ${pendingAfter} left; heap ${result['hostile.heapGrowthBytes'] ?? 'n/a (no gc)'} B after the storm vs before`,
       `  member still connected: ${stillConnected}; a valid message afterwards delivered: ${deliveredAfter}`,
+      `  frames: honest (32 state messages) ${result['hostile.honestFrameMicros']} µs; worst with 32 heavy packets a frame: ${Object.entries(
+        result['hostile.worstFrameOverHonest'],
+      )
+        .map(([k, v]) => `${k} ${v}×`)
+        .join(', ')} (goal ≤ 3×)`,
       '',
     ].join('\n'),
   );

@@ -42,7 +42,7 @@ function routerOver(backend: Backend, gate: Map<bigint, PeerSlot>) {
   const delivered: ChannelMessage[] = [];
   router.messages(1).subscribe((m) => delivered.push(m));
   const read = (now: number) => {
-    router.beginTick();
+    router.beginTick(now);
     router.read(now);
   };
   return { router, stats, delivered, read, change: () => void (version = {}) };

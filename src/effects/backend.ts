@@ -6,10 +6,12 @@
  */
 
 import { isValidChannel } from '../codec/frame.js';
+import type { SkipSender } from './inbox.js';
 import { isSendType, isSteamId, sendSizeProblem, type LobbyListFilters, type LobbyType, type P2PSendType } from '../steam/index.js';
 
 // Steam's vocabulary is defined once in src/steam; the port re-exports it so backend code finds it beside the port.
 export * from '../steam/index.js';
+export type { SkipSender } from './inbox.js';
 
 /** Every asynchronous result, one discriminated union, delivered in order. Names follow Steam's callbacks. */
 export type BackendEvent =
@@ -169,8 +171,11 @@ export interface Backend {
   readonly p2pRoutes?: P2PRoutes;
   /** Size of the next packet on `channel`, 0 when none. */
   availableP2P(channel: number): number;
-  /** The next packet on `channel`, taking senders in turn so a flooding sender cannot starve others. */
-  readP2P(channel: number): P2PPacket | undefined;
+  /**
+   * The next packet on `channel`, taking senders in turn so a flooding sender cannot starve others. `skip` passes
+   * over a sender for now, leaving its packets queued (a reader that spent that sender's share of its work).
+   */
+  readP2P(channel: number, skip?: SkipSender): P2PPacket | undefined;
   /** Channels that have unread packets, in first-arrival order (a live view: do not keep it across calls). */
   channelsWithPackets(): readonly number[];
   /** Unread packets on all channels. */

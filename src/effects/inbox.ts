@@ -39,12 +39,17 @@ export class SenderQueue<P extends P2PPacket = P2PPacket> extends Fifo<P> implem
   }
 }
 
+/** A reader's wish to leave a sender's packets queued for now, given the sender and its next packet. */
+export type SkipSender = (from: bigint, next: Uint8Array) => boolean;
+
 /** One channel's unread packets, queued per sender; the senders with packets wait in turn, each once. */
 class ChannelQueue<P extends P2PPacket> {
   readonly bySender = new Map<bigint, SenderQueue<P>>();
   head: SenderQueue<P> | undefined = undefined;
   tail: SenderQueue<P> | undefined = undefined;
   count = 0;
+  /** Senders in the turn (those with packets). */
+  senders = 0;
 
   constructor(readonly channel: number) {}
 
@@ -52,6 +57,7 @@ class ChannelQueue<P extends P2PPacket> {
     if (this.tail === undefined) this.head = sender;
     else this.tail.next = sender;
     this.tail = sender;
+    this.senders++;
   }
 
   /** Takes the sender whose turn it is off the front (the caller puts it back if it still has packets). */
@@ -61,6 +67,7 @@ class ChannelQueue<P extends P2PPacket> {
     this.head = sender.next;
     if (this.head === undefined) this.tail = undefined;
     sender.next = undefined;
+    this.senders--;
     return sender;
   }
 
@@ -73,6 +80,7 @@ class ChannelQueue<P extends P2PPacket> {
       else before.next = at.next;
       if (this.tail === at) this.tail = before;
       at.next = undefined;
+      this.senders--;
       return;
     }
   }
@@ -87,6 +95,7 @@ class ChannelQueue<P extends P2PPacket> {
     this.bySender.clear();
     this.head = this.tail = undefined;
     this.count = 0;
+    this.senders = 0;
   }
 }
 
@@ -149,10 +158,23 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     return this.channelQueue(channel)?.head?.peek()?.bytes.length ?? 0;
   }
 
-  read(channel: number): P | undefined {
+  /**
+   * The next packet on `channel`, taking senders in turn. `skip` passes over a sender for now (its packets stay
+   * queued, its place in the turn kept): a reader that has spent a sender's share of a tick's work says so here.
+   */
+  read(channel: number, skip?: SkipSender): P | undefined {
     const queue = this.channelQueue(channel);
-    const sender = queue?.dequeue();
-    if (queue === undefined || sender === undefined) return undefined;
+    if (queue === undefined) return undefined;
+    let sender = queue.dequeue();
+    if (skip !== undefined) {
+      // Each sender is asked once per read: after a whole turn of skips there is nothing to read here now.
+      for (let asked = 0; sender !== undefined && skip(sender.from, sender.peek()!.bytes); asked++) {
+        queue.enqueue(sender);
+        if (asked + 1 >= queue.senders) return undefined;
+        sender = queue.dequeue();
+      }
+    }
+    if (sender === undefined) return undefined;
     const packet = sender.shift() as P;
     this.lastSender = sender;
     if (sender.length > 0) queue.enqueue(sender);

@@ -6,6 +6,7 @@ import type { LobbyRuntimeError } from './errors.js';
 import type { PeerSlot } from './member-directory.js';
 import type { RuntimeStats } from './stats.js';
 import { ChannelStream } from './channel-stream.js';
+import { DecodeBudget, LIGHT_WORK_BYTES } from './decode-budget.js';
 import { LOBBYKIT_WIRE, looksLikeLobbykitFrame, type PeerWire, type TutorialWire } from './peer-wire.js';
 import { decodeTutorialPacket, type TutorialLimits } from './tutorial-codec.js';
 
@@ -56,7 +57,12 @@ export class PacketRouter {
     private readonly stats: RuntimeStats,
     private readonly readLimit: number,
     private readonly tutorialLimits: TutorialLimits,
-  ) {}
+  ) {
+    this.work = new DecodeBudget(sinks.gate, tutorialLimits.maxBytes);
+  }
+
+  /** How much decoding this tick may still do (decode-budget.ts). */
+  private readonly work: DecodeBudget;
 
   messages<T = unknown>(channel: number): Observable<ChannelMessage<T>> {
     let stream = this.streams.get(channel);
@@ -67,9 +73,10 @@ export class PacketRouter {
     return stream.observable as Observable<ChannelMessage<T>>;
   }
 
-  /** Starts a tick: the read limit is there to spend again. */
-  beginTick(): void {
+  /** Starts a tick: the read limit and the decode budget are there to spend again. */
+  beginTick(now: number): void {
     this.budget = this.readLimit;
+    this.work.beginTick(now);
   }
 
   /** Reads and routes what is left of this tick's read limit; returns how many packets were read. */
@@ -77,20 +84,29 @@ export class PacketRouter {
     // Most ticks of most runtimes have nothing to read: return before loading what only reading needs (at 2,000
     // runtimes each of those is a cold load, every tick).
     if (this.budget <= 0 || this.backend.channelsWithPackets().length === 0) return 0;
-    const { backend, codec, sinks, stats } = this;
+    const { backend, codec, sinks, stats, work } = this;
     const gate = sinks.gate;
     let read = 0;
+    let misses = 0;
     while (read < this.budget) {
       const open = backend.channelsWithPackets();
       const count = open.length;
       if (count === 0) break;
       const backendChannel = open[this.turn++ % count]!;
-      const packet = backend.readP2P(backendChannel);
-      // A backend that lists a channel but has nothing on it would spin us forever: stop for this tick.
-      if (packet === undefined) break;
+      const packet = backend.readP2P(backendChannel, work.checking ? work.skip : undefined);
+      // Nothing readable on any channel (every sender past its share, or a backend listing an empty channel, which
+      // would spin us forever): stop for this tick.
+      if (packet === undefined) {
+        if (++misses >= count) break;
+        continue;
+      }
+      misses = 0;
       read++;
       const from = packet.from;
       const slot = this.admit(packet, from, gate);
+      const bytes = packet.bytes;
+      // Only a large packet, or one that may inflate, can be heavy: the common small frame skips the accounting.
+      if (bytes.length > LIGHT_WORK_BYTES || (bytes[0]! & 0b100) !== 0 || bytes[0] === 0x1f) work.charge(slot, bytes);
       if (slot === undefined) {
         if (sinks.isExpelled(from)) stats.droppedExpelled++;
         else stats.droppedNonMember++;
@@ -99,14 +115,15 @@ export class PacketRouter {
       // A member that has not shown its wire shows it now; one that speaks the tutorial's is read as such, and so is
       // a lobbykit runtime's opening handshake (the tutorial's), which comes before anything else it sends.
       const wire = slot.wire;
-      const isFrame = looksLikeLobbykitFrame(packet.bytes);
-      if (wire === undefined && isFrame) {
-        sinks.showWire(slot, LOBBYKIT_WIRE);
-      } else if (wire !== LOBBYKIT_WIRE || (!isFrame && slot.lastHeard === -Infinity)) {
-        this.readTutorial(slot, packet.bytes, backendChannel, now);
-        continue;
+      if (wire !== LOBBYKIT_WIRE || !looksLikeLobbykitFrame(bytes)) {
+        if (wire === undefined && looksLikeLobbykitFrame(bytes)) {
+          sinks.showWire(slot, LOBBYKIT_WIRE);
+        } else if (wire !== LOBBYKIT_WIRE || slot.lastHeard === -Infinity) {
+          this.readTutorial(slot, bytes, backendChannel, now);
+          continue;
+        }
       }
-      const decoded = codec.decode(packet.bytes);
+      const decoded = codec.decode(bytes);
       if (!decoded.ok) {
         stats.decodeErrors++;
         sinks.error({

@@ -196,7 +196,7 @@ class Runtime implements LobbyRuntime {
     const { core } = this;
     core.counters.ticks++;
     try {
-      core.router.beginTick();
+      core.router.beginTick(core.clock.now());
       this.backend.poll();
       this.backend.drainEvents(this.translator.translate);
       core.router.read(core.clock.now());

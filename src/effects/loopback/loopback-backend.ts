@@ -4,6 +4,7 @@
  * `drainEvents`) applies it in arrival order through the ServiceReader, so a game frame sees one consistent world,
  * as with Steam's callbacks.
  */
+import type { SkipSender } from '../inbox.js';
 import {
   createLobbyProblem,
   isSteamId,
@@ -304,8 +305,8 @@ export class LoopbackBackend implements Backend {
     return this.gate.inbox.peekSize(channel);
   }
 
-  readP2P(channel: number): P2PPacket | undefined {
-    return this.gate.inbox.read(channel);
+  readP2P(channel: number, skip?: SkipSender): P2PPacket | undefined {
+    return this.gate.inbox.read(channel, skip);
   }
 
   channelsWithPackets(): readonly number[] {

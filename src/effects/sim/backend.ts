@@ -3,6 +3,7 @@
  * caller's rights (refusing with a typed reason, never throwing) before the simulator's rooms act on it, and
  * events are queued for the runtime to drain at tick time.
  */
+import type { SkipSender } from '../inbox.js';
 import {
   MAX_LOBBY_CHAT_BYTES,
   UNKNOWN_PERSONA_NAME,
@@ -335,8 +336,8 @@ export class SimulatedBackend implements Backend {
     return this.inbox.peekSize(channel);
   }
 
-  readP2P(channel: number): P2PPacket | undefined {
-    return this.p2p.readPacket(this.user, channel);
+  readP2P(channel: number, skip?: SkipSender): P2PPacket | undefined {
+    return this.p2p.readPacket(this.user, channel, skip);
   }
 
   channelsWithPackets(): readonly number[] {

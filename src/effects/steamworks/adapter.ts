@@ -4,6 +4,7 @@
  * (channels in the lobbykit frame, list filters on lobby data, lobby chat over reliable P2P) and flagged
  * 'emulated'; the rest is 'absent' in `capabilities` and refused with a typed reason.
  */
+import type { SkipSender } from '../inbox.js';
 import {
   ChatMemberStateChange,
   CreateLobbyResult,
@@ -463,8 +464,8 @@ class SteamworksBackend implements Backend {
     return this.inbox.peekSize(channel);
   }
 
-  readP2P(channel: number): P2PPacket | undefined {
-    return this.inbox.read(channel);
+  readP2P(channel: number, skip?: SkipSender): P2PPacket | undefined {
+    return this.inbox.read(channel, skip);
   }
 
   channelsWithPackets(): readonly number[] {

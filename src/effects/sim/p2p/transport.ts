@@ -3,6 +3,7 @@
  * LinkTable alone), the fate of an unreliable datagram (loss, jitter, reordering, duplication), its arrival, and
  * reading it from the recipient's inbox. Sessions live in sessions.ts, what reliable sends add in reliable.ts.
  */
+import type { SkipSender } from '../../inbox.js';
 import type { P2PPacket, P2PSendType } from '../../backend.js';
 import { combineFaults, type EffectiveFaults } from '../faults/link-faults.js';
 import type { SimCore } from '../core.js';
@@ -241,8 +242,8 @@ export class P2PTransport {
    * isteamnetworking.h:154-156, 162-166) into a record of the reader's own, and keeps the datagram for reuse:
    * nothing else holds a datagram once it has been read.
    */
-  readPacket(user: SimUser, channel: number): P2PPacket | undefined {
-    const datagram = user.inbox.read(channel);
+  readPacket(user: SimUser, channel: number, skip?: SkipSender): P2PPacket | undefined {
+    const datagram = user.inbox.read(channel, skip);
     if (datagram === undefined) return undefined;
     const packet: P2PPacket = { from: datagram.from, bytes: datagram.bytes, sender: user.inbox.lastReadFrom };
     this.pool.recycle(datagram);

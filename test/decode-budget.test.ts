@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPacketCodec } from '../src/codec/packet-codec.js';
+import { LIGHT_WORK_BYTES, announcedWork } from '../src/runtime/decode-budget.js';
+import { createRuntimeWorld, userId, type RuntimeWorld } from './helpers/runtime-world.js';
+import { ThinMember } from './helpers/thin-member.js';
+
+let world: RuntimeWorld | undefined;
+afterEach(() => {
+  world?.dispose();
+  world = undefined;
+});
+
+const codec = createPacketCodec();
+function frame(value: unknown, channel: number): Uint8Array {
+  const encoded = codec.encode(value, { channel, codec: value instanceof Uint8Array ? 'raw' : 'value' });
+  if (!encoded.ok) throw new Error(encoded.detail);
+  return encoded.value;
+}
+
+describe('the decode budget', () => {
+  it('counts what a header announces: a compressed megabyte weighs a megabyte, a plain packet its length', () => {
+    const big = frame(new Uint8Array(1 << 20), 2);
+    expect(big.length).toBeLessThan(LIGHT_WORK_BYTES);
+    expect(announcedWork(big, 1 << 20)).toBe(big.length + (1 << 20));
+    const small = frame({ x: 1 }, 1);
+    expect(announcedWork(small, 1 << 20)).toBe(small.length);
+  });
+
+  it("reads one member's heavy packets a share per tick, and every other member's in turn, none lost", async () => {
+    const w = createRuntimeWorld('simulated');
+    world = w;
+    const host = w.player(0);
+    const created = host.runtime.createLobby({ maxMembers: 4 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    const heavy = new ThinMember(w.sim.user({ id: userId(10), name: 'heavy' }));
+    const light = new ThinMember(w.sim.user({ id: userId(11), name: 'light' }));
+    w.everyFrame(() => {
+      heavy.tick();
+      light.tick();
+    });
+    heavy.backend.joinLobby(lobby.lobbyId);
+    light.backend.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 3, 5_000)).toBe(true);
+
+    const bigs = host.listen(2);
+    const smalls = host.listen(1);
+    const big = frame(new Uint8Array(1 << 20), 2);
+    const perTickHeavy: number[] = [];
+    const perTickLight: number[] = [];
+    // Each frame both send 16 packets: the heavy member a compressed megabyte each, the light one a small message.
+    for (let f = 0; f < 8; f++) {
+      for (let i = 0; i < 16; i++) {
+        heavy.sendFrame(host.id, big, 2);
+        light.sendFrame(host.id, frame({ f, i }, 1), 1);
+      }
+      const [b, s] = [bigs.length, smalls.length];
+      await w.run(1000 / 60);
+      perTickHeavy.push(bigs.length - b);
+      perTickLight.push(smalls.length - s);
+    }
+    // Announced work bounds a tick: one megabyte message (over the tick's share alone) a tick, never more.
+    expect(Math.max(...perTickHeavy)).toBe(1);
+    // The light member is not held behind it: all 16 of its messages a tick, from the first tick on (after arrival).
+    expect(perTickLight.filter((n) => n > 0).every((n) => n === 16)).toBe(true);
+    expect(perTickLight.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(16 * 7);
+    // What waits is the backlog, and it all arrives, in order, nothing lost.
+    expect(host.backend.pendingPackets()).toBeGreaterThan(0);
+    await w.runUntil(() => bigs.length === 8 * 16, 20_000);
+    expect(bigs).toHaveLength(8 * 16);
+    expect(host.errorsOf('decode-failed')).toEqual([]);
+  });
+});
