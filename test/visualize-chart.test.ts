@@ -3,7 +3,7 @@ import { and, createMachine, not, setup, stateIn, type AnyStateMachine, type Any
 import { chartOf, statesOf } from '../src/inspect/chart.js';
 import { chartToDot } from '../src/inspect/dot.js';
 import { chartToMermaid, mermaidId } from '../src/inspect/mermaid.js';
-import { LOBBYKIT_MACHINES, machineJson, renderSvg } from '../src/inspect/visualize.js';
+import { LOBBYKIT_MACHINES, loadSvgRenderer, machineJson } from '../src/inspect/visualize.js';
 
 /** The machine's state nodes, read straight from XState (independently of chart.ts). */
 function nodesOf(machine: AnyStateMachine): AnyStateNode[] {
@@ -116,7 +116,7 @@ describe('drawing details', () => {
   });
 
   it('renders SVG offline with the state ids the viewer highlights', async () => {
-    const svg = await renderSvg(chartToDot(chart));
+    const svg = (await loadSvgRenderer())(chartToDot(chart));
     expect(svg).toContain('<svg');
     for (const id of ['state:toy.a', 'state:toy.b', 'state:toy.c', 'cluster:toy']) expect(svg).toContain(`id="${id}"`);
   });

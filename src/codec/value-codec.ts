@@ -12,22 +12,18 @@ export { DEFAULT_MAX_DEPTH } from './value-tags.js';
 export { ValueDecoder } from './value-decoder.js';
 export { ValueEncoder, encodeFailureToError } from './value-encoder.js';
 
-const standaloneWriter = new ByteWriter(256);
-const standaloneEncoder = new ValueEncoder();
-const standaloneDecoder = new ValueDecoder();
-
-/** The payload bytes alone (no frame header), for tools and tests. */
+/** The payload bytes alone (no frame header), for tools and tests; each call its own encoder (no shared state). */
 export function encodeValue(value: unknown): CodecResult<Uint8Array> {
-  standaloneWriter.pos = 0;
+  const writer = new ByteWriter(256);
   try {
-    standaloneEncoder.write(standaloneWriter, value);
+    new ValueEncoder().write(writer, value);
   } catch (e) {
     return encodeFailureToError(e);
   }
-  return ok(standaloneWriter.buf.slice(0, standaloneWriter.pos));
+  return ok(writer.buf.slice(0, writer.pos));
 }
 
 /** Decodes a payload written by `encodeValue`. Never throws. */
 export function decodeValue(bytes: Uint8Array): CodecResult<unknown> {
-  return standaloneDecoder.decode(bytes);
+  return new ValueDecoder().decode(bytes);
 }

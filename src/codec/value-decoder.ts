@@ -3,7 +3,7 @@
  * with the byte offset. One decoder per PacketCodec (not re-entrant); it remembers shapes between packets and
  * compiles an object-literal reader for each shape it sees twice.
  */
-import { CompiledShapes, compileFunction } from './compile.js';
+import { CompiledShapes } from './compile.js';
 import { codecError, ok, type CodecError, type CodecErrorCode, type CodecResult } from './result.js';
 import {
   T_STR0,
@@ -52,7 +52,7 @@ function newReadShape(keys: readonly string[]): ReadShape {
   return { children: new Map(), keys, seen: 0, reader: undefined };
 }
 
-/** Compiled readers per process: enough for any game's message types, small enough that hostile keys cannot grow it. */
+/** Compiled readers per decoder: enough for any game's message types, small enough that hostile keys cannot grow it. */
 const MAX_COMPILED_READERS = 512;
 
 /**
@@ -60,11 +60,12 @@ const MAX_COMPILED_READERS = 512;
  * (dynamic `o[key] = v` stores are the slowest part of decoding otherwise). Keys go in as JSON string literals,
  * which are valid JS string literals; "__proto__" is excluded because a literal would set the prototype.
  */
-const compiledReaders = new CompiledShapes<ShapeReader>(MAX_COMPILED_READERS, (keys) => {
-  if (keys.includes('__proto__')) return undefined;
-  const fields = keys.map((k) => `${JSON.stringify(k)}: d.next()`).join(', ');
-  return compileFunction<ShapeReader>(['d'], `return { ${fields} };`);
-});
+function compiledReaders(): CompiledShapes<ShapeReader> {
+  return new CompiledShapes<ShapeReader>(MAX_COMPILED_READERS, (keys) => {
+    if (keys.includes('__proto__')) return undefined;
+    return { params: ['d'], body: `return { ${keys.map((k) => `${JSON.stringify(k)}: d.next()`).join(', ')} };` };
+  });
+}
 
 /** Internal control flow for the decoder: thrown at the failure point, turned into a CodecError at the boundary. */
 class DecodeFailure {
@@ -94,6 +95,7 @@ export class ValueDecoder {
   private shapeCount = 0;
   private readonly shapeRoot = newReadShape([]);
   private shapeNodes = 0;
+  private readonly readers = compiledReaders();
 
   constructor(private readonly maxDepth = DEFAULT_MAX_DEPTH) {}
 
@@ -372,7 +374,7 @@ export class ValueDecoder {
 
   private fill(shape: ReadShape): Record<string, unknown> {
     this.enter();
-    if (shape.reader === undefined && shape.seen >= 0 && ++shape.seen === 2) shape.reader = compiledReaders.for(shape.keys);
+    if (shape.reader === undefined && shape.seen >= 0 && ++shape.seen === 2) shape.reader = this.readers.for(shape.keys);
     let o: Record<string, unknown>;
     if (shape.reader !== undefined) o = shape.reader(this);
     else {

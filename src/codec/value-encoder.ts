@@ -76,6 +76,7 @@ export class ValueEncoder {
   private nextShape = 0;
   private depth = 0;
   private w: ByteWriter = new ByteWriter(0);
+  private readonly writers = compiledWriters();
 
   constructor(private readonly maxDepth = DEFAULT_MAX_DEPTH) {}
 
@@ -347,7 +348,7 @@ export class ValueEncoder {
         node.definition = w.buf.slice(start, w.pos);
       }
     }
-    if (node.writer === undefined && ++node.uses === 2) node.writer = compiledWriters.for(keys);
+    if (node.writer === undefined && ++node.uses === 2) node.writer = this.writers.for(keys);
     if (node.writer !== undefined) node.writer(this, o);
     else for (let i = 0; i < keys.length; i++) this.value(o[keys[i]!]);
   }

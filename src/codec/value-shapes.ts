@@ -1,9 +1,9 @@
 /**
  * The value encoder's memory of object shapes: a trie of key sequences (bounded in nodes and keys per shape) that
  * says which shape an object has, the last shape found (objects in a row usually share one), and writers compiled
- * per shape (bounded per process) that read an object's fields through monomorphic property loads.
+ * per shape (bounded per encoder) that read an object's fields through monomorphic property loads.
  */
-import { CompiledShapes, compileFunction } from './compile.js';
+import { CompiledShapes } from './compile.js';
 import { MAX_SHAPE_KEYS, MAX_SHAPE_NODES } from './value-tags.js';
 import type { ValueEncoder } from './value-encoder.js';
 
@@ -28,18 +28,19 @@ function newShapeNode(keys: readonly string[]): ShapeNode {
   return { children: new Map(), keys, generation: 0, index: 0, definition: undefined, uses: 0, writer: undefined };
 }
 
-/** Compiled writers per process, bounded like the readers. */
+/** Compiled writers per encoder: enough for any game's message types, bounded against hostile key lists. */
 const MAX_COMPILED_WRITERS = 512;
 
 /**
  * Constant-key property loads (`o["x"]`) for a shape, so V8 reads each field through a monomorphic inline cache
  * instead of a keyed lookup per value. Keys go in as JSON string literals, valid JS string literals.
  */
-export const compiledWriters = new CompiledShapes<ShapeWriter>(MAX_COMPILED_WRITERS, (keys) => {
-  if (keys.includes('__proto__')) return undefined;
-  const body = keys.map((k) => `e.next(o[${JSON.stringify(k)}]);`).join('\n');
-  return compileFunction<ShapeWriter>(['e', 'o'], body);
-});
+export function compiledWriters(): CompiledShapes<ShapeWriter> {
+  return new CompiledShapes<ShapeWriter>(MAX_COMPILED_WRITERS, (keys) => {
+    if (keys.includes('__proto__')) return undefined;
+    return { params: ['e', 'o'], body: keys.map((k) => `e.next(o[${JSON.stringify(k)}]);`).join('\n') };
+  });
+}
 
 /** The shapes one encoder has seen. */
 export class ShapeTrie {

@@ -5,7 +5,8 @@ export { chartToMermaid } from './mermaid.js';
 export {
   LOBBYKIT_MACHINES,
   machineJson,
-  renderSvg,
+  loadSvgRenderer,
+  type SvgRenderer,
   renderVisualizations,
   writeVisualizations,
   SvgRendererMissingError,

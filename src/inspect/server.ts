@@ -6,7 +6,7 @@ import { chartOf, type NamedMachine } from './chart.js';
 import { chartToDot } from './dot.js';
 import { InspectFeed, type FeedUpdate } from './feed.js';
 import { viewerPage, type ViewerChart } from './page.js';
-import { LOBBYKIT_MACHINES, renderSvg, SvgRendererMissingError } from './visualize.js';
+import { LOBBYKIT_MACHINES, loadSvgRenderer, SvgRendererMissingError, type SvgRenderer } from './visualize.js';
 
 export interface InspectServerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -114,19 +114,17 @@ export async function createInspectServer(options: InspectServerOptions = {}): P
 }
 
 async function drawCharts(machines: readonly NamedMachine[]): Promise<ViewerChart[]> {
-  const charts: ViewerChart[] = [];
-  for (const named of machines) {
-    const chart = chartOf(named);
-    let svg: string | undefined;
-    try {
-      svg = await renderSvg(chartToDot(chart));
-    } catch (error) {
-      // Without the optional Graphviz renderer the page draws state trees instead.
-      if (!(error instanceof SvgRendererMissingError)) throw error;
-    }
-    charts.push({ chart, svg });
+  let renderSvg: SvgRenderer | undefined;
+  try {
+    renderSvg = await loadSvgRenderer();
+  } catch (error) {
+    // Without the optional Graphviz renderer the page draws state trees instead.
+    if (!(error instanceof SvgRendererMissingError)) throw error;
   }
-  return charts;
+  return machines.map((named) => {
+    const chart = chartOf(named);
+    return { chart, svg: renderSvg?.(chartToDot(chart)) };
+  });
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -31,28 +31,21 @@ export class SvgRendererMissingError extends Error {
   }
 }
 
-type RenderDot = (dot: string) => string;
-let renderer: Promise<RenderDot> | undefined;
-
-/** Graphviz compiled to WASM: loaded once, lazily, so nothing pays for it unless SVG is asked for. */
-function loadRenderer(): Promise<RenderDot> {
-  renderer ??= import('@viz-js/viz').then(
-    async ({ instance }) => {
-      const viz = await instance();
-      return (dot: string) => viz.renderString(dot, { format: 'svg', engine: 'dot' });
-    },
-    (error: unknown) => {
-      renderer = undefined;
-      throw new SvgRendererMissingError(error);
-    },
-  );
-  return renderer;
-}
-
 /** Renders DOT to SVG offline (Graphviz in WASM; no network). */
-export async function renderSvg(dot: string): Promise<string> {
-  const render = await loadRenderer();
-  return render(dot);
+export type SvgRenderer = (dot: string) => string;
+
+/**
+ * Graphviz compiled to WASM, loaded on demand (nothing pays for it unless SVG is asked for); a caller drawing
+ * several charts loads it once and keeps it. Rejects with SvgRendererMissingError without the optional package.
+ */
+export async function loadSvgRenderer(): Promise<SvgRenderer> {
+  let viz: Awaited<ReturnType<typeof import('@viz-js/viz')['instance']>>;
+  try {
+    viz = await (await import('@viz-js/viz')).instance();
+  } catch (error) {
+    throw new SvgRendererMissingError(error);
+  }
+  return (dot: string) => viz.renderString(dot, { format: 'svg', engine: 'dot' });
 }
 
 /**
@@ -77,9 +70,10 @@ export function machineJson(machine: AnyStateMachine): string {
 /** Every file for every machine: `<name>.svg`, `<name>.mmd`, `<name>.json`. Same machines → same bytes. */
 export async function renderVisualizations(machines: readonly NamedMachine[] = LOBBYKIT_MACHINES): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
+  const renderSvg = await loadSvgRenderer();
   for (const named of machines) {
     const chart = chartOf(named);
-    files.push({ name: `${named.name}.svg`, contents: await renderSvg(chartToDot(chart)) });
+    files.push({ name: `${named.name}.svg`, contents: renderSvg(chartToDot(chart)) });
     files.push({ name: `${named.name}.mmd`, contents: chartToMermaid(chart) });
     files.push({ name: `${named.name}.json`, contents: machineJson(named.machine) });
   }

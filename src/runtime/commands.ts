@@ -4,7 +4,6 @@
  * published once on `errors$` and returned as the command's result; promises only ever resolve.
  */
 import { isValidChannel } from '../codec/frame.js';
-import type { Backend } from '../effects/backend.js';
 import { parseLobbyListFilters } from '../effects/list-filters.js';
 import { utf8Length } from '../codec/value-encoder.js';
 import type { CodecErrorCode, CodecResult } from '../codec/result.js';
@@ -28,40 +27,14 @@ import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type Failed, type LobbyRuntimeError, type RuntimeCommand, type RuntimeResult } from './errors.js';
 import type { PeerSlot } from './member-directory.js';
 import type { Outcomes } from './outcomes.js';
-import { LOBBYKIT_WIRE, type PeerWire } from './peer-wire.js';
+import { LOBBYKIT_WIRE } from './peer-wire.js';
+import { NO_TUTORIAL_BYTES, steamChannel, type TutorialBytes } from './send-wires.js';
 import { encodeTutorialMessage, encodeTutorialVariant } from './tutorial-codec.js';
 
 type Ok = { readonly ok: true };
 const OK: Ok = Object.freeze({ ok: true });
 const textEncoder = new TextEncoder();
 type SendRefusal = Extract<LobbyRuntimeError, { kind: 'send-refused' }>['code'];
-
-/** A message's bytes per tutorial wire: at most four wires exist, and most lobbies have none, so no Map per send. */
-class TutorialBytes {
-  constructor(private readonly entries: readonly (readonly [PeerWire, Uint8Array])[]) {}
-
-  get(wire: PeerWire): Uint8Array | undefined {
-    for (const [known, bytes] of this.entries) if (known === wire) return bytes;
-    return undefined;
-  }
-
-  with(wire: PeerWire, bytes: Uint8Array): TutorialBytes {
-    return new TutorialBytes([...this.entries, [wire, bytes]]);
-  }
-}
-
-const NO_TUTORIAL_BYTES = new TutorialBytes([]);
-
-/**
- * The Steam channel a message on lobbykit `channel` goes out on: a lobbykit frame carries its channel in its
- * header where the backend has no channels of its own; a tutorial peer reads the Steam channel itself, and where
- * the backend only emulates channels (steamworks.js 0.4) that is channel 0, the only one there is.
- */
-function steamChannel(backend: Backend, wire: PeerWire | undefined, channel: number): number {
-  const support = backend.capabilities.p2pChannels;
-  if (wire?.kind === 'lobbykit') return support === 'absent' ? 0 : channel;
-  return support === 'native' ? channel : 0;
-}
 
 /** Why an options argument is not an options object, or undefined (undefined itself is fine: all defaults). */
 function optionsProblem(options: unknown, name: string): string | undefined {
