@@ -4,8 +4,8 @@ import { inflateSync } from 'fflate';
  * Raw-deflate inflation whose work is bounded by what the frame announced, not by what the stream holds.
  *
  * fflate's `inflateSync(data, { out })` never grows `out`, but it decodes the WHOLE stream, silently dropping the
- * bytes past the end: a 64 KB bomb announcing 100 bytes still costs ~200 ms of CPU (64 MB of discarded output),
- * which stalls a game loop as surely as a crash. Deflate expands at most ~1032:1, so inflating a k-byte prefix can
+ * bytes past the end: a small bomb announcing a few bytes still costs its whole expansion in CPU (discarded
+ * output), which stalls a game loop as surely as a crash. Deflate expands at most ~1032:1, so inflating a k-byte prefix can
  * never produce more than k × 1032 bytes. We inflate growing prefixes (each at most twice the last, so an honest
  * packet costs at most ~2× one inflate), and stop as soon as the output passes the announced length.
  *

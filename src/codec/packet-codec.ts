@@ -24,10 +24,9 @@ import { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES } from '../steam/p2p.js';
 
 export const DEFAULT_MAX_DECODED_BYTES = 1_048_576;
 /**
- * Payloads shorter than this are never deflated. Measured with `npm run bench -- codec` (lobby snapshots cut to
- * n members): 127 B and 204 B payloads shrink only 8 % and 14 % for 25–45 µs of deflate, 20–40 times the cost of
- * encoding them; from ~256 B the saving passes 20 %. The value codec's shapes already remove repeated keys, which
- * is most of what deflate finds in small game messages.
+ * Payloads shorter than this are never deflated: below it deflate saves little for many times the cost of
+ * encoding (`npm run bench -- codec`, docs/benchmarks.md). The value codec's shapes already remove repeated keys,
+ * which is most of what deflate finds in small game messages.
  */
 export const DEFAULT_COMPRESSION_THRESHOLD = 256;
 

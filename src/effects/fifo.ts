@@ -11,8 +11,8 @@ const EMPTY: never[] = [];
  * reallocating it on each refill.
  *
  * The oldest item is kept out of the ring, in a field of its own. A sender's inbox queue mostly holds one packet
- * at a time (one per tick or fewer), so its pushes and shifts never touch the array: at 2,000 runtimes that array
- * is cold in the cache, and loading it was a tenth of the router's packet loop (`npm run bench -- scale`).
+ * at a time (one per tick or fewer), so its pushes and shifts never touch the array, which a process with many
+ * runtimes keeps out of the cache.
  */
 export class Fifo<T> {
   private front: T | undefined = undefined;

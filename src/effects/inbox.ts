@@ -106,8 +106,8 @@ class ChannelQueue<P extends P2PPacket> {
 export class FairInbox<P extends P2PPacket = P2PPacket> {
   private readonly channels = new Map<number, ChannelQueue<P>>();
   /**
-   * The channel queue last looked up: a reader takes one channel's packets in a row, and at 2,000 runtimes the
-   * Map's table is a cold load per packet, where these fields sit in the inbox's own line.
+   * The channel queue last looked up: a reader takes one channel's packets in a row, and in a process with many
+   * runtimes the Map's table is a cold load per packet, where these fields sit in the inbox's own line.
    */
   private lastChannel = -1;
   private lastQueue: ChannelQueue<P> | undefined = undefined;

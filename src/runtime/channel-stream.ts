@@ -3,8 +3,8 @@ import { Observable, type Subscriber } from 'rxjs';
 /**
  * A hot multicast Observable for one channel's game messages: what an RxJS Subject does for `next`, minus its cost
  * per message. Under Node, `import 'rxjs'` resolves to RxJS's ES5 build, whose `Subject.next` allocates a closure,
- * an iterator and an iterator result per call (about 200 B for each message delivered, `npm run bench -- scale`
- * heap sampling). Here delivery is an index loop over the subscribers.
+ * an iterator and an iterator result per call, for every message delivered. Here delivery is an index loop over
+ * the subscribers.
  *
  * The subscriber list is replaced, never changed in place, so a handler that subscribes or unsubscribes while a
  * message is delivered does not disturb the loop (as with a Subject, a new subscriber sees the next message).
@@ -13,7 +13,7 @@ export class ChannelStream<T> {
   private subscribers: readonly Subscriber<T>[] = [];
   /**
    * The one subscriber when there is exactly one (a game's usual case), so delivery does not load the list: at
-   * 2,000 runtimes the list is a cold load per message.
+   * many runtimes the list is a cold load per message.
    */
   private only: Subscriber<T> | undefined = undefined;
   private done = false;

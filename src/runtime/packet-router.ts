@@ -81,8 +81,8 @@ export class PacketRouter {
 
   /** Reads and routes what is left of this tick's read limit; returns how many packets were read. */
   read(now: number): number {
-    // Most ticks of most runtimes have nothing to read: return before loading what only reading needs (at 2,000
-    // runtimes each of those is a cold load, every tick).
+    // Most ticks of most runtimes have nothing to read: return before loading what only reading needs (with many
+    // runtimes in a process each of those is a cold load, every tick).
     if (this.budget <= 0 || this.backend.channelsWithPackets().length === 0) return 0;
     const { backend, codec, sinks, stats, work } = this;
     const gate = sinks.gate;
@@ -205,7 +205,7 @@ export class PacketRouter {
   /**
    * The sender's slot, or undefined for a non-member. A transport that queues per sender hands us its queue's memo
    * (see SenderMemo): a slot kept there under the current gate version, and for this very sender, saves the gate
-   * lookup, whose Map table and key are cold loads at 2,000 runtimes.
+   * lookup, whose Map table and key are cold loads when many runtimes share a process.
    */
   private admit(packet: P2PPacket, from: bigint, gate: ReadonlyMap<bigint, PeerSlot>): PeerSlot | undefined {
     const memo = packet.sender;

@@ -17,7 +17,7 @@ export const GODOT_DEFAULT_MAX_DECOMPRESSED = 1024 * 1024;
  * two compressors rarely agree bit for bit — but Godot inflates them to the same data.
  */
 export function godotCompress(bytes: Uint8Array, mode: GodotCompressionMode): Uint8Array {
-  void mode; // only gzip exists today; the parameter mirrors Godot's File.COMPRESSION_* argument
+  void mode; // gzip is the only mode the tutorial uses; the parameter mirrors Godot's File.COMPRESSION_* argument
   return gzipSync(bytes, { level: 6, mtime: 0 });
 }
 

@@ -9,14 +9,14 @@ import type { Link } from './link.js';
 import type { P2PTransport } from './transport.js';
 
 const NO_BYTES = new Uint8Array(0);
-/** Spare datagrams kept for reuse: about a frame's sends at 2,000 players; a burst past it is left to the GC. */
+/** Spare datagrams kept for reuse: a frame's sends in a big simulated world; a burst past it is left to the GC. */
 const MAX_SPARE_DATAGRAMS = 8192;
 
 /**
  * A datagram in flight. Reused: once it is read (the reader gets a record of its own) or dropped on arrival, the
  * pool keeps it for the next send. Datagrams live a latency or more, long enough to outlive a young-generation
- * collection; fresh ones were copied by each collection and then promoted, so at 2,000 players that copying was
- * most of the scavenge time.
+ * collection; fresh ones would be copied by each collection and then promoted, which in a big world would be most
+ * of the scavenge time.
  */
 export class Datagram implements Scheduled, P2PPacket {
   due = 0;

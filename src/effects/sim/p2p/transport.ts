@@ -116,7 +116,7 @@ export class P2PTransport {
   /**
    * Sends on the link at `index` (a route: see isLinkFrom). The common case, an unreliable datagram on an open,
    * accepted session between reachable users with no faults of their own, is decided from the LinkTable alone, so
-   * the Link object is not loaded (at 2,000 players that load went to memory on every send); the rest is sendOn's,
+   * the Link object is not loaded (in a big world that load goes to memory on every send); the rest is sendOn's,
    * and both do the same. Sizes are already validated by the caller.
    */
   sendAt(index: number, bytes: Uint8Array, sendType: P2PSendType, channel: number): void {
