@@ -164,6 +164,8 @@ export class Outcomes {
         directory.setSession(event.remoteId, 'closed');
         break;
       case 'session.refused':
+        // The session is left unanswered, not closed: closing would make Steam ask again at the stranger's next
+        // packet; what it holds meanwhile is bounded by every backend in bytes and time.
         counters.sessionRequestsRefused++;
         reporter.report({ kind: 'session-refused', remoteId: event.remoteId, code: event.code, reason: event.reason });
         break;

@@ -42,7 +42,12 @@ import { Reporter } from './reporter.js';
 import { RequestSlot } from './request-slot.js';
 import { createStats, type RuntimeStats } from './stats.js';
 
+/** Throws a TypeError saying what is missing when `options` has no backend: there is no runtime to report it on. */
 export function createLobbyRuntime(options: LobbyRuntimeOptions): LobbyRuntime {
+  const backend = (options as Partial<LobbyRuntimeOptions> | null | undefined)?.backend;
+  if (typeof backend !== 'object' || backend === null || typeof backend.localUserId !== 'function') {
+    throw new TypeError('lobbykit: createLobbyRuntime needs { backend }, e.g. createSimulatedSteam(…).backend(id), createSteamworksBackend(…) or createLoopbackBackend(…)');
+  }
   return new Runtime(options);
 }
 
