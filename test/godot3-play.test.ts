@@ -9,9 +9,10 @@
  * the test chose; the scenarios run at once, each in its own lobby. CI must have godot3-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGodot3, encodeGodot3, godotFromPlain, godotToPlain } from '../src/codec/godot/index.js';
+import { encodeGodot3, godotFromPlain } from '../src/codec/godot/index.js';
 import { oracleMode } from './godot/engine.js';
-import { Game, startServe, type GameEvent, type LineProcess } from './helpers/godot3-game.js';
+import { Game, startServe, type LineProcess } from './helpers/godot3-game.js';
+import { exitCleanly, idOf, one, sentBy } from './helpers/godot3-expect.js';
 import { LoopbackPlayer } from './helpers/loopback-player.js';
 
 const mode = oracleMode();
@@ -33,24 +34,6 @@ interface LobbykitPlayer {
   readonly chat: string;
   /** The Dictionary it sends every Godot game. */
   readonly message: Record<string, unknown>;
-}
-
-function one(game: Game, ev: string, match: (e: GameEvent) => boolean = () => true): GameEvent {
-  const found = game.all(ev).filter(match);
-  expect(found, `${game.label}: one "${ev}" event; its output:\n${game.output()}`).toHaveLength(1);
-  return found[0]!;
-}
-
-function idOf(game: Game): string {
-  return one(game, 'ready').id as string;
-}
-
-/** The Dictionary a Godot game reported sending (its var2bytes, hex), as the runtime delivers it. */
-function sentBy(game: Game): unknown {
-  const hex = one(game, 'sent').hex as string;
-  const decoded = decodeGodot3(new Uint8Array(Buffer.from(hex, 'hex')));
-  if (!decoded.ok) throw new Error(`${game.label} sent bytes lobbykit cannot read: ${decoded.detail}`);
-  return godotToPlain(decoded.value);
 }
 
 /** Waits until the runtime has heard every Godot game's handshake, Dictionary and chat line. */
@@ -100,15 +83,6 @@ function expectPlayedTogether(me: LobbykitPlayer, godot: GodotPlayer, lobbyId: s
   expect(godot.game.output(), label).toContain(`${me.name} says: ${me.chat}`);
   // Nothing the game sent failed to decode, and no session with it failed.
   expect(me.player.errors.filter((e) => e.kind === 'decode-failed' || e.kind === 'session-failed'), label).toEqual([]);
-}
-
-async function exitCleanly(...games: Game[]): Promise<void> {
-  const exits = await Promise.all(games.map((g) => g.exited));
-  exits.forEach((exit, i) => {
-    const g = games[i]!;
-    expect(exit, `${g.label} exit\n--- stdout\n${g.output()}\n--- stderr\n${g.stderr}`).toEqual({ code: 0, signal: null });
-    expect(g.all('fail'), g.label).toEqual([]);
-  });
 }
 
 describe.skipIf(!mode.run)(`a lobbykit runtime plays with the GodotSteam tutorial in Godot 3${mode.run ? '' : ` (SKIPPED: ${mode.reason})`}`, () => {
