@@ -5,12 +5,16 @@
  * docs give — 0 on SIGTERM, 1 when the service goes away or no lobby matches, 2 for flags it cannot use.
  * Expected values are what the test sent and the ids the service gave.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toTaggedJson } from '../src/codec/tagged-json.js';
+import { runBot } from '../src/cli/bot.js';
 import { main } from '../src/cli/main.js';
 import { startLoopbackService, type LoopbackService } from '../src/loopback-server/service.js';
 import { BotProcess } from './helpers/bot-process.js';
+import { ROOT } from './helpers/godot3-game.js';
 import { LoopbackPlayer } from './helpers/loopback-player.js';
 
 const DEADLINE_MS = 20_000;
@@ -145,6 +149,16 @@ describe('lobbykit bot', () => {
     expect(nobody.stderr).toMatch(/^lobbykit bot: no lobbykit loopback service is listening at ws:\/\/127\.0\.0\.1:\d+; start the service in another terminal with `npx lobbykit serve`\n$/);
   });
 
+  it("takes the commands docs/godot.md shows (each gets as far as connecting)", async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'godot.md'), 'utf8');
+    const commands = [...doc.matchAll(/^npx lobbykit bot (.*?)(?:\s+#.*)?$/gm)].map((m) => [...m[1]!.matchAll(/'([^']*)'|(\S+)/g)].map((w) => w[1] ?? w[2]!));
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    for (const args of commands) {
+      const run = await runCli(['bot', ...args, '--url', 'ws://127.0.0.1:1']);
+      expect([run.code, run.stderr], args.join(' ')).toEqual([1, expect.stringMatching(/^lobbykit bot: no lobbykit loopback service is listening at ws:\/\/127\.0\.0\.1:1;/)]);
+    }
+  });
+
   it('refuses flags it cannot use with 2 and one line, before connecting to anything', async () => {
     const cases: [readonly string[], RegExp][] = [
       [[], /exactly one of --host, --join <lobby id> or --find <key=value>/],
@@ -165,5 +179,55 @@ describe('lobbykit bot', () => {
       expect(run.stdout, args.join(' ')).toBe('');
       expect(run.stderr, args.join(' ')).toMatch(new RegExp(`^lobbykit bot: .*${problem.source}.*\\n$`));
     }
+  });
+
+  it("prints, as text, the lines docs/godot.md shows for a game that says hello", async () => {
+    const { url } = await service();
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    stderr.on('data', (d: Buffer) => (out += `[stderr] ${d.toString()}`));
+    const stop = new AbortController();
+    const options = { url, name: 'lobbykit bot', lobby: { kind: 'host', maxMembers: 10, data: {} }, channels: [0], compression: 'gzip', json: false } as const;
+    const running = runBot(options, { stdin: new PassThrough(), stdout, stderr }, stop.signal);
+    /** Resolves once the bot's output so far passes `check`; rejects after WAIT_MS. */
+    const printed = (what: string, check: (text: string) => boolean): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the bot did not print ${what}:\n${out}`)), WAIT_MS);
+        const test = (): void => {
+          if (!check(out)) return;
+          clearTimeout(timer);
+          stdout.off('data', test);
+          resolve();
+        };
+        stdout.on('data', test);
+        test();
+      });
+    await printed('hosting', (text) => /hosting lobby \d+/.test(text));
+    const alice = await LoopbackPlayer.start('Alice', url, 'Alice');
+    cleanup.push(() => alice.quit());
+    const lobbyId = BigInt(/hosting lobby (\d+)/.exec(out)![1]!);
+    expect((await alice.runtime.joinLobby(lobbyId)).ok).toBe(true);
+    await alice.until('connected to the bot', () => alice.runtime.allConnected() && alice.runtime.members().length === 2, WAIT_MS);
+    alice.runtime.send('all', { message: 'hello', from: alice.id }, { channel: 0 });
+    await alice.until('the echo', () => alice.messages.length === 1, WAIT_MS);
+    alice.runtime.sendChat('hi bot');
+    await alice.until('the chat echo', () => alice.chat.some((c) => c.text === 'echo: hi bot'), WAIT_MS);
+    await alice.quit();
+    const botId = /as lobbykit bot \((\d+)\)/.exec(out)![1]!;
+    await printed('Alice leaving', (text) => text.includes('member left: Alice') && text.includes('session with Alice'));
+    stop.abort('SIGINT');
+    expect(await running).toBe(0);
+
+    // The doc's block, with the doc's ids and address put back in place of this run's.
+    const doc = readFileSync(join(ROOT, 'docs', 'godot.md'), 'utf8');
+    const shown = /```text\n([\s\S]*?)```/.exec(doc)![1]!;
+    const asInDoc = out
+      .replaceAll(url, 'ws://127.0.0.1:27015')
+      .replaceAll(String(lobbyId), '109775240917155841')
+      .replaceAll(botId, '76561197960265729')
+      .replaceAll(String(alice.id), '76561197960265730');
+    expect(asInDoc).toBe(shown);
   });
 });

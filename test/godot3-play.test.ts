@@ -6,12 +6,18 @@
  * each, every side sees the others as members with their names, handshakes arrive both ways, a Dictionary and a
  * chat line cross both ways intact, and leaving closes the sessions. Expected values come from what each side
  * reports about itself (the bytes a Godot game says it encoded, the ids and names the service gave) and from what
- * the test chose; the scenarios run at once, each in its own lobby. CI must have godot3-server.
+ * the test chose; the scenarios run at once, each in its own lobby. Beside them, docs/godot.md's example (the file
+ * examples/godot/play-with-godot.ts, word for word) plays with the tutorial's host. CI must have godot3-server.
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGodot3, godotFromPlain } from '../src/codec/godot/index.js';
 import { oracleMode } from './godot/engine.js';
-import { Game, startServe, type LineProcess } from './helpers/godot3-game.js';
+import { startLoopbackService } from '../src/loopback-server/service.js';
+import { Game, LineProcess, ROOT, startServe } from './helpers/godot3-game.js';
 import { exitCleanly, idOf, one, sentBy } from './helpers/godot3-expect.js';
 import { LoopbackPlayer } from './helpers/loopback-player.js';
 
@@ -209,5 +215,46 @@ describe.skipIf(!mode.run)(`a lobbykit runtime plays with the GodotSteam tutoria
     expect(one(joiner.game, 'left')).toMatchObject({ before: { [hostId]: true, [myId]: true }, after: { [hostId]: false, [myId]: false } });
     for (const id of [hostId, joinerId]) expect(me.player.sessionEvents('peer.closed', BigInt(id)), id).toHaveLength(1);
     for (const id of [joinerId, myId]) one(host.game, 'session_fail', (e) => e.remote === id && e.error === 4 && e.state === false);
+  });
+
+  it.concurrent("docs/godot.md: its example is examples/godot/play-with-godot.ts, and it plays with the tutorial's host", async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'godot.md'), 'utf8');
+    const snippets = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(snippets).toHaveLength(1);
+    const example = readFileSync(join(ROOT, 'examples', 'godot', 'play-with-godot.ts'), 'utf8');
+    expect(example.endsWith(snippets[0]!.replace("from 'lobbykit'", "from '../../src/index.js'"))).toBe(true);
+
+    // A service of its own: the example finds the first lobby with mode=GodotSteam test, as every tutorial host's is.
+    const own = await startLoopbackService({ port: 0 });
+    try {
+      const host = new Game('Godot host (docs)', {
+        bin,
+        url: own.url,
+        name: 'Gödot Host',
+        deadlineMs: GAME_DEADLINE_MS,
+        env: { LOBBYKIT_TEST_ROLE: 'host', LOBBYKIT_TEST_TOKEN: 'docs', LOBBYKIT_TEST_CHAT: 'hello, Node' },
+      });
+      await host.event('hosting', (e) => e.ev === 'hosting');
+      const child = spawn(process.execPath, ['--import', 'tsx', 'examples/godot/play-with-godot.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, LOBBYKIT_URL: own.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const script = new LineProcess('docs example', child, GAME_DEADLINE_MS);
+      expect(await script.exited, script.stderr).toEqual({ code: 0, signal: null });
+      await exitCleanly(host);
+      const lobbyId = one(host, 'hosting').lobby as string;
+      const scriptId = one(host, 'chat', (e) => e.text === 'hello from Node').from as string;
+      // What the doc says each side prints: the join, then the game's Dictionary (as console.log writes it) and chat line.
+      expect(script.lines[0]).toBe(`joined lobby ${lobbyId}`);
+      const rest = script.lines.slice(1).join('\n');
+      expect([`${format('Gödot Host sent', sentBy(host))}\nGödot Host says: hello, Node`, `Gödot Host says: hello, Node\n${format('Gödot Host sent', sentBy(host))}`]).toContain(rest);
+      expect(host.output()).toContain(`Packet: {from:${scriptId}, message:hello}`);
+      expect(host.output()).toContain('Node player says: hello from Node');
+      expect(doc).toContain('`Packet: {from:76561197960265729, message:hello}`');
+      expect(doc).toContain('`Node player says: hello from Node`');
+    } finally {
+      await own.close();
+    }
   });
 });
