@@ -1,7 +1,7 @@
 // docs/godot.md's example, as written there (test/godot3-play.test.ts keeps the two the same and runs this file
 // against the GodotSteam tutorial's own script in Godot 3): a Node player joins a Godot game's lobby, says hello
 // with a Dictionary and a chat line, prints what the game sends back, then leaves.
-import { createLobbyRuntime, createLoopbackBackend } from '../../src/index.js';
+import { createLobbyRuntime, createLoopbackBackend } from 'lobbykit';
 
 const backend = await createLoopbackBackend({ url: process.env.LOBBYKIT_URL ?? 'ws://127.0.0.1:27015', name: 'Node player' });
 const runtime = createLobbyRuntime({ backend });
