@@ -40,6 +40,8 @@ async function createProgram(io: CliIo, setExit: (code: number) => void): Promis
   registerInspectCommand(program, io, setExit);
   const { registerServeCommand } = await import('./serve-command.js');
   registerServeCommand(program, io, setExit);
+  const { registerBotCommand } = await import('./bot-command.js');
+  registerBotCommand(program, io, setExit);
   return program;
 }
 

@@ -36,6 +36,16 @@ export interface TranslatorSinks {
 const textDecoder = new TextDecoder();
 
 /**
+ * A chat entry's text: its bytes up to the first NUL. GodotSteam sends the text with its terminating NUL (strlen + 1;
+ * GodotSteam branch godot3, godotsteam.cpp:3452 at 3200570, as godot/steam.gd cites) and reads an entry only up to
+ * a NUL (String::utf8), so every member of a mixed lobby reads the same line.
+ */
+function chatText(bytes: Uint8Array): string {
+  const end = bytes.indexOf(0);
+  return textDecoder.decode(end < 0 ? bytes : bytes.subarray(0, end));
+}
+
+/**
  * Steam's callbacks (the backend's events) into the machines' events, with the reads Steam expects right after
  * them: owner and members after a successful enter, the owner after every update of our lobby (Steam reports an
  * owner change only as a lobby data update). Events about other lobbies are dropped here, so the machines only
@@ -96,7 +106,7 @@ export class EventTranslator {
           lobbyId: event.lobbyId,
           from: event.from,
           name: this.nameOf(event.from),
-          text: textDecoder.decode(event.bytes),
+          text: chatText(event.bytes),
         });
         return;
       }

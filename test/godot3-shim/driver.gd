@@ -6,6 +6,8 @@
 #                        cmdline: the game was started with +connect_lobby <id> and joins from there.
 #   LOBBYKIT_TEST_TOKEN  the lobby data value ("lobbykit_test") the host sets and the list filter looks for.
 #   LOBBYKIT_TEST_CHAT   the lobby chat line this player sends (also the "text" of its dictionary message).
+#   LOBBYKIT_TEST_PLAYERS  how many players the lobby must hold before this one sends (default 2), so a message
+#                        sent once reaches everyone in a lobby of three.
 extends Node
 
 const DEADLINE_S = 20.0
@@ -13,6 +15,7 @@ const DEADLINE_S = 20.0
 onready var lobby = get_parent()
 var role := OS.get_environment("LOBBYKIT_TEST_ROLE")
 var token := OS.get_environment("LOBBYKIT_TEST_TOKEN")
+var players := int(OS.get_environment("LOBBYKIT_TEST_PLAYERS")) if OS.get_environment("LOBBYKIT_TEST_PLAYERS") != "" else 2
 var chat_text := ""
 var announced := false
 var sent := false
@@ -133,7 +136,7 @@ func _after_change() -> void:
 			others.append(member["steam_id"])
 			met[member["steam_id"]] = true
 	_say({"ev": "members", "members": members})
-	if not sent and lobby.LOBBY_ID > 0 and not others.empty() and _all_in(others, handshakes):
+	if not sent and lobby.LOBBY_ID > 0 and others.size() + 1 >= players and _all_in(others, handshakes):
 		sent = true
 		var message := {"message": "hello", "from": lobby.STEAM_ID, "role": role, "big": 9007199254740993, "list": [1, "two", 3.5], "text": chat_text}
 		lobby._send_P2P_Packet(0, message)

@@ -83,7 +83,8 @@ export class TutorialPeer {
           this.getLobbyMembers();
           return;
         case 'lobbyChatMessage': // _on_Lobby_Message
-          this.chat.push({ from: event.from, text: new TextDecoder().decode(event.bytes) });
+          // GodotSteam's String::utf8 reads the entry up to its NUL.
+          this.chat.push({ from: event.from, text: new TextDecoder().decode(event.bytes).split('\0')[0]! });
           return;
         case 'p2pSessionRequest': // _on_P2P_Session_Request
           backend.acceptSession(event.remote);
@@ -113,9 +114,9 @@ export class TutorialPeer {
     for (const id of to) this.backend.sendP2P(id, data, sendType as P2PSendType, channel);
   }
 
-  /** `_send_Chat_Message`. */
+  /** `_on_Send_Chat_pressed`: GodotSteam sends the text and its terminating NUL (godotsteam.cpp:3452 at 3200570). */
   sendChat(text: string): void {
-    this.backend.sendLobbyChat(this.lobbyId, new TextEncoder().encode(text));
+    this.backend.sendLobbyChat(this.lobbyId, new TextEncoder().encode(`${text}\0`));
   }
 
   /** `_leave_Lobby`: leave, then close the session with every member but us. */
