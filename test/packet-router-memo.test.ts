@@ -32,6 +32,7 @@ function routerOver(backend: Backend, gate: Map<bigint, PeerSlot>) {
       isExpelled: () => false,
       control: () => {},
       handshake: () => {},
+      isConnected: () => true,
       showWire: (slot, wire) => void (slot.wire = wire),
       error: () => {},
     },

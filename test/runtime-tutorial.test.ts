@@ -132,6 +132,24 @@ describe.each<BackendFlavour>(['simulated', 'steamworks-adapter'])('a runtime wi
     expect(refused).toMatchObject({ ok: false, error: { kind: 'send-refused', code: 'unencodable' } });
   });
 
+  it("takes a tutorial host's first Dictionary as its session up when its handshake never reached us", async () => {
+    const w = createRuntimeWorld(flavour);
+    world = w;
+    const host = new TutorialPeer(w.sim.user({ id: userId(10), name: 'godot' }), { handshakes: false });
+    w.everyFrame(() => host.tick([0]));
+    host.createLobby(4);
+    await w.runUntil(() => host.lobbyId !== 0n, 2_000);
+    const me = w.player(0);
+    void me.runtime.joinLobby(host.lobbyId);
+    await w.run(1_000);
+    expect(sessionOf(me, host.id)).toBe('connecting');
+    const inbox = me.listen(0);
+    host.send(0n, { message: 'state', turn: 1 }, 0);
+    expect(await w.runUntil(() => me.runtime.allConnected(), 2_000)).toBe(true);
+    expect(inbox.map((m) => m.value)).toEqual([{ message: 'state', turn: 1 }]);
+    expect(me.errorsOf('session-failed')).toEqual([]);
+  });
+
   it("never lets a packet change a member's wire once shown: a lobbykit peer stays lobbykit", async () => {
     const w = createRuntimeWorld(flavour);
     world = w;

@@ -98,6 +98,11 @@ export class MemberDirectory {
     return this.slotList;
   }
 
+  /** Whether our P2P session with this member is up. */
+  isConnected(id: bigint): boolean {
+    return this.entries.get(id)?.session === 'connected';
+  }
+
   isExpelled(id: bigint): boolean {
     return this.expelledIds.has(id);
   }

@@ -27,6 +27,8 @@ export interface RouterSinks {
   control(from: bigint, message: ControlMessage): void;
   /** A tutorial peer's handshake (or a lobbykit runtime opening with one): that member's session is up. */
   handshake(from: bigint): void;
+  /** Whether our session with this member is up (a tutorial peer's message stands in for a lost handshake). */
+  isConnected(id: bigint): boolean;
   /** A member's first packet showed its wire (MemberDirectory.showWire). */
   showWire(slot: PeerSlot, wire: PeerWire): void;
   error(error: LobbyRuntimeError): void;
@@ -198,6 +200,9 @@ export class PacketRouter {
       sinks.handshake(from);
       return;
     }
+    // A tutorial host handshakes only the members it knows when our session request reaches it, which may be before
+    // it has seen us enter: its first Dictionary to us proves the path as well as a handshake would.
+    if (!sinks.isConnected(from)) sinks.handshake(from);
     // A tutorial peer's channel is the Steam channel it sent on.
     this.deliver(from, channel, packet.value);
   }

@@ -100,6 +100,7 @@ class Runtime implements LobbyRuntime {
         isExpelled: (id) => directory.isExpelled(id),
         control: (from, message) => protocol.receive(from, message),
         handshake: (from) => protocol.receiveTutorialHandshake(from),
+        isConnected: (id) => directory.isConnected(id),
         showWire: (slot, wire) => void directory.showWire(slot, wire),
         error: (error) => reporter.report(error),
       },

@@ -18,6 +18,11 @@ import { P2PSendType, type Backend } from '../../src/effects/backend.js';
 export interface TutorialPeerOptions {
   /** The tutorial's final `_send_P2P_Packet` GZIPs; its first version does not. */
   readonly gzip?: boolean;
+  /**
+   * False: its handshakes reach nobody, as a host's do when our session request reaches it before it has seen us
+   * enter (it handshakes the members it knows, once).
+   */
+  readonly handshakes?: boolean;
 }
 
 export interface ReceivedPacket {
@@ -42,7 +47,10 @@ export class TutorialPeer {
     options: TutorialPeerOptions = {},
   ) {
     this.gzip = options.gzip ?? true;
+    this.handshakes = options.handshakes ?? true;
   }
+
+  private readonly handshakes: boolean;
 
   get id(): bigint {
     return this.backend.localUserId();
@@ -148,6 +156,7 @@ export class TutorialPeer {
 
   /** `_make_P2P_Handshake`. */
   private makeHandshake(): void {
+    if (!this.handshakes) return;
     this.send(0n, { message: 'handshake', from: this.id });
   }
 
