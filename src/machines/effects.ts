@@ -95,8 +95,19 @@ export interface SessionEffects {
   checkLiveness(params: LivenessCheckParams): void;
 }
 
+/** What members tell each other in a vote-kick; the sender is always the transport's, never a field. */
+export type VoteFrame =
+  | { readonly kind: 'start'; readonly voteId: number; readonly target: bigint }
+  | { readonly kind: 'ballot'; readonly starter: bigint; readonly voteId: number; readonly approve: boolean };
+
+/** What the vote-kick machine asks for. */
+export interface VoteKickEffects {
+  /** Send a frame to every member of the lobby, ourselves included (Steam's lobby chat echoes to the sender). */
+  sendVoteFrame(frame: VoteFrame): void;
+}
+
 /** Every port together: what a runtime hands the root, which passes each child its part. */
-export interface MachineEffects extends LobbyEffects, LobbyListEffects, PeerEffects, SessionEffects {}
+export interface MachineEffects extends LobbyEffects, LobbyListEffects, PeerEffects, SessionEffects, VoteKickEffects {}
 
 const nothing = (): void => {};
 
@@ -122,4 +133,5 @@ export const NO_EFFECTS: MachineEffects = Object.freeze({
   acceptSession: nothing,
   sendHeartbeats: nothing,
   checkLiveness: nothing,
+  sendVoteFrame: nothing,
 });

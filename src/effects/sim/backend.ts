@@ -187,6 +187,11 @@ export class SimulatedBackend implements Backend {
     return this.memberLobby(lobbyId)?.owner ?? 0n;
   }
 
+  /** Any lobby's count, joined or listed (sdk isteammatchmaking.h GetNumLobbyMembers; the tutorial reads it after a list). */
+  getLobbyMemberCount(lobbyId: bigint): number {
+    return this.core.lobbies.get(lobbyId)?.memberCount ?? 0;
+  }
+
   getLobbyMemberLimit(lobbyId: bigint): number {
     return this.core.lobbies.get(lobbyId)?.memberLimit ?? 0;
   }
