@@ -995,6 +995,22 @@ export class SimCore {
     });
   }
 
+  /**
+   * Steam's lobby servers lose the user (their Steam connection broke, or Steam timed them out): every lobby they
+   * are in drops them with the disconnected bit, and the user gets LobbyKicked with m_bKickedDueToDisconnect
+   * (sdk isteammatchmaking.h LobbyKicked_t). Their P2P paths are untouched: peers may still be reachable.
+   */
+  dropFromLobbies(id: bigint): void {
+    const user = this.users.get(id);
+    if (user === undefined) return;
+    for (const lobbyId of [...user.lobbies]) {
+      const lobby = this.lobbies.get(lobbyId);
+      if (lobby === undefined) continue;
+      this.removeMember(lobby, id, ChatMemberStateChange.disconnected, id);
+      this.emitLater(user, { type: 'lobbyKicked', lobbyId, by: 0n, dueToDisconnect: true });
+    }
+  }
+
   disconnectServers(id: bigint, reason: number): void {
     const user = this.users.get(id);
     if (user === undefined || !user.serversConnected) return;

@@ -40,6 +40,12 @@ export interface SimulatedFaults {
   failSessions(from: bigint, to: bigint, error: number, times?: number): void;
   /** The next join by `user` answers `response`, whatever the lobby (for codes no rule produces, e.g. 5, 12–15). */
   forceEnterResponse(user: bigint, response: number, times?: number): void;
+  /**
+   * Steam's lobby servers drop `user` from every lobby they are in (others see state 0x4, the user LobbyKicked
+   * due to disconnect) while P2P keeps working: what a flapping Steam connection does. Pair it with
+   * `disconnectServers` for a user whose whole Steam connection went.
+   */
+  dropFromLobbies(user: bigint): void;
   /** Steam's servers drop `user`: a serversDisconnected event; lobby operations fail until reconnected. */
   disconnectServers(user: bigint, reason?: number): void;
   reconnectServers(user: bigint): void;
@@ -130,6 +136,7 @@ export function createSimulatedSteam(options: SimulatedSteamOptions): SimulatedS
       const u = userOf(user);
       for (let i = 0; i < times; i++) u.forcedEnter.push(response);
     },
+    dropFromLobbies: (user) => core.dropFromLobbies(userOf(user).id),
     disconnectServers: (user, reason = 3) => core.disconnectServers(userOf(user).id, reason),
     reconnectServers: (user) => core.reconnectServers(userOf(user).id),
   };
