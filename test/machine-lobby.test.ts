@@ -5,7 +5,11 @@ import { ENTER_FAILURE_CODES, enterFailure } from '../src/steam/index.js';
 import { lobbyListMachine, type LobbyListEvent } from '../src/machines/lobby-list.machine.js';
 import { lobbyMachine, type LobbyEvent, type LobbyInput, type LobbyTiming } from '../src/machines/lobby.machine.js';
 import { NO_EFFECTS } from '../src/machines/effects.js';
-import type { LifecycleEvent } from '../src/runtime/api.js';
+import type { LobbyListEmitted } from '../src/machines/lobby-list.machine.js';
+import type { LobbyEmitted } from '../src/machines/lobby.machine.js';
+
+/** What the two machines report (the runtime adds names to invites; the bare machines do not). */
+type LifecycleEvent = LobbyEmitted | LobbyListEmitted;
 import { recordingEffects } from './helpers/recording-effects.js';
 
 const SELF = 76561198000000001n;

@@ -355,6 +355,6 @@ describe('runtime scenarios on the steamworks.js adapter (capabilities it lacks)
     for (const p of [host, other]) expect(p.runtime.members().map((m) => m.id).sort()).toEqual([host.id, other.id].sort());
     expect(other.sessionsOf('member.dismissed')).toMatchObject([{ memberId: target.id, change: 'kicked', by: host.id }]);
     // Steam itself never removed them: the target left by itself.
-    expect(w.sim.steam.lobby(lobbyId)?.members.sort()).toEqual([host.id, other.id].sort());
+    expect([...(w.sim.steam.lobby(lobbyId)?.members ?? [])].sort()).toEqual([host.id, other.id].sort());
   });
 });

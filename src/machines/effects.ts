@@ -100,10 +100,18 @@ export type VoteFrame =
   | { readonly kind: 'start'; readonly voteId: number; readonly target: bigint }
   | { readonly kind: 'ballot'; readonly starter: bigint; readonly voteId: number; readonly approve: boolean };
 
+/** The kick a passed vote asks the owner's lobby machine for, under the owner epoch the vote knew. */
+export interface VoteKickParams {
+  readonly memberId: bigint;
+  readonly epoch: number;
+}
+
 /** What the vote-kick machine asks for. */
 export interface VoteKickEffects {
   /** Send a frame to every member of the lobby, ourselves included (Steam's lobby chat echoes to the sender). */
   sendVoteFrame(frame: VoteFrame): void;
+  /** Hand a passed vote to the lobby machine as `lobby.kick` at `epoch` (refused there when the owner changed since). */
+  kickByVote(params: VoteKickParams): void;
 }
 
 /** Every port together: what a runtime hands the root, which passes each child its part. */
@@ -134,4 +142,5 @@ export const NO_EFFECTS: MachineEffects = Object.freeze({
   sendHeartbeats: nothing,
   checkLiveness: nothing,
   sendVoteFrame: nothing,
+  kickByVote: nothing,
 });

@@ -13,8 +13,8 @@
  *
  * Members reach each other with frames the runtime carries in lobby chat (the one channel every backend has, and
  * the one Steam stamps with the sender): `start` and `ballot`. Every member's machine counts the same frames, but
- * only the owner acts: when a vote passes, the owner's machine asks the lobby machine for `lobby.kick` under the
- * owner epoch it knows; a kick aimed at an owner who has changed since is refused there as stale, and whoever
+ * only the owner acts: when a vote passes, the owner's machine asks (through its `kickByVote` port) the lobby
+ * machine for `lobby.kick` under the owner epoch it knows; a kick aimed at an owner who has changed since is refused there as stale, and whoever
  * owns the lobby under the new epoch kicks instead (the root tells this machine of every owner change).
  * Our own commands (`vote.start`, `vote.cast`) only send frames: a vote opens, and a ballot counts, when its frame
  * comes back from Steam, in the order every member sees.
@@ -127,10 +127,10 @@ export const voteKickMachine = setup({
       context.effects.sendVoteFrame({ kind: 'ballot', starter: vote.starter, voteId: vote.voteId, approve: event.approve });
     },
     /** The owner carries a passed vote out: a kick under the owner epoch this machine knows (checked by the lobby). */
-    kickIfOwner: enqueueActions(({ context, enqueue }) => {
+    kickIfOwner: ({ context }) => {
       if (context.ownerId !== context.selfId || context.vote === undefined) return;
-      enqueue.sendParent({ type: 'lobby.kick', memberId: context.vote.target, epoch: context.epoch });
-    }),
+      context.effects.kickByVote({ memberId: context.vote.target, epoch: context.epoch });
+    },
     countNextVoteId: assign({ nextVoteId: ({ context }) => (context.nextVoteId + 1) >>> 0 }),
     recordOwner: assign(({ event }) => {
       assertEvent(event, 'vote.owner');

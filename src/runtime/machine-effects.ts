@@ -95,6 +95,8 @@ export function createMachineEffects(core: RuntimeCore): MachineEffects {
     },
     kick: ({ lobbyId, memberId }) => expel('kick', lobbyId, memberId, () => backend.kickLobbyMember(lobbyId, memberId)),
     ban: ({ lobbyId, memberId }) => expel('ban', lobbyId, memberId, () => backend.banLobbyMember(lobbyId, memberId)),
+    // Through the root to the lobby machine, which checks we own the lobby at that epoch.
+    kickByVote: ({ memberId, epoch }) => core.toMachines({ type: 'lobby.kick', memberId, epoch }),
     sendVoteFrame: (frame) => {
       const lobbyId = directory.lobbyId;
       if (lobbyId === undefined) return;
