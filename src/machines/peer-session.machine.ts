@@ -2,6 +2,7 @@ import { assertEvent, assign, emit, setup } from 'xstate';
 import { sessionErrorInfo, type SessionErrorKey } from '../steam/index.js';
 import { DEFAULT_RETRY_POLICY, nextRandom, retryDelayMs, seedFromSteamId, type RetryPolicy } from './backoff.js';
 import type { HandshakeParams, PeerEffects, RemoteParams } from './effects.js';
+import { jsonSafeContext } from './serialize.js';
 
 /**
  * One P2P session with one remote lobby member, as the seed does it (both sides send a handshake when they meet),
@@ -232,7 +233,8 @@ export const peerSessionMachine = setup({
   },
 }).createMachine({
   id: 'peerSession',
-  context: ({ input }) => initialContext(input),
+  // JSON leaves out the jitter state and the wait it drew: they differ every retry, and a graph key must not.
+  context: ({ input }) => jsonSafeContext(initialContext(input), ['rngState', 'retryDelayMs']),
   initial: 'handshaking',
   on: {
     'peer.close': { target: '.closed', actions: 'recordCloseByRuntime' },
