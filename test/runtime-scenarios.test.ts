@@ -356,5 +356,11 @@ describe('runtime scenarios on the steamworks.js adapter (capabilities it lacks)
     expect(other.sessionsOf('member.dismissed')).toMatchObject([{ memberId: target.id, change: 'kicked', by: host.id }]);
     // Steam itself never removed them: the target left by itself.
     expect([...(w.sim.steam.lobby(lobbyId)?.members ?? [])].sort()).toEqual([host.id, other.id].sort());
+    // Back again: the owner's lobbykit notices and kicks them again the same way; nobody admits them meanwhile.
+    void target.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => target.lifecycleOf('lifecycle.left').length === 2, 5_000)).toBe(true);
+    expect(target.lifecycleOf('lifecycle.left')[1]).toMatchObject({ reason: { code: 'kicked', by: host.id } });
+    expect(host.runtime.members().map((m) => m.id).sort()).toEqual([host.id, other.id].sort());
+    expect(host.runtime.stats().expelledRejoins).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 // The JSON files in visualizations/ say they can be imported (docs/visualizations.md): each must load with XState's
 // own createMachine, start, and keep the machine's states, initial states and transitions. Checked against the
 // machines themselves through XState's state nodes, not through the code that wrote the files.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -79,5 +80,14 @@ describe.each(LOBBYKIT_MACHINES.map((m) => [m.name, m.machine] as const))('visua
     const shape = (m: AnyStateMachine) => nodesOf(m).map((n) => [n.id, n.type, n.type === 'compound' ? n.initial.target[0]?.id : null]);
     expect(shape(loaded)).toEqual(shape(machine));
     expect(edges(loaded)).toEqual(edges(machine));
+  });
+});
+
+describe('the package', () => {
+  it('ships every drawing (and not the script that makes them)', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json', '--offline', '--no-update-notifier'], { cwd: root, encoding: 'utf8' })) as { files: { path: string }[] }[];
+    const shipped = packed[0]!.files.map((f) => f.path).filter((path) => path.startsWith('visualizations/')).sort();
+    expect(shipped).toEqual(LOBBYKIT_MACHINES.flatMap((m) => ['json', 'mmd', 'svg'].map((ext) => `visualizations/${m.name}.${ext}`)).sort());
   });
 });

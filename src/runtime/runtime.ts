@@ -10,6 +10,7 @@
  */
 import type { Observable } from 'rxjs';
 import { createActor, type Actor, type ActorRefFrom } from 'xstate';
+import { encodeChatNotice } from '../codec/chat-notice.js';
 import { createPacketCodec } from '../codec/packet-codec.js';
 import { createSystemClock } from '../effects/clock.js';
 import type { lobbyListMachine } from '../machines/lobby-list.machine.js';
@@ -139,7 +140,10 @@ class Runtime implements LobbyRuntime {
       beforeDeparture: () => void router.read(clock.now()),
       reExpel: (id) => {
         const lobbyId = directory.lobbyId;
-        if (lobbyId !== undefined) reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
+        if (lobbyId === undefined) return;
+        // Without Steam's kick (steamworks.js) the notice is the kick, as for the first one.
+        if (backend.capabilities.kickAndBan === 'absent') reporter.guarded('kick', () => backend.sendLobbyChat(lobbyId, encodeChatNotice({ kind: 'expel', target: id, ban: false })));
+        else reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
       },
       refuseExpelled: (id) => {
         counters.sessionRequestsRefused++;
