@@ -23,7 +23,7 @@ const TIMING = { voteTimeoutMs: 1_000, executeTimeoutMs: 500 };
 
 type Step = VoteKickEvent | { readonly type: 'wait'; readonly timer: 'vote' | 'execute' };
 
-const ballot = (voter: bigint, approve: boolean, voteId = 1): Step => ({ type: 'vote.ballotReceived', voter, starter: A, voteId, approve, members: MEMBERS });
+const ballot = (voter: bigint, approve: boolean, voteId = 1): Step => ({ type: 'vote.ballotReceived', voter, starter: A, voteId, target: T, approve, members: MEMBERS });
 
 /** The alphabet: everything that can happen to a vote, valid or not. */
 const ALPHABET: readonly Step[] = [
@@ -57,6 +57,8 @@ interface Model {
   phase: 'none' | 'open' | 'passed';
   owner: bigint | undefined;
   epoch: number;
+  /** The vote that ended last: its late frames open nothing. */
+  last?: { starter: bigint; voteId: number };
   vote?: { starter: bigint; voteId: number; target: bigint; electorate: bigint[]; yes: bigint[]; no: bigint[] };
 }
 
@@ -69,6 +71,7 @@ interface Expected {
 const needed = (n: number) => Math.floor(n / 2) + 1;
 const ended = (m: Model, reason: Extract<VoteKickEmitted, { type: 'vote.ended' }>['reason'], out: Expected) => {
   out.reports.push({ type: 'vote.ended', target: m.vote!.target, reason });
+  m.last = { starter: m.vote!.starter, voteId: m.vote!.voteId };
   m.phase = 'none';
   m.vote = undefined;
 };
@@ -92,22 +95,35 @@ const decide = (m: Model, out: Expected) => {
 
 type Rule = readonly [phases: readonly Model['phase'][], type: Step['type'], when: (m: Model, e: any) => boolean, then: (m: Model, e: any, out: Expected) => void];
 
+/** Anyone may start a vote against another member who is not the owner (not the vote that just ended, again). */
+const startable = (m: Model, e: any) =>
+  e.starter !== e.target && e.target !== m.owner && e.members.includes(e.starter) && e.members.includes(e.target) && !(m.last?.starter === e.starter && m.last.voteId === e.voteId);
+const open = (m: Model, e: any, out: Expected) => {
+  const electorate = e.members.filter((id: bigint) => id !== e.target);
+  m.phase = 'open';
+  m.vote = { starter: e.starter, voteId: e.voteId, target: e.target, electorate, yes: [e.starter], no: [] };
+  out.reports.push({ type: 'vote.started', starter: e.starter, target: e.target, electorate: [...electorate], needed: needed(electorate.length) });
+  decide(m, out);
+};
+/** A ballot counts once, for this vote, from the electorate (the target is not in it). */
+const counts = (m: Model, e: any) =>
+  e.starter === m.vote!.starter && e.voteId === m.vote!.voteId && m.vote!.electorate.includes(e.voter) && !m.vote!.yes.includes(e.voter) && !m.vote!.no.includes(e.voter);
+const count = (m: Model, e: any, out: Expected) => {
+  (e.approve ? m.vote!.yes : m.vote!.no).push(e.voter);
+  tally(m, out);
+  decide(m, out);
+};
+
 /** First row that matches wins; no row: nothing happens. */
 const RULES: readonly Rule[] = [
-  // Anyone may start a vote against another member who is not the owner; one vote at a time.
-  [['none'], 'vote.startReceived', (m, e) => e.starter !== e.target && e.target !== m.owner && e.members.includes(e.starter) && e.members.includes(e.target), (m, e, out) => {
-    const electorate = e.members.filter((id: bigint) => id !== e.target);
-    m.phase = 'open';
-    m.vote = { starter: e.starter, voteId: e.voteId, target: e.target, electorate, yes: [e.starter], no: [] };
-    out.reports.push({ type: 'vote.started', starter: e.starter, target: e.target, electorate: [...electorate], needed: needed(electorate.length) });
-    decide(m, out);
+  // One vote at a time.
+  [['none'], 'vote.startReceived', startable, open],
+  // A ballot that overtook its start (chat between two senders can reorder) opens its vote, then counts in it.
+  [['none'], 'vote.ballotReceived', (m, e) => startable(m, e) && e.voter !== e.target && e.members.includes(e.voter), (m, e, out) => {
+    open(m, e, out);
+    if (m.phase === 'open' && counts(m, e)) count(m, e, out);
   }],
-  // A ballot counts once, for this vote, from the electorate (the target is not in it).
-  [['open'], 'vote.ballotReceived', (m, e) => e.starter === m.vote!.starter && e.voteId === m.vote!.voteId && m.vote!.electorate.includes(e.voter) && !m.vote!.yes.includes(e.voter) && !m.vote!.no.includes(e.voter), (m, e, out) => {
-    (e.approve ? m.vote!.yes : m.vote!.no).push(e.voter);
-    tally(m, out);
-    decide(m, out);
-  }],
+  [['open'], 'vote.ballotReceived', counts, count],
   // The target gone ends the vote: kicked, or left.
   [['open', 'passed'], 'member.changed', (m, e) => e.memberId === m.vote!.target && (e.change === 'kicked' || e.change === 'banned'), (m, _e, out) => ended(m, 'kicked', out)],
   [['open', 'passed'], 'member.changed', (m, e) => e.memberId === m.vote!.target && e.change !== 'entered', (m, _e, out) => ended(m, 'target-left', out)],
@@ -143,7 +159,7 @@ const RULES: readonly Rule[] = [
   [['none'], 'vote.start', () => true, (_m, e, out) => void out.frames.push({ kind: 'start', voteId: expect.any(Number), target: e.target } as VoteFrame)],
   [['open', 'passed'], 'vote.start', () => true, (_m, _e, out) => rejected('vote.start', 'vote-in-progress', out)],
   [['open'], 'vote.cast', (m) => m.vote!.yes.includes(S) || m.vote!.no.includes(S), (_m, _e, out) => rejected('vote.cast', 'already-voted', out)],
-  [['open'], 'vote.cast', () => true, (m, e, out) => void out.frames.push({ kind: 'ballot', starter: m.vote!.starter, voteId: m.vote!.voteId, approve: e.approve })],
+  [['open'], 'vote.cast', () => true, (m, e, out) => void out.frames.push({ kind: 'ballot', starter: m.vote!.starter, voteId: m.vote!.voteId, target: m.vote!.target, approve: e.approve })],
   [['none', 'passed'], 'vote.cast', () => true, (_m, _e, out) => rejected('vote.cast', 'no-vote', out)],
 ];
 

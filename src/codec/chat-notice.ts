@@ -10,7 +10,7 @@
  *
  *   kind 1 expel:  target (8) · flags (1: bit 0 set = ban)                       14 bytes
  *   kind 2 vote start:  vote id (4) · target (8)                                 17 bytes
- *   kind 3 ballot:  starter (8) · vote id (4) · approve (1: 0 or 1)               18 bytes
+ *   kind 3 ballot:  starter (8) · vote id (4) · target (8) · approve (1: 0 or 1)   26 bytes
  */
 
 export const NOTICE_VERSION = 1;
@@ -18,10 +18,10 @@ export const NOTICE_VERSION = 1;
 export type ChatNotice =
   | { readonly kind: 'expel'; readonly target: bigint; readonly ban: boolean }
   | { readonly kind: 'start'; readonly voteId: number; readonly target: bigint }
-  | { readonly kind: 'ballot'; readonly starter: bigint; readonly voteId: number; readonly approve: boolean };
+  | { readonly kind: 'ballot'; readonly starter: bigint; readonly voteId: number; readonly target: bigint; readonly approve: boolean };
 
 const KIND_BYTE = { expel: 1, start: 2, ballot: 3 } as const;
-const LENGTH = { 1: 14, 2: 17, 3: 18 } as const;
+const LENGTH = { 1: 14, 2: 17, 3: 26 } as const;
 const PREFIX = [0x00, 0x4c, 0x4b] as const; // NUL, 'L', 'K'
 const HEAD = PREFIX.length + 2;
 
@@ -54,7 +54,8 @@ export function encodeChatNotice(notice: ChatNotice): Uint8Array {
     case 'ballot':
       view.setBigUint64(HEAD, notice.starter, false);
       view.setUint32(HEAD + 8, notice.voteId >>> 0, false);
-      out[HEAD + 12] = notice.approve ? 1 : 0;
+      view.setBigUint64(HEAD + 12, notice.target, false);
+      out[HEAD + 20] = notice.approve ? 1 : 0;
       break;
   }
   return out;
@@ -76,9 +77,10 @@ export function decodeChatNotice(bytes: Uint8Array): ChatNotice | undefined {
     case 2:
       return { kind: 'start', voteId: view.getUint32(HEAD, false), target: view.getBigUint64(HEAD + 4, false) };
     case 3: {
-      const approve = bytes[HEAD + 12]!;
+      const approve = bytes[HEAD + 20]!;
       if (approve > 1) return undefined;
-      return { kind: 'ballot', starter: view.getBigUint64(HEAD, false), voteId: view.getUint32(HEAD + 8, false), approve: approve === 1 };
+      const target = view.getBigUint64(HEAD + 12, false);
+      return { kind: 'ballot', starter: view.getBigUint64(HEAD, false), voteId: view.getUint32(HEAD + 8, false), target, approve: approve === 1 };
     }
   }
 }

@@ -98,7 +98,8 @@ export interface SessionEffects {
 /** What members tell each other in a vote-kick; the sender is always the transport's, never a field. */
 export type VoteFrame =
   | { readonly kind: 'start'; readonly voteId: number; readonly target: bigint }
-  | { readonly kind: 'ballot'; readonly starter: bigint; readonly voteId: number; readonly approve: boolean };
+  /** A ballot names the whole vote (starter, id, target), so one that arrives before its start can open it. */
+  | { readonly kind: 'ballot'; readonly starter: bigint; readonly voteId: number; readonly target: bigint; readonly approve: boolean };
 
 /** The kick a passed vote asks the owner's lobby machine for, under the owner epoch the vote knew. */
 export interface VoteKickParams {

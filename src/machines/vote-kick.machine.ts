@@ -17,9 +17,10 @@
  * machine for `lobby.kick` under the owner epoch it knows; a kick aimed at an owner who has changed since is refused there as stale, and whoever
  * owns the lobby under the new epoch kicks instead (the root tells this machine of every owner change).
  * Our own commands (`vote.start`, `vote.cast`) only send frames: a vote opens, and a ballot counts, when its frame
- * comes back from Steam, in the order every member sees.
+ * comes back from Steam. A ballot names its whole vote, so one that overtook the start (chat emulated over P2P keeps
+ * each sender's order only) opens the vote itself; the last vote that ended is remembered, so its late start does not.
  */
-import { and, assertEvent, assign, emit, enqueueActions, not, setup } from 'xstate';
+import { and, assertEvent, assign, emit, enqueueActions, not, raise, setup } from 'xstate';
 import { isDeparture } from '../steam/index.js';
 import { jsonSafeContext } from './serialize.js';
 import {
@@ -62,10 +63,17 @@ function hasVoted(vote: OpenVote, member: bigint): boolean {
   return vote.yes.includes(member) || vote.no.includes(member);
 }
 
-/** A start frame worth opening a vote for: both ends are members, not the same one, and the target is not owner. */
-function isValidStart(context: VoteKickContext, event: VoteKickEvent): boolean {
-  if (event.type !== 'vote.startReceived') return false;
-  const { starter, target, members } = event;
+/**
+ * A frame worth opening a vote for: both ends are members, not the same one, the target is not the owner, and it is
+ * not the vote that just ended. A ballot opens its vote too when it overtook the start (lobby chat emulated over P2P
+ * keeps each sender's order, not the order between senders), if its voter could vote in it.
+ */
+function opensVote(context: VoteKickContext, event: VoteKickEvent): boolean {
+  if (event.type !== 'vote.startReceived' && event.type !== 'vote.ballotReceived') return false;
+  const { starter, target, members, voteId } = event;
+  const last = context.lastVote;
+  if (last !== undefined && last.starter === starter && last.voteId === voteId) return false;
+  if (event.type === 'vote.ballotReceived' && (event.voter === target || !members.includes(event.voter))) return false;
   return starter !== target && members.includes(starter) && members.includes(target) && target !== context.ownerId;
 }
 
@@ -124,13 +132,14 @@ export const voteKickMachine = setup({
     sendBallot: ({ context, event }) => {
       assertEvent(event, 'vote.cast');
       const vote = openVote(context);
-      context.effects.sendVoteFrame({ kind: 'ballot', starter: vote.starter, voteId: vote.voteId, approve: event.approve });
+      context.effects.sendVoteFrame({ kind: 'ballot', starter: vote.starter, voteId: vote.voteId, target: vote.target, approve: event.approve });
     },
     /** The owner carries a passed vote out: a kick under the owner epoch this machine knows (checked by the lobby). */
     kickIfOwner: ({ context }) => {
       if (context.ownerId !== context.selfId || context.vote === undefined) return;
       context.effects.kickByVote({ memberId: context.vote.target, epoch: context.epoch });
     },
+    countAgain: raise(({ event }) => event),
     countNextVoteId: assign({ nextVoteId: ({ context }) => (context.nextVoteId + 1) >>> 0 }),
     recordOwner: assign(({ event }) => {
       assertEvent(event, 'vote.owner');
@@ -138,7 +147,7 @@ export const voteKickMachine = setup({
     }),
     openVote: assign({
       vote: ({ event }) => {
-        assertEvent(event, 'vote.startReceived');
+        assertEvent(event, ['vote.startReceived', 'vote.ballotReceived']);
         const electorate = event.members.filter((id) => id !== event.target);
         return { starter: event.starter, voteId: event.voteId, target: event.target, electorate, yes: [event.starter], no: [] };
       },
@@ -184,13 +193,14 @@ export const voteKickMachine = setup({
     }),
     /** The vote is over, for `reason`: reported, and forgotten. */
     endVote: enqueueActions(({ context, enqueue }, params: { reason: VoteEndReason }) => {
-      enqueue.emit({ type: 'vote.ended', target: openVote(context).target, reason: params.reason });
-      enqueue.assign({ vote: undefined });
+      const vote = openVote(context);
+      enqueue.emit({ type: 'vote.ended', target: vote.target, reason: params.reason });
+      enqueue.assign({ vote: undefined, lastVote: { starter: vote.starter, voteId: vote.voteId } });
     }),
   },
   guards: {
     canStart: ({ context, event }) => startProblem(context, event) === undefined,
-    isValidStart: ({ context, event }) => isValidStart(context, event),
+    opensVote: ({ context, event }) => opensVote(context, event),
     canCast: ({ context }) => castProblem(context) === undefined,
     countsAsBallot: ({ context, event }) => countsAsBallot(context, event),
     hasMajority: ({ context }) => openVote(context).yes.length >= votesNeeded(openVote(context).electorate.length),
@@ -222,6 +232,7 @@ export const voteKickMachine = setup({
         ownerId: undefined,
         epoch: 0,
         vote: undefined,
+        lastVote: undefined,
         nextVoteId: 1,
       },
       ['epoch', 'nextVoteId'],
@@ -235,7 +246,9 @@ export const voteKickMachine = setup({
       on: {
         'vote.start': [{ guard: 'canStart', actions: ['sendStart', 'countNextVoteId'] }, { actions: 'rejectStart' }],
         'vote.cast': { actions: reject('vote.cast', 'no-vote') },
-        'vote.startReceived': { guard: 'isValidStart', target: 'open', actions: 'openVote' },
+        'vote.startReceived': { guard: 'opensVote', target: 'open', actions: 'openVote' },
+        // The ballot overtook its start: it opens the vote, then counts in it.
+        'vote.ballotReceived': { guard: 'opensVote', target: 'open', actions: ['openVote', 'countAgain'] },
       },
     },
     open: {

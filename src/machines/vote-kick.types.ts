@@ -42,6 +42,8 @@ export interface VoteKickContext {
   readonly ownerId: bigint | undefined;
   readonly epoch: number;
   readonly vote: OpenVote | undefined;
+  /** The last vote that ended, so its late frames (a start overtaken by a ballot) open nothing. */
+  readonly lastVote: { readonly starter: bigint; readonly voteId: number } | undefined;
   /** The id our next vote gets. */
   readonly nextVoteId: number;
 }
@@ -69,6 +71,7 @@ export type VoteKickEvent =
       readonly voter: bigint;
       readonly starter: bigint;
       readonly voteId: number;
+      readonly target: bigint;
       readonly approve: boolean;
       readonly members: readonly bigint[];
     }

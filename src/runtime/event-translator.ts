@@ -215,7 +215,14 @@ export class EventTranslator {
         this.sinks.toMachines({ type: 'vote.startReceived', starter: from, voteId: notice.voteId, target: notice.target });
         return;
       case 'ballot':
-        this.sinks.toMachines({ type: 'vote.ballotReceived', voter: from, starter: notice.starter, voteId: notice.voteId, approve: notice.approve });
+        this.sinks.toMachines({
+          type: 'vote.ballotReceived',
+          voter: from,
+          starter: notice.starter,
+          voteId: notice.voteId,
+          target: notice.target,
+          approve: notice.approve,
+        });
         return;
     }
   }

@@ -129,7 +129,7 @@ export function reconnectPaths(): FlowPath<ReconnectOutcome>[] {
 /** Vote-kick, seen by a member who votes: kicked, expired, rejected, and the target leaving first. */
 export function voteKickPaths(): FlowPath<VoteKickOutcome>[] {
   const members = [PLAYER, HOST, OTHER, TARGET];
-  const ballot = (voter: bigint, approve: boolean): VoteKickEvent => ({ type: 'vote.ballotReceived', voter, starter: OTHER, voteId: 1, approve, members });
+  const ballot = (voter: bigint, approve: boolean): VoteKickEvent => ({ type: 'vote.ballotReceived', voter, starter: OTHER, voteId: 1, target: TARGET, approve, members });
   const events: VoteKickEvent[] = [
     { type: 'vote.owner', ownerId: HOST, epoch: 1 },
     { type: 'vote.startReceived', starter: OTHER, voteId: 1, target: TARGET, members },

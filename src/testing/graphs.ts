@@ -80,8 +80,8 @@ export const voteKickGraph = {
   events: [
     ev<VoteKickEvent>({ type: 'vote.owner', ownerId: GRAPH_SELF, epoch: 1 }),
     ev<VoteKickEvent>({ type: 'vote.startReceived', starter: GRAPH_MEMBER, voteId: 1, target: GRAPH_TARGET, members }),
-    ev<VoteKickEvent>({ type: 'vote.ballotReceived', voter: GRAPH_SELF, starter: GRAPH_MEMBER, voteId: 1, approve: true, members }),
-    ev<VoteKickEvent>({ type: 'vote.ballotReceived', voter: GRAPH_SELF, starter: GRAPH_MEMBER, voteId: 1, approve: false, members }),
+    ev<VoteKickEvent>({ type: 'vote.ballotReceived', voter: GRAPH_SELF, starter: GRAPH_MEMBER, voteId: 1, target: GRAPH_TARGET, approve: true, members }),
+    ev<VoteKickEvent>({ type: 'vote.ballotReceived', voter: GRAPH_SELF, starter: GRAPH_MEMBER, voteId: 1, target: GRAPH_TARGET, approve: false, members }),
     ev<VoteKickEvent>({ type: 'member.changed', memberId: GRAPH_TARGET, change: 'kicked', changedBy: GRAPH_SELF }),
     ev<VoteKickEvent>({ type: 'member.changed', memberId: GRAPH_TARGET, change: 'left' }),
     ev<VoteKickEvent>({ type: 'vote.reset' }),
