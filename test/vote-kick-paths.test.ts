@@ -97,7 +97,7 @@ type Rule = readonly [phases: readonly Model['phase'][], type: Step['type'], whe
 
 /** Anyone may start a vote against another member who is not the owner (not the vote that just ended, again). */
 const startable = (m: Model, e: any) =>
-  e.starter !== e.target && e.target !== m.owner && e.members.includes(e.starter) && e.members.includes(e.target) && !(m.last?.starter === e.starter && m.last.voteId === e.voteId);
+  e.starter !== e.target && e.target !== m.owner && e.members.includes(e.starter) && e.members.includes(e.target) && !(m.last?.starter === e.starter && m.last?.voteId === e.voteId);
 const open = (m: Model, e: any, out: Expected) => {
   const electorate = e.members.filter((id: bigint) => id !== e.target);
   m.phase = 'open';

@@ -4,7 +4,9 @@
  * here knows about actors; the machine file wires these into guards and actions.
  */
 import { CreateLobbyResult, EnterResponse, enterFailure, isSteamId, lobbyFromLaunchArgs, type MemberChange } from '../steam/index.js';
+import { contextToJson, jsonSafeContext } from './serialize.js';
 import {
+  DEFAULT_LOBBY_TIMING,
   MAX_PENDING_INVITES,
   type CreateFailure,
   type JoinFailure,
@@ -13,6 +15,7 @@ import {
   type LobbyContext,
   type LobbyEmitted,
   type LobbyEvent,
+  type LobbyInput,
   type LobbyInvite,
   type RejectionCode,
 } from './lobby.types.js';
@@ -227,4 +230,30 @@ export function enteredUpdate(context: LobbyContext, event: LobbyEvent): Update 
 export function dropOutUpdate(context: LobbyContext, event: LobbyEvent): Update {
   const awayCause = event.type === 'steam.serversDisconnected' ? 'servers-lost' : 'disconnected';
   return { ownerId: undefined, epoch: context.epoch + 1, awayCause };
+}
+
+/** JSON for graph keys and inspectors: the epoch, which only grows, left out. */
+const CONTEXT_JSON = contextToJson(['epoch']);
+
+export function initialContext(input: LobbyInput): LobbyContext {
+  return jsonSafeContext(
+    {
+      selfId: input.selfId,
+      timing: { ...DEFAULT_LOBBY_TIMING, ...input.timing },
+      effects: input.effects,
+      lobbyId: undefined,
+      createRequest: undefined,
+      targetLobbyId: undefined,
+      joinSource: undefined,
+      nextJoin: undefined,
+      leaveReason: undefined,
+      ownerId: undefined,
+      epoch: 0,
+      roster: [],
+      autoAcceptInvites: input.autoAcceptInvites === true,
+      invites: [],
+      awayCause: undefined,
+    },
+    CONTEXT_JSON,
+  );
 }

@@ -45,8 +45,7 @@ import {
   strayResults,
   switchLobby,
 } from './lobby.transitions.js';
-import { DEFAULT_LOBBY_TIMING, type LobbyContext, type LobbyEmitted, type LobbyEvent, type LobbyInput, type RejectionCode } from './lobby.types.js';
-import { jsonSafeContext } from './serialize.js';
+import type { LobbyContext, LobbyEmitted, LobbyEvent, LobbyInput, RejectionCode } from './lobby.types.js';
 
 export * from './lobby.types.js';
 
@@ -211,24 +210,7 @@ export const lobbyMachine = setup({
   },
 }).createMachine({
   id: 'lobby',
-  context: ({ input }) =>
-    jsonSafeContext({
-      selfId: input.selfId,
-      timing: { ...DEFAULT_LOBBY_TIMING, ...input.timing },
-      effects: input.effects,
-      lobbyId: undefined,
-      createRequest: undefined,
-      targetLobbyId: undefined,
-      joinSource: undefined,
-      nextJoin: undefined,
-      leaveReason: undefined,
-      ownerId: undefined,
-      epoch: 0,
-      roster: [],
-      autoAcceptInvites: input.autoAcceptInvites === true,
-      invites: [],
-      awayCause: undefined,
-    }, ['epoch']),
+  context: ({ input }) => lobby.initialContext(input),
   initial: 'idle',
   states: {
     idle: {

@@ -21,19 +21,24 @@ export interface JsonSafeContext {
 }
 
 /**
- * `context` with a `toJSON` that JSON.stringify calls instead of walking the bigints, leaving out `counters`. An
- * own enumerable property, so XState's `assign` (which copies the context) carries it to every later context.
+ * The `toJSON` a machine's contexts carry: one function per machine, made once at module load (no closure or set per
+ * actor, since a lobby holds one peer-session context per member), leaving out `counters`. It is an own enumerable
+ * property of each context, so XState's `assign` (which copies the context) carries it to every later one.
  */
-export function jsonSafeContext<T extends object>(context: T, counters: readonly (keyof T & string)[] = []): T & JsonSafeContext {
+export function contextToJson(counters: readonly string[] = []): (this: object) => unknown {
   const left = new Set<string>(['toJSON', ...counters]);
-  return {
-    ...context,
-    toJSON(this: object): unknown {
-      const plain: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(this)) if (!left.has(key) && typeof value !== 'function') plain[key] = value;
-      return JSON.parse(toStableJson(plain)) as unknown;
-    },
+  return function toJSON(this: object): unknown {
+    const plain: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this)) if (!left.has(key) && typeof value !== 'function') plain[key] = value;
+    return JSON.parse(toStableJson(plain)) as unknown;
   };
+}
+
+const PLAIN_JSON = contextToJson();
+
+/** `value` (a context, an event) with `toJSON` (default: nothing left out but functions). */
+export function jsonSafeContext<T extends object>(value: T, toJSON: (this: object) => unknown = PLAIN_JSON): T & JsonSafeContext {
+  return { ...value, toJSON };
 }
 
 /** JSON-safe copy of a whole context, counters included (its own `toJSON` bypassed): for inspectors and logs. */

@@ -32,7 +32,7 @@ import { lobbyMachine, type LobbyEvent } from './lobby.machine.js';
 import { MemberTable } from './member-table.js';
 import { peerPool, type PeerPoolCommand } from './peer-pool.js';
 import { DEFAULT_PEER_TIMING } from './peer-session.machine.js';
-import { jsonSafeContext } from './serialize.js';
+import { contextToJson, jsonSafeContext } from './serialize.js';
 import * as root from './session.helpers.js';
 import { CLOSE_CAUSE, IGNORED_TEXT, connectedMembers, lobbySnapshotOf, remoteIdOf, withStatus } from './session.helpers.js';
 import type { IgnoredCode, SessionContext, SessionEmitted, SessionEvent, SessionInput } from './session.types.js';
@@ -58,6 +58,9 @@ const routeOrIgnore = [
   { guard: 'isMember', actions: ignore('session-closed') },
   { actions: ignore('not-a-member') },
 ] as const;
+
+/** JSON for graph keys and inspectors: the counters that only grow left out. */
+const CONTEXT_JSON = contextToJson(['tokens', 'lobbyEpoch']);
 
 // ── machine ─────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -257,7 +260,7 @@ export const sessionMachine = setup({
         lobbyOwner: undefined,
         lobbyEpoch: 0,
       },
-      ['tokens', 'lobbyEpoch'],
+      CONTEXT_JSON,
     ),
   invoke: [
     {

@@ -22,7 +22,7 @@
  */
 import { and, assertEvent, assign, emit, enqueueActions, not, raise, setup } from 'xstate';
 import { isDeparture } from '../steam/index.js';
-import { jsonSafeContext } from './serialize.js';
+import { contextToJson, jsonSafeContext } from './serialize.js';
 import {
   DEFAULT_VOTE_KICK_TIMING,
   type OpenVote,
@@ -112,6 +112,9 @@ function tally(vote: OpenVote): Extract<VoteKickEmitted, { type: 'vote.tally' }>
 
 const reject = (command: 'vote.start' | 'vote.cast', code: VoteRejectionCode) => ({ type: 'reject', params: { command, code } }) as const;
 const end = (reason: VoteEndReason) => ({ type: 'endVote', params: { reason } }) as const;
+
+/** JSON for graph keys and inspectors: the counters that only grow left out. */
+const CONTEXT_JSON = contextToJson(['epoch', 'nextVoteId']);
 
 // ── machine ─────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -235,7 +238,7 @@ export const voteKickMachine = setup({
         lastVote: undefined,
         nextVoteId: 1,
       },
-      ['epoch', 'nextVoteId'],
+      CONTEXT_JSON,
     ),
   initial: 'idle',
   on: {
