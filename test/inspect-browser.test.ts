@@ -76,7 +76,7 @@ describe.skipIf(!available && !inCi)('the offline viewer in Chromium', () => {
       { timeout: 10_000 },
     );
     // The charts highlight the current states.
-    expect(await page.locator('section[data-machine="lobby"] g[id="state:lobby.joined"].active').count()).toBe(1);
+    expect(await page.locator('section[data-machine="lobby"] g[id="state:lobby.joined.present"].active').count()).toBe(1);
     expect(await page.locator('section[data-machine="session"] g[id="state:session.inLobby.allConnected"].active').count()).toBe(1);
     expect(await page.locator('section[data-machine="peerSession"] g[id="state:peerSession.connected"].active').count()).toBe(1);
     expect(await page.locator('#log li').count()).toBeGreaterThan(20);

@@ -63,7 +63,7 @@ describe('inspect server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await res.text();
-    for (const id of ['cluster:session', 'cluster:lobby', 'state:lobby.joined', 'state:lobbyList.listing', 'state:peerSession.handshaking']) {
+    for (const id of ['cluster:session', 'cluster:lobby', 'cluster:lobby.joined', 'state:lobby.joined.present', 'state:lobby.joined.reconnecting.rejoining', 'state:lobbyList.listing', 'state:peerSession.handshaking']) {
       expect(html).toContain(`id="${id}"`);
     }
     // No CDN, no external script or stylesheet: everything is inline.
@@ -92,8 +92,8 @@ describe('inspect server', () => {
     const hello = await client.next();
     expect(hello.type).toBe('hello');
     const actors = byName(hello.actors);
-    expect(actors.get('lobby')?.value).toContain('joined');
-    expect(actors.get('lobby')?.stateIds).toContain('lobby.joined');
+    expect(actors.get('lobby')?.value).toContain('joined.present');
+    expect(actors.get('lobby')?.stateIds).toContain('lobby.joined.present');
     const root = hello.actors.find((a) => a.machineId === 'session');
     expect(root?.value).toEqual(['inLobby.allConnected']);
     const peers = peersOf(hello.actors);

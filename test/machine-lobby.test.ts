@@ -5,7 +5,11 @@ import { ENTER_FAILURE_CODES, enterFailure } from '../src/steam/index.js';
 import { lobbyListMachine, type LobbyListEvent } from '../src/machines/lobby-list.machine.js';
 import { lobbyMachine, type LobbyEvent, type LobbyInput, type LobbyTiming } from '../src/machines/lobby.machine.js';
 import { NO_EFFECTS } from '../src/machines/effects.js';
-import type { LifecycleEvent } from '../src/runtime/api.js';
+import type { LobbyListEmitted } from '../src/machines/lobby-list.machine.js';
+import type { LobbyEmitted } from '../src/machines/lobby.machine.js';
+
+/** What the two machines report (the runtime adds names to invites; the bare machines do not). */
+type LifecycleEvent = LobbyEmitted | LobbyListEmitted;
 import { recordingEffects } from './helpers/recording-effects.js';
 
 const SELF = 76561198000000001n;
@@ -40,7 +44,13 @@ function startLobby(input: Partial<Omit<LobbyInput, 'effects'>> & { timing?: Par
   list.start();
   const named = (name: string) =>
     recorder.calls.filter(([n]) => (NAME_OF[n] ?? n) === name).map(([, p]) => (p === undefined ? {} : p));
-  const membership = () => actor.getSnapshot().value;
+  /** The state as a path: `joined` while present in the lobby, `joined.reconnecting.<step>` while out of it. */
+  const membership = () => {
+    const snapshot = actor.getSnapshot();
+    if (typeof snapshot.value === 'string') return snapshot.value;
+    const step = ['waitingForSteam', 'rejoining', 'pausing'].find((s) => snapshot.matches({ joined: { reconnecting: s as never } }));
+    return step === undefined ? 'joined' : `joined.reconnecting.${step}`;
+  };
   const search = () => list.getSnapshot().value;
   /** The lobby machine takes membership events; the list machine takes list events (as the root routes them). */
   const send = (event: LobbyEvent | LobbyListEvent) => {
@@ -59,8 +69,8 @@ function createdLobby() {
   return t;
 }
 
-function joinedLobby(ownerId = OTHER) {
-  const t = startLobby();
+function joinedLobby(ownerId = OTHER, input: Parameters<typeof startLobby>[0] = {}) {
+  const t = startLobby(input);
   t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
   t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId, members: [ownerId, SELF] });
   return t;
@@ -199,15 +209,26 @@ describe('lobby machine: join', () => {
     expect(t.membership()).toBe('joined');
   });
 
-  it('refuses join with an invalid lobby id and join while already in a lobby', () => {
+  it('refuses join with an invalid lobby id, and create while already in a lobby', () => {
     const t = startLobby();
     t.actor.send({ type: 'lobby.join', lobbyId: 0n });
     expect(t.ofType('lifecycle.rejected')).toMatchObject([{ code: 'invalid-lobby-id' }]);
     const j = joinedLobby();
-    j.actor.send({ type: 'lobby.join', lobbyId: LOBBY_B });
     j.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 4 });
-    expect(j.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['already-in-lobby', 'already-in-lobby']);
+    expect(j.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['already-in-lobby']);
     expect(j.membership()).toBe('joined');
+  });
+
+  it('a join while in a lobby follows the join-request rule: leave, then join; the same lobby changes nothing', () => {
+    const j = joinedLobby();
+    j.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    expect(j.membership()).toBe('joined');
+    j.actor.send({ type: 'lobby.join', lobbyId: LOBBY_B });
+    expect(j.membership()).toBe('leaving');
+    j.actor.send({ type: 'lobby.left' });
+    expect(j.membership()).toBe('joining');
+    expect(j.ofType('lifecycle.left')).toMatchObject([{ lobbyId: LOBBY, reason: { code: 'switching', nextLobbyId: LOBBY_B } }]);
+    expect(j.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }, { lobbyId: LOBBY_B }]);
   });
 });
 
@@ -285,8 +306,8 @@ describe('lobby machine: leaving and losing the lobby', () => {
     ['kicked', 'kicked'],
     ['banned', 'banned'],
     ['disconnected', 'disconnected'],
-  ] as const)('self %s → idle with that reason and a local leave', (change, code) => {
-    const t = joinedLobby();
+  ] as const)('self %s → idle with that reason and a local leave (seats not held)', (change, code) => {
+    const t = joinedLobby(OTHER, { timing: { seatReservationMs: 0 } });
     t.actor.send({ type: 'member.changed', memberId: SELF, change, changedBy: OTHER });
     expect(t.membership()).toBe('idle');
     expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
@@ -299,11 +320,11 @@ describe('lobby machine: leaving and losing the lobby', () => {
     expect(t.membership()).toBe('joined');
   });
 
-  it('lobby gone and Steam servers lost → idle with the reason', () => {
+  it('lobby gone and Steam servers lost → idle with the reason (seats not held)', () => {
     const gone = joinedLobby();
     gone.actor.send({ type: 'lobby.gone', lobbyId: LOBBY });
     expect(gone.ofType('lifecycle.left')[0]?.reason.code).toBe('lobby-gone');
-    const lost = joinedLobby();
+    const lost = joinedLobby(OTHER, { timing: { seatReservationMs: 0 } });
     lost.actor.send({ type: 'steam.serversDisconnected' });
     expect(lost.membership()).toBe('idle');
     expect(lost.ofType('lifecycle.left')[0]?.reason.code).toBe('servers-lost');
@@ -328,7 +349,6 @@ describe('lobby machine: leaving and losing the lobby', () => {
 
 describe('lobby machine: invites, join requests and +connect_lobby', () => {
   it.each([
-    ['invite', { type: 'lobby.invited', lobbyId: LOBBY, from: OTHER }],
     ['join request', { type: 'lobby.joinRequested', lobbyId: LOBBY, friendId: OTHER }],
     ['launch argument', { type: 'lobby.launchArgs', argv: ['--fullscreen', '+connect_lobby', String(LOBBY)] }],
   ] as const)('a %s starts a join from idle', (_, event) => {
@@ -451,9 +471,10 @@ describe('lobby list machine', () => {
 });
 
 describe('lobby machine: graph-friendly for model-based tests', () => {
-  it('lets xstate/graph reach every membership state with plain events (bigints serialized)', async () => {
+  it("lets xstate/graph reach every membership state with xstate/graph's own snapshot serializer", async () => {
     const { getShortestPaths } = await import('xstate/graph');
     const { toStableJson } = await import('../src/machines/serialize.js');
+    // No serializeState: the context's toJSON keeps the default JSON.stringify away from its bigints.
     const paths = getShortestPaths(lobbyMachine, {
       input: { selfId: SELF, effects: NO_EFFECTS },
       events: [
@@ -463,13 +484,180 @@ describe('lobby machine: graph-friendly for model-based tests', () => {
         { type: 'lobby.created', result: 1, lobbyId: LOBBY },
         { type: 'lobby.entered', lobbyId: LOBBY, response: 1 },
         { type: 'lobby.left' },
+        { type: 'steam.serversDisconnected' },
+        { type: 'steam.serversConnected' },
       ],
-      serializeState: (snapshot) => toStableJson(snapshot.value),
       serializeEvent: toStableJson,
     });
-    const reached = new Set(paths.map((p) => p.state.value));
+    const reached = new Set(paths.map((p) => JSON.stringify(p.state.value)));
     expect([...reached].sort()).toEqual(
-      ['abandoningCreate', 'abandoningJoin', 'creating', 'idle', 'joined', 'joining', 'leaving'].sort(),
+      [
+        'abandoningCreate',
+        'abandoningJoin',
+        'creating',
+        'idle',
+        { joined: 'present' },
+        { joined: { reconnecting: 'waitingForSteam' } },
+        { joined: { reconnecting: 'rejoining' } },
+        'joining',
+        'leaving',
+      ]
+        .map((v) => JSON.stringify(v))
+        .sort(),
     );
+  });
+});
+
+describe('lobby machine: invites are notifications', () => {
+  it('reports an invite in idle and joins nothing until it is accepted; an invite is used once', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: OTHER });
+    expect(t.membership()).toBe('idle');
+    expect(t.named('requestJoinLobby')).toEqual([]);
+    expect(t.ofType('lifecycle.inviteReceived')).toEqual([{ type: 'lifecycle.inviteReceived', lobbyId: LOBBY, from: OTHER }]);
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: OTHER });
+    expect(t.membership()).toBe('joining');
+    expect(t.actor.getSnapshot().context.joinSource).toBe('invite');
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }]);
+    t.actor.send({ type: 'lobby.joinRefused', lobbyId: LOBBY, reason: 'no' });
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: OTHER });
+    expect(t.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['no-such-invite']);
+  });
+
+  it('refuses to accept an invite that never arrived, or one from someone else', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: OTHER });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: OTHER });
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: SELF });
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.rejected').map((r) => [r.command, r.code])).toEqual([
+      ['lobby.acceptInvite', 'no-such-invite'],
+      ['lobby.acceptInvite', 'no-such-invite'],
+    ]);
+  });
+
+  it('with autoAcceptInvites, joins an invite at once from idle, but only reports one that comes while in a lobby', () => {
+    const t = startLobby({ autoAcceptInvites: true });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: OTHER });
+    expect(t.membership()).toBe('joining');
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: OTHER, members: [OTHER, SELF] });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY_B, from: OTHER });
+    expect(t.membership()).toBe('joined');
+    expect(t.ofType('lifecycle.inviteReceived').map((i) => i.lobbyId)).toEqual([LOBBY, LOBBY_B]);
+  });
+
+  it('records invites while a request is in flight, refuses accepting them as busy until it lands', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY_B, from: OTHER });
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY_B, from: OTHER });
+    expect(t.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['busy']);
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: OTHER });
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY_B, from: OTHER });
+    expect(t.membership()).toBe('leaving');
+    t.actor.send({ type: 'lobby.left' });
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }, { lobbyId: LOBBY_B }]);
+  });
+
+  it('accepting an invite to the lobby we are in uses it up and changes nothing', () => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: OTHER });
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: OTHER });
+    expect(t.membership()).toBe('joined');
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: OTHER });
+    expect(t.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['no-such-invite']);
+  });
+
+  it('keeps at most 16 pending invites, dropping the oldest', () => {
+    const t = startLobby();
+    const lobbies = Array.from({ length: 20 }, (_, i) => LOBBY + BigInt(i));
+    for (const lobbyId of lobbies) t.actor.send({ type: 'lobby.invited', lobbyId, from: OTHER });
+    expect(t.actor.getSnapshot().context.invites.map((i) => i.lobbyId)).toEqual(lobbies.slice(4));
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: lobbies[3]!, from: OTHER });
+    expect(t.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['no-such-invite']);
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: lobbies[4]!, from: OTHER });
+    expect(t.membership()).toBe('joining');
+  });
+});
+
+describe('lobby machine: seat reservation (Steam drops us, we get back in)', () => {
+  const timing = { seatReservationMs: 10_000, rejoinIntervalMs: 1_000, requestTimeoutMs: 3_000 };
+
+  it('servers lost: holds the seat, refuses owner commands, rejoins when Steam is back, and reports one reconnect', () => {
+    const t = joinedLobby(OTHER, { timing });
+    const before = t.actor.getSnapshot().context.epoch;
+    t.actor.send({ type: 'steam.serversDisconnected' });
+    expect(t.membership()).toBe('joined.reconnecting.waitingForSteam');
+    expect(t.ofType('lifecycle.reconnecting')).toEqual([{ type: 'lifecycle.reconnecting', lobbyId: LOBBY, cause: 'servers-lost', epoch: before + 1 }]);
+    t.actor.send({ type: 'lobby.start', epoch: before + 1 });
+    expect(t.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['reconnecting']);
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }]);
+    t.actor.send({ type: 'steam.serversConnected' });
+    expect(t.membership()).toBe('joined.reconnecting.rejoining');
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }, { lobbyId: LOBBY }]);
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: OTHER, members: [OTHER, SELF] });
+    expect(t.membership()).toBe('joined');
+    expect(t.ofType('lifecycle.reconnected')).toEqual([
+      { type: 'lifecycle.reconnected', lobbyId: LOBBY, role: 'member', ownerId: OTHER, epoch: before + 2, members: [OTHER, SELF] },
+    ]);
+    expect(t.ofType('lifecycle.left')).toEqual([]);
+    expect(t.ofType('lifecycle.entered')).toHaveLength(1);
+  });
+
+  it('an owner who drops comes back as whatever Steam says; what it issued as owner before is stale', () => {
+    const t = createdLobby();
+    const ownerEpoch = t.actor.getSnapshot().context.epoch;
+    t.actor.send({ type: 'member.changed', memberId: SELF, change: 'disconnected', changedBy: SELF });
+    expect(t.membership()).toBe('joined.reconnecting.rejoining');
+    expect(t.actor.getSnapshot().context.ownerId).toBeUndefined();
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, ownerId: OTHER, members: [OTHER, SELF] });
+    expect(t.ofType('lifecycle.reconnected')).toMatchObject([{ role: 'member', ownerId: OTHER }]);
+    t.actor.send({ type: 'lobby.kick', memberId: OTHER, epoch: ownerEpoch });
+    expect(t.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['stale-epoch']);
+    expect(t.named('requestKick')).toEqual([]);
+  });
+
+  it('retries a refused rejoin after the interval, and gives the seat up when the window runs out', () => {
+    const t = joinedLobby(OTHER, { timing });
+    t.actor.send({ type: 'member.changed', memberId: SELF, change: 'disconnected' });
+    t.actor.send({ type: 'lobby.joinRefused', lobbyId: LOBBY, reason: 'busy' });
+    expect(t.membership()).toBe('joined.reconnecting.pausing');
+    t.clock.advance(1_000);
+    expect(t.membership()).toBe('joined.reconnecting.rejoining');
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 4 });
+    t.clock.advance(1_000);
+    expect(t.named('requestJoinLobby')).toHaveLength(4);
+    t.clock.advance(8_000);
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.left')).toMatchObject([{ lobbyId: LOBBY, reason: { code: 'reconnect-failed' } }]);
+    expect(t.ofType('lifecycle.reconnected')).toEqual([]);
+  });
+
+  it('a rejoin that times out counts as refused; losing Steam again goes back to waiting', () => {
+    const t = joinedLobby(OTHER, { timing });
+    t.actor.send({ type: 'member.changed', memberId: SELF, change: 'disconnected' });
+    t.clock.advance(3_000);
+    expect(t.membership()).toBe('joined.reconnecting.pausing');
+    t.actor.send({ type: 'steam.serversDisconnected' });
+    expect(t.membership()).toBe('joined.reconnecting.waitingForSteam');
+  });
+
+  it('a lobby that no longer exists ends reconnecting at once', () => {
+    const t = joinedLobby(OTHER, { timing });
+    t.actor.send({ type: 'member.changed', memberId: SELF, change: 'disconnected' });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 2 });
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.left')).toMatchObject([{ reason: { code: 'lobby-gone' } }]);
+  });
+
+  it('leaving while reconnecting leaves for good', () => {
+    const t = joinedLobby(OTHER, { timing });
+    t.actor.send({ type: 'steam.serversDisconnected' });
+    t.actor.send({ type: 'lobby.leave' });
+    t.actor.send({ type: 'lobby.left' });
+    expect(t.membership()).toBe('idle');
+    expect(t.ofType('lifecycle.left')).toMatchObject([{ reason: { code: 'user' } }]);
+    t.clock.advance(20_000);
+    expect(t.ofType('lifecycle.left')).toHaveLength(1);
   });
 });

@@ -91,13 +91,15 @@ describe('session (root) machine', () => {
     ['disconnected', 'member-disconnected'],
     ['kicked', 'member-kicked'],
     ['banned', 'member-banned'],
-  ] as const)('closes the peer of a member who %s, with that cause', (change, cause) => {
-    const t = hostWithMembers(3);
-    t.actor.send({ type: 'member.changed', memberId: member(1), change });
+  ] as const)('closes the peer of a member who %s, with that cause (seats not held)', (change, cause) => {
+    const t = hostWithMembers(3, { lobby: { timing: { seatReservationMs: 0 } } });
+    t.actor.send({ type: 'member.changed', memberId: member(1), change, changedBy: member(2) });
     expect(t.remotesOf('closeSession')).toEqual([member(1)]);
     expect(t.ofType('peer.closed')).toMatchObject([{ remoteId: member(1), reason: { cause } }]);
     expect(t.snapshot().context.members.has(member(1))).toBe(false);
-    expect(t.ofType('member.dismissed')).toMatchObject([{ memberId: member(1), change }]);
+    // Who made the change: the kicker or banner; nobody for a member who left or dropped.
+    const by = change === 'kicked' || change === 'banned' ? member(2) : undefined;
+    expect(t.ofType('member.dismissed')).toEqual([{ type: 'member.dismissed', memberId: member(1), change, by }]);
   });
 
   it('closes every session when the lobby is left, as the seed does', () => {
@@ -181,7 +183,7 @@ describe('session (root) machine', () => {
   });
 
   it('marks a member whose retries ran out as closed, and gives them a fresh session when they come back', () => {
-    const t = hostWithMembers(1, { peer: { retry: { maxAttempts: 2 }, timing: { handshakeTimeoutMs: 100 } } });
+    const t = hostWithMembers(1, { peer: { retry: { maxAttempts: 2 }, timing: { handshakeTimeoutMs: 100 } }, reconnect: { enabled: false } });
     t.clock.runAll();
     expect(t.snapshot().context.members.get(member(0))).toBe('closed');
     expect(t.ofType('peer.closed')).toMatchObject([{ reason: { code: 'retries-exhausted', attempts: 2 } }]);
@@ -230,6 +232,141 @@ describe('session (root) machine', () => {
     const t = hostWithMembers(1);
     t.actor.send({ type: 'member.changed', memberId: member(0), change: 'entered' });
     expect(t.remotesOf('sendHandshake')).toEqual([member(0)]);
+  });
+});
+
+describe('session (root) machine: seats held for members Steam drops', () => {
+  const seat = { lobby: { timing: { seatReservationMs: 5_000 } } } as const;
+
+  it('keeps the seat and the session of a dropped member, and reports one reconnect when they are back', () => {
+    const t = hostWithMembers(2, seat);
+    t.actor.send({ type: 'peer.handshakeAck', remoteId: member(0) });
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'disconnected', changedBy: member(0) });
+    expect(t.ofType('member.away')).toEqual([{ type: 'member.away', memberId: member(0) }]);
+    expect(t.remotesOf('closeSession')).toEqual([]);
+    expect(t.snapshot().context.members.get(member(0))).toBe('connected');
+    t.clock.advance(4_999);
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'entered', changedBy: member(0) });
+    t.clock.advance(10_000);
+    expect(t.ofType('member.reconnected')).toEqual([{ type: 'member.reconnected', memberId: member(0) }]);
+    expect(t.ofType('member.admitted').map((e) => e.memberId)).toEqual([member(0), member(1)]);
+    expect(t.ofType('member.dismissed')).toEqual([]);
+    expect(t.snapshot().context.away.size).toBe(0);
+  });
+
+  it('gives the seat up when the window runs out: one dismissal, the session closed as disconnected', () => {
+    const t = hostWithMembers(2, seat);
+    t.actor.send({ type: 'member.changed', memberId: member(1), change: 'disconnected' });
+    t.clock.advance(4_999);
+    expect(t.ofType('member.dismissed')).toEqual([]);
+    t.clock.advance(1);
+    expect(t.ofType('member.dismissed')).toEqual([{ type: 'member.dismissed', memberId: member(1), change: 'disconnected', by: undefined }]);
+    expect(t.ofType('peer.closed')).toMatchObject([{ remoteId: member(1), reason: { cause: 'member-disconnected' } }]);
+    expect(t.snapshot().context.members.has(member(1))).toBe(false);
+  });
+
+  it('a timer from an earlier drop does nothing after the member came back and dropped again', () => {
+    const t = hostWithMembers(1, seat);
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'disconnected' });
+    t.clock.advance(3_000);
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'entered' });
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'disconnected' });
+    t.clock.advance(2_000);
+    expect(t.ofType('member.dismissed')).toEqual([]);
+    t.clock.advance(3_000);
+    expect(t.ofType('member.dismissed').map((e) => e.memberId)).toEqual([member(0)]);
+    expect(t.ofType('member.away')).toHaveLength(2);
+  });
+
+  it('gives a member who comes back with a closed session a fresh one', () => {
+    const t = hostWithMembers(1, { ...seat, peer: { retry: { maxAttempts: 1 }, timing: { handshakeTimeoutMs: 100 } }, reconnect: { enabled: false } });
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'disconnected' });
+    t.clock.advance(100);
+    expect(t.snapshot().context.members.get(member(0))).toBe('closed');
+    const handshakes = t.remotesOf('sendHandshake').length;
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'entered' });
+    expect(t.remotesOf('sendHandshake')).toHaveLength(handshakes + 1);
+    expect(t.snapshot().context.members.get(member(0))).toBe('connecting');
+  });
+
+  it('a held seat ends with the lobby: leaving and entering another lobby, the old timer dismisses nobody', () => {
+    const t = hostWithMembers(1, seat);
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'disconnected' });
+    t.actor.send({ type: 'lobby.leave' });
+    t.actor.send({ type: 'lobby.left' });
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY + 1n });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY + 1n, response: 1, ownerId: member(0), members: [member(0), SELF] });
+    t.clock.advance(6_000);
+    expect(t.ofType('member.dismissed').filter((e) => e.change === 'disconnected')).toEqual([]);
+    expect(t.snapshot().context.members.has(member(0))).toBe(true);
+  });
+});
+
+describe('session (root) machine: reconnecting closed sessions', () => {
+  const policy = { baseDelayMs: 1_000, factor: 2, maxDelayMs: 4_000, jitter: 0.25 };
+  const fast = { peer: { retry: { maxAttempts: 1 }, timing: { handshakeTimeoutMs: 100 } }, reconnect: policy } as const;
+
+  it('schedules round after round while the member stays, each wait the policy allows and none past its ceiling', () => {
+    const t = hostWithMembers(1, fast);
+    for (let round = 1; round <= 5; round++) {
+      const scheduled = t.ofType('peer.reconnectScheduled');
+      const before = t.remotesOf('sendHandshake').length;
+      if (scheduled.length < round) t.clock.advance(100);
+      const last = t.ofType('peer.reconnectScheduled').at(-1)!;
+      expect(last).toMatchObject({ remoteId: member(0), round });
+      // From the policy's rules: base × factor^(round−1), capped, then ± jitter.
+      const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** (round - 1));
+      expect(last.inMs).toBeGreaterThanOrEqual(raw * (1 - policy.jitter));
+      expect(last.inMs).toBeLessThanOrEqual(raw * (1 + policy.jitter));
+      t.clock.advance(last.inMs - 1);
+      expect(t.remotesOf('sendHandshake')).toHaveLength(before);
+      t.clock.advance(1);
+      expect(t.remotesOf('sendHandshake')).toHaveLength(before + 1);
+    }
+  });
+
+  it('stops when the member leaves: the due round finds nobody', () => {
+    const t = hostWithMembers(1, fast);
+    t.clock.advance(100);
+    const [scheduled] = t.ofType('peer.reconnectScheduled');
+    const handshakes = t.remotesOf('sendHandshake').length;
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'left' });
+    t.clock.advance(scheduled!.inMs + 10_000);
+    expect(t.remotesOf('sendHandshake')).toHaveLength(handshakes);
+    expect(t.clock.pending).toBe(1);
+  });
+
+  it('starts again from the first round once a session connects', () => {
+    const t = hostWithMembers(1, fast);
+    t.clock.advance(100);
+    t.clock.advance(t.ofType('peer.reconnectScheduled')[0]!.inMs);
+    t.actor.send({ type: 'peer.handshakeAck', remoteId: member(0) });
+    t.actor.send({ type: 'peer.sessionFailed', remoteId: member(0), error: 4 });
+    expect(t.ofType('peer.reconnectScheduled').map((e) => e.round)).toEqual([1, 1]);
+  });
+
+  it('does not reconnect on its own after a fatal error, but reconnect() does; live sessions and strangers are told apart', () => {
+    const t = hostWithMembers(2, fast);
+    t.actor.send({ type: 'peer.sessionFailed', remoteId: member(0), error: 2 });
+    expect(t.snapshot().context.members.get(member(0))).toBe('closed');
+    expect(t.ofType('peer.reconnectScheduled').filter((e) => e.remoteId === member(0))).toEqual([]);
+    const handshakes = t.remotesOf('sendHandshake').filter((id) => id === member(0)).length;
+    t.actor.send({ type: 'peer.reconnect', remoteId: member(0) });
+    expect(t.remotesOf('sendHandshake').filter((id) => id === member(0))).toHaveLength(handshakes + 1);
+    t.actor.send({ type: 'peer.reconnect', remoteId: member(1) });
+    t.actor.send({ type: 'peer.reconnect', remoteId: 76561198999999999n });
+    expect(t.ofType('peer.reconnectRefused')).toMatchObject([{ remoteId: 76561198999999999n, code: 'not-a-member' }]);
+    expect(t.remotesOf('sendHandshake').filter((id) => id === member(1))).toHaveLength(1);
+  });
+
+  it('refuses reconnect outside a lobby, and reconnects nobody when the policy is off', () => {
+    const outside = startSession();
+    outside.actor.send({ type: 'peer.reconnect', remoteId: member(0) });
+    expect(outside.ofType('peer.reconnectRefused')).toMatchObject([{ code: 'not-in-lobby' }]);
+    const off = hostWithMembers(1, { ...fast, reconnect: { enabled: false } });
+    off.clock.advance(100);
+    off.clock.runAll();
+    expect(off.ofType('peer.reconnectScheduled')).toEqual([]);
   });
 });
 

@@ -285,14 +285,22 @@ describe.each(FLAVOURS)('runtime scenarios (%s)', (flavour) => {
 });
 
 describe('runtime scenarios that need native kick, ban and invites (simulated)', () => {
-  it('follows an invite into the lobby', async () => {
+  it('shows an invite (who, which lobby) and follows it only when accepted', async () => {
     const w = newWorld('simulated');
     const host = w.player(0);
     const friend = w.player(1);
+    // Steam invites come from friends, whose persona names a client already knows.
+    w.sim.steam.befriend(host.id, friend.id);
     const lobbyId = await hostLobby(w, host);
     expect(host.runtime.invite(friend.id)).toEqual({ ok: true });
+    expect(await w.runUntil(() => friend.lifecycleOf('lifecycle.inviteReceived').length > 0, 10_000)).toBe(true);
+    const [invite] = friend.lifecycleOf('lifecycle.inviteReceived');
+    expect(invite).toEqual({ type: 'lifecycle.inviteReceived', lobbyId, from: host.id, fromName: 'player0' });
+    await w.run(2_000);
+    expect(friend.runtime.lobbyState().status).toBe('idle');
+    const accepted = friend.runtime.acceptInvite(invite!);
     expect(await w.runUntil(() => friend.runtime.allConnected() && friend.runtime.members().length === 2, 10_000)).toBe(true);
-    expect(friend.runtime.lobbyState().lobbyId).toBe(lobbyId);
+    expect(await accepted).toEqual({ ok: true, lobbyId });
   });
 
   it('kicks and bans members, closes their sessions, and keeps them out', async () => {
@@ -308,8 +316,8 @@ describe('runtime scenarios that need native kick, ban and invites (simulated)',
       [banned.id, { code: 'closed-by-runtime', cause: 'member-banned' }],
     ]);
     expect(kicked.lifecycleOf('lifecycle.left')).toMatchObject([{ reason: { code: 'kicked', by: host.id } }]);
-    // Steam tells the removed member only "kicked" (LobbyKicked has no ban flag); the ban shows when they try again.
-    expect(banned.lifecycleOf('lifecycle.left')).toMatchObject([{ reason: { code: 'kicked', by: host.id } }]);
+    // Steam's LobbyKicked has no ban flag; the owner's notice in lobby chat says which it was, and who did it.
+    expect(banned.lifecycleOf('lifecycle.left')).toMatchObject([{ reason: { code: 'banned', by: host.id, reason: 'You were banned from the lobby.' } }]);
     expect(kicked.runtime.lobbyState().status).toBe('idle');
 
     // The banned member cannot come back (Steam's enter response 6); the kicked one is kicked again at once.
@@ -327,14 +335,32 @@ describe('runtime scenarios that need native kick, ban and invites (simulated)',
 });
 
 describe('runtime scenarios on the steamworks.js adapter (capabilities it lacks)', () => {
-  it('refuses kick and invite with the adapter\'s reason instead of pretending', async () => {
+  it('refuses invite with the adapter\'s reason instead of pretending', async () => {
     const w = newWorld('steamworks-adapter');
-    const { host, guests } = await connectedLobby(w, 2);
-    const guest = guests[0]!;
-    expect(host.runtime.kick(guest.id)).toMatchObject({ ok: false, error: { kind: 'backend-refused', code: 'unsupported' } });
+    const { host } = await connectedLobby(w, 2);
     expect(host.runtime.invite(userId(9))).toMatchObject({ ok: false, error: { kind: 'backend-refused' } });
     await w.run(500);
     expect(host.runtime.members()).toHaveLength(2);
     expect(host.runtime.allConnected()).toBe(true);
+  });
+
+  it("kicks without Steam's kick: the owner's notice makes the target leave and every member drop them", async () => {
+    const w = newWorld('steamworks-adapter');
+    const { host, guests, lobbyId } = await connectedLobby(w, 3);
+    const [target, other] = guests as [Player, Player];
+    expect(host.runtime.kick(target.id)).toEqual({ ok: true });
+    await w.run(1_000);
+    expect(target.lifecycleOf('lifecycle.left')).toMatchObject([{ lobbyId, reason: { code: 'kicked', by: host.id } }]);
+    expect(target.runtime.lobbyState().status).toBe('idle');
+    for (const p of [host, other]) expect(p.runtime.members().map((m) => m.id).sort()).toEqual([host.id, other.id].sort());
+    expect(other.sessionsOf('member.dismissed')).toMatchObject([{ memberId: target.id, change: 'kicked', by: host.id }]);
+    // Steam itself never removed them: the target left by itself.
+    expect([...(w.sim.steam.lobby(lobbyId)?.members ?? [])].sort()).toEqual([host.id, other.id].sort());
+    // Back again: the owner's lobbykit notices and kicks them again the same way; nobody admits them meanwhile.
+    void target.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => target.lifecycleOf('lifecycle.left').length === 2, 5_000)).toBe(true);
+    expect(target.lifecycleOf('lifecycle.left')[1]).toMatchObject({ reason: { code: 'kicked', by: host.id } });
+    expect(host.runtime.members().map((m) => m.id).sort()).toEqual([host.id, other.id].sort());
+    expect(host.runtime.stats().expelledRejoins).toBe(1);
   });
 });

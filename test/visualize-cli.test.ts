@@ -25,10 +25,10 @@ describe('lobbykit visualize', () => {
 
     expect(exit).toBe(0);
     const written = readdirSync(dir).sort();
-    expect(written).toEqual(['lobby', 'lobbyList', 'peerSession', 'session'].flatMap((m) => [`${m}.json`, `${m}.mmd`, `${m}.svg`]).sort());
+    expect(written).toEqual(['lobby', 'lobbyList', 'peerSession', 'session', 'voteKick'].flatMap((m) => [`${m}.json`, `${m}.mmd`, `${m}.svg`]).sort());
     for (const name of written) {
       expect(readFileSync(join(dir, name), 'utf8'), name).toBe(readFileSync(new URL(name, committed), 'utf8'));
     }
-    expect(out).toMatch(/12 files in \d+ ms/);
+    expect(out).toMatch(/15 files in \d+ ms/);
   });
 });

@@ -149,6 +149,11 @@ export interface Backend {
   getLobbyOwner(lobbyId: bigint): bigint;
   /** 0 when unknown. */
   getLobbyMemberLimit(lobbyId: bigint): number;
+  /**
+   * Members in a lobby we are in, or in one a lobby list returned (Steam's GetNumLobbyMembers: a count taken at
+   * list time for a lobby we have not joined, as the tutorial's "N Player(s)" shows); 0 when unknown.
+   */
+  getLobbyMemberCount(lobbyId: bigint): number;
   /** '' when unset, as Steam. */
   getLobbyData(lobbyId: bigint, key: string): string;
   getAllLobbyData(lobbyId: bigint): Readonly<Record<string, string>>;

@@ -1,8 +1,11 @@
-import { toStableJson } from '../machines/serialize.js';
+import { fullJson } from '../machines/serialize.js';
 
-/** A JSON-safe copy: bigint Steam ids become text (`"7656…n"`); `undefined` (an actor with no context) stays as is. */
+/**
+ * A JSON-safe copy: bigint Steam ids become text (`"7656…n"`), every counter kept (a context's own `toJSON` leaves
+ * them out for graph keys); `undefined` (an actor with no context) stays as is.
+ */
 function jsonSafe<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(toStableJson(value)) as T);
+  return fullJson(value) as T;
 }
 
 /**

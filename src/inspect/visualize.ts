@@ -1,11 +1,19 @@
+/**
+ * The files `npm run visualize` (and `lobbykit visualize`) writes for each of lobbykit's machines: an SVG drawn by
+ * Graphviz (offline, in WASM), Mermaid source, and the machine's definition as JSON that `createMachine` loads
+ * (Stately Studio's import). docs/visualizations.md says which tool takes which file.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
+import { DEFAULT_RETRY_POLICY } from '../machines/backoff.js';
 import { lobbyListMachine } from '../machines/lobby-list.machine.js';
-import { lobbyMachine } from '../machines/lobby.machine.js';
-import { peerSessionMachine } from '../machines/peer-session.machine.js';
+import { DEFAULT_LOBBY_TIMING, lobbyMachine } from '../machines/lobby.machine.js';
+import { DEFAULT_PEER_TIMING, peerSessionMachine } from '../machines/peer-session.machine.js';
 import { sessionMachine } from '../machines/session.machine.js';
-import { chartOf, guardText, actionName, type NamedMachine } from './chart.js';
+import { DEFAULT_VOTE_KICK_TIMING, voteKickMachine } from '../machines/vote-kick.machine.js';
+import { chartOf, type NamedMachine } from './chart.js';
+import { machineConfigJson, type DelayDefaults } from './machine-config.js';
 import { chartToDot } from './dot.js';
 import { chartToMermaid } from './mermaid.js';
 
@@ -15,7 +23,21 @@ export const LOBBYKIT_MACHINES: readonly NamedMachine[] = [
   { name: 'lobby', machine: lobbyMachine },
   { name: 'lobbyList', machine: lobbyListMachine },
   { name: 'peerSession', machine: peerSessionMachine },
+  { name: 'voteKick', machine: voteKickMachine },
 ];
+
+/** The default of every named delay in lobbykit's machines (the runtime's timing options change them). */
+export const DEFAULT_DELAYS: DelayDefaults = {
+  requestTimeout: DEFAULT_LOBBY_TIMING.requestTimeoutMs,
+  leaveTimeout: DEFAULT_LOBBY_TIMING.leaveTimeoutMs,
+  seatReservation: DEFAULT_LOBBY_TIMING.seatReservationMs,
+  rejoinInterval: DEFAULT_LOBBY_TIMING.rejoinIntervalMs,
+  listTimeout: DEFAULT_LOBBY_TIMING.listTimeoutMs,
+  handshakeTimeout: DEFAULT_PEER_TIMING.handshakeTimeoutMs,
+  retryBackoff: DEFAULT_RETRY_POLICY.baseDelayMs,
+  voteTimeout: DEFAULT_VOTE_KICK_TIMING.voteTimeoutMs,
+  executeTimeout: DEFAULT_VOTE_KICK_TIMING.executeTimeoutMs,
+};
 
 export interface GeneratedFile {
   /** File name, e.g. `lobby.svg`. */
@@ -49,22 +71,13 @@ export async function loadSvgRenderer(): Promise<SvgRenderer> {
 }
 
 /**
- * The machine's own JSON (`machine.toJSON()`, what Stately's tools import), made JSON-safe: Steam IDs (bigint)
- * become `"<digits>n"`, composite guards (`and`, `not`, `stateIn`, which are functions) become their readable
- * text, inline actions their name, and other functions (input and params mappers) are left out.
+ * The machine's definition as JSON that `createMachine(json)` loads and starts (machine-config.ts): what Stately
+ * Studio imports. Named delays get lobbykit's defaults, or the machine's own when it gives a number.
  */
 export function machineJson(machine: AnyStateMachine): string {
-  return `${JSON.stringify(
-    machine.toJSON(),
-    (key, value: unknown) => {
-      if (typeof value === 'bigint') return `${value}n`;
-      if (typeof value !== 'function') return value;
-      if (key === 'guard') return guardText(value);
-      if (/^\d+$/.test(key)) return { type: actionName(value) };
-      return undefined;
-    },
-    2,
-  )}\n`;
+  const own: Record<string, number> = {};
+  for (const [name, delay] of Object.entries(machine.implementations.delays)) if (typeof delay === 'number') own[name] = delay;
+  return machineConfigJson(machine, { ...own, ...DEFAULT_DELAYS });
 }
 
 /** Every file for every machine: `<name>.svg`, `<name>.mmd`, `<name>.json`. Same machines → same bytes. */

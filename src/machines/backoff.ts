@@ -46,3 +46,35 @@ export function nextRandom(state: number): { readonly state: number; readonly un
 export function seedFromSteamId(id: bigint): number {
   return Number(BigInt.asUintN(32, id ^ (id >> 32n))) >>> 0;
 }
+
+/**
+ * Reconnecting a member whose session closed for good (retries exhausted) while both of us are still in the
+ * lobby: rounds of the peer's own retry streak, spaced by this backoff, for as long as the member stays. The
+ * wait grows per round and stops growing at `maxDelayMs`, so a member who comes back is found within that bound.
+ */
+export interface ReconnectPolicy {
+  /** Reconnect on our own (default true); `runtime.reconnect(id)` works either way. */
+  readonly enabled: boolean;
+  /** Wait before the first round. */
+  readonly baseDelayMs: number;
+  /** Growth per round. */
+  readonly factor: number;
+  /** Ceiling for the un-jittered wait. */
+  readonly maxDelayMs: number;
+  /** Spread as a fraction of the wait. */
+  readonly jitter: number;
+}
+
+export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = {
+  enabled: true,
+  baseDelayMs: 5_000,
+  factor: 2,
+  maxDelayMs: 60_000,
+  jitter: 0.2,
+};
+
+/** The wait before reconnect round `round` (1-based) with `remoteId`: a pure function, so runs replay. */
+export function reconnectDelayMs(policy: ReconnectPolicy, remoteId: bigint, round: number): number {
+  const unit = nextRandom((seedFromSteamId(remoteId) + round) >>> 0).unit;
+  return retryDelayMs({ ...policy, maxAttempts: Number.POSITIVE_INFINITY }, round, unit);
+}

@@ -95,8 +95,28 @@ export interface SessionEffects {
   checkLiveness(params: LivenessCheckParams): void;
 }
 
+/** What members tell each other in a vote-kick; the sender is always the transport's, never a field. */
+export type VoteFrame =
+  | { readonly kind: 'start'; readonly voteId: number; readonly target: bigint }
+  /** A ballot names the whole vote (starter, id, target), so one that arrives before its start can open it. */
+  | { readonly kind: 'ballot'; readonly starter: bigint; readonly voteId: number; readonly target: bigint; readonly approve: boolean };
+
+/** The kick a passed vote asks the owner's lobby machine for, under the owner epoch the vote knew. */
+export interface VoteKickParams {
+  readonly memberId: bigint;
+  readonly epoch: number;
+}
+
+/** What the vote-kick machine asks for. */
+export interface VoteKickEffects {
+  /** Send a frame to every member of the lobby, ourselves included (Steam's lobby chat echoes to the sender). */
+  sendVoteFrame(frame: VoteFrame): void;
+  /** Hand a passed vote to the lobby machine as `lobby.kick` at `epoch` (refused there when the owner changed since). */
+  kickByVote(params: VoteKickParams): void;
+}
+
 /** Every port together: what a runtime hands the root, which passes each child its part. */
-export interface MachineEffects extends LobbyEffects, LobbyListEffects, PeerEffects, SessionEffects {}
+export interface MachineEffects extends LobbyEffects, LobbyListEffects, PeerEffects, SessionEffects, VoteKickEffects {}
 
 const nothing = (): void => {};
 
@@ -122,4 +142,6 @@ export const NO_EFFECTS: MachineEffects = Object.freeze({
   acceptSession: nothing,
   sendHeartbeats: nothing,
   checkLiveness: nothing,
+  sendVoteFrame: nothing,
+  kickByVote: nothing,
 });

@@ -9,3 +9,4 @@ export * from './peer-pool.js';
 export * from './peer-session.machine.js';
 export * from './session.machine.js';
 export * from './serialize.js';
+export * from './vote-kick.machine.js';

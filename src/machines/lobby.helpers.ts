@@ -4,14 +4,20 @@
  * here knows about actors; the machine file wires these into guards and actions.
  */
 import { CreateLobbyResult, EnterResponse, enterFailure, isSteamId, lobbyFromLaunchArgs, type MemberChange } from '../steam/index.js';
-import type {
-  CreateFailure,
-  JoinFailure,
-  JoinSource,
-  LeaveReason,
-  LobbyContext,
-  LobbyEvent,
-  RejectionCode,
+import { contextToJson, jsonSafeContext } from './serialize.js';
+import {
+  DEFAULT_LOBBY_TIMING,
+  MAX_PENDING_INVITES,
+  type CreateFailure,
+  type JoinFailure,
+  type JoinSource,
+  type LeaveReason,
+  type LobbyContext,
+  type LobbyEmitted,
+  type LobbyEvent,
+  type LobbyInput,
+  type LobbyInvite,
+  type RejectionCode,
 } from './lobby.types.js';
 
 export const REJECTION_TEXT: Readonly<Record<RejectionCode, string>> = {
@@ -23,16 +29,19 @@ export const REJECTION_TEXT: Readonly<Record<RejectionCode, string>> = {
   'invalid-lobby-id': 'That is not a valid lobby ID.',
   'invalid-request': 'The request is malformed.',
   'list-in-flight': 'A lobby list request is already waiting for its result.',
+  'no-such-invite': 'No such invite arrived (or it was already accepted).',
+  reconnecting: 'Getting back into the lobby after Steam dropped us; try again once reconnected.',
 };
 
 const SERVERS_LOST_TEXT = 'The connection to Steam was lost.';
 
-export function leaveReason(code: 'user' | 'disconnected' | 'lobby-gone' | 'servers-lost'): LeaveReason {
+export function leaveReason(code: 'user' | 'disconnected' | 'lobby-gone' | 'servers-lost' | 'reconnect-failed'): LeaveReason {
   const text = {
     user: 'You left the lobby.',
     disconnected: 'You were disconnected from the lobby.',
     'lobby-gone': 'The lobby no longer exists.',
     'servers-lost': SERVERS_LOST_TEXT,
+    'reconnect-failed': 'Steam dropped you from the lobby and you could not get back in time.',
   } as const;
   return { code, reason: text[code] };
 }
@@ -47,6 +56,7 @@ export function requestedLobby(event: LobbyEvent): { lobbyId: bigint; source: Jo
     case 'lobby.join':
       return isSteamId(event.lobbyId) ? { lobbyId: event.lobbyId, source: 'user' } : undefined;
     case 'lobby.invited':
+    case 'lobby.acceptInvite':
       return isSteamId(event.lobbyId) ? { lobbyId: event.lobbyId, source: 'invite' } : undefined;
     case 'lobby.joinRequested':
       return isSteamId(event.lobbyId) ? { lobbyId: event.lobbyId, source: 'join-requested' } : undefined;
@@ -119,4 +129,131 @@ export function currentLobby(context: LobbyContext): bigint {
 export function targetLobby(context: LobbyContext): bigint {
   if (context.targetLobbyId === undefined) throw new Error('lobby machine: joining always has a target lobby');
   return context.targetLobbyId;
+}
+
+// ── invites ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The invites with `invite` added last (a repeat moves to the end), the oldest dropped past the cap. */
+export function withInvite(invites: readonly LobbyInvite[], invite: LobbyInvite): readonly LobbyInvite[] {
+  const others = invites.filter((i) => i.lobbyId !== invite.lobbyId || i.from !== invite.from);
+  return [...others, { lobbyId: invite.lobbyId, from: invite.from }].slice(-MAX_PENDING_INVITES);
+}
+
+/** Joining a lobby uses up every invite to it, whoever sent them. */
+export function withoutInvitesTo(invites: readonly LobbyInvite[], lobbyId: bigint | undefined): readonly LobbyInvite[] {
+  return invites.some((i) => i.lobbyId === lobbyId) ? invites.filter((i) => i.lobbyId !== lobbyId) : invites;
+}
+
+export function isPendingInvite(context: LobbyContext, event: LobbyEvent): boolean {
+  return (
+    event.type === 'lobby.acceptInvite' && context.invites.some((i) => i.lobbyId === event.lobbyId && i.from === event.from)
+  );
+}
+
+// ── reports ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+type Report<T extends LobbyEmitted['type']> = Extract<LobbyEmitted, { type: T }>;
+
+function role(context: LobbyContext): 'owner' | 'member' {
+  return context.ownerId === context.selfId ? 'owner' : 'member';
+}
+
+export function enteredReport(context: LobbyContext): Report<'lifecycle.entered'> {
+  const lobbyId = currentLobby(context);
+  return { type: 'lifecycle.entered', lobbyId, role: role(context), ownerId: context.ownerId, epoch: context.epoch };
+}
+
+export function reconnectingReport(context: LobbyContext): Report<'lifecycle.reconnecting'> {
+  return { type: 'lifecycle.reconnecting', lobbyId: currentLobby(context), cause: context.awayCause ?? 'servers-lost', epoch: context.epoch };
+}
+
+export function reconnectedReport(context: LobbyContext): Report<'lifecycle.reconnected'> {
+  return {
+    type: 'lifecycle.reconnected',
+    lobbyId: currentLobby(context),
+    role: role(context),
+    ownerId: context.ownerId,
+    epoch: context.epoch,
+    members: context.roster,
+  };
+}
+
+export function leftReport(context: LobbyContext): Report<'lifecycle.left'> {
+  return { type: 'lifecycle.left', lobbyId: currentLobby(context), reason: context.leaveReason ?? leaveReason('user') };
+}
+
+export function ownerChangedReport(context: LobbyContext, ownerId: bigint): Report<'lifecycle.ownerChanged'> {
+  const lobbyId = currentLobby(context);
+  return { type: 'lifecycle.ownerChanged', lobbyId, ownerId, epoch: context.epoch, isSelf: ownerId === context.selfId };
+}
+
+/** The members an enter result listed, ourselves always among them. */
+export function rosterOf(selfId: bigint, members: readonly bigint[] | undefined): readonly bigint[] {
+  const listed = members ?? [];
+  return listed.includes(selfId) ? listed : [selfId, ...listed];
+}
+
+// ── context updates ─────────────────────────────────────────────────────────────────────────────────────────
+
+type Update = Partial<LobbyContext>;
+
+/** Joining from idle: the lobby the event names, and the invites to it used up. */
+export function joinTargetUpdate(context: LobbyContext, event: LobbyEvent): Update {
+  const wanted = requestedLobby(event);
+  return { targetLobbyId: wanted?.lobbyId, joinSource: wanted?.source, invites: withoutInvitesTo(context.invites, wanted?.lobbyId) };
+}
+
+/** Switching lobbies: the lobby to join once leaving completes, and why we leave. */
+export function nextJoinUpdate(context: LobbyContext, event: LobbyEvent): Update {
+  const wanted = requestedLobby(event);
+  const leave: LeaveReason | undefined =
+    wanted === undefined ? undefined : { code: 'switching', reason: 'Leaving to join another lobby.', nextLobbyId: wanted.lobbyId };
+  return { nextJoin: wanted, invites: withoutInvitesTo(context.invites, wanted?.lobbyId), leaveReason: leave };
+}
+
+/** In the lobby Steam entered us in, under a new epoch; `owner` is Steam's (ourselves for a lobby we created). */
+export function enteredUpdate(context: LobbyContext, event: LobbyEvent): Update {
+  if (event.type === 'lobby.created') {
+    return { lobbyId: event.lobbyId, ownerId: context.selfId, epoch: context.epoch + 1, roster: [context.selfId] };
+  }
+  if (event.type !== 'lobby.entered') throw new Error(`lobby machine: ${event.type} enters no lobby`);
+  return {
+    lobbyId: event.lobbyId,
+    ownerId: event.ownerId,
+    epoch: context.epoch + 1,
+    roster: rosterOf(context.selfId, event.members),
+    awayCause: undefined,
+  };
+}
+
+/** Dropped by Steam: we own nothing while out (a new epoch refuses what was issued before), whatever we owned. */
+export function dropOutUpdate(context: LobbyContext, event: LobbyEvent): Update {
+  const awayCause = event.type === 'steam.serversDisconnected' ? 'servers-lost' : 'disconnected';
+  return { ownerId: undefined, epoch: context.epoch + 1, awayCause };
+}
+
+/** JSON for graph keys and inspectors: the epoch, which only grows, left out. */
+const CONTEXT_JSON = contextToJson(['epoch']);
+
+export function initialContext(input: LobbyInput): LobbyContext {
+  return jsonSafeContext(
+    {
+      selfId: input.selfId,
+      timing: { ...DEFAULT_LOBBY_TIMING, ...input.timing },
+      effects: input.effects,
+      lobbyId: undefined,
+      createRequest: undefined,
+      targetLobbyId: undefined,
+      joinSource: undefined,
+      nextJoin: undefined,
+      leaveReason: undefined,
+      ownerId: undefined,
+      epoch: 0,
+      roster: [],
+      autoAcceptInvites: input.autoAcceptInvites === true,
+      invites: [],
+      awayCause: undefined,
+    },
+    CONTEXT_JSON,
+  );
 }

@@ -5,83 +5,49 @@
  *   idle → creating → joined; idle → joining → joined | idle (typed enter response or refusal);
  *   joined → leaving → idle (or → joining when switching lobbies);
  *   creating/joining ──leave──► abandoningCreate/abandoningJoin ──late result left at once──► idle;
- *   kicked / banned / lobby gone / Steam servers lost ──► idle with the reason.
+ *   kicked / banned / lobby gone ──► idle with the reason.
  *
- * Owner-only commands carry the owner epoch they were issued under; the epoch grows on every entry and every
- * owner change and never repeats within one actor, so a command aimed at an earlier owner or lobby is refused.
- * Lobby lists are another machine's (lobby-list.machine.ts): they do not depend on membership.
+ * joined has two children. `present`: we are in Steam's lobby. `reconnecting`: Steam dropped us (its servers went
+ * away, or it dropped us from the lobby) and our seat is held for `seatReservationMs` while P2P goes on:
+ *   waitingForSteam ──servers back──► rejoining ──entered──► present (one `lifecycle.reconnected`)
+ *                                        └─refused / timeout──► pausing ──rejoinInterval──► rejoining
+ *   the window runs out ──► idle (`reconnect-failed`). With `seatReservationMs` 0, losing Steam leaves at once.
+ *
+ * Invites are notifications: `lobby.invited` is recorded (at most MAX_PENDING_INVITES) and reported in every
+ * state; `lobby.acceptInvite` joins (auto-accepted only in idle, and only with `autoAcceptInvites`). One rule for
+ * every deliberate join (`lobby.join`, an accepted invite, Steam's "Join game", `+connect_lobby`): in a lobby, we
+ * leave it and then join the named one; naming the lobby we are in changes nothing.
+ *
+ * Owner-only commands carry the owner epoch they were issued under; the epoch grows on every entry, every owner
+ * change, and on dropping out and getting back (the owner is then Steam's, read from the rejoin), and never
+ * repeats within one actor, so a command aimed at an earlier owner or lobby is refused and a flap never leaves
+ * two owners. Lobby lists are another machine's (lobby-list.machine.ts).
  */
 import { and, assertEvent, assign, emit, not, setup } from 'xstate';
-import { createLobbyProblem, lobbyFromLaunchArgs } from '../steam/index.js';
+import { EnterResponse, createLobbyProblem, lobbyFromLaunchArgs } from '../steam/index.js';
 import type { CreateParams, LobbyIdParams, MemberParams } from './effects.js';
+import * as lobby from './lobby.helpers.js';
+import { REJECTION_TEXT, currentLobby, requestedLobby, selfChange } from './lobby.helpers.js';
 import {
-  REJECTION_TEXT,
-  commandEpoch,
-  createFailure,
-  currentLobby,
-  expelledReason,
-  isSuccessfulResult,
-  joinFailure,
-  leaveReason,
-  requestedLobby,
-  selfChange,
-  targetLobby,
-} from './lobby.helpers.js';
-import {
-  DEFAULT_LOBBY_TIMING,
-  type LobbyContext,
-  type LobbyEmitted,
-  type LobbyEvent,
-  type LobbyInput,
-  type RejectionCode,
-} from './lobby.types.js';
+  acceptFromIdle,
+  busyWhileInFlight,
+  joinFromIdle,
+  leaveFor,
+  leaveStray,
+  createParams,
+  leftNowJoinNext,
+  memberCommandParams,
+  noteInvite,
+  ownerOnly,
+  refuseOwnerCommands,
+  reject,
+  setUpCreated,
+  strayResults,
+  switchLobby,
+} from './lobby.transitions.js';
+import type { LobbyContext, LobbyEmitted, LobbyEvent, LobbyInput, RejectionCode } from './lobby.types.js';
 
 export * from './lobby.types.js';
-
-// ── transition fragments ────────────────────────────────────────────────────────────────────────────────────
-
-const reject = (code: RejectionCode) => ({ type: 'reject', params: { code } }) as const;
-
-/** A join from idle, whatever asked for it (the game, an invite, Steam's "Join game"): only a valid lobby id. */
-const joinFromIdle = [
-  { guard: 'namesValidLobby', target: 'joining', actions: 'rememberJoinTarget' },
-  { actions: reject('invalid-lobby-id') },
-] as const;
-
-/**
- * An owner-only command: run `effect` when we own the lobby at the epoch the command was issued under; otherwise
- * refuse it, as stale when the owner (or lobby) changed since, or as not ours.
- */
-function ownerOnly<const A>(effect: A) {
-  return [
-    { guard: 'isOwnerAtCommandEpoch', actions: effect },
-    { guard: not('commandEpochIsCurrent'), actions: reject('stale-epoch') },
-    { actions: reject('not-owner') },
-  ] as const;
-}
-
-/** While a create, join or leave is in flight, every new lobby request is refused rather than doubled. */
-function busyWhileInFlight() {
-  return {
-    'lobby.create': { actions: reject('busy') },
-    'lobby.join': { actions: reject('busy') },
-    'lobby.invited': { actions: reject('busy') },
-    'lobby.joinRequested': { actions: reject('busy') },
-    'lobby.launchArgs': { actions: reject('busy') },
-    'lobby.kick': { actions: reject('not-in-lobby') },
-    'lobby.ban': { actions: reject('not-in-lobby') },
-    'lobby.start': { actions: reject('not-in-lobby') },
-  } as const;
-}
-
-/** Leave a lobby a late or unexpected result put us in, at once, so no stale lobby (or second host) survives. */
-const leaveStray = ['leaveStrayLobby', 'reportStrayLeft'] as const;
-
-/** A successful result we are not waiting for (in any state but the one that waits for it). */
-const strayResults = {
-  'lobby.created': { guard: 'isSuccessfulResult', actions: leaveStray },
-  'lobby.entered': { guard: 'isSuccessfulResult', actions: leaveStray },
-} as const;
 
 // ── machine ─────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -117,6 +83,8 @@ export const lobbyMachine = setup({
     requestBan: ({ context }, params: MemberParams) => context.effects.ban(params),
     /** Effect: start the game (owner only): lobby data every member sees. */
     requestStart: ({ context }) => context.effects.start({ lobbyId: currentLobby(context) }),
+    /** Effect: ask Steam to let us back into the lobby we were dropped from. */
+    requestRejoin: ({ context }) => context.effects.joinLobby({ lobbyId: currentLobby(context) }),
 
     rememberCreateRequest: assign({
       createRequest: ({ event }) => {
@@ -124,59 +92,35 @@ export const lobbyMachine = setup({
         return { lobbyType: event.lobbyType, maxMembers: event.maxMembers, data: event.data };
       },
     }),
-    rememberJoinTarget: assign(({ event }) => {
-      const wanted = requestedLobby(event);
-      return { targetLobbyId: wanted?.lobbyId, joinSource: wanted?.source };
+    rememberJoinTarget: assign(({ context, event }) => lobby.joinTargetUpdate(context, event)),
+    rememberNextJoin: assign(({ context, event }) => lobby.nextJoinUpdate(context, event)),
+    beginNextJoin: assign(({ context }) => ({ targetLobbyId: context.nextJoin?.lobbyId, joinSource: context.nextJoin?.source, nextJoin: undefined })),
+    recordInvite: assign({
+      invites: ({ context, event }) => {
+        assertEvent(event, 'lobby.invited');
+        return lobby.withInvite(context.invites, event);
+      },
     }),
-    rememberNextJoin: assign(({ event }) => {
-      const wanted = requestedLobby(event);
-      return {
-        nextJoin: wanted,
-        leaveReason:
-          wanted === undefined
-            ? undefined
-            : ({ code: 'switching', reason: 'Leaving to join another lobby.', nextLobbyId: wanted.lobbyId } as const),
-      };
-    }),
-    beginNextJoin: assign(({ context }) => ({
-      targetLobbyId: context.nextJoin?.lobbyId,
-      joinSource: context.nextJoin?.source,
-      nextJoin: undefined,
-    })),
-    enterCreatedLobby: assign(({ context, event }) => {
-      assertEvent(event, 'lobby.created');
-      return { lobbyId: event.lobbyId, ownerId: context.selfId, epoch: context.epoch + 1, roster: [context.selfId] };
-    }),
-    enterJoinedLobby: assign(({ context, event }) => {
-      assertEvent(event, 'lobby.entered');
-      const members = event.members ?? [];
-      return {
-        lobbyId: event.lobbyId,
-        ownerId: event.ownerId,
-        epoch: context.epoch + 1,
-        roster: members.includes(context.selfId) ? members : [context.selfId, ...members],
-      };
-    }),
+    /** An accepted invite to the lobby we are in: nothing to join, but it is used up. */
+    useUpInvite: assign({ invites: ({ context }) => lobby.withoutInvitesTo(context.invites, context.lobbyId) }),
+    /** In a lobby Steam created or entered for us (or let us back into), under a new epoch with Steam's owner. */
+    enterLobby: assign(({ context, event }) => lobby.enteredUpdate(context, event)),
     adoptNewOwner: assign(({ context, event }) => {
       assertEvent(event, 'lobby.ownerChanged');
       return { ownerId: event.ownerId, epoch: context.epoch + 1 };
     }),
-    recordLeaveByUser: assign({ leaveReason: leaveReason('user') }),
-    recordKicked: assign({
+    dropOut: assign(({ context, event }) => lobby.dropOutUpdate(context, event)),
+    recordLeaveByUser: assign({ leaveReason: lobby.leaveReason('user') }),
+    recordExpelled: assign({
       leaveReason: ({ event }) => {
         assertEvent(event, 'member.changed');
-        return expelledReason('kicked', event.changedBy);
+        return lobby.expelledReason(event.change === 'banned' ? 'banned' : 'kicked', event.changedBy);
       },
     }),
-    recordBanned: assign({
-      leaveReason: ({ event }) => {
-        assertEvent(event, 'member.changed');
-        return expelledReason('banned', event.changedBy);
-      },
-    }),
-    recordDisconnected: assign({ leaveReason: leaveReason('disconnected') }),
-    recordLobbyGone: assign({ leaveReason: leaveReason('lobby-gone') }),
-    recordServersLost: assign({ leaveReason: leaveReason('servers-lost') }),
+    recordDisconnected: assign({ leaveReason: lobby.leaveReason('disconnected') }),
+    recordLobbyGone: assign({ leaveReason: lobby.leaveReason('lobby-gone') }),
+    recordServersLost: assign({ leaveReason: lobby.leaveReason('servers-lost') }),
+    recordReconnectFailed: assign({ leaveReason: lobby.leaveReason('reconnect-failed') }),
     clearLobby: assign({
       lobbyId: undefined,
       createRequest: undefined,
@@ -186,6 +130,7 @@ export const lobbyMachine = setup({
       leaveReason: undefined,
       ownerId: undefined,
       roster: [],
+      awayCause: undefined,
     }),
 
     reject: emit(({ event }, params: { code: RejectionCode }) => ({
@@ -194,42 +139,24 @@ export const lobbyMachine = setup({
       code: params.code,
       reason: REJECTION_TEXT[params.code],
     })),
-    reportEntered: emit(({ context }) => ({
-      type: 'lifecycle.entered' as const,
-      lobbyId: currentLobby(context),
-      role: context.ownerId === context.selfId ? ('owner' as const) : ('member' as const),
-      ownerId: context.ownerId,
-      epoch: context.epoch,
-    })),
-    reportCreateFailed: emit(({ event }) => ({ type: 'lifecycle.createFailed' as const, failure: createFailure(event) })),
+    reportEntered: emit(({ context }) => lobby.enteredReport(context)),
+    reportReconnecting: emit(({ context }) => lobby.reconnectingReport(context)),
+    reportReconnected: emit(({ context }) => lobby.reconnectedReport(context)),
+    reportCreateFailed: emit(({ event }) => ({ type: 'lifecycle.createFailed' as const, failure: lobby.createFailure(event) })),
     reportJoinFailed: emit(({ context, event }) => ({
       type: 'lifecycle.joinFailed' as const,
-      failure: joinFailure(targetLobby(context), event),
+      failure: lobby.joinFailure(lobby.targetLobby(context), event),
     })),
     reportCreateCancelled: emit({ type: 'lifecycle.cancelled' as const, what: 'create' as const }),
-    reportJoinCancelled: emit(({ context }) => ({
-      type: 'lifecycle.cancelled' as const,
-      what: 'join' as const,
-      lobbyId: targetLobby(context),
-    })),
+    reportJoinCancelled: emit(({ context }) => ({ type: 'lifecycle.cancelled' as const, what: 'join' as const, lobbyId: lobby.targetLobby(context) })),
     reportStrayLeft: emit(({ event }) => {
       assertEvent(event, ['lobby.created', 'lobby.entered']);
       return { type: 'lifecycle.strayLeft' as const, lobbyId: event.lobbyId };
     }),
-    reportLeft: emit(({ context }) => ({
-      type: 'lifecycle.left' as const,
-      lobbyId: currentLobby(context),
-      reason: context.leaveReason ?? leaveReason('user'),
-    })),
+    reportLeft: emit(({ context }) => lobby.leftReport(context)),
     reportOwnerChanged: emit(({ context, event }) => {
       assertEvent(event, 'lobby.ownerChanged');
-      return {
-        type: 'lifecycle.ownerChanged' as const,
-        lobbyId: currentLobby(context),
-        ownerId: event.ownerId,
-        epoch: context.epoch,
-        isSelf: event.ownerId === context.selfId,
-      };
+      return lobby.ownerChangedReport(context, event.ownerId);
     }),
     reportInvite: emit(({ event }) => {
       assertEvent(event, 'lobby.invited');
@@ -250,52 +177,40 @@ export const lobbyMachine = setup({
       const wanted = requestedLobby(event);
       return wanted !== undefined && wanted.lobbyId !== context.lobbyId;
     },
-    isSuccessfulResult: ({ event }) => isSuccessfulResult(event),
+    isPendingInvite: ({ context, event }) => lobby.isPendingInvite(context, event),
+    autoAcceptsInvites: ({ context }) => context.autoAcceptInvites,
+    isSuccessfulResult: ({ event }) => lobby.isSuccessfulResult(event),
     isForTargetLobby: ({ context, event }) => {
       assertEvent(event, ['lobby.entered', 'lobby.joinRefused']);
       return event.lobbyId === context.targetLobbyId;
     },
     isForCurrentLobby: ({ context, event }) => {
-      assertEvent(event, ['lobby.entered', 'lobby.ownerChanged', 'lobby.gone']);
+      assertEvent(event, ['lobby.entered', 'lobby.joinRefused', 'lobby.ownerChanged', 'lobby.gone']);
       return event.lobbyId === context.lobbyId;
     },
+    lobbyNoLongerExists: ({ event }) => event.type === 'lobby.entered' && event.response === EnterResponse.doesntExist,
     ownerDiffers: ({ context, event }) => {
       assertEvent(event, 'lobby.ownerChanged');
       return event.ownerId !== context.ownerId;
     },
-    commandEpochIsCurrent: ({ context, event }) => commandEpoch(event) === context.epoch,
+    commandEpochIsCurrent: ({ context, event }) => lobby.commandEpoch(event) === context.epoch,
     /** Owner-only commands: we own the lobby now, and the command was issued under the current epoch. */
-    isOwnerAtCommandEpoch: ({ context, event }) =>
-      commandEpoch(event) === context.epoch && context.ownerId === context.selfId,
-    selfWasKicked: ({ context, event }) => selfChange(context, event) === 'kicked',
-    selfWasBanned: ({ context, event }) => selfChange(context, event) === 'banned',
-    selfWasDisconnected: ({ context, event }) => {
-      const change = selfChange(context, event);
-      return change === 'left' || change === 'disconnected';
-    },
+    isOwnerAtCommandEpoch: ({ context, event }) => lobby.commandEpoch(event) === context.epoch && context.ownerId === context.selfId,
+    selfWasExpelled: ({ context, event }) => ['kicked', 'banned'].includes(selfChange(context, event) ?? ''),
+    selfWasDisconnected: ({ context, event }) => ['left', 'disconnected'].includes(selfChange(context, event) ?? ''),
+    holdsSeats: ({ context }) => context.timing.seatReservationMs > 0,
     hasCreateData: ({ context }) => Object.keys(context.createRequest?.data ?? {}).length > 0,
     hasNextJoin: ({ context }) => context.nextJoin !== undefined,
   },
   delays: {
     requestTimeout: ({ context }) => context.timing.requestTimeoutMs,
     leaveTimeout: ({ context }) => context.timing.leaveTimeoutMs,
+    seatReservation: ({ context }) => context.timing.seatReservationMs,
+    rejoinInterval: ({ context }) => context.timing.rejoinIntervalMs,
   },
 }).createMachine({
   id: 'lobby',
-  context: ({ input }) => ({
-    selfId: input.selfId,
-    timing: { ...DEFAULT_LOBBY_TIMING, ...input.timing },
-    effects: input.effects,
-    lobbyId: undefined,
-    createRequest: undefined,
-    targetLobbyId: undefined,
-    joinSource: undefined,
-    nextJoin: undefined,
-    leaveReason: undefined,
-    ownerId: undefined,
-    epoch: 0,
-    roster: [],
-  }),
+  context: ({ input }) => lobby.initialContext(input),
   initial: 'idle',
   states: {
     idle: {
@@ -306,7 +221,11 @@ export const lobbyMachine = setup({
           { actions: reject('invalid-request') },
         ],
         'lobby.join': joinFromIdle,
-        'lobby.invited': joinFromIdle,
+        'lobby.acceptInvite': acceptFromIdle,
+        'lobby.invited': [
+          { guard: and(['autoAcceptsInvites', 'namesValidLobby']), target: 'joining', actions: [...noteInvite, 'rememberJoinTarget'] },
+          { actions: noteInvite },
+        ],
         'lobby.joinRequested': joinFromIdle,
         'lobby.launchArgs': [
           { guard: 'namesValidLobby', target: 'joining', actions: 'rememberJoinTarget' },
@@ -314,36 +233,18 @@ export const lobbyMachine = setup({
           { actions: reject('invalid-lobby-id') },
         ],
         'lobby.leave': { actions: reject('not-in-lobby') },
-        'lobby.kick': { actions: reject('not-in-lobby') },
-        'lobby.ban': { actions: reject('not-in-lobby') },
-        'lobby.start': { actions: reject('not-in-lobby') },
+        ...refuseOwnerCommands('not-in-lobby'),
         // A result nobody waits for any more (its request timed out): never keep a lobby we did not want.
         ...strayResults,
       },
     },
     creating: {
-      entry: {
-        type: 'requestCreateLobby',
-        params: ({ event }) => {
-          assertEvent(event, 'lobby.create');
-          return { lobbyType: event.lobbyType, maxMembers: event.maxMembers };
-        },
-      },
-      after: {
-        requestTimeout: { target: 'idle', actions: 'reportCreateFailed' },
-      },
+      entry: { type: 'requestCreateLobby', params: createParams },
+      after: { requestTimeout: { target: 'idle', actions: 'reportCreateFailed' } },
       on: {
         'lobby.created': [
-          {
-            guard: and(['isSuccessfulResult', 'hasCreateData']),
-            target: 'joined',
-            actions: ['enterCreatedLobby', 'setLobbyJoinable', 'allowP2PRelay', 'applyCreateData', 'reportEntered'],
-          },
-          {
-            guard: 'isSuccessfulResult',
-            target: 'joined',
-            actions: ['enterCreatedLobby', 'setLobbyJoinable', 'allowP2PRelay', 'reportEntered'],
-          },
+          { guard: and(['isSuccessfulResult', 'hasCreateData']), target: 'joined', actions: [...setUpCreated, 'applyCreateData', 'reportEntered'] },
+          { guard: 'isSuccessfulResult', target: 'joined', actions: [...setUpCreated, 'reportEntered'] },
           { target: 'idle', actions: 'reportCreateFailed' },
         ],
         'lobby.createRefused': { target: 'idle', actions: 'reportCreateFailed' },
@@ -354,17 +255,11 @@ export const lobbyMachine = setup({
       },
     },
     joining: {
-      entry: { type: 'requestJoinLobby', params: ({ context }) => ({ lobbyId: targetLobby(context) }) },
-      after: {
-        requestTimeout: { target: 'idle', actions: 'reportJoinFailed' },
-      },
+      entry: { type: 'requestJoinLobby', params: ({ context }) => ({ lobbyId: lobby.targetLobby(context) }) },
+      after: { requestTimeout: { target: 'idle', actions: 'reportJoinFailed' } },
       on: {
         'lobby.entered': [
-          {
-            guard: and(['isForTargetLobby', 'isSuccessfulResult']),
-            target: 'joined',
-            actions: ['enterJoinedLobby', 'reportEntered'],
-          },
+          { guard: and(['isForTargetLobby', 'isSuccessfulResult']), target: 'joined', actions: ['enterLobby', 'reportEntered'] },
           { guard: 'isForTargetLobby', target: 'idle', actions: 'reportJoinFailed' },
           { guard: 'isSuccessfulResult', actions: leaveStray },
         ],
@@ -403,58 +298,78 @@ export const lobbyMachine = setup({
       },
     },
     joined: {
+      initial: 'present',
       on: {
         'lobby.leave': { target: 'leaving', actions: 'recordLeaveByUser' },
-        // The player picked another lobby in Steam's UI (or the launcher did): leave this one, then join.
-        'lobby.joinRequested': { guard: 'namesOtherLobby', target: 'leaving', actions: 'rememberNextJoin' },
-        'lobby.launchArgs': { guard: 'namesOtherLobby', target: 'leaving', actions: 'rememberNextJoin' },
-        // Someone invited us: the player is busy in a lobby, so tell the game instead of leaving.
-        'lobby.invited': { actions: 'reportInvite' },
-        'lobby.create': { actions: reject('already-in-lobby') },
-        'lobby.join': { actions: reject('already-in-lobby') },
-        'lobby.kick': ownerOnly({ type: 'requestKick', params: memberCommandParams }),
-        'lobby.ban': ownerOnly({ type: 'requestBan', params: memberCommandParams }),
-        'lobby.start': ownerOnly('requestStart'),
-        'lobby.ownerChanged': {
-          guard: and(['isForCurrentLobby', 'ownerDiffers']),
-          actions: ['adoptNewOwner', 'reportOwnerChanged'],
-        },
-        'member.changed': [
-          { guard: 'selfWasBanned', target: 'idle', actions: ['recordBanned', 'requestLeaveLobby', 'reportLeft'] },
-          { guard: 'selfWasKicked', target: 'idle', actions: ['recordKicked', 'requestLeaveLobby', 'reportLeft'] },
-          {
-            guard: 'selfWasDisconnected',
-            target: 'idle',
-            actions: ['recordDisconnected', 'requestLeaveLobby', 'reportLeft'],
-          },
+        // Every deliberate join follows one rule: leave this lobby, then join the other.
+        'lobby.join': switchLobby,
+        'lobby.joinRequested': switchLobby,
+        'lobby.launchArgs': switchLobby,
+        'lobby.acceptInvite': [
+          { ...switchLobby, guard: and(['isPendingInvite', 'namesOtherLobby']) },
+          { guard: 'isPendingInvite', actions: 'useUpInvite' },
+          { actions: reject('no-such-invite') },
         ],
-        'lobby.gone': {
-          guard: 'isForCurrentLobby',
-          target: 'idle',
-          actions: ['recordLobbyGone', 'requestLeaveLobby', 'reportLeft'],
-        },
-        'steam.serversDisconnected': {
-          target: 'idle',
-          actions: ['recordServersLost', 'requestLeaveLobby', 'reportLeft'],
-        },
+        'lobby.invited': { actions: noteInvite },
+        'lobby.create': { actions: reject('already-in-lobby') },
+        'member.changed': { guard: 'selfWasExpelled', target: 'idle', actions: leaveFor('recordExpelled') },
+        'lobby.gone': { guard: 'isForCurrentLobby', target: 'idle', actions: leaveFor('recordLobbyGone') },
         // Steam also sends LobbyEnter to the lobby's creator: the same lobby again is not a second join.
         'lobby.entered': { guard: and([not('isForCurrentLobby'), 'isSuccessfulResult']), actions: leaveStray },
         'lobby.created': strayResults['lobby.created'],
       },
+      states: {
+        present: {
+          on: {
+            'lobby.kick': ownerOnly({ type: 'requestKick', params: memberCommandParams }),
+            'lobby.ban': ownerOnly({ type: 'requestBan', params: memberCommandParams }),
+            'lobby.start': ownerOnly('requestStart'),
+            'lobby.ownerChanged': { guard: and(['isForCurrentLobby', 'ownerDiffers']), actions: ['adoptNewOwner', 'reportOwnerChanged'] },
+            'member.changed': [
+              { guard: and(['selfWasDisconnected', 'holdsSeats']), target: 'reconnecting.rejoining', actions: 'dropOut' },
+              { guard: 'selfWasDisconnected', target: '#lobby.idle', actions: leaveFor('recordDisconnected') },
+            ],
+            'steam.serversDisconnected': [
+              { guard: 'holdsSeats', target: 'reconnecting', actions: 'dropOut' },
+              { target: '#lobby.idle', actions: leaveFor('recordServersLost') },
+            ],
+          },
+        },
+        reconnecting: {
+          entry: 'reportReconnecting',
+          initial: 'waitingForSteam',
+          after: { seatReservation: { target: '#lobby.idle', actions: leaveFor('recordReconnectFailed') } },
+          on: {
+            ...refuseOwnerCommands('reconnecting'),
+            'steam.serversDisconnected': { target: '.waitingForSteam' },
+            'lobby.entered': [
+              { guard: and(['isForCurrentLobby', 'isSuccessfulResult']), target: 'present', actions: ['enterLobby', 'reportReconnected'] },
+              { guard: and([not('isForCurrentLobby'), 'isSuccessfulResult']), actions: leaveStray },
+            ],
+          },
+          states: {
+            waitingForSteam: { on: { 'steam.serversConnected': { target: 'rejoining' } } },
+            rejoining: {
+              entry: 'requestRejoin',
+              after: { requestTimeout: { target: 'pausing' } },
+              on: {
+                'lobby.entered': [
+                  { guard: and(['isForCurrentLobby', 'lobbyNoLongerExists']), target: '#lobby.idle', actions: leaveFor('recordLobbyGone') },
+                  { guard: and(['isForCurrentLobby', not('isSuccessfulResult')]), target: 'pausing' },
+                ],
+                'lobby.joinRefused': { guard: 'isForCurrentLobby', target: 'pausing' },
+              },
+            },
+            pausing: { after: { rejoinInterval: { target: 'rejoining' } } },
+          },
+        },
+      },
     },
     leaving: {
       entry: 'requestLeaveLobby',
-      after: {
-        leaveTimeout: [
-          { guard: 'hasNextJoin', target: 'joining', actions: ['reportLeft', 'beginNextJoin'] },
-          { target: 'idle', actions: 'reportLeft' },
-        ],
-      },
+      after: { leaveTimeout: leftNowJoinNext },
       on: {
-        'lobby.left': [
-          { guard: 'hasNextJoin', target: 'joining', actions: ['reportLeft', 'beginNextJoin'] },
-          { target: 'idle', actions: 'reportLeft' },
-        ],
+        'lobby.left': leftNowJoinNext,
         'steam.serversDisconnected': { target: 'idle', actions: 'reportLeft' },
         'lobby.leave': {},
         'lobby.created': strayResults['lobby.created'],
@@ -464,9 +379,3 @@ export const lobbyMachine = setup({
     },
   },
 });
-
-/** The kick or ban a member command asks for, in the lobby we are in. */
-function memberCommandParams({ context, event }: { context: LobbyContext; event: LobbyEvent }): MemberParams {
-  assertEvent(event, ['lobby.kick', 'lobby.ban']);
-  return { lobbyId: currentLobby(context), memberId: event.memberId };
-}

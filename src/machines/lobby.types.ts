@@ -12,18 +12,38 @@ export interface LobbyTiming {
   readonly leaveTimeoutMs: number;
   /** How long a lobby list request waits for its result. */
   readonly listTimeoutMs: number;
+  /**
+   * Seat reservation: how long a seat is held when Steam drops a member (ourselves included) while P2P may still
+   * work. We rejoin within it and report one `lifecycle.reconnected`; others see one `member.reconnected`. 0: off.
+   */
+  readonly seatReservationMs: number;
+  /** While reconnecting: the pause between two rejoin attempts that failed. */
+  readonly rejoinIntervalMs: number;
 }
 
 export const DEFAULT_LOBBY_TIMING: LobbyTiming = {
   requestTimeoutMs: 20_000,
   leaveTimeoutMs: 2_000,
   listTimeoutMs: 10_000,
+  seatReservationMs: 20_000,
+  rejoinIntervalMs: 2_000,
 };
+
+/** Pending invites kept at most (the oldest goes first): a friend spamming invites cannot grow the context. */
+export const MAX_PENDING_INVITES = 16;
+
+/** A friend's invite (Steam's LobbyInvite, the tutorial's `lobby_invite`): who sent it, to which lobby. */
+export interface LobbyInvite {
+  readonly lobbyId: bigint;
+  readonly from: bigint;
+}
 
 export interface LobbyInput {
   /** Our own Steam ID. */
   readonly selfId: bigint;
   readonly timing?: Partial<LobbyTiming>;
+  /** Join an invite's lobby as soon as it arrives, when in no lobby and nothing is in flight (default false). */
+  readonly autoAcceptInvites?: boolean;
   readonly effects: LobbyEffects;
 }
 
@@ -44,7 +64,12 @@ export type LeaveReason =
   | { readonly code: 'banned'; readonly reason: string; readonly by: bigint | undefined }
   | { readonly code: 'disconnected'; readonly reason: string }
   | { readonly code: 'lobby-gone'; readonly reason: string }
-  | { readonly code: 'servers-lost'; readonly reason: string };
+  | { readonly code: 'servers-lost'; readonly reason: string }
+  /** The seat reservation window ran out before we got back into the lobby. */
+  | { readonly code: 'reconnect-failed'; readonly reason: string };
+
+/** Why we are reconnecting: Steam's servers went away, or Steam dropped us from the lobby (servers still there). */
+export type AwayCause = 'servers-lost' | 'disconnected';
 
 export type CreateFailure =
   | { readonly code: 'create-failed'; readonly result: number; readonly reason: string }
@@ -70,7 +95,11 @@ export type RejectionCode =
   | 'invalid-lobby-id'
   | 'invalid-request'
   /** A lobby list request is already waiting for its result. */
-  | 'list-in-flight';
+  | 'list-in-flight'
+  /** `acceptInvite` named an invite that never arrived (or was already used). */
+  | 'no-such-invite'
+  /** We are getting back into the lobby after Steam dropped us: owner commands wait until we are back. */
+  | 'reconnecting';
 
 /** Events the runtime sends: the game's commands first, then Steam's results. */
 export type LobbyEvent =
@@ -80,8 +109,10 @@ export type LobbyEvent =
   | { readonly type: 'lobby.kick'; readonly memberId: bigint; readonly epoch: number }
   | { readonly type: 'lobby.ban'; readonly memberId: bigint; readonly epoch: number }
   | { readonly type: 'lobby.start'; readonly epoch: number }
-  /** Steam: a friend invited us (LobbyInvite). */
+  /** Steam: a friend invited us (LobbyInvite). Recorded and reported; joined only when accepted. */
   | { readonly type: 'lobby.invited'; readonly lobbyId: bigint; readonly from: bigint }
+  /** The player accepts an invite that arrived: a deliberate join, like `lobby.join`. */
+  | { readonly type: 'lobby.acceptInvite'; readonly lobbyId: bigint; readonly from: bigint }
   /** Steam: the player chose "Join game" in Steam's UI while the game runs (GameLobbyJoinRequested). */
   | { readonly type: 'lobby.joinRequested'; readonly lobbyId: bigint; readonly friendId: bigint }
   /** The process's command line, once at start (may hold `+connect_lobby <id>`). */
@@ -113,7 +144,9 @@ export type LobbyEvent =
       readonly change: MemberChange;
       readonly changedBy?: bigint;
     }
-  | { readonly type: 'steam.serversDisconnected' };
+  | { readonly type: 'steam.serversDisconnected' }
+  /** Steam's servers are back (SteamServersConnected): a reconnecting lobby rejoins. */
+  | { readonly type: 'steam.serversConnected' };
 
 export type LobbyCommandType = LobbyEvent['type'];
 
@@ -140,8 +173,20 @@ export type LobbyEmitted =
       readonly epoch: number;
       readonly isSelf: boolean;
     }
-  /** An invite that arrived while we are in a lobby: surfaced, not followed (the game decides). */
+  /** An invite arrived: the game shows it and calls `acceptInvite` (or ignores it). */
   | { readonly type: 'lifecycle.inviteReceived'; readonly lobbyId: bigint; readonly from: bigint }
+  /** Steam dropped us from the lobby; our seat is held while we rejoin (owner commands wait, `epoch` moved on). */
+  | { readonly type: 'lifecycle.reconnecting'; readonly lobbyId: bigint; readonly cause: AwayCause; readonly epoch: number }
+  /** Back in the lobby within the window: one event instead of a leave and a join. The owner is Steam's. */
+  | {
+      readonly type: 'lifecycle.reconnected';
+      readonly lobbyId: bigint;
+      readonly role: 'owner' | 'member';
+      readonly ownerId: bigint | undefined;
+      readonly epoch: number;
+      /** The members Steam listed when we got back (ourselves included). */
+      readonly members: readonly bigint[];
+    }
   | {
       readonly type: 'lifecycle.rejected';
       readonly command: LobbyCommandType;
@@ -168,4 +213,9 @@ export interface LobbyContext {
   readonly epoch: number;
   /** Members (ourselves included) when we entered; later changes are the root's business. */
   readonly roster: readonly bigint[];
+  readonly autoAcceptInvites: boolean;
+  /** Invites that arrived and were not accepted yet, oldest first, at most MAX_PENDING_INVITES. */
+  readonly invites: readonly LobbyInvite[];
+  /** Why we are reconnecting (set while in joined.reconnecting). */
+  readonly awayCause: AwayCause | undefined;
 }

@@ -101,6 +101,11 @@ export class MemberTable<V> implements ReadonlyMap<bigint, V> {
     return this.entries();
   }
 
+  /** Entries with ids as `"<digits>n"`, in iteration order: what JSON (a snapshot's context, a graph key) shows. */
+  toJSON(): [string, V][] {
+    return [...this.entries()].map(([id, value]) => [`${id}n`, value]);
+  }
+
   forEach(callback: (value: V, key: bigint, map: ReadonlyMap<bigint, V>) => void, thisArg?: unknown): void {
     for (const [id, value] of this.entries()) callback.call(thisArg, value, id, this);
   }

@@ -2,6 +2,7 @@ import { assertEvent, assign, emit, setup } from 'xstate';
 import { sessionErrorInfo, type SessionErrorKey } from '../steam/index.js';
 import { DEFAULT_RETRY_POLICY, nextRandom, retryDelayMs, seedFromSteamId, type RetryPolicy } from './backoff.js';
 import type { HandshakeParams, PeerEffects, RemoteParams } from './effects.js';
+import { contextToJson, type JsonSafeContext } from './serialize.js';
 
 /**
  * One P2P session with one remote lobby member, as the seed does it (both sides send a handshake when they meet),
@@ -140,7 +141,11 @@ function closeReasonAfterFailure(context: PeerSessionContext): PeerCloseReason {
     : { code: 'retries-exhausted', attempts: context.attempt, lastFailure };
 }
 
-function initialContext(input: PeerSessionInput): PeerSessionContext {
+/** JSON for graph keys and inspectors: the jitter state and the wait it drew (they differ every retry) left out. */
+const CONTEXT_JSON = contextToJson(['rngState', 'retryDelayMs']);
+
+/** Built with its `toJSON` in place: one object per peer, as a lobby holds one per member. */
+function initialContext(input: PeerSessionInput): PeerSessionContext & JsonSafeContext {
   return {
     remoteId: input.remoteId,
     effects: input.effects,
@@ -151,6 +156,7 @@ function initialContext(input: PeerSessionInput): PeerSessionContext {
     retryDelayMs: 0,
     lastFailure: undefined,
     closeReason: undefined,
+    toJSON: CONTEXT_JSON,
   };
 }
 

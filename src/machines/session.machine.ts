@@ -1,163 +1,66 @@
-import {
-  and,
-  assertEvent,
-  assign,
-  cancel,
-  emit,
-  enqueueActions,
-  not,
-  raise,
-  sendTo,
-  setup,
-  stateIn,
-  type SnapshotFrom,
-} from 'xstate';
-import { isDeparture, type MemberChange } from '../steam/index.js';
-import type { HeartbeatParams, LivenessCheckParams, MachineEffects, RemoteParams } from './effects.js';
-import { lobbyListMachine, type LobbyListEvent } from './lobby-list.machine.js';
-import { lobbyMachine, type LobbyEvent, type LobbyTiming } from './lobby.machine.js';
-import { MemberTable } from './member-table.js';
-import { peerPool, type PeerOptions, type PeerPoolCommand } from './peer-pool.js';
-import { DEFAULT_PEER_TIMING, type PeerCloseCause, type PeerSessionEmitted, type PeerSessionEvent } from './peer-session.machine.js';
-
 /**
  * The root of a lobbykit session: it owns the lobby actor (invoked, system id "lobby"), the lobby list actor
- * (system id "lobbyList") and one peer-session actor per remote member (held by the invoked peer pool, system ids
- * "peer:<steam id>"). The runtime's effects arrive in its input; it hands each child its part.
+ * ("lobbyList"), the vote-kick actor ("voteKick") and one peer-session actor per remote member (held by the invoked
+ * peer pool, system ids "peer:<steam id>"). The runtime's effects arrive in its input; it hands each child its part.
  *
- *   outside ──lobby reaches membership.joined──► inLobby { connecting ⇄ allConnected } ──lobby leaves joined──► outside
+ *   outside ──lobby reaches joined──► inLobby { connecting ⇄ allConnected } ──lobby leaves joined──► outside
  *
  * Members are admitted from the roster the lobby entered with and from `member.changed` events; a peer is
- * spawned per remote member and closed when the member leaves, is kicked, banned or disconnects, and all of
- * them when the lobby is left (the seed closes every P2P session on leave). Session requests and handshakes are
- * accepted only from current members. `inLobby.allConnected` is "every remote member's session is connected".
+ * spawned per remote member and closed when the member leaves, is kicked or banned, and all of them when the
+ * lobby is left (the seed closes every P2P session on leave). Session requests and handshakes are accepted only
+ * from current members. `inLobby.allConnected` is "every remote member's session is connected".
  *
- * Heartbeats are the root's too: while in a lobby one timer (a delayed `session.heartbeatDue` to itself) asks for
- * a heartbeat to every connected member each interval, so a runtime makes one transition per interval rather than
- * one per member. The same timer asks the runtime to check the connected members' liveness (`checkLiveness`),
- * which it answers with `peer.silent` for each member it has not heard from for the window.
+ * Seat reservation: a member Steam drops ("disconnected") keeps their seat and their session for
+ * `seatReservationMs` (`member.away`); if they enter again within it the game sees one `member.reconnected`,
+ * otherwise one `member.dismissed` when the window ends. Reconnect policy: a member whose session closed for good
+ * (retries exhausted) gets another round of attempts after a bounded backoff, round after round, for as long as
+ * both of us are in the lobby (`peer.reconnectScheduled`); `peer.reconnect` asks for a round at once. Both
+ * timers are delayed events the root raises for itself, each with a token, so a timer for a member who has gone
+ * (or a lobby we left) finds no matching token and does nothing.
+ *
+ * Heartbeats: while in a lobby one timer asks for a heartbeat to every connected member each interval and for a
+ * liveness check, which the runtime answers with `peer.silent` per member not heard from for the window.
+ * Vote-kick frames and member changes go to the vote-kick actor, with the lobby's present members added, and the
+ * lobby's owner and epoch follow the lobby actor's snapshots to it (`vote.owner`).
  */
+import { and, assertEvent, assign, cancel, emit, enqueueActions, not, raise, sendTo, setup, stateIn } from 'xstate';
+import { isDeparture } from '../steam/index.js';
+import { DEFAULT_RECONNECT_POLICY } from './backoff.js';
+import type { HeartbeatParams, LivenessCheckParams, RemoteParams } from './effects.js';
+import { lobbyListMachine, type LobbyListEvent } from './lobby-list.machine.js';
+import { lobbyMachine, type LobbyEvent } from './lobby.machine.js';
+import { MemberTable } from './member-table.js';
+import { peerPool, type PeerPoolCommand } from './peer-pool.js';
+import { DEFAULT_PEER_TIMING } from './peer-session.machine.js';
+import { contextToJson, jsonSafeContext } from './serialize.js';
+import * as root from './session.helpers.js';
+import { CLOSE_CAUSE, IGNORED_TEXT, connectedMembers, lobbySnapshotOf, remoteIdOf, withStatus } from './session.helpers.js';
+import type { IgnoredCode, SessionContext, SessionEmitted, SessionEvent, SessionInput } from './session.types.js';
+import { DEFAULT_LOBBY_TIMING } from './lobby.types.js';
+import { voteKickMachine, type VoteKickEvent } from './vote-kick.machine.js';
 
-export type PeerStatus = 'connecting' | 'connected' | 'closed';
-
-export interface SessionInput {
-  readonly selfId: bigint;
-  readonly lobby?: { readonly timing?: Partial<LobbyTiming> };
-  readonly peer?: PeerOptions;
-  readonly effects: MachineEffects;
-}
-
-export interface SessionContext {
-  readonly selfId: bigint;
-  readonly effects: MachineEffects;
-  readonly peer: PeerOptions;
-  readonly lobbyTiming: Partial<LobbyTiming> | undefined;
-  /** Remote members of the current lobby (ourselves excluded) and how their session stands. */
-  readonly members: MemberTable<PeerStatus>;
-  /** How many entries of `members` are 'connected' (kept so "all connected" is O(1)). */
-  readonly connectedCount: number;
-  readonly heartbeatIntervalMs: number;
-  readonly livenessTimeoutMs: number;
-}
-
-/** A P2P session request (Steam's P2PSessionRequest). */
-export interface SessionRequestEvent {
-  readonly type: 'session.request';
-  readonly remoteId: bigint;
-}
-
-/** The root's own heartbeat timer firing (raised by the root with a delay; nothing else sends it). */
-export interface HeartbeatDueEvent {
-  readonly type: 'session.heartbeatDue';
-}
-
-/** Everything the runtime sends the root: lobby and list events, member changes, session requests, peer events. */
-export type SessionEvent =
-  | LobbyEvent
-  | LobbyListEvent
-  | SessionRequestEvent
-  | PeerSessionEvent
-  | PeerSessionEmitted
-  | HeartbeatDueEvent;
-
-export type IgnoredCode = 'not-a-member' | 'not-in-lobby' | 'session-closed';
-
-/** What the root reports (XState `emit`), besides the peers' own events, which it passes on unchanged. */
-export type SessionEmitted =
-  | PeerSessionEmitted
-  | { readonly type: 'session.accepted'; readonly remoteId: bigint }
-  | { readonly type: 'session.refused'; readonly remoteId: bigint; readonly code: IgnoredCode; readonly reason: string }
-  /** A peer event (handshake, silence, session failure) about someone with no live session here: dropped. */
-  | {
-      readonly type: 'peer.ignored';
-      readonly remoteId: bigint;
-      readonly event: PeerSessionEvent['type'];
-      readonly code: IgnoredCode;
-    }
-  | { readonly type: 'member.admitted'; readonly memberId: bigint }
-  | { readonly type: 'member.dismissed'; readonly memberId: bigint; readonly change: MemberChange };
-
-// ── pure helpers ────────────────────────────────────────────────────────────────────────────────────────────
-
-type LobbySnapshot = SnapshotFrom<typeof lobbyMachine>;
-
-function lobbySnapshotOf(event: { readonly type: string }): LobbySnapshot | undefined {
-  return event.type === 'xstate.snapshot.lobby' && 'snapshot' in event ? (event.snapshot as LobbySnapshot) : undefined;
-}
-
-function isLobbyJoined(snapshot: LobbySnapshot | undefined): boolean {
-  return snapshot !== undefined && snapshot.matches('joined');
-}
-
-/** The events about one remote user: session requests and the peer events the runtime routes by `remoteId`. */
-const REMOTE_EVENTS = [
-  'session.request',
-  'peer.handshake',
-  'peer.handshakeAck',
-  'peer.silent',
-  'peer.sessionFailed',
-] as const satisfies readonly SessionEvent['type'][];
-
-type RemoteEvent = Extract<SessionEvent, { readonly type: (typeof REMOTE_EVENTS)[number] }>;
-
-/** The remote user an event is about (asserting it is one of those events). */
-function remoteIdOf(event: SessionEvent): bigint {
-  assertEvent(event, REMOTE_EVENTS);
-  return (event as RemoteEvent).remoteId;
-}
-
-const CLOSE_CAUSE: Readonly<Record<Exclude<MemberChange, 'entered'>, PeerCloseCause>> = {
-  left: 'member-left',
-  disconnected: 'member-disconnected',
-  kicked: 'member-kicked',
-  banned: 'member-banned',
-};
-
-const IGNORED_TEXT: Readonly<Record<IgnoredCode, string>> = {
-  'not-a-member': 'Not a member of the current lobby.',
-  'not-in-lobby': 'We are not in a lobby.',
-  'session-closed': "This member's session is closed.",
-};
-
-function connectedMembers(context: SessionContext): readonly bigint[] {
-  return context.members.keysWith('connected');
-}
+export * from './session.types.js';
 
 const HEARTBEAT_TIMER = 'heartbeat';
-
-function withStatus(context: SessionContext, remoteId: bigint, status: PeerStatus | undefined): Partial<SessionContext> {
-  const before = context.members.get(remoteId);
-  if (before === undefined || before === status) return {};
-  const members = status === undefined ? context.members.without(remoteId) : context.members.with(remoteId, status);
-  const delta = (status === 'connected' ? 1 : 0) - (before === 'connected' ? 1 : 0);
-  return { members, connectedCount: context.connectedCount + delta };
-}
 
 /** Accept the session of the member the event names. */
 const acceptMemberSession = {
   type: 'acceptSession',
   params: ({ event }: { event: SessionEvent }) => ({ remoteId: remoteIdOf(event) }),
 } as const;
+
+const refuse = (code: IgnoredCode) => ({ type: 'refuseSession', params: { code } }) as const;
+const ignore = (code: IgnoredCode) => ({ type: 'reportIgnored', params: { code } }) as const;
+
+/** A peer event for a member with a live session goes to it; otherwise it is reported as ignored, with why. */
+const routeOrIgnore = [
+  { guard: 'hasLiveSession', actions: 'routeToPeer' },
+  { guard: 'isMember', actions: ignore('session-closed') },
+  { actions: ignore('not-a-member') },
+] as const;
+
+/** JSON for graph keys and inspectors: the counters that only grow left out. */
+const CONTEXT_JSON = contextToJson(['tokens', 'lobbyEpoch']);
 
 // ── machine ─────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -171,6 +74,7 @@ export const sessionMachine = setup({
   actors: {
     lobby: lobbyMachine,
     lobbyList: lobbyListMachine,
+    voteKick: voteKickMachine,
     peerPool,
   },
   actions: {
@@ -187,11 +91,23 @@ export const sessionMachine = setup({
     forwardToLobby: sendTo('lobby', ({ event }) => event as LobbyEvent),
     forwardToLobbyList: sendTo('lobbyList', ({ event }) => event as LobbyListEvent),
     routeToPeer: sendTo('peers', ({ event }) => event as PeerPoolCommand),
+    /** Vote commands and frames go to the vote-kick actor with the lobby's present members; member changes as they are. */
+    forwardToVote: sendTo('voteKick', ({ context, event }) =>
+      (event.type === 'member.changed' ? event : { ...event, members: root.presentMembers(context) }) as VoteKickEvent,
+    ),
+    resetVote: sendTo('voteKick', { type: 'vote.reset' } satisfies VoteKickEvent),
+    /** Tell the vote-kick actor the lobby's owner and epoch, when the lobby actor's snapshot moved them. */
+    syncVoteOwner: enqueueActions(({ context, event, enqueue }) => {
+      const lobby = lobbySnapshotOf(event)?.context;
+      if (lobby === undefined || (lobby.ownerId === context.lobbyOwner && lobby.epoch === context.lobbyEpoch)) return;
+      enqueue.assign({ lobbyOwner: lobby.ownerId, lobbyEpoch: lobby.epoch });
+      enqueue.sendTo('voteKick', { type: 'vote.owner', ownerId: lobby.ownerId, epoch: lobby.epoch } satisfies VoteKickEvent);
+    }),
 
     admitRoster: enqueueActions(({ context, event, enqueue }) => {
       const roster = lobbySnapshotOf(event)?.context.roster ?? [];
       const remotes = roster.filter((id) => id !== context.selfId);
-      enqueue.assign({ members: MemberTable.from(remotes.map((id) => [id, 'connecting' as const])), connectedCount: 0 });
+      enqueue.assign({ ...root.EMPTY_TABLES, members: MemberTable.from(remotes.map((id) => [id, 'connecting' as const])), connectedCount: 0 });
       enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: remotes } satisfies PeerPoolCommand);
     }),
     admitMember: enqueueActions(({ context, event, enqueue }) => {
@@ -201,30 +117,54 @@ export const sessionMachine = setup({
       enqueue.emit({ type: 'member.admitted', memberId: event.memberId });
     }),
     dismissMember: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'member.changed');
-      if (event.change === 'entered') return;
-      enqueue.assign(withStatus(context, event.memberId, undefined));
-      enqueue.sendTo('peers', {
-        type: 'pool.close',
-        remoteId: event.memberId,
-        cause: CLOSE_CAUSE[event.change],
-      } satisfies PeerPoolCommand);
-      enqueue.emit({ type: 'member.dismissed', memberId: event.memberId, change: event.change });
+      assertEvent(event, ['member.changed', 'session.seatExpired']);
+      const change = event.type === 'member.changed' ? event.change : 'disconnected';
+      if (change === 'entered') return;
+      enqueue.assign(root.forgetMember(context, event.memberId));
+      enqueue.sendTo('peers', { type: 'pool.close', remoteId: event.memberId, cause: CLOSE_CAUSE[change] } satisfies PeerPoolCommand);
+      enqueue.emit({ type: 'member.dismissed', memberId: event.memberId, change, by: root.changedBy(event) });
     }),
-    /** A member whose session closed for good knocked again: give them a fresh session. */
+    /** Steam dropped the member: keep their seat and session for the window, and say they are away. */
+    holdSeat: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'member.changed');
+      const token = context.tokens + 1;
+      enqueue.assign({ tokens: token, away: context.away.with(event.memberId, token) });
+      enqueue.raise({ type: 'session.seatExpired', memberId: event.memberId, token }, { delay: 'seatReservation' });
+      enqueue.emit({ type: 'member.away', memberId: event.memberId });
+    }),
+    /** A member whose seat we held is back: one event, and a fresh session if theirs had closed. */
+    welcomeBack: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'member.changed');
+      enqueue.assign({ away: context.away.without(event.memberId) });
+      if (context.members.get(event.memberId) === 'closed') {
+        enqueue.assign(withStatus(context, event.memberId, 'connecting'));
+        enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: [event.memberId] } satisfies PeerPoolCommand);
+      }
+      enqueue.emit({ type: 'member.reconnected', memberId: event.memberId });
+    }),
+    /** A member whose session closed for good (or who asked for it) gets a fresh session now. */
     restartPeer: enqueueActions(({ context, event, enqueue }) => {
       const remoteId = remoteIdOf(event);
       enqueue.assign(withStatus(context, remoteId, 'connecting'));
       enqueue.sendTo('peers', { type: 'pool.spawn', remoteIds: [remoteId] } satisfies PeerPoolCommand);
     }),
+    forgetReconnectRounds: assign(({ context, event }) => ({ reconnects: context.reconnects.without(remoteIdOf(event)) })),
+    /** The member's session closed for good while both of us are here: another round after the backoff. */
+    scheduleReconnect: enqueueActions(({ context, event, enqueue }) => {
+      const remoteId = remoteIdOf(event);
+      const next = root.nextReconnectRound(context, remoteId);
+      enqueue.assign({ tokens: next.token, reconnects: context.reconnects.with(remoteId, { round: next.round, token: next.token }) });
+      enqueue.raise({ type: 'session.reconnectDue', remoteId, token: next.token }, { delay: 'reconnectBackoff' });
+      enqueue.emit({ type: 'peer.reconnectScheduled', remoteId, round: next.round, inMs: next.inMs });
+    }),
     closeAllPeers: enqueueActions(({ enqueue }) => {
       enqueue.sendTo('peers', { type: 'pool.closeAll', cause: 'lobby-left' } satisfies PeerPoolCommand);
-      enqueue.assign({ members: MemberTable.empty<PeerStatus>(), connectedCount: 0 });
+      enqueue.assign({ ...root.EMPTY_TABLES, connectedCount: 0 });
     }),
 
     markConnected: assign(({ context, event }) => {
       assertEvent(event, 'peer.connected');
-      return withStatus(context, event.remoteId, 'connected');
+      return { ...withStatus(context, event.remoteId, 'connected'), reconnects: context.reconnects.without(event.remoteId) };
     }),
     markConnecting: assign(({ context, event }) => {
       assertEvent(event, 'peer.attemptFailed');
@@ -246,19 +186,48 @@ export const sessionMachine = setup({
       code: params.code,
       reason: IGNORED_TEXT[params.code],
     })),
+    refuseReconnect: emit(({ event }, params: { code: 'not-a-member' | 'not-in-lobby' }) => ({
+      type: 'peer.reconnectRefused' as const,
+      remoteId: remoteIdOf(event),
+      code: params.code,
+      reason: IGNORED_TEXT[params.code],
+    })),
     reportIgnored: emit(({ event }, params: { code: IgnoredCode }) => {
       assertEvent(event, ['peer.handshake', 'peer.handshakeAck', 'peer.silent', 'peer.sessionFailed']);
       return { type: 'peer.ignored' as const, remoteId: event.remoteId, event: event.type, code: params.code };
     }),
   },
   guards: {
-    lobbySnapshotIsJoined: ({ event }) => isLobbyJoined(lobbySnapshotOf(event)),
+    lobbySnapshotIsJoined: ({ event }) => root.isLobbyJoined(lobbySnapshotOf(event)),
     concernsSelf: ({ context, event }) => event.type === 'member.changed' && event.memberId === context.selfId,
     memberEntered: ({ context, event }) =>
       event.type === 'member.changed' && event.change === 'entered' && !context.members.has(event.memberId),
+    memberReturned: ({ context, event }) =>
+      event.type === 'member.changed' && event.change === 'entered' && context.away.has(event.memberId),
+    /** Steam dropped a member we do not already hold a seat for, and seats are held. */
+    memberDropped: ({ context, event }) =>
+      event.type === 'member.changed' &&
+      event.change === 'disconnected' &&
+      context.seatReservationMs > 0 &&
+      context.members.has(event.memberId) &&
+      !context.away.has(event.memberId),
     memberDeparted: ({ context, event }) =>
       event.type === 'member.changed' && isDeparture(event.change) && context.members.has(event.memberId),
+    seatTokenMatches: ({ context, event }) => {
+      assertEvent(event, 'session.seatExpired');
+      return context.away.get(event.memberId) === event.token;
+    },
+    reconnectTokenMatches: ({ context, event }) => {
+      assertEvent(event, 'session.reconnectDue');
+      return context.reconnects.get(event.remoteId)?.token === event.token;
+    },
+    /** Closed for good by the network (not by us), with the policy on and the member still in the lobby. */
+    shouldReconnect: ({ context, event }) => {
+      assertEvent(event, 'peer.closed');
+      return context.reconnect.enabled && event.reason.code === 'retries-exhausted' && context.members.has(event.remoteId);
+    },
     isMember: ({ context, event }) => context.members.has(remoteIdOf(event)),
+    sessionIsClosed: ({ context, event }) => context.members.get(remoteIdOf(event)) === 'closed',
     hasLiveSession: ({ context, event }) => {
       const status = context.members.get(remoteIdOf(event));
       return status === 'connecting' || status === 'connected';
@@ -267,39 +236,64 @@ export const sessionMachine = setup({
   },
   delays: {
     heartbeatInterval: ({ context }) => context.heartbeatIntervalMs,
+    seatReservation: ({ context }) => context.seatReservationMs,
+    /** Read after `scheduleReconnect` recorded the round: the wait it reported. */
+    reconnectBackoff: ({ context, event }) => root.reconnectWait(context, remoteIdOf(event)),
   },
 }).createMachine({
   id: 'session',
-  context: ({ input }) => ({
-    selfId: input.selfId,
-    effects: input.effects,
-    peer: input.peer ?? {},
-    lobbyTiming: input.lobby?.timing,
-    members: MemberTable.empty<PeerStatus>(),
-    connectedCount: 0,
-    heartbeatIntervalMs: input.peer?.timing?.heartbeatIntervalMs ?? DEFAULT_PEER_TIMING.heartbeatIntervalMs,
-    livenessTimeoutMs: input.peer?.timing?.livenessTimeoutMs ?? DEFAULT_PEER_TIMING.livenessTimeoutMs,
-  }),
+  context: ({ input }) =>
+    jsonSafeContext(
+      {
+        selfId: input.selfId,
+        effects: input.effects,
+        peer: input.peer ?? {},
+        lobbyInput: input.lobby,
+        voteTiming: input.vote?.timing,
+        reconnect: { ...DEFAULT_RECONNECT_POLICY, ...input.reconnect },
+        ...root.EMPTY_TABLES,
+        connectedCount: 0,
+        tokens: 0,
+        heartbeatIntervalMs: input.peer?.timing?.heartbeatIntervalMs ?? DEFAULT_PEER_TIMING.heartbeatIntervalMs,
+        livenessTimeoutMs: input.peer?.timing?.livenessTimeoutMs ?? DEFAULT_PEER_TIMING.livenessTimeoutMs,
+        seatReservationMs: input.lobby?.timing?.seatReservationMs ?? DEFAULT_LOBBY_TIMING.seatReservationMs,
+        lobbyOwner: undefined,
+        lobbyEpoch: 0,
+      },
+      CONTEXT_JSON,
+    ),
   invoke: [
     {
       id: 'lobby',
       systemId: 'lobby',
       src: 'lobby',
-      input: ({ context }) => ({ selfId: context.selfId, timing: context.lobbyTiming, effects: context.effects }),
+      input: ({ context }) => ({
+        selfId: context.selfId,
+        timing: context.lobbyInput?.timing,
+        autoAcceptInvites: context.lobbyInput?.autoAcceptInvites,
+        effects: context.effects,
+      }),
       onSnapshot: [
         {
           guard: and([stateIn('#session.outside'), 'lobbySnapshotIsJoined']),
           target: '.inLobby',
-          actions: 'admitRoster',
+          actions: ['admitRoster', 'syncVoteOwner'],
         },
-        { guard: and([stateIn('#session.inLobby'), not('lobbySnapshotIsJoined')]), target: '.outside' },
+        { guard: and([stateIn('#session.inLobby'), not('lobbySnapshotIsJoined')]), target: '.outside', actions: 'syncVoteOwner' },
+        { actions: 'syncVoteOwner' },
       ],
     },
     {
       id: 'lobbyList',
       systemId: 'lobbyList',
       src: 'lobbyList',
-      input: ({ context }) => ({ timing: context.lobbyTiming, effects: context.effects }),
+      input: ({ context }) => ({ timing: context.lobbyInput?.timing, effects: context.effects }),
+    },
+    {
+      id: 'voteKick',
+      systemId: 'voteKick',
+      src: 'voteKick',
+      input: ({ context }) => ({ selfId: context.selfId, timing: context.voteTiming, effects: context.effects }),
     },
     {
       id: 'peers',
@@ -315,6 +309,8 @@ export const sessionMachine = setup({
     'lobby.listRefused': { actions: 'forwardToLobbyList' },
     'lobby.*': { actions: 'forwardToLobby' },
     'steam.serversDisconnected': { actions: ['forwardToLobby', 'forwardToLobbyList'] },
+    'steam.serversConnected': { actions: 'forwardToLobby' },
+    'vote.*': { actions: 'forwardToVote' },
     'peer.connected': { actions: ['markConnected', 'passOnPeerReport'] },
     'peer.attemptFailed': { actions: ['markConnecting', 'passOnPeerReport'] },
     'peer.closed': { actions: ['markClosed', 'passOnPeerReport'] },
@@ -323,16 +319,17 @@ export const sessionMachine = setup({
     outside: {
       on: {
         'member.changed': { guard: 'concernsSelf', actions: 'forwardToLobby' },
-        'session.request': { actions: { type: 'refuseSession', params: { code: 'not-in-lobby' } } },
-        'peer.handshake': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
-        'peer.handshakeAck': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
-        'peer.silent': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
-        'peer.sessionFailed': { actions: { type: 'reportIgnored', params: { code: 'not-in-lobby' } } },
+        'session.request': { actions: refuse('not-in-lobby') },
+        'peer.handshake': { actions: ignore('not-in-lobby') },
+        'peer.handshakeAck': { actions: ignore('not-in-lobby') },
+        'peer.silent': { actions: ignore('not-in-lobby') },
+        'peer.sessionFailed': { actions: ignore('not-in-lobby') },
+        'peer.reconnect': { actions: { type: 'refuseReconnect', params: { code: 'not-in-lobby' } } },
       },
     },
     inLobby: {
       entry: 'startHeartbeatTimer',
-      exit: ['stopHeartbeatTimer', 'closeAllPeers'],
+      exit: ['stopHeartbeatTimer', 'closeAllPeers', 'resetVote'],
       initial: 'connecting',
       on: {
         'session.heartbeatDue': {
@@ -350,23 +347,37 @@ export const sessionMachine = setup({
         },
         'member.changed': [
           { guard: 'concernsSelf', actions: 'forwardToLobby' },
+          { guard: 'memberReturned', actions: 'welcomeBack' },
           { guard: 'memberEntered', actions: 'admitMember' },
-          { guard: 'memberDeparted', actions: 'dismissMember' },
+          { guard: 'memberDropped', actions: ['holdSeat', 'forwardToVote'] },
+          { guard: 'memberDeparted', actions: ['dismissMember', 'forwardToVote'] },
         ],
+        'session.seatExpired': { guard: 'seatTokenMatches', actions: 'dismissMember' },
         'session.request': [
           { guard: 'hasLiveSession', actions: [acceptMemberSession, 'reportAccepted'] },
-          { guard: 'isMember', actions: [acceptMemberSession, 'restartPeer', 'reportAccepted'] },
-          { actions: { type: 'refuseSession', params: { code: 'not-a-member' } } },
+          { guard: 'isMember', actions: [acceptMemberSession, 'forgetReconnectRounds', 'restartPeer', 'reportAccepted'] },
+          { actions: refuse('not-a-member') },
         ],
         'peer.handshake': [
           { guard: 'hasLiveSession', actions: 'routeToPeer' },
           // The member came back after we gave up on them: a fresh session, which this handshake completes.
-          { guard: 'isMember', actions: ['restartPeer', 'routeToPeer'] },
-          { actions: { type: 'reportIgnored', params: { code: 'not-a-member' } } },
+          { guard: 'isMember', actions: ['forgetReconnectRounds', 'restartPeer', 'routeToPeer'] },
+          { actions: ignore('not-a-member') },
         ],
-        'peer.handshakeAck': routeOrIgnore(),
-        'peer.silent': routeOrIgnore(),
-        'peer.sessionFailed': routeOrIgnore(),
+        'peer.handshakeAck': routeOrIgnore,
+        'peer.silent': routeOrIgnore,
+        'peer.sessionFailed': routeOrIgnore,
+        'peer.closed': [
+          { guard: 'shouldReconnect', actions: ['markClosed', 'passOnPeerReport', 'scheduleReconnect'] },
+          { actions: ['markClosed', 'passOnPeerReport'] },
+        ],
+        'peer.reconnect': [
+          { guard: 'sessionIsClosed', actions: ['forgetReconnectRounds', 'restartPeer'] },
+          // A live session is already doing what was asked.
+          { guard: 'isMember' },
+          { actions: { type: 'refuseReconnect', params: { code: 'not-a-member' } } },
+        ],
+        'session.reconnectDue': { guard: and(['reconnectTokenMatches', 'sessionIsClosed']), actions: 'restartPeer' },
       },
       states: {
         connecting: {
@@ -380,10 +391,3 @@ export const sessionMachine = setup({
   },
 });
 
-function routeOrIgnore() {
-  return [
-    { guard: 'hasLiveSession', actions: 'routeToPeer' },
-    { guard: 'isMember', actions: { type: 'reportIgnored', params: { code: 'session-closed' } } },
-    { actions: { type: 'reportIgnored', params: { code: 'not-a-member' } } },
-  ] as const;
-}

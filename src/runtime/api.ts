@@ -7,11 +7,12 @@ import type { Actor, ActorOptions, AnyActorLogic } from 'xstate';
 import type { PacketCodec } from '../codec/packet-codec.js';
 import type { Backend } from '../effects/backend.js';
 import type { LobbyClock } from '../effects/clock.js';
-import type { RetryPolicy } from '../machines/backoff.js';
-import type { LobbyEmitted, LobbyTiming } from '../machines/lobby.machine.js';
+import type { ReconnectPolicy, RetryPolicy } from '../machines/backoff.js';
+import type { LobbyEmitted, LobbyInvite, LobbyTiming } from '../machines/lobby.machine.js';
 import type { LobbyListEmitted } from '../machines/lobby-list.machine.js';
 import type { PeerTiming } from '../machines/peer-session.machine.js';
 import type { SessionEmitted, sessionMachine } from '../machines/session.machine.js';
+import type { VoteKickEmitted, VoteKickTiming } from '../machines/vote-kick.machine.js';
 import type { LobbyListFilters, LobbyType, P2PSendType } from '../steam/index.js';
 import type { LobbyRuntimeError, RuntimeResult } from './errors.js';
 import type { TutorialOptions } from './peer-wire.js';
@@ -36,7 +37,22 @@ export interface LobbyRuntimeOptions {
   readonly packetReadLimit?: number;
   /** Peer session retries: attempts, backoff, jitter. */
   readonly retry?: Partial<RetryPolicy>;
-  readonly timing?: { readonly peer?: Partial<PeerTiming>; readonly lobby?: Partial<LobbyTiming> };
+  /**
+   * After a member's session closes for good (retries exhausted), more rounds of retries while both of you are
+   * still in the lobby, the wait between rounds bounded by `maxDelayMs` (default on; `{ enabled: false }` turns it off).
+   */
+  readonly reconnect?: Partial<ReconnectPolicy>;
+  /** Join an invite's lobby as soon as it arrives, when in no lobby (default false: invites wait for `acceptInvite`). */
+  readonly autoAcceptInvites?: boolean;
+  /**
+   * `lobby.seatReservationMs` (default 20 s, 0 turns it off) holds a seat when Steam drops a member, ourselves
+   * included; `vote` times vote-kicks.
+   */
+  readonly timing?: {
+    readonly peer?: Partial<PeerTiming>;
+    readonly lobby?: Partial<LobbyTiming>;
+    readonly vote?: Partial<VoteKickTiming>;
+  };
   /** Passed to XState's `createActor`: `@statelyai/inspect`'s `inspect`, or lobbykit's inspect server's. */
   readonly inspect?: ActorOptions<AnyActorLogic>['inspect'];
   /**
@@ -73,11 +89,21 @@ export interface OwnerCommandOptions {
 export interface LobbyListing {
   readonly lobbyId: bigint;
   readonly memberLimit: number;
+  /** Members when the list was made (the tutorial's "N Player(s)"). */
+  readonly memberCount: number;
   readonly data: Readonly<Record<string, string>>;
 }
 
-/** What the lobby and lobby list machines report, as `lifecycle$` publishes it. */
-export type LifecycleEvent = LobbyEmitted | LobbyListEmitted;
+/** An invite as the game shows it (the tutorial's `lobby_invite`): who, with their persona name, and which lobby. */
+export interface InviteReceived extends LobbyInvite {
+  readonly type: 'lifecycle.inviteReceived';
+  readonly fromName: string;
+}
+
+/** What the lobby and lobby list machines report, as `lifecycle$` publishes it (invites with the sender's name). */
+export type LifecycleEvent = Exclude<LobbyEmitted, { readonly type: 'lifecycle.inviteReceived' }> | InviteReceived | LobbyListEmitted;
+
+export type { LobbyInvite, VoteKickEmitted };
 
 export interface LobbyRuntime {
   readonly selfId: bigint;
@@ -103,6 +129,18 @@ export interface LobbyRuntime {
   kick(memberId: bigint, options?: OwnerCommandOptions): RuntimeResult;
   ban(memberId: bigint, options?: OwnerCommandOptions): RuntimeResult;
   invite(userId: bigint): RuntimeResult;
+  /**
+   * Joins the lobby of an invite that arrived (an `inviteReceived` from `lifecycle$`, or any `{ lobbyId, from }`
+   * naming one). In a lobby, it leaves that one first, as every deliberate join does; an invite to the lobby we
+   * are in resolves at once.
+   */
+  acceptInvite(invite: LobbyInvite): Promise<RuntimeResult<{ readonly lobbyId: bigint }>>;
+  /** A new round of attempts with a member whose session closed; a live session is left alone. */
+  reconnect(memberId: bigint): RuntimeResult;
+  /** Starts a vote to kick `memberId` (one vote at a time; the owner carries a passed vote out). */
+  startVoteKick(memberId: bigint): RuntimeResult;
+  /** Our ballot on the open vote. */
+  voteKick(approve: boolean): RuntimeResult;
   setLobbyData(key: string, value: string): RuntimeResult;
   /** Owner only: marks the lobby started (lobby data `lobbykit:started` = "1"; Steam has no start call). */
   startGame(options?: OwnerCommandOptions): RuntimeResult;
@@ -117,6 +155,10 @@ export interface LobbyRuntime {
   readonly sessions$: Observable<SessionEmitted>;
   readonly allConnected$: Observable<boolean>;
   readonly errors$: Observable<LobbyRuntimeError>;
+  /** Vote-kicks in this lobby: started, each tally, passed, ended (with why), and our refused commands. */
+  readonly votes$: Observable<VoteKickEmitted>;
+  /** Unread packets left in the backend after each tick's reads, published when it changes (also `stats().readBacklog`). */
+  readonly backlog$: Observable<number>;
 
   lobbyState(): LobbyState;
   members(): readonly LobbyMember[];

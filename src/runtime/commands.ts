@@ -3,6 +3,7 @@
  * included), then either calls the backend itself or goes through the machines. Every failure is one typed error,
  * published once on `errors$` and returned as the command's result; promises only ever resolve.
  */
+import { textLooksLikeNotice } from '../codec/chat-notice.js';
 import { isValidChannel } from '../codec/frame.js';
 import { parseLobbyListFilters } from '../effects/list-filters.js';
 import { utf8Length } from '../codec/value-encoder.js';
@@ -21,6 +22,7 @@ import {
   type LobbyListFilters,
   type LobbyType,
 } from '../steam/index.js';
+import type { LobbyInvite } from '../machines/lobby.machine.js';
 import type { SessionEvent } from '../machines/session.machine.js';
 import type { OwnerCommandOptions, SendOptions } from './api.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
@@ -78,16 +80,59 @@ export class Commands {
     return result;
   }
 
+  /**
+   * One rule for every deliberate join (this, `acceptInvite`, Steam's "Join game", `+connect_lobby`): in another
+   * lobby, leave it and then join; in this very lobby, done at once; while reconnecting to it, refused.
+   */
   joinLobby(lobbyId: bigint): Promise<MembershipResult> {
     const problem =
       this.disposedError('joinLobby') ??
       this.invalid('joinLobby', isSteamId(lobbyId) ? undefined : `${String(lobbyId)} is not a lobby ID`) ??
       this.busy('joinLobby');
+    return this.join('joinLobby', lobbyId, problem, { type: 'lobby.join', lobbyId });
+  }
+
+  acceptInvite(invite: LobbyInvite): Promise<MembershipResult> {
+    const given = invite as { lobbyId?: unknown; from?: unknown } | null | undefined;
+    const problem =
+      this.disposedError('acceptInvite') ??
+      this.invalid(
+        'acceptInvite',
+        typeof given === 'object' && given !== null && isSteamId(given.lobbyId) && isSteamId(given.from)
+          ? undefined
+          : 'an invite is { lobbyId, from }, both Steam IDs, as lifecycle$ reports it',
+      ) ??
+      this.busy('acceptInvite');
     if (problem !== undefined) return Promise.resolve(this.core.reporter.fail(problem));
-    const result = this.core.membershipRequest.open('join');
-    this.outcomes.opened('membership');
-    this.core.toMachines({ type: 'lobby.join', lobbyId });
-    return result;
+    return this.join('acceptInvite', invite.lobbyId, undefined, { type: 'lobby.acceptInvite', lobbyId: invite.lobbyId, from: invite.from });
+  }
+
+  reconnect(memberId: bigint): RuntimeResult {
+    const problem =
+      this.disposedError('reconnect') ??
+      this.invalid('reconnect', isSteamId(memberId) ? undefined : `${String(memberId)} is not a Steam ID`) ??
+      this.invalid('reconnect', memberId === this.core.selfId ? 'you have no session with yourself' : undefined) ??
+      this.notInLobby('reconnect', this.core.directory.lobbyId);
+    if (problem !== undefined) return this.core.reporter.fail(problem);
+    return this.throughMachines({ type: 'peer.reconnect', remoteId: memberId });
+  }
+
+  startVoteKick(memberId: bigint): RuntimeResult {
+    const problem =
+      this.disposedError('startVoteKick') ??
+      this.invalid('startVoteKick', isSteamId(memberId) ? undefined : `${String(memberId)} is not a Steam ID`) ??
+      this.notInLobby('startVoteKick', this.core.directory.lobbyId);
+    if (problem !== undefined) return this.core.reporter.fail(problem);
+    return this.throughMachines({ type: 'vote.start', target: memberId });
+  }
+
+  voteKick(approve: boolean): RuntimeResult {
+    const problem =
+      this.disposedError('voteKick') ??
+      this.invalid('voteKick', typeof approve === 'boolean' ? undefined : 'a ballot is true (kick) or false (keep)') ??
+      this.notInLobby('voteKick', this.core.directory.lobbyId);
+    if (problem !== undefined) return this.core.reporter.fail(problem);
+    return this.throughMachines({ type: 'vote.cast', approve });
   }
 
   findLobbies(filters: LobbyListFilters | undefined): Promise<ListResult> {
@@ -166,6 +211,7 @@ export class Commands {
       this.invalid('sendChat', typeof text === 'string' ? undefined : 'chat messages are strings') ??
       this.notInLobby('sendChat', lobbyId);
     if (problem !== undefined || lobbyId === undefined) return this.core.reporter.fail(problem!);
+    if (textLooksLikeNotice(text)) return this.refuseSend('sendChat', 'invalid-argument', "chat text cannot start with a NUL character: lobbykit's notices do");
     // One rule for text everywhere: a lone surrogate cannot be carried by UTF-8, in chat as in messages.
     const length = utf8Length(text);
     if (length < 0) return this.refuseSend('sendChat', 'unencodable', 'string holds a lone UTF-16 surrogate, which UTF-8 cannot carry', 'unencodable');
@@ -317,6 +363,24 @@ export class Commands {
     const sent = backend.sendP2P(slot.id, bytes, sendType, channel);
     if (sent && routes !== undefined) slot.route = routes.routeTo(slot.id);
     return sent;
+  }
+
+  /** A join-like command: settled at once in the lobby it names, refused while reconnecting to it, else asked for. */
+  private join(command: 'joinLobby' | 'acceptInvite', lobbyId: bigint, problem: LobbyRuntimeError | undefined, event: SessionEvent): Promise<MembershipResult> {
+    if (problem !== undefined) return Promise.resolve(this.core.reporter.fail(problem));
+    const lobby = this.core.streams.lobby;
+    if (lobby.lobbyId === lobbyId && lobby.status === 'reconnecting') {
+      return Promise.resolve(this.core.reporter.fail(this.wrongState(command, 'reconnecting', 'Already getting back into that lobby.')));
+    }
+    if (lobby.lobbyId === lobbyId && lobby.status === 'joined') {
+      // Nothing to join; an accepted invite to it is still used up.
+      if (event.type === 'lobby.acceptInvite') this.core.toMachines(event);
+      return Promise.resolve({ ok: true, lobbyId });
+    }
+    const result = this.core.membershipRequest.open('join');
+    this.outcomes.opened('membership');
+    this.core.toMachines(event);
+    return result;
   }
 
   /** A command that goes through the machines: fails with the first refusal reported while it ran. */

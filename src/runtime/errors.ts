@@ -5,6 +5,7 @@ import type { LobbyListFailureCode } from '../machines/lobby-list.machine.js';
 import type { CreateFailure, JoinFailure, RejectionCode } from '../machines/lobby.machine.js';
 import type { PeerFailure } from '../machines/peer-session.machine.js';
 import type { IgnoredCode } from '../machines/session.machine.js';
+import type { VoteRejectionCode } from '../machines/vote-kick.machine.js';
 
 /**
  * Every failure a game can meet, as one discriminated union on `kind`, each with a `reason` a player or developer
@@ -25,6 +26,10 @@ export type RuntimeCommand =
   | 'invite'
   | 'setLobbyData'
   | 'startGame'
+  | 'acceptInvite'
+  | 'reconnect'
+  | 'startVoteKick'
+  | 'voteKick'
   | 'tick'
   /** An event sent to `runtime.actor` from outside. */
   | 'actor.send';
@@ -84,7 +89,7 @@ export type LobbyRuntimeError =
   | {
       readonly kind: 'wrong-state';
       readonly command: RuntimeCommand;
-      readonly code: RejectionCode | 'disposed';
+      readonly code: RejectionCode | VoteRejectionCode | 'not-a-member' | 'disposed';
       readonly reason: string;
     }
   | { readonly kind: 'invalid-argument'; readonly command: RuntimeCommand; readonly reason: string }

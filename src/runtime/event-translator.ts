@@ -1,3 +1,4 @@
+import { decodeChatNotice, isChatNotice, type ChatNotice } from '../codec/chat-notice.js';
 import { EnterResponse, type Backend, type BackendEvent } from '../effects/backend.js';
 import { memberChangeFromSteam, type MemberChange } from '../steam/index.js';
 import type { SessionEvent } from '../machines/session.machine.js';
@@ -58,6 +59,8 @@ export class EventTranslator {
     private readonly selfId: bigint,
     private readonly stats: RuntimeStats,
     private readonly sinks: TranslatorSinks,
+    /** Seats are held for members Steam drops (seat reservation on): they stay in the gate meanwhile. */
+    private readonly holdsSeats: boolean,
   ) {}
 
   /** Bound once, handed to `backend.drainEvents` every tick. */
@@ -102,6 +105,10 @@ export class EventTranslator {
         return;
       case 'lobbyChatMessage': {
         if (event.lobbyId !== this.directory.lobbyId || this.directory.isExpelled(event.from)) return;
+        if (isChatNotice(event.bytes)) {
+          this.notice(event.from, decodeChatNotice(event.bytes));
+          return;
+        }
         this.sinks.chat({
           lobbyId: event.lobbyId,
           from: event.from,
@@ -142,6 +149,7 @@ export class EventTranslator {
         send({ type: 'steam.serversDisconnected' });
         return;
       case 'serversConnected':
+        send({ type: 'steam.serversConnected' });
         return;
     }
   };
@@ -168,18 +176,67 @@ export class EventTranslator {
   private applyToDirectory(id: bigint, change: MemberChange): void {
     switch (change) {
       case 'entered':
-        this.directory.add(id);
+        if (this.directory.add(id)) this.directory.setAway(id, false);
         return;
       case 'kicked':
       case 'banned':
         this.directory.expel(id);
         this.sinks.memberGone(id);
         return;
-      case 'left':
       case 'disconnected':
+        // The seat is held: they stay in the gate until the root gives the seat up (or they are back).
+        if (this.holdsSeats) {
+          this.directory.setAway(id, true);
+          return;
+        }
         this.sinks.beforeDeparture();
         this.directory.remove(id);
         this.sinks.memberGone(id);
+        return;
+      case 'left':
+        this.sinks.beforeDeparture();
+        this.directory.remove(id);
+        this.sinks.memberGone(id);
+        return;
+    }
+  }
+
+  /**
+   * A lobbykit notice from a member (its sender is Steam's). A kick or ban counts only from the owner as we know
+   * them; vote frames go to the vote-kick machine, which checks them against the vote.
+   */
+  private notice(from: bigint, notice: ChatNotice | undefined): void {
+    const { directory, stats } = this;
+    if (notice === undefined || !directory.has(from)) {
+      stats.chatNoticesRefused++;
+      return;
+    }
+    stats.chatNotices++;
+    switch (notice.kind) {
+      case 'expel': {
+        if (from !== directory.ownerId) {
+          stats.chatNoticesRefused++;
+          return;
+        }
+        const change = notice.ban ? 'banned' : 'kicked';
+        // Our own notice coming back: the effect already expelled them.
+        if (notice.target !== this.selfId && !directory.has(notice.target)) return;
+        if (notice.target !== this.selfId) this.applyToDirectory(notice.target, change);
+        this.sinks.toMachines({ type: 'member.changed', memberId: notice.target, change, changedBy: from });
+        return;
+      }
+      case 'start':
+        this.sinks.toMachines({ type: 'vote.startReceived', starter: from, voteId: notice.voteId, target: notice.target });
+        return;
+      case 'ballot':
+        this.sinks.toMachines({
+          type: 'vote.ballotReceived',
+          voter: from,
+          starter: notice.starter,
+          voteId: notice.voteId,
+          target: notice.target,
+          approve: notice.approve,
+        });
         return;
     }
   }

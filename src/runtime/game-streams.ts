@@ -1,10 +1,12 @@
 /**
  * The streams a game subscribes to, besides the per-channel messages (packet-router.ts) and the member list
- * (member-directory.ts): lobby state, lobby data, chat, lifecycle and session events, "all connected" and errors.
+ * (member-directory.ts): lobby state, lobby data, chat, lifecycle, session and vote-kick events, "all connected", the
+ * read backlog and errors.
  * Subjects stay private; the game gets Observables, and `complete()` ends them all at dispose.
  */
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { SessionEmitted } from '../machines/session.machine.js';
+import type { VoteKickEmitted } from '../machines/vote-kick.machine.js';
 import type { LifecycleEvent } from './api.js';
 import type { LobbyRuntimeError } from './errors.js';
 import type { ChatMessage } from './event-translator.js';
@@ -20,6 +22,8 @@ export class GameStreams {
   private readonly sessionSubject = new Subject<SessionEmitted>();
   private readonly connectedSubject = new BehaviorSubject<boolean>(false);
   private readonly errorSubject = new Subject<LobbyRuntimeError>();
+  private readonly voteSubject = new Subject<VoteKickEmitted>();
+  private readonly backlogSubject = new BehaviorSubject<number>(0);
 
   readonly lobby$: Observable<LobbyState>;
   readonly lobbyData$ = this.dataSubject.asObservable();
@@ -28,6 +32,8 @@ export class GameStreams {
   readonly sessions$ = this.sessionSubject.asObservable();
   readonly allConnected$ = this.connectedSubject.asObservable();
   readonly errors$ = this.errorSubject.asObservable();
+  readonly votes$ = this.voteSubject.asObservable();
+  readonly backlog$ = this.backlogSubject.asObservable();
 
   constructor(initialLobby: LobbyState) {
     this.lobbySubject = new BehaviorSubject(initialLobby);
@@ -75,6 +81,14 @@ export class GameStreams {
     this.errorSubject.next(error);
   }
 
+  vote(event: VoteKickEmitted): void {
+    this.voteSubject.next(event);
+  }
+
+  setBacklog(unread: number): void {
+    if (unread !== this.backlogSubject.getValue()) this.backlogSubject.next(unread);
+  }
+
   complete(): void {
     const subjects: readonly { complete(): void }[] = [
       this.lobbySubject,
@@ -84,6 +98,8 @@ export class GameStreams {
       this.sessionSubject,
       this.connectedSubject,
       this.errorSubject,
+      this.voteSubject,
+      this.backlogSubject,
     ];
     for (const subject of subjects) subject.complete();
   }

@@ -1,7 +1,8 @@
 import type { SnapshotFrom } from 'xstate';
 import type { lobbyMachine } from '../machines/lobby.machine.js';
 
-export type LobbyStatus = 'idle' | 'creating' | 'joining' | 'cancelling' | 'joined' | 'leaving';
+/** `reconnecting`: Steam dropped us and our seat is held while we rejoin (P2P goes on; owner commands wait). */
+export type LobbyStatus = 'idle' | 'creating' | 'joining' | 'cancelling' | 'joined' | 'reconnecting' | 'leaving';
 
 /** Our own lobby membership, as `lobby$` publishes it. */
 export interface LobbyState {
@@ -31,7 +32,9 @@ export const IDLE_LOBBY: LobbyState = Object.freeze({
   epoch: 0,
 });
 
-const STATUS_OF: Readonly<Record<LobbySnapshot['value'], LobbyStatus>> = {
+type TopState = Extract<LobbySnapshot['value'], string> | 'joined';
+
+const STATUS_OF: Readonly<Record<TopState, LobbyStatus>> = {
   idle: 'idle',
   creating: 'creating',
   joining: 'joining',
@@ -41,10 +44,16 @@ const STATUS_OF: Readonly<Record<LobbySnapshot['value'], LobbyStatus>> = {
   leaving: 'leaving',
 };
 
+function statusOf(snapshot: LobbySnapshot): LobbyStatus {
+  const value = snapshot.value;
+  if (typeof value === 'string') return STATUS_OF[value];
+  return snapshot.matches({ joined: 'reconnecting' }) ? 'reconnecting' : 'joined';
+}
+
 export function lobbyStateOf(snapshot: LobbySnapshot): LobbyState {
   const context = snapshot.context;
   return {
-    status: STATUS_OF[snapshot.value],
+    status: statusOf(snapshot),
     lobbyId: context.lobbyId,
     joiningLobbyId: context.targetLobbyId,
     ownerId: context.ownerId,

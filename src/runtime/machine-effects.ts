@@ -3,6 +3,7 @@
  * its root actor as input, so an actor's effects can only ever reach the runtime that created it. A request the
  * backend refuses (or throws on) is answered at once with the machine event that says so, carrying the reason.
  */
+import { encodeChatNotice } from '../codec/chat-notice.js';
 import type { CapabilityName } from '../effects/backend.js';
 import type { MachineEffects } from '../machines/effects.js';
 import type { RuntimeCommand } from './errors.js';
@@ -46,9 +47,20 @@ export function createMachineEffects(core: RuntimeCore): MachineEffects {
     });
   };
 
-  /** Kick or ban: the backend call, then keep them out here at once (whether or not Steam reports it back). */
-  const expel = (command: 'kick' | 'ban', memberId: bigint, call: () => boolean): void => {
-    if (!effectCall(command, call)) return;
+  /**
+   * Kick or ban, as Valve documents it (Steam's lobby API has no kick): a notice in lobby chat first, so every
+   * member (the target too) hears who did what, kick or ban; then the backend's own kick where it has one. Without
+   * one (steamworks.js) the notice is the kick: lobbykit members drop the target and the target leaves by itself.
+   * Either way we keep them out here at once (whether or not Steam reports it back).
+   */
+  const expel = (command: 'kick' | 'ban', lobbyId: bigint, memberId: bigint, call: () => boolean): void => {
+    const notice = encodeChatNotice({ kind: 'expel', target: memberId, ban: command === 'ban' });
+    const noticed = reporter.guarded(command, () => backend.sendLobbyChat(lobbyId, notice)) === true;
+    if (backend.capabilities.kickAndBan === 'absent') {
+      if (!noticed) return backendRefused(command);
+    } else if (!effectCall(command, call)) {
+      return;
+    }
     directory.expel(memberId);
     core.forgetPeer(memberId);
     core.toMachines({ type: 'member.changed', memberId, change: command === 'kick' ? 'kicked' : 'banned', changedBy: core.selfId });
@@ -81,8 +93,15 @@ export function createMachineEffects(core: RuntimeCore): MachineEffects {
       if (accepted === true) return;
       core.toMachines({ type: 'lobby.listRefused', reason: refusalReason(core, 'findLobbies', accepted === undefined) });
     },
-    kick: ({ lobbyId, memberId }) => expel('kick', memberId, () => backend.kickLobbyMember(lobbyId, memberId)),
-    ban: ({ lobbyId, memberId }) => expel('ban', memberId, () => backend.banLobbyMember(lobbyId, memberId)),
+    kick: ({ lobbyId, memberId }) => expel('kick', lobbyId, memberId, () => backend.kickLobbyMember(lobbyId, memberId)),
+    ban: ({ lobbyId, memberId }) => expel('ban', lobbyId, memberId, () => backend.banLobbyMember(lobbyId, memberId)),
+    // Through the root to the lobby machine, which checks we own the lobby at that epoch.
+    kickByVote: ({ memberId, epoch }) => core.toMachines({ type: 'lobby.kick', memberId, epoch }),
+    sendVoteFrame: (frame) => {
+      const lobbyId = directory.lobbyId;
+      if (lobbyId === undefined) return;
+      if (reporter.guarded('voteKick', () => backend.sendLobbyChat(lobbyId, encodeChatNotice(frame))) === false) backendRefused('voteKick');
+    },
     start: ({ lobbyId }) => void effectCall('startGame', () => backend.setLobbyData(lobbyId, STARTED_LOBBY_DATA_KEY, '1')),
     acceptSession: ({ remoteId }) => {
       counters.sessionRequestsAccepted++;

@@ -11,11 +11,14 @@ export interface LobbyMember {
   readonly isOwner: boolean;
   /** Our P2P session with this member ('self' for ourselves). */
   readonly session: PeerStatus | 'self';
+  /** Steam dropped this member and their seat is held while they rejoin (their packets still count). */
+  readonly away: boolean;
 }
 
 interface Entry {
   name: string;
   session: PeerStatus | 'self';
+  away: boolean;
 }
 
 /** Per-member state the data plane touches on every packet: found with the same lookup that admits the packet. */
@@ -125,7 +128,7 @@ export class MemberDirectory {
     if (this.expelledIds.has(id)) return false;
     if (this.entries.has(id)) return true;
     const isSelf = id === this.selfId;
-    this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting' });
+    this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting', away: false });
     if (!isSelf) {
       const slot: PeerSlot = { id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined, wire, opens };
       this.remote.set(id, slot);
@@ -180,7 +183,21 @@ export class MemberDirectory {
     this.dirty = true;
   }
 
-  setOwner(ownerId: bigint): void {
+  /** Seat held (Steam dropped them) or given back; they stay in the gate either way. */
+  setAway(id: bigint, away: boolean): void {
+    const entry = this.entries.get(id);
+    if (entry === undefined || entry.away === away) return;
+    entry.away = away;
+    this.dirty = true;
+  }
+
+  /** Remote members (not ourselves) of the list. */
+  remoteMemberIds(): bigint[] {
+    return [...this.remote.keys()];
+  }
+
+  /** undefined while we are out of the lobby reconnecting: nobody is owner as far as we can tell. */
+  setOwner(ownerId: bigint | undefined): void {
     if (this.owner === ownerId) return;
     this.owner = ownerId;
     this.dirty = true;
@@ -202,7 +219,7 @@ export class MemberDirectory {
     this.dirty = false;
     const list: LobbyMember[] = [];
     for (const [id, entry] of this.entries) {
-      list.push({ id, name: entry.name, isSelf: id === this.selfId, isOwner: id === this.owner, session: entry.session });
+      list.push({ id, name: entry.name, isSelf: id === this.selfId, isOwner: id === this.owner, session: entry.session, away: entry.away });
     }
     this.subject.next(list);
   }

@@ -3,9 +3,11 @@
  * errors published on `errors$`, the member directory kept in step with our membership, and every lifecycle and
  * session event passed on to `lifecycle$` and `sessions$`.
  */
-import type { LobbyCommandType } from '../machines/lobby.machine.js';
+import type { LobbyListEmitted } from '../machines/lobby-list.machine.js';
+import type { LobbyCommandType, LobbyEmitted } from '../machines/lobby.machine.js';
 import type { SessionEmitted } from '../machines/session.machine.js';
-import type { LifecycleEvent, LobbyListing } from './api.js';
+import type { VoteKickEmitted } from '../machines/vote-kick.machine.js';
+import type { LobbyListing } from './api.js';
 import type { RuntimeCore } from './core.js';
 import { sessionFailureText, type LobbyRuntimeError, type RuntimeCommand } from './errors.js';
 import { EMPTY_DATA } from './game-streams.js';
@@ -35,6 +37,7 @@ const COMMAND_OF: Readonly<Partial<Record<LobbyCommandType | 'lobby.list', Runti
   'lobby.create': 'createLobby',
   'lobby.join': 'joinLobby',
   'lobby.invited': 'joinLobby',
+  'lobby.acceptInvite': 'acceptInvite',
   'lobby.joinRequested': 'joinLobby',
   'lobby.launchArgs': 'joinLobby',
   'lobby.leave': 'leaveLobby',
@@ -60,7 +63,7 @@ export class Outcomes {
     else this.listOpenedAt = this.core.counters.ticks;
   }
 
-  readonly lifecycle = (event: LifecycleEvent): void => {
+  readonly lifecycle = (event: LobbyEmitted | LobbyListEmitted): void => {
     const { core } = this;
     const { directory, membershipRequest, listRequest, reporter } = core;
     switch (event.type) {
@@ -119,6 +122,16 @@ export class Outcomes {
       case 'lifecycle.ownerChanged':
         directory.setOwner(event.ownerId);
         break;
+      case 'lifecycle.reconnecting':
+        // Out of the lobby, we own nothing; Steam says who does when we are back.
+        directory.setOwner(undefined);
+        directory.publish();
+        break;
+      case 'lifecycle.reconnected':
+        directory.setOwner(event.ownerId);
+        this.catchUpMembers(event.members);
+        directory.publish();
+        break;
       case 'lifecycle.lobbyList':
         listRequest.settle({ ok: true, lobbies: event.lobbies.map((id) => this.listing(id)) });
         break;
@@ -132,15 +145,28 @@ export class Outcomes {
         const command = COMMAND_OF[event.command] ?? 'joinLobby';
         const error = reporter.report({ kind: 'wrong-state', command, code: event.code, reason: event.reason });
         if (event.command === 'lobby.create') membershipRequest.settle({ ok: false, error }, 'create');
-        if (event.command === 'lobby.join') membershipRequest.settle({ ok: false, error }, 'join');
+        if (event.command === 'lobby.join' || event.command === 'lobby.acceptInvite') membershipRequest.settle({ ok: false, error }, 'join');
         if (event.command === 'lobby.list') listRequest.settle({ ok: false, error });
         break;
       }
+      case 'lifecycle.inviteReceived': {
+        const fromName = reporter.guarded('personaName', () => core.backend.personaName(event.from)) ?? '';
+        core.streams.lifecycle({ ...event, fromName });
+        return;
+      }
       case 'lifecycle.strayLeft':
-      case 'lifecycle.inviteReceived':
         break;
     }
     core.streams.lifecycle(event);
+  };
+
+  /** What the vote-kick machine reports: to `votes$`, and a refused command as its error. */
+  readonly vote = (event: VoteKickEmitted): void => {
+    if (event.type === 'vote.rejected') {
+      const command = event.command === 'vote.start' ? 'startVoteKick' : 'voteKick';
+      this.core.reporter.report({ kind: 'wrong-state', command, code: event.code, reason: event.reason });
+    }
+    this.core.streams.vote(event);
   };
 
   readonly session = (event: SessionEmitted): void => {
@@ -163,6 +189,17 @@ export class Outcomes {
       case 'peer.closed':
         directory.setSession(event.remoteId, 'closed');
         break;
+      case 'member.reconnected':
+        directory.setAway(event.memberId, false);
+        break;
+      case 'member.dismissed':
+        // A held seat given up: the member leaves the gate only now (other departures left it already).
+        directory.remove(event.memberId);
+        this.core.forgetPeer(event.memberId);
+        break;
+      case 'peer.reconnectRefused':
+        reporter.report({ kind: 'wrong-state', command: 'reconnect', code: event.code, reason: event.reason });
+        break;
       case 'session.refused':
         // The session is left unanswered, not closed: closing would make Steam ask again at the stranger's next
         // packet; what it holds meanwhile is bounded by every backend in bytes and time.
@@ -175,6 +212,25 @@ export class Outcomes {
     this.core.streams.session(event);
   };
 
+  /**
+   * Back in the lobby after Steam dropped us: whoever left meanwhile leaves now, whoever came meanwhile enters
+   * now, as Steam's member list says (we heard none of it while out).
+   */
+  private catchUpMembers(members: readonly bigint[]): void {
+    const { directory, selfId } = this.core;
+    const now = new Set(members);
+    for (const id of directory.remoteMemberIds()) {
+      if (now.has(id)) continue;
+      directory.remove(id);
+      this.core.forgetPeer(id);
+      this.core.toMachines({ type: 'member.changed', memberId: id, change: 'left', changedBy: id });
+    }
+    for (const id of members) {
+      if (id === selfId || directory.has(id) || !directory.add(id)) continue;
+      this.core.toMachines({ type: 'member.changed', memberId: id, change: 'entered', changedBy: id });
+    }
+  }
+
   /** A timeout on a runtime nobody ticked since the request says so: the game forgot its tick(). */
   private untickedHint(code: string, reason: string, openedAt: number): string {
     return code === 'timeout' && this.core.counters.ticks === openedAt ? reason + NEVER_TICKED : reason;
@@ -185,6 +241,7 @@ export class Outcomes {
     return {
       lobbyId,
       memberLimit: reporter.guarded('findLobbies', () => backend.getLobbyMemberLimit(lobbyId)) ?? 0,
+      memberCount: reporter.guarded('findLobbies', () => backend.getLobbyMemberCount(lobbyId)) ?? 0,
       data: { ...(reporter.guarded('findLobbies', () => backend.getAllLobbyData(lobbyId)) ?? EMPTY_DATA) },
     };
   }

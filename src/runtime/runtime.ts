@@ -10,10 +10,12 @@
  */
 import type { Observable } from 'rxjs';
 import { createActor, type Actor, type ActorRefFrom } from 'xstate';
+import { encodeChatNotice } from '../codec/chat-notice.js';
 import { DEFAULT_MAX_DECODED_BYTES, createPacketCodec } from '../codec/packet-codec.js';
 import { createSystemClock } from '../effects/clock.js';
 import type { lobbyListMachine } from '../machines/lobby-list.machine.js';
-import type { lobbyMachine } from '../machines/lobby.machine.js';
+import { DEFAULT_LOBBY_TIMING, type LobbyInvite, type lobbyMachine } from '../machines/lobby.machine.js';
+import type { voteKickMachine } from '../machines/vote-kick.machine.js';
 import { sessionMachine, type SessionEvent } from '../machines/session.machine.js';
 import { DEFAULT_PACKET_READ_LIMIT, type LobbyListFilters } from '../steam/index.js';
 import type {
@@ -52,7 +54,14 @@ export function createLobbyRuntime(options: LobbyRuntimeOptions): LobbyRuntime {
 }
 
 /** Events only the machines raise for themselves (a peer's reports, the root's own timer): never from outside. */
-const INTERNAL_EVENTS: ReadonlySet<string> = new Set(['peer.connected', 'peer.attemptFailed', 'peer.closed', 'session.heartbeatDue']);
+const INTERNAL_EVENTS: ReadonlySet<string> = new Set([
+  'peer.connected',
+  'peer.attemptFailed',
+  'peer.closed',
+  'session.heartbeatDue',
+  'session.reconnectDue',
+  'session.seatExpired',
+]);
 
 class Runtime implements LobbyRuntime {
   readonly selfId: bigint;
@@ -66,6 +75,8 @@ class Runtime implements LobbyRuntime {
   readonly sessions$: LobbyRuntime['sessions$'];
   readonly allConnected$: LobbyRuntime['allConnected$'];
   readonly errors$: LobbyRuntime['errors$'];
+  readonly votes$: LobbyRuntime['votes$'];
+  readonly backlog$: LobbyRuntime['backlog$'];
 
   private readonly core: RuntimeCore;
   private readonly root: Actor<typeof sessionMachine>;
@@ -139,6 +150,7 @@ class Runtime implements LobbyRuntime {
     this.backend = backend;
     this.outcomes = new Outcomes(core);
     this.commands = new Commands(core, this.outcomes);
+    const seatReservationMs = options.timing?.lobby?.seatReservationMs ?? DEFAULT_LOBBY_TIMING.seatReservationMs;
     this.translator = new EventTranslator(backend, directory, selfId, counters, {
       toMachines,
       chat: (message) => streams.chat(message),
@@ -149,20 +161,25 @@ class Runtime implements LobbyRuntime {
       beforeDeparture: () => void router.read(clock.now()),
       reExpel: (id) => {
         const lobbyId = directory.lobbyId;
-        if (lobbyId !== undefined) reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
+        if (lobbyId === undefined) return;
+        // Without Steam's kick (steamworks.js) the notice is the kick, as for the first one.
+        if (backend.capabilities.kickAndBan === 'absent') reporter.guarded('kick', () => backend.sendLobbyChat(lobbyId, encodeChatNotice({ kind: 'expel', target: id, ban: false })));
+        else reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
       },
       refuseExpelled: (id) => {
         counters.sessionRequestsRefused++;
         reporter.report({ kind: 'session-refused', remoteId: id, code: 'expelled', reason: `${id} was kicked or banned from this lobby.` });
       },
-    });
+    }, seatReservationMs > 0);
 
     this.root = createActor(sessionMachine, {
       clock,
       input: {
         selfId,
-        lobby: { timing: options.timing?.lobby },
+        lobby: { timing: options.timing?.lobby, autoAcceptInvites: options.autoAcceptInvites === true },
         peer: { timing: options.timing?.peer, retry: options.retry },
+        reconnect: options.reconnect,
+        vote: { timing: options.timing?.vote },
         effects: createMachineEffects(core),
       },
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
@@ -176,6 +193,8 @@ class Runtime implements LobbyRuntime {
     this.sessions$ = streams.sessions$;
     this.allConnected$ = streams.allConnected$;
     this.errors$ = streams.errors$;
+    this.votes$ = streams.votes$;
+    this.backlog$ = streams.backlog$;
 
     this.root.on('*', this.outcomes.session);
     this.root.subscribe({
@@ -185,9 +204,11 @@ class Runtime implements LobbyRuntime {
     this.root.start();
     const lobbyRef = this.root.system.get('lobby') as ActorRefFrom<typeof lobbyMachine>;
     const listRef = this.root.system.get('lobbyList') as ActorRefFrom<typeof lobbyListMachine>;
+    const voteRef = this.root.system.get('voteKick') as ActorRefFrom<typeof voteKickMachine>;
     streams.setLobby(lobbyStateOf(lobbyRef.getSnapshot()));
     lobbyRef.on('*', this.outcomes.lifecycle);
     listRef.on('*', this.outcomes.lifecycle);
+    voteRef.on('*', this.outcomes.vote);
     lobbyRef.subscribe({ next: (snapshot) => streams.setLobby(lobbyStateOf(snapshot)), error: () => {} });
 
     // Steam started us from an invite (`+connect_lobby <id>`): the lobby machine joins it.
@@ -206,6 +227,12 @@ class Runtime implements LobbyRuntime {
       this.backend.poll();
       this.backend.drainEvents(this.translator.translate);
       core.router.read(core.clock.now());
+      // What the read limit left for later ticks: a backlog that keeps growing means the game reads too little.
+      const unread = this.backend.pendingPackets();
+      if (unread !== core.counters.readBacklog) {
+        core.counters.readBacklog = unread;
+        core.streams.setBacklog(unread);
+      }
     } catch (thrown) {
       core.reporter.report({ kind: 'internal', where: 'tick', reason: describeThrown(thrown) });
     }
@@ -258,6 +285,22 @@ class Runtime implements LobbyRuntime {
 
   invite(userId: bigint): RuntimeResult {
     return this.commands.invite(userId);
+  }
+
+  acceptInvite(invite: LobbyInvite): Promise<MembershipResult> {
+    return this.commands.acceptInvite(invite);
+  }
+
+  reconnect(memberId: bigint): RuntimeResult {
+    return this.commands.reconnect(memberId);
+  }
+
+  startVoteKick(memberId: bigint): RuntimeResult {
+    return this.commands.startVoteKick(memberId);
+  }
+
+  voteKick(approve: boolean): RuntimeResult {
+    return this.commands.voteKick(approve);
   }
 
   setLobbyData(key: string, value: string): RuntimeResult {

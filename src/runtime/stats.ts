@@ -31,6 +31,12 @@ export interface RuntimeStats {
   backendEvents: number;
   /** Lobby chat updates whose member-state bits named no change. */
   unknownMemberChanges: number;
+  /** Unread packets the backend still held at the end of the last tick (the seed's read limit left them). */
+  readBacklog: number;
+  /** lobbykit notices read from lobby chat (kick and ban notices, vote-kick frames). */
+  chatNotices: number;
+  /** Notices dropped: malformed, from a non-member, or a kick notice from someone who is not the owner. */
+  chatNoticesRefused: number;
 }
 
 export function createStats(): RuntimeStats {
@@ -50,5 +56,8 @@ export function createStats(): RuntimeStats {
     sendsRefused: 0,
     backendEvents: 0,
     unknownMemberChanges: 0,
+    readBacklog: 0,
+    chatNotices: 0,
+    chatNoticesRefused: 0,
   };
 }

@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeChatNotice, encodeChatNotice } from '../../src/codec/chat-notice.js';
 import { FrameKind, PayloadCodecId, encodeFrameHeader } from '../../src/codec/frame.js';
 import {
   MAX_LOBBY_CHAT_BYTES,
@@ -318,6 +319,43 @@ export function registerBackendContract(factory: ContractWorldFactory): void {
         expect(chats[0]!.from).toBe(ALICE);
         // Contents, not class: a Buffer (what a socket hands over) is a Uint8Array too.
         expect(Uint8Array.from(chats[0]!.bytes)).toEqual(message);
+      }
+    }));
+
+    it('counts members of a joined lobby and of a listed one (what a lobby browser shows)', inWorld(async (world) => {
+      const {
+        backends: [alice, bob, carol],
+      } = await users(world, 'Alice', 'Bob', 'Carol');
+      const lobbyId = await createLobby(world, alice!, 2, 5);
+      await join(world, bob!, lobbyId);
+      await world.settle();
+      alice!.poll();
+      expect(alice!.getLobbyMemberCount(lobbyId)).toBe(2);
+      expect(await list(world, carol!)).toContain(lobbyId);
+      expect(carol!.getLobbyMemberCount(lobbyId)).toBe(2);
+      expect(carol!.getLobbyMemberCount(109775240999999999n)).toBe(0);
+    }));
+
+    it("carries lobbykit's binary notices in lobby chat byte for byte, NUL first, to every member", inWorld(async (world) => {
+      const {
+        backends: [alice, bob],
+        ids: [ALICE, BOB],
+      } = await users(world, 'Alice', 'Bob');
+      const lobbyId = await createLobby(world, alice!, 2, 4);
+      await join(world, bob!, lobbyId);
+      alice!.acceptSession(BOB!);
+      bob!.acceptSession(ALICE!);
+      const notice = encodeChatNotice({ kind: 'expel', target: BOB!, ban: true });
+      expect(bob!.sendLobbyChat(lobbyId, encodeChatNotice({ kind: 'ballot', starter: ALICE!, voteId: 7, target: BOB!, approve: true }))).toBe(true);
+      expect(alice!.sendLobbyChat(lobbyId, notice)).toBe(true);
+      await world.settle();
+      for (const who of [alice!, bob!]) {
+        // Order between two senders is Steam's chat room's; chat emulated over P2P keeps each sender's order only.
+        const chats = ofType(eventsOf(who), 'lobbyChatMessage').sort((x, y) => (x.from < y.from ? 1 : -1));
+        expect(chats.map((c) => [c.from, decodeChatNotice(Uint8Array.from(c.bytes))])).toEqual([
+          [BOB, { kind: 'ballot', starter: ALICE, voteId: 7, target: BOB, approve: true }],
+          [ALICE, { kind: 'expel', target: BOB, ban: true }],
+        ]);
       }
     }));
 

@@ -220,6 +220,10 @@ export class LoopbackBackend implements Backend {
     return this.mirror.member(lobbyId)?.owner ?? 0n;
   }
 
+  getLobbyMemberCount(lobbyId: bigint): number {
+    return this.mirror.any(lobbyId)?.memberCount ?? 0;
+  }
+
   getLobbyMemberLimit(lobbyId: bigint): number {
     return this.mirror.any(lobbyId)?.limit ?? 0;
   }

@@ -212,6 +212,11 @@ export class SimulatedBackend implements Backend {
     return this.memberLobby(lobbyId)?.owner ?? 0n;
   }
 
+  /** Any lobby's count, joined or listed (sdk isteammatchmaking.h GetNumLobbyMembers; the tutorial reads it after a list). */
+  getLobbyMemberCount(lobbyId: bigint): number {
+    return this.core.directory.get(lobbyId)?.memberCount ?? 0;
+  }
+
   /** 0 when no limit is known, e.g. for a lobby that does not exist (sdk isteammatchmaking.h:227). */
   getLobbyMemberLimit(lobbyId: bigint): number {
     return this.core.directory.get(lobbyId)?.memberLimit ?? 0;

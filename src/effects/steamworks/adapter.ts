@@ -358,6 +358,13 @@ class SteamworksBackend implements Backend {
     return this.native('getOwner', () => lobby.getOwner().steamId64, 0n);
   }
 
+  /** steamworks.js Lobby.getMemberCount(): live for a joined lobby, a list-time snapshot for a listed one. */
+  getLobbyMemberCount(lobbyId: bigint): number {
+    const lobby = this.knownLobby(lobbyId);
+    if (lobby === undefined) return 0;
+    return Number(this.native('getMemberCount', () => lobby.getMemberCount(), 0n));
+  }
+
   getLobbyMemberLimit(lobbyId: bigint): number {
     const lobby = this.knownLobby(lobbyId);
     if (lobby === undefined) return 0;

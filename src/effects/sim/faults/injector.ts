@@ -22,6 +22,12 @@ export interface SimulatedFaults {
   failSessions(from: bigint, to: bigint, error: number, times?: number): void;
   /** The next join by `user` answers `response`, whatever the lobby (for codes no rule produces, e.g. 5, 12–15). */
   forceEnterResponse(user: bigint, response: number, times?: number): void;
+  /**
+   * Steam's lobby servers drop `user` from every lobby they are in (others see state 0x4, the user LobbyKicked
+   * due to disconnect) while P2P keeps working: what a flapping Steam connection does. Pair it with
+   * `disconnectServers` for a user whose whole Steam connection went.
+   */
+  dropFromLobbies(user: bigint): void;
   /** Steam's servers drop `user`: a serversDisconnected event; lobby operations fail until reconnected. */
   disconnectServers(user: bigint, reason?: number): void;
   reconnectServers(user: bigint): void;
@@ -76,6 +82,22 @@ export class FaultInjector implements SimulatedFaults {
         if (lobby !== undefined) core.directory.removeMember(lobby, id, ChatMemberStateChange.disconnected, id);
       }
     });
+  }
+
+  /**
+   * Steam's lobby servers lose the user: every lobby they are in drops them with the disconnected bit, and the
+   * user gets LobbyKicked with m_bKickedDueToDisconnect (sdk isteammatchmaking.h LobbyKicked_t). Their P2P paths
+   * are untouched: peers may still be reachable.
+   */
+  dropFromLobbies(id: bigint): void {
+    const core = this.core;
+    const user = core.users.require(id);
+    for (const lobbyId of [...user.lobbies]) {
+      const lobby = core.directory.get(lobbyId);
+      if (lobby === undefined) continue;
+      core.directory.removeMember(lobby, id, ChatMemberStateChange.disconnected, id);
+      core.emitLater(user, { type: 'lobbyKicked', lobbyId, by: 0n, dueToDisconnect: true });
+    }
   }
 
   /** Session errors as Steam reports them: 0, 2, 4 or 5 (sdk isteamnetworking.h:17-31). */
