@@ -124,6 +124,12 @@ export interface LobbyRuntime {
   allConnected(): boolean;
   /** A copy of the counters. */
   stats(): RuntimeStats;
-  /** Leaves the lobby (closing every session), stops the actors and completes every stream. */
+  /**
+   * Leaves the lobby (closing every session), settles what is pending and completes every stream, at once. A
+   * create or join still in flight is answered by Steam later, into a lobby nobody would leave: until that answer
+   * (or the request timeout) the runtime keeps reading the backend's events on its clock, leaves that lobby as
+   * `leaveLobby()` would, and only then stops its actors (`actor.subscribe({ complete })` tells when). Hand the
+   * backend to another runtime after that.
+   */
   dispose(): void;
 }

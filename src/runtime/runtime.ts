@@ -49,6 +49,9 @@ export function createLobbyRuntime(options: LobbyRuntimeOptions): LobbyRuntime {
 /** Events only the machines raise for themselves (a peer's reports, the root's own timer): never from outside. */
 const INTERNAL_EVENTS: ReadonlySet<string> = new Set(['peer.connected', 'peer.attemptFailed', 'peer.closed', 'session.heartbeatDue']);
 
+/** How often the backend is read after dispose while a request in flight then is still unanswered. */
+const ABANDON_READ_HZ = 20;
+
 class Runtime implements LobbyRuntime {
   readonly selfId: bigint;
   readonly backend: LobbyRuntimeOptions['backend'];
@@ -67,8 +70,11 @@ class Runtime implements LobbyRuntime {
   private readonly outcomes: Outcomes;
   private readonly commands: Commands;
   private readonly translator: EventTranslator;
+  private readonly lobbyRef: ActorRefFrom<typeof lobbyMachine>;
   private stopAutoTick: (() => void) | undefined;
   private disposed = false;
+  /** Set when the actors stop: at dispose, or once a request in flight at dispose has been dealt with. */
+  private actorsStopped = false;
 
   constructor(options: LobbyRuntimeOptions) {
     const backend = options.backend;
@@ -178,6 +184,7 @@ class Runtime implements LobbyRuntime {
     });
     this.root.start();
     const lobbyRef = this.root.system.get('lobby') as ActorRefFrom<typeof lobbyMachine>;
+    this.lobbyRef = lobbyRef;
     const listRef = this.root.system.get('lobbyList') as ActorRefFrom<typeof lobbyListMachine>;
     streams.setLobby(lobbyStateOf(lobbyRef.getSnapshot()));
     lobbyRef.on('*', this.outcomes.lifecycle);
@@ -297,23 +304,54 @@ class Runtime implements LobbyRuntime {
     this.disposed = true;
     this.commands.dispose();
     const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason: DISPOSED_TEXT } as const;
+    if (core.membershipRequest.busy || core.listRequest.busy) core.reporter.report(error);
     core.membershipRequest.settle({ ok: false, error });
     core.listRequest.settle({ ok: false, error });
     core.reporter.close();
+    core.router.complete();
+    core.directory.complete();
+    core.streams.complete();
+    // A create or join still in flight is answered later, and its answer puts us in a lobby: the lobby machine
+    // leaves it, as after leaveLobby(), if someone reads the backend until then.
+    if (this.lobbyRef.getSnapshot().matches('idle')) this.stopActors();
+    else this.readUntilAbandoned();
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * After dispose, while the lobby machine waits for the answer to the request it abandoned: the backend's events
+   * are read on the runtime's clock (no packets) until the machine is idle again, having left the lobby the answer
+   * put us in or given up after its request timeout; then the actors stop.
+   */
+  private readUntilAbandoned(): void {
+    const { backend } = this;
+    const stop = startAutoTicker(this.core.clock, ABANDON_READ_HZ, () => {
+      try {
+        backend.poll();
+        backend.drainEvents(this.translator.translate);
+      } catch {
+        // The game has let go of this runtime: there is no stream left to report on.
+      }
+      if (!this.lobbyRef.getSnapshot().matches('idle')) return;
+      stop();
+      this.stopActors();
+    });
+  }
+
+  private stopActors(): void {
+    this.actorsStopped = true;
     try {
       this.root.stop();
     } catch {
       // Stopping must not throw into the caller; the actors are gone either way.
     }
-    core.router.complete();
-    core.directory.complete();
-    core.streams.complete();
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
 
   private toMachines(event: SessionEvent): void {
-    if (this.disposed) return;
+    if (this.actorsStopped) return;
     try {
       this.root.send(event);
     } catch (thrown) {
@@ -323,6 +361,7 @@ class Runtime implements LobbyRuntime {
 
   /** `runtime.actor.send`: as if the runtime had sent it, but never an event the machines raise themselves. */
   private sendFromOutside(event: SessionEvent): void {
+    if (this.disposed) return;
     if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || INTERNAL_EVENTS.has(event.type) || event.type.startsWith('xstate.')) {
       const type = typeof event === 'object' && event !== null ? String((event as { type?: unknown }).type) : String(event);
       this.core.reporter.report({
