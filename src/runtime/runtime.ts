@@ -304,9 +304,9 @@ class Runtime implements LobbyRuntime {
     this.disposed = true;
     this.commands.dispose();
     const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason: DISPOSED_TEXT } as const;
-    if (core.membershipRequest.busy || core.listRequest.busy) core.reporter.report(error);
-    core.membershipRequest.settle({ ok: false, error });
-    core.listRequest.settle({ ok: false, error });
+    // Each request still pending fails as disposed: its result is published like every other failure.
+    if (core.membershipRequest.busy) core.membershipRequest.settle(core.reporter.fail(error));
+    if (core.listRequest.busy) core.listRequest.settle(core.reporter.fail(error));
     core.reporter.close();
     core.router.complete();
     core.directory.complete();
