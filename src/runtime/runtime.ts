@@ -29,6 +29,7 @@ import { Commands } from './commands.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
 import { EventTranslator } from './event-translator.js';
+import { learnExpulsions } from './expulsions.js';
 import { EMPTY_DATA, GameStreams } from './game-streams.js';
 import { HeldSends } from './held-sends.js';
 import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
@@ -142,7 +143,10 @@ class Runtime implements LobbyRuntime {
     this.translator = new EventTranslator(backend, directory, selfId, counters, {
       toMachines,
       chat: (message) => streams.chat(message),
-      lobbyDataChanged: () => core.refreshLobbyData(),
+      lobbyDataChanged: () => {
+        core.refreshLobbyData();
+        learnExpulsions(core);
+      },
       memberDataChanged: (id) => declareWire(core, id),
       memberGone: (id) => core.forgetPeer(id),
       // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
