@@ -9,7 +9,7 @@ import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../src/machines/session.machine.js';
 import { connectLobbyArgs } from '../src/effects/sim/network.js';
-import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { createRuntimeWorld, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
 interface Scene {
   readonly self: bigint;
@@ -73,7 +73,7 @@ function watchedPlayer(w: RuntimeWorld, index: number, failures: string[]): Play
   const inspect = (event: InspectionEvent): void => {
     if (event.type !== '@xstate.snapshot') return;
     const status = (event.snapshot as { status?: string }).status;
-    if (status === 'error') failures.push(`${event.actorRef.id}: ${String((event.snapshot as { error?: unknown }).error)}`);
+    if (status === 'error') failures.push(`${(event.actorRef as AnyActorRef).id}: ${String((event.snapshot as { error?: unknown }).error)}`);
   };
   return w.player(index, {}, { inspect });
 }

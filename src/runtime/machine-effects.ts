@@ -6,6 +6,7 @@
 import type { CapabilityName } from '../effects/backend.js';
 import type { MachineEffects } from '../machines/effects.js';
 import type { RuntimeCommand } from './errors.js';
+import { publishExpulsions } from './expulsions.js';
 import { STARTED_LOBBY_DATA_KEY } from './lobby-state.js';
 import { heardWithin, heartbeatDue } from './liveness.js';
 import type { RuntimeCore } from './core.js';
@@ -46,10 +47,14 @@ export function createMachineEffects(core: RuntimeCore): MachineEffects {
     });
   };
 
-  /** Kick or ban: the backend call, then keep them out here at once (whether or not Steam reports it back). */
+  /**
+   * Kick or ban: the backend call, then keep them out here at once (whether or not Steam reports it back), and tell
+   * members to come, who will not see it happen, through the lobby's data.
+   */
   const expel = (command: 'kick' | 'ban', memberId: bigint, call: () => boolean): void => {
     if (!effectCall(command, call)) return;
     directory.expel(memberId);
+    publishExpulsions(core);
     core.forgetPeer(memberId);
     core.toMachines({ type: 'member.changed', memberId, change: command === 'kick' ? 'kicked' : 'banned', changedBy: core.selfId });
   };
