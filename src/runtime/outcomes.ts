@@ -105,8 +105,8 @@ export class Outcomes {
       case 'lifecycle.cancelled': {
         const error: LobbyRuntimeError =
           event.what === 'create'
-            ? { kind: 'create-failed', code: 'cancelled', reason: 'Creating the lobby was cancelled by leaveLobby().' }
-            : { kind: 'join-failed', lobbyId: event.lobbyId, code: 'cancelled', reason: 'Joining the lobby was cancelled by leaveLobby().' };
+            ? { kind: 'create-failed', code: 'cancelled', reason: 'Creating the lobby was cancelled by leaveLobby() or dispose().' }
+            : { kind: 'join-failed', lobbyId: event.lobbyId, code: 'cancelled', reason: 'Joining the lobby was cancelled by leaveLobby() or dispose().' };
         membershipRequest.settle({ ok: false, error: reporter.report(error) }, event.what);
         break;
       }
