@@ -128,8 +128,9 @@ export interface LobbyRuntime {
    * Leaves the lobby (closing every session), settles what is pending and completes every stream, at once. A
    * create or join still in flight is answered by Steam later, into a lobby nobody would leave: until that answer
    * (or the request timeout) the runtime keeps reading the backend's events on its clock, leaves that lobby as
-   * `leaveLobby()` would, and only then stops its actors (`actor.subscribe({ complete })` tells when). Hand the
-   * backend to another runtime after that.
+   * `leaveLobby()` would, and only then stops its actors (`actor.subscribe({ complete })` tells when; on the system
+   * clock its timers keep a Node process alive until then). Hand the backend to another runtime after that: until
+   * then this one still reads its events.
    */
   dispose(): void;
 }
