@@ -352,8 +352,6 @@ class Runtime implements LobbyRuntime {
     }
   }
 
-  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
-
   private toMachines(event: SessionEvent): void {
     if (this.actorsStopped) return;
     try {
