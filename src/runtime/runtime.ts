@@ -24,6 +24,7 @@ import type {
   OwnerCommandOptions,
   SendOptions,
 } from './api.js';
+import { readUntilIdle } from './after-dispose.js';
 import { startAutoTicker } from './auto-ticker.js';
 import { Commands } from './commands.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
@@ -49,9 +50,6 @@ export function createLobbyRuntime(options: LobbyRuntimeOptions): LobbyRuntime {
 
 /** Events only the machines raise for themselves (a peer's reports, the root's own timer): never from outside. */
 const INTERNAL_EVENTS: ReadonlySet<string> = new Set(['peer.connected', 'peer.attemptFailed', 'peer.closed', 'session.heartbeatDue']);
-
-/** How often the backend is read after dispose while a request in flight then is still unanswered. */
-const ABANDON_READ_HZ = 20;
 
 class Runtime implements LobbyRuntime {
   readonly selfId: bigint;
@@ -315,33 +313,13 @@ class Runtime implements LobbyRuntime {
     core.router.complete();
     core.directory.complete();
     core.streams.complete();
-    // A create or join still in flight is answered later, and its answer puts us in a lobby: the lobby machine
-    // leaves it, as after leaveLobby(), if someone reads the backend until then.
-    if (this.lobbyRef.getSnapshot().matches('idle')) this.stopActors();
-    else this.readUntilAbandoned();
+    // A create or join still in flight is answered later, into a lobby to leave (after-dispose.ts).
+    const idle = () => this.lobbyRef.getSnapshot().matches('idle');
+    if (idle()) this.stopActors();
+    else readUntilIdle(core.clock, this.backend, this.translator.translate, idle, () => this.stopActors());
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
-
-  /**
-   * After dispose, while the lobby machine waits for the answer to the request it abandoned: the backend's events
-   * are read on the runtime's clock (no packets) until the machine is idle again, having left the lobby the answer
-   * put us in or given up after its request timeout; then the actors stop.
-   */
-  private readUntilAbandoned(): void {
-    const { backend } = this;
-    const stop = startAutoTicker(this.core.clock, ABANDON_READ_HZ, () => {
-      try {
-        backend.poll();
-        backend.drainEvents(this.translator.translate);
-      } catch {
-        // The game has let go of this runtime: there is no stream left to report on.
-      }
-      if (!this.lobbyRef.getSnapshot().matches('idle')) return;
-      stop();
-      this.stopActors();
-    });
-  }
 
   private stopActors(): void {
     this.actorsStopped = true;
