@@ -4,6 +4,7 @@
  */
 import { deflateSync } from 'fflate';
 import { inflateBounded } from './bounded-inflate.js';
+import { jsonTooDeepAt } from './json-depth.js';
 import { ByteWriter, OutputSlab } from './byte-writer.js';
 import { decodeControlPayload, encodeControlFrame, type ControlMessage } from './control.js';
 import {
@@ -50,7 +51,7 @@ export interface PacketCodecOptions {
   /** Payloads below this many bytes are sent uncompressed (default DEFAULT_COMPRESSION_THRESHOLD). */
   readonly compressionThreshold?: number;
   readonly userCodec?: UserPayloadCodec;
-  /** Nesting limit of the value codec (default 64). */
+  /** Nesting limit of the value and JSON payload codecs (default 64). */
   readonly maxDepth?: number;
 }
 
@@ -98,8 +99,9 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
   const maxDecodedBytes = options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
   const threshold = options.compressionThreshold ?? DEFAULT_COMPRESSION_THRESHOLD;
   const userCodec = options.userCodec;
-  const valueEncoder = new ValueEncoder(options.maxDepth ?? DEFAULT_MAX_DEPTH);
-  const valueDecoder = new ValueDecoder(options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const valueEncoder = new ValueEncoder(maxDepth);
+  const valueDecoder = new ValueDecoder(maxDepth);
   // The payload is written after room for the longest header, which is then written right in front of it, so an
   // uncompressed frame leaves the scratch buffer in one copy.
   // Grows to what this codec's packets need; most runtimes send small packets.
@@ -117,11 +119,16 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
         try {
           text = JSON.stringify(value);
         } catch (e) {
+          // Nesting too deep for the stack is still nesting too deep.
+          if (e instanceof RangeError) return codecError('too-deep', `JSON codec: value nests deeper than ${maxDepth} levels`);
           return codecError('unencodable', `JSON codec: ${e instanceof Error ? e.message : String(e)}`);
         }
         if (text === undefined) return codecError('unencodable', `JSON codec: a top-level ${typeof value} has no JSON form`);
         writer.ensure(Buffer.byteLength(text, 'utf8'));
+        const at = writer.pos;
         writer.pos += textEncoder.encodeInto(text, writer.buf.subarray(writer.pos)).written;
+        // Never send what every receiver refuses.
+        if (jsonTooDeepAt(writer.buf, at, writer.pos, maxDepth) >= 0) return codecError('too-deep', `JSON codec: value nests deeper than ${maxDepth} levels`);
         return undefined;
       }
       case 'raw':
@@ -191,6 +198,8 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
       case PayloadCodecId.value:
         return valueDecoder.decode(payload, from);
       case PayloadCodecId.json: {
+        const deep = jsonTooDeepAt(payload, from, payload.length, maxDepth);
+        if (deep >= 0) return codecError('too-deep', `JSON payload nests deeper than ${maxDepth} levels`, deep);
         let text: string;
         try {
           text = textDecoder.decode(payload.subarray(from));

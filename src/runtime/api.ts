@@ -166,6 +166,13 @@ export interface LobbyRuntime {
   allConnected(): boolean;
   /** A copy of the counters. */
   stats(): RuntimeStats;
-  /** Leaves the lobby (closing every session), stops the actors and completes every stream. */
+  /**
+   * Leaves the lobby (closing every session), settles what is pending and completes every stream, at once. A
+   * create or join still in flight is answered by Steam later, into a lobby nobody would leave: until that answer
+   * (or the request timeout) the runtime keeps reading the backend's events on its clock, leaves that lobby as
+   * `leaveLobby()` would, and only then stops its actors (`actor.subscribe({ complete })` tells when; on the system
+   * clock its timers keep a Node process alive until then). Hand the backend to another runtime after that: until
+   * then this one still reads its events.
+   */
   dispose(): void;
 }

@@ -225,13 +225,15 @@ export class Commands {
     const { core } = this;
     const problem =
       this.disposedError('send') ??
-      this.notInLobby('send', core.directory.lobbyId) ??
+      this.invalid('send', to === 'all' || isSteamId(to) ? undefined : `${String(to)} is neither a Steam ID nor 'all'`) ??
       this.invalid('send', optionsProblem(options, 'send options'));
     if (problem !== undefined) return core.reporter.fail(problem);
     const channel = options?.channel ?? 0;
     if (!isValidChannel(channel)) return this.refuseSend('send', 'invalid-argument', `channel ${String(channel)} is not an integer from 0 to 2^31 − 1`);
     const sendType = options?.sendType ?? (options?.reliable === false ? P2PSendType.unreliable : P2PSendType.reliable);
     if (!isSendType(sendType)) return this.refuseSend('send', 'invalid-argument', `send type ${String(sendType)} is not 0..3`);
+    const outside = this.notInLobby('send', core.directory.lobbyId);
+    if (outside !== undefined) return core.reporter.fail(outside);
     // One gate lookup both admits a single recipient and finds the slot a reliable send stamps.
     const target = to === 'all' ? 'all' : core.directory.gate.get(to);
     if (target === undefined) return this.refuseSend('send', 'not-a-member', `${String(to)} is not a member of this lobby`);

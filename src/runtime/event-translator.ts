@@ -2,6 +2,7 @@ import { decodeChatNotice, isChatNotice, type ChatNotice } from '../codec/chat-n
 import { EnterResponse, type Backend, type BackendEvent } from '../effects/backend.js';
 import { memberChangeFromSteam, type MemberChange } from '../steam/index.js';
 import type { SessionEvent } from '../machines/session.machine.js';
+import { EXPELLED_LOBBY_DATA_KEY, parseExpelled } from './expulsions.js';
 import type { MemberDirectory } from './member-directory.js';
 import type { RuntimeStats } from './stats.js';
 
@@ -78,7 +79,7 @@ export class EventTranslator {
             lobbyId: event.lobbyId,
             response: event.response,
             ownerId: this.ownerOf(event.lobbyId),
-            members: this.backend.getLobbyMembers(event.lobbyId),
+            members: this.admissibleMembers(event.lobbyId),
           });
         } else {
           send({ type: 'lobby.entered', lobbyId: event.lobbyId, response: event.response });
@@ -246,6 +247,15 @@ export class EventTranslator {
     if (ownerId === 0n || ownerId === this.directory.ownerId) return;
     this.directory.setOwner(ownerId);
     this.sinks.toMachines({ type: 'lobby.ownerChanged', lobbyId, ownerId });
+  }
+
+  /** The members Steam lists, less any the owner has published as expelled (the owner is about to kick them again). */
+  private admissibleMembers(lobbyId: bigint): readonly bigint[] {
+    const members = this.backend.getLobbyMembers(lobbyId);
+    const expelled = parseExpelled(this.backend.getLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY));
+    if (expelled.length === 0) return members;
+    const owner = this.backend.getLobbyOwner(lobbyId);
+    return members.filter((id) => id === this.selfId || id === owner || !expelled.includes(id));
   }
 
   private ownerOf(lobbyId: bigint): bigint | undefined {

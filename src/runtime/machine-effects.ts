@@ -7,6 +7,7 @@ import { encodeChatNotice } from '../codec/chat-notice.js';
 import type { CapabilityName } from '../effects/backend.js';
 import type { MachineEffects } from '../machines/effects.js';
 import type { RuntimeCommand } from './errors.js';
+import { publishExpulsions } from './expulsions.js';
 import { STARTED_LOBBY_DATA_KEY } from './lobby-state.js';
 import { heardWithin, heartbeatDue } from './liveness.js';
 import type { RuntimeCore } from './core.js';
@@ -51,7 +52,8 @@ export function createMachineEffects(core: RuntimeCore): MachineEffects {
    * Kick or ban, as Valve documents it (Steam's lobby API has no kick): a notice in lobby chat first, so every
    * member (the target too) hears who did what, kick or ban; then the backend's own kick where it has one. Without
    * one (steamworks.js) the notice is the kick: lobbykit members drop the target and the target leaves by itself.
-   * Either way we keep them out here at once (whether or not Steam reports it back).
+   * Either way we keep them out here at once (whether or not Steam reports it back), and tell members to come, who
+   * will not see it happen, through the lobby's data.
    */
   const expel = (command: 'kick' | 'ban', lobbyId: bigint, memberId: bigint, call: () => boolean): void => {
     const notice = encodeChatNotice({ kind: 'expel', target: memberId, ban: command === 'ban' });
@@ -62,6 +64,7 @@ export function createMachineEffects(core: RuntimeCore): MachineEffects {
       return;
     }
     directory.expel(memberId);
+    publishExpulsions(core);
     core.forgetPeer(memberId);
     core.toMachines({ type: 'member.changed', memberId, change: command === 'kick' ? 'kicked' : 'banned', changedBy: core.selfId });
   };

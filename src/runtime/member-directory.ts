@@ -106,6 +106,11 @@ export class MemberDirectory {
     return this.entries.get(id)?.session === 'connected';
   }
 
+  /** Everyone kicked or banned from this lobby that we know of, oldest first. */
+  get expelled(): readonly bigint[] {
+    return [...this.expelledIds];
+  }
+
   isExpelled(id: bigint): boolean {
     return this.expelledIds.has(id);
   }
@@ -114,11 +119,21 @@ export class MemberDirectory {
     return this.entries.has(id);
   }
 
-  /** Our own entry: the members already there, with the wire each declared (undefined: not declared). */
-  enter(lobbyId: bigint, memberIds: readonly bigint[], ownerId: bigint | undefined, declared: (id: bigint) => PeerWire | undefined): void {
+  /**
+   * Our own entry: the members already there, with the wire each declared (undefined: not declared), and who the
+   * owner says was expelled before we came (kept out like those we see expelled).
+   */
+  enter(
+    lobbyId: bigint,
+    memberIds: readonly bigint[],
+    ownerId: bigint | undefined,
+    declared: (id: bigint) => PeerWire | undefined,
+    expelled: readonly bigint[] = [],
+  ): void {
     this.clear();
     this.lobby = lobbyId;
     this.owner = ownerId;
+    for (const id of expelled) if (id !== this.selfId) this.expelledIds.add(id);
     this.add(this.selfId);
     for (const id of memberIds) this.add(id, declared(id), true);
   }

@@ -10,6 +10,7 @@ import type { VoteKickEmitted } from '../machines/vote-kick.machine.js';
 import type { LobbyListing } from './api.js';
 import type { RuntimeCore } from './core.js';
 import { sessionFailureText, type LobbyRuntimeError, type RuntimeCommand } from './errors.js';
+import { publishedExpulsions } from './expulsions.js';
 import { EMPTY_DATA } from './game-streams.js';
 import { LOBBYKIT_WIRE, WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE, type PeerWire } from './peer-wire.js';
 
@@ -71,7 +72,7 @@ export class Outcomes {
         const { backend } = core;
         const lobbyId = event.lobbyId;
         const members = reporter.guarded('members', () => backend.getLobbyMembers(lobbyId)) ?? [];
-        directory.enter(lobbyId, members, event.ownerId, (id) => declaredWire(core, lobbyId, id));
+        directory.enter(lobbyId, members, event.ownerId, (id) => declaredWire(core, lobbyId, id), publishedExpulsions(core, lobbyId));
         // Say what we speak, so members who see it before our first packet never open to us in the tutorial's.
         if (backend.capabilities.memberData !== 'absent') {
           reporter.guarded('members', () => backend.setLobbyMemberData(lobbyId, WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE));
@@ -107,8 +108,8 @@ export class Outcomes {
       case 'lifecycle.cancelled': {
         const error: LobbyRuntimeError =
           event.what === 'create'
-            ? { kind: 'create-failed', code: 'cancelled', reason: 'Creating the lobby was cancelled by leaveLobby().' }
-            : { kind: 'join-failed', lobbyId: event.lobbyId, code: 'cancelled', reason: 'Joining the lobby was cancelled by leaveLobby().' };
+            ? { kind: 'create-failed', code: 'cancelled', reason: 'Creating the lobby was cancelled by leaveLobby() or dispose().' }
+            : { kind: 'join-failed', lobbyId: event.lobbyId, code: 'cancelled', reason: 'Joining the lobby was cancelled by leaveLobby() or dispose().' };
         membershipRequest.settle({ ok: false, error: reporter.report(error) }, event.what);
         break;
       }

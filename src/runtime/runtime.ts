@@ -26,11 +26,13 @@ import type {
   OwnerCommandOptions,
   SendOptions,
 } from './api.js';
+import { readUntilIdle } from './after-dispose.js';
 import { startAutoTicker } from './auto-ticker.js';
 import { Commands } from './commands.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
 import { EventTranslator } from './event-translator.js';
+import { learnExpulsions } from './expulsions.js';
 import { EMPTY_DATA, GameStreams } from './game-streams.js';
 import { HeldSends } from './held-sends.js';
 import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
@@ -83,8 +85,11 @@ class Runtime implements LobbyRuntime {
   private readonly outcomes: Outcomes;
   private readonly commands: Commands;
   private readonly translator: EventTranslator;
+  private readonly lobbyRef: ActorRefFrom<typeof lobbyMachine>;
   private stopAutoTick: (() => void) | undefined;
   private disposed = false;
+  /** Set when the actors stop: at dispose, or once a request in flight at dispose has been dealt with. */
+  private actorsStopped = false;
 
   constructor(options: LobbyRuntimeOptions) {
     const backend = options.backend;
@@ -154,7 +159,10 @@ class Runtime implements LobbyRuntime {
     this.translator = new EventTranslator(backend, directory, selfId, counters, {
       toMachines,
       chat: (message) => streams.chat(message),
-      lobbyDataChanged: () => core.refreshLobbyData(),
+      lobbyDataChanged: () => {
+        core.refreshLobbyData();
+        learnExpulsions(core);
+      },
       memberDataChanged: (id) => declareWire(core, id),
       memberGone: (id) => core.forgetPeer(id),
       // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
@@ -203,6 +211,7 @@ class Runtime implements LobbyRuntime {
     });
     this.root.start();
     const lobbyRef = this.root.system.get('lobby') as ActorRefFrom<typeof lobbyMachine>;
+    this.lobbyRef = lobbyRef;
     const listRef = this.root.system.get('lobbyList') as ActorRefFrom<typeof lobbyListMachine>;
     const voteRef = this.root.system.get('voteKick') as ActorRefFrom<typeof voteKickMachine>;
     streams.setLobby(lobbyStateOf(lobbyRef.getSnapshot()));
@@ -346,23 +355,32 @@ class Runtime implements LobbyRuntime {
     this.disposed = true;
     this.commands.dispose();
     const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason: DISPOSED_TEXT } as const;
-    core.membershipRequest.settle({ ok: false, error });
-    core.listRequest.settle({ ok: false, error });
+    // Each request still pending fails as disposed: its result is published like every other failure.
+    if (core.membershipRequest.busy) core.membershipRequest.settle(core.reporter.fail(error));
+    if (core.listRequest.busy) core.listRequest.settle(core.reporter.fail(error));
     core.reporter.close();
+    core.router.complete();
+    core.directory.complete();
+    core.streams.complete();
+    // A create or join still in flight is answered later, into a lobby to leave (after-dispose.ts).
+    const idle = () => this.lobbyRef.getSnapshot().matches('idle');
+    if (idle()) this.stopActors();
+    else readUntilIdle(core.clock, this.backend, this.translator.translate, idle, () => this.stopActors());
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  private stopActors(): void {
+    this.actorsStopped = true;
     try {
       this.root.stop();
     } catch {
       // Stopping must not throw into the caller; the actors are gone either way.
     }
-    core.router.complete();
-    core.directory.complete();
-    core.streams.complete();
   }
 
-  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
-
   private toMachines(event: SessionEvent): void {
-    if (this.disposed) return;
+    if (this.actorsStopped) return;
     try {
       this.root.send(event);
     } catch (thrown) {
@@ -372,6 +390,7 @@ class Runtime implements LobbyRuntime {
 
   /** `runtime.actor.send`: as if the runtime had sent it, but never an event the machines raise themselves. */
   private sendFromOutside(event: SessionEvent): void {
+    if (this.disposed) return;
     if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || INTERNAL_EVENTS.has(event.type) || event.type.startsWith('xstate.')) {
       const type = typeof event === 'object' && event !== null ? String((event as { type?: unknown }).type) : String(event);
       this.core.reporter.report({

@@ -1,0 +1,112 @@
+// A member who enters a lobby after a kick knows about it: when the kicked user comes back, nobody lists them or
+// reads their packets, not for a single frame, whether they come back after the newcomer entered or at the same
+// moment (so that Steam's member list at the newcomer's entry still has them). Before, a newcomer listed the
+// returning user and delivered their packets until the owner had kicked them again.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPacketCodec } from '../src/codec/packet-codec.js';
+import { P2PSendType } from '../src/effects/backend.js';
+import { formatExpelled, parseExpelled } from '../src/runtime/expulsions.js';
+import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { ThinMember } from './helpers/thin-member.js';
+
+let world: RuntimeWorld | undefined;
+afterEach(() => {
+  world?.dispose();
+  world = undefined;
+});
+
+interface Stage {
+  readonly w: RuntimeWorld;
+  readonly host: Player;
+  readonly early: Player;
+  readonly late: Player;
+  readonly kicked: ThinMember;
+  readonly lobbyId: bigint;
+  /** Every frame on which someone listed the kicked user or got a message from them. */
+  readonly sightings: string[];
+}
+
+async function stage(): Promise<Stage> {
+  const w = createRuntimeWorld('simulated', 17);
+  world = w;
+  // The newcomer ticks first in every frame, so it hears of a returning user before the owner can kick them again.
+  const late = w.player(2);
+  const host = w.player(0);
+  const early = w.player(1);
+  const kicked = new ThinMember(w.sim.user({ id: userId(7), name: 'kicked' }));
+  const created = host.runtime.createLobby({ maxMembers: 8 });
+  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+  const lobby = await created;
+  if (!lobby.ok) throw new Error(lobby.error.reason);
+  void early.runtime.joinLobby(lobby.lobbyId);
+  kicked.backend.joinLobby(lobby.lobbyId);
+  w.everyFrame(() => kicked.tick());
+  expect(await w.runUntil(() => host.runtime.allConnected() && early.runtime.allConnected() && host.runtime.members().length === 3, 10_000)).toBe(true);
+  expect(host.runtime.kick(kicked.id)).toEqual({ ok: true });
+  await w.run(1_000);
+  expect(w.sim.steam.lobby(lobby.lobbyId)?.members).not.toContain(kicked.id);
+
+  const sightings: string[] = [];
+  const inboxes = new Map([host, early, late].map((p) => [p, p.listen(1)] as const));
+  const codec = createPacketCodec();
+  const message = codec.encode({ from: 'kicked' }, { channel: 1 });
+  if (!message.ok) throw new Error(message.detail);
+  let frame = 0;
+  w.everyFrame(() => {
+    frame++;
+    // The kicked user sends to everyone it can, every frame.
+    for (const p of [host, early, late]) kicked.backend.sendP2P(p.id, message.value, P2PSendType.reliable, 1);
+    for (const [p, inbox] of inboxes) {
+      const name = p.backend.localUserName();
+      if (p.runtime.members().some((m) => m.id === kicked.id)) sightings.push(`frame ${frame}: ${name} lists them`);
+      for (const m of inbox.splice(0)) if (m.from === kicked.id) sightings.push(`frame ${frame}: ${name} got their message`);
+    }
+  });
+  return { w, host, early, late, kicked, lobbyId: lobby.lobbyId, sightings };
+}
+
+describe('expulsions are known to members who come after them', () => {
+  it('the kicked user comes back after a newcomer entered: nobody lists them or reads them', async () => {
+    const { w, host, early, late, kicked, lobbyId, sightings } = await stage();
+    const joined = late.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => late.runtime.allConnected() && host.runtime.members().length === 3, 10_000)).toBe(true);
+    expect((await joined).ok).toBe(true);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      kicked.backend.joinLobby(lobbyId);
+      await w.run(2_000);
+    }
+    expect(sightings).toEqual([]);
+    expect(late.runtime.stats().expelledRejoins).toBe(3);
+    expect(w.sim.steam.lobby(lobbyId)?.members).toEqual([host.id, early.id, late.id]);
+    for (const p of [host, early, late]) expect(p.runtime.allConnected()).toBe(true);
+  });
+
+  it('the kicked user comes back in the same instant a newcomer enters: the newcomer never admits them', async () => {
+    const { w, host, late, kicked, lobbyId, sightings } = await stage();
+    kicked.backend.joinLobby(lobbyId);
+    const joined = late.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => late.runtime.allConnected() && host.runtime.members().length === 3, 10_000)).toBe(true);
+    expect((await joined).ok).toBe(true);
+    await w.run(2_000);
+    expect(sightings).toEqual([]);
+    expect(late.sessionsOf('peer.connected').map((e) => e.remoteId)).not.toContain(kicked.id);
+    expect(late.runtime.allConnected()).toBe(true);
+  });
+});
+
+describe('the published list of expulsions', () => {
+  it('keeps the newest ids that fit in one lobby data value (8,192 bytes), and reads back exactly those', () => {
+    const ids = Array.from({ length: 1_000 }, (_, i) => 76561198000000000n + BigInt(i));
+    const text = formatExpelled(ids);
+    expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(8192);
+    // 17 digits and a comma per id: 8,192 bytes hold 455 of them.
+    const kept = Math.floor((8192 + 1) / 18);
+    expect(parseExpelled(text)).toEqual(ids.slice(-kept));
+  });
+
+  it('skips whatever is not a Steam id in decimal', () => {
+    const text = ['76561198000000001', '', ' 76561198000000002', '-5', '0', '18446744073709551616', '0x10', '7e3', '42'].join(',');
+    expect(parseExpelled(text)).toEqual([76561198000000001n, 42n]);
+    expect(parseExpelled('')).toEqual([]);
+  });
+});
