@@ -29,6 +29,8 @@ const NOT_PACKET_OUTCOMES: ReadonlySet<string> = new Set([
   'backendEvents',
   'unknownMemberChanges',
   'readBacklog',
+  'chatNotices',
+  'chatNoticesRefused',
 ]);
 /** The outcomes every storm below must reach at least once. */
 const OUTCOMES = ['messagesDelivered', 'unroutedMessages', 'controlFrames', 'droppedNonMember', 'droppedExpelled', 'decodeErrors'] as const;
