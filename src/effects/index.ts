@@ -18,7 +18,12 @@ export {
   type SimulatedSteamError,
 } from './sim/network.js';
 export { SimulatedBackend, SIMULATED_CAPABILITIES } from './sim/backend.js';
-export { SimulatedSteamworksClient, SimulatedNativeAbort } from './sim/steamworks/client.js';
+export {
+  SimulatedSteamworksModule,
+  SimulatedNativeAbort,
+  type SimulatedSteamworksClient,
+  type SteamworksBindingName,
+} from './sim/steamworks/client.js';
 export { createRandom, type Random } from './sim/random.js';
 export {
   createSteamworksBackend,
