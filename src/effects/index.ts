@@ -29,9 +29,17 @@ export {
   createSteamworksBackend,
   wrapSteamworksClient,
   STEAMWORKS_CAPABILITIES,
+  PIPELAB_STEAMWORKS_CAPABILITIES,
   type SteamworksBackendOptions,
 } from './steamworks/adapter.js';
+export { steamworksCallbacks, type SteamworksCallbackHub } from './steamworks/callbacks.js';
 export { SteamNotRunningError, loadSteamworksClient, type SteamNotRunningCause } from './steamworks/load.js';
-export type { SteamworksClient, SteamworksLobby } from './steamworks/client-types.js';
+export {
+  SteamCallbackId,
+  type SteamworksClient,
+  type SteamworksLobby,
+  type SteamworksCallbackId,
+  type SteamworksCallbackPayloads,
+} from './steamworks/client-types.js';
 export { encodeChatFrame, decodeChatFrame } from './steamworks/chat-frame.js';
 export { createSystemClock, VirtualClock, type LobbyClock, type Clock } from './clock.js';

@@ -1,4 +1,4 @@
-import { EnterResponse, type Backend, type BackendEvent } from '../effects/backend.js';
+import { EnterResponse, type Backend, type BackendEvent, type BackendProblemCode } from '../effects/backend.js';
 import { memberChangeFromSteam, type MemberChange } from '../steam/index.js';
 import type { SessionEvent } from '../machines/session.machine.js';
 import type { MemberDirectory } from './member-directory.js';
@@ -31,6 +31,8 @@ export interface TranslatorSinks {
   reExpel(id: bigint): void;
   /** A session request from someone kicked or banned from this lobby: refused without asking the machines. */
   refuseExpelled(id: bigint): void;
+  /** The backend reports a problem with how it is wired into the game. */
+  backendProblem(code: BackendProblemCode, detail: string): void;
 }
 
 const textDecoder = new TextDecoder();
@@ -82,7 +84,8 @@ export class EventTranslator {
         }
         return;
       case 'lobbyList':
-        send({ type: 'lobby.listReceived', lobbies: event.lobbyIds });
+        if (event.failure !== undefined) send({ type: 'lobby.listRefused', reason: event.failure });
+        else send({ type: 'lobby.listReceived', lobbies: event.lobbyIds, complete: event.complete });
         return;
       case 'lobbyDataUpdate':
         if (event.lobbyId !== this.directory.lobbyId) return;
@@ -142,6 +145,9 @@ export class EventTranslator {
         send({ type: 'steam.serversDisconnected' });
         return;
       case 'serversConnected':
+        return;
+      case 'backendProblem':
+        this.sinks.backendProblem(event.code, event.detail);
         return;
     }
   };

@@ -18,7 +18,6 @@ import { sessionMachine, type SessionEvent } from '../machines/session.machine.j
 import { DEFAULT_PACKET_READ_LIMIT, type LobbyListFilters } from '../steam/index.js';
 import type {
   CreateLobbyOptions,
-  LobbyListing,
   LobbyRuntime,
   LobbyRuntimeOptions,
   OwnerCommandOptions,
@@ -154,6 +153,7 @@ class Runtime implements LobbyRuntime {
         counters.sessionRequestsRefused++;
         reporter.report({ kind: 'session-refused', remoteId: id, code: 'expelled', reason: `${id} was kicked or banned from this lobby.` });
       },
+      backendProblem: (code, detail) => void reporter.report({ kind: 'backend-problem', code, reason: detail }),
     });
 
     this.root = createActor(sessionMachine, {
@@ -189,10 +189,14 @@ class Runtime implements LobbyRuntime {
     listRef.on('*', this.outcomes.lifecycle);
     lobbyRef.subscribe({ next: (snapshot) => streams.setLobby(lobbyStateOf(snapshot)), error: () => {} });
 
-    // Steam started us from an invite (`+connect_lobby <id>`): the lobby machine joins it.
+    // Steam started us from an invite (`+connect_lobby <id>`): the lobby machine joins it at the first tick, so a
+    // game that subscribed to errors$ and lifecycle$ after creating the runtime sees the join, or why the id is bad.
     const argv = reporter.guarded('launchArgs', () => backend.launchArgs());
-    if (argv !== undefined && argv.length > 0) this.toMachines({ type: 'lobby.launchArgs', argv });
+    if (argv !== undefined && argv.length > 0) this.launchArgv = argv;
   }
+
+  /** The launch arguments the first tick hands to the lobby machine. */
+  private launchArgv: readonly string[] | undefined;
 
   // ── the game loop ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -201,6 +205,11 @@ class Runtime implements LobbyRuntime {
     const { core } = this;
     core.counters.ticks++;
     try {
+      const launch = this.launchArgv;
+      if (launch !== undefined) {
+        this.launchArgv = undefined;
+        this.toMachines({ type: 'lobby.launchArgs', argv: launch });
+      }
       core.router.beginTick(core.clock.now());
       this.backend.poll();
       this.backend.drainEvents(this.translator.translate);
@@ -227,7 +236,7 @@ class Runtime implements LobbyRuntime {
     return this.commands.createLobby(options);
   }
 
-  findLobbies(filters?: LobbyListFilters): Promise<RuntimeResult<{ readonly lobbies: readonly LobbyListing[] }>> {
+  findLobbies(filters?: LobbyListFilters): Promise<ListResult> {
     return this.commands.findLobbies(filters);
   }
 
