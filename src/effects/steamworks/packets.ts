@@ -1,7 +1,8 @@
 /**
  * P2P through steamworks.js: pulling native packets into the fair inbox at `poll()`, and sending. Channels are
- * Steam's own where the binding has them (binding.ts: the fork's `…OnChannel` calls, read for every channel this
- * backend has used), else carried in the lobbykit frame header over Steam's channel 0. Lobby chat frames
+ * Steam's own where the binding has them (binding.ts: the fork's `…OnChannel` calls; Steam holds a channel's
+ * packets until that channel is read, so channels 0-15 are read at every poll, and any other once this backend has
+ * sent on it or been asked for it), else carried in the lobbykit frame header over Steam's channel 0. Lobby chat frames
  * (chat-frame.ts) travel on channel 0 and are handed to `onChat`, never queued as game packets. A 0-byte packet
  * cannot hold up the queue: `isP2PPacketAvailable` says 0 for it as for nothing (steamworks.js networking.rs:59-66),
  * so an empty-looking channel is read anyway now and then, with a buffer no packet can overflow.
@@ -16,7 +17,9 @@ import type { NativeCalls } from './native.js';
 
 /** Every this many polls, a channel that says "nothing" is read anyway, in case a 0-byte packet sits at its head. */
 export const ZERO_BYTE_PROBE_POLLS = 8;
-/** Native channels read at most: a peer cannot make the adapter read an unbounded number of them. */
+/** Native channels read at every poll from the start: 0 to this minus 1. */
+export const SCANNED_NATIVE_CHANNELS = 16;
+/** Native channels read at most: a game's sends and reads cannot make the adapter read an unbounded number of them. */
 export const MAX_NATIVE_CHANNELS = 64;
 
 export interface PacketCounters {
@@ -27,9 +30,11 @@ export interface PacketCounters {
 export class SteamworksPackets {
   readonly inbox = new FairInbox();
   readonly counters: PacketCounters = { emptyPackets: 0 };
-  /** Native channels to read at `poll()` (channel 0 always; others once sent on or asked about). */
-  private readonly watched = new Set<number>([0]);
+  /** Native channels to read at `poll()`: only 0 without native channels. */
+  private readonly watched: Set<number>;
   private polls = 0;
+  /** Channels a packet has been read from (all of them are also in `watched`). */
+  private readonly active = new Set<number>([0]);
   private probes = 0;
 
   constructor(
@@ -38,18 +43,26 @@ export class SteamworksPackets {
     private readonly calls: NativeCalls,
     private readonly maxPacketsPerPoll: number,
     private readonly onChat: (from: bigint, bytes: Uint8Array) => void,
-  ) {}
+  ) {
+    this.watched = new Set(channels === undefined ? [0] : Array.from({ length: SCANNED_NATIVE_CHANNELS }, (_, i) => i));
+  }
 
   /**
    * Reads what is waiting, at most `maxPacketsPerPoll` packets over all channels. Every ZERO_BYTE_PROBE_POLLS-th
-   * poll, one channel in turn is probed: a 0-byte packet holds a channel up that long at most.
+   * poll probes each channel that has carried packets, and one other channel in turn: a 0-byte packet holds up a
+   * channel in use for that many polls at most, and any other channel for that many times the channels read.
    */
   poll(): void {
-    const probeAt = this.polls++ % ZERO_BYTE_PROBE_POLLS === 0 ? this.probes++ % this.watched.size : -1;
+    const probing = this.polls++ % ZERO_BYTE_PROBE_POLLS === 0;
+    const quiet = this.watched.size - this.active.size;
+    const quietProbe = probing && quiet > 0 ? this.probes++ % quiet : -1;
     let budget = this.maxPacketsPerPoll;
-    let index = 0;
+    let quietIndex = 0;
     for (const channel of this.watched) {
-      budget = this.drain(channel, budget, index++ === probeAt);
+      const active = this.active.has(channel);
+      const probe = probing && (active || quietIndex === quietProbe);
+      if (!active) quietIndex++;
+      budget = this.drain(channel, budget, probe);
       if (budget <= 0) return;
     }
   }
@@ -75,6 +88,7 @@ export class SteamworksPackets {
       const packet = this.readNative(size > 0 ? size : MAX_RELIABLE_BYTES, channel);
       if (packet === undefined) return budget;
       budget--;
+      this.active.add(channel);
       // The buffer is as long as asked for; `size` says how much of it is the packet (networking.rs:71-80).
       const length = Math.max(0, Math.min(packet.size, packet.data.byteLength));
       if (length === 0) {
