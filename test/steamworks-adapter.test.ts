@@ -136,7 +136,7 @@ describe('one client, launch arguments', () => {
 });
 
 describe('lobby lists as Steam gives them', () => {
-  async function manyLobbies(steam: SimulatedSteam, settle: () => Promise<void>, count: number, matching: number): Promise<bigint[]> {
+  async function manyLobbies(steam: SimulatedSteam, settle: (ms?: number) => Promise<void>, count: number, matching: number): Promise<bigint[]> {
     const ids: bigint[] = [];
     for (let i = 0; i < count; i++) {
       const id = 76561198100000000n + BigInt(i);
