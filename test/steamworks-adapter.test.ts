@@ -225,6 +225,24 @@ describe('guards before native code, and bad input from listed lobbies', () => {
     expect(bob.getAllLobbyData(lobbyId)).toEqual({ name: 'caf\uFFFD', mode: 'ctf' });
   });
 
+  it('lists a lobby with the largest data Steam allows and junk where numbers belong, as a result, not a throw', async () => {
+    const { steam, settle, backend } = setup();
+    const hostile = steam.backend(ALICE);
+    const lobbyId = await created(hostile, settle);
+    const bigKey = 'k'.repeat(255);
+    const bigValue = '\u{1F600}'.repeat(2048);
+    expect(hostile.setLobbyData(lobbyId, bigKey, bigValue)).toBe(true);
+    expect(hostile.setLobbyData(lobbyId, 'level', 'NaN')).toBe(true);
+    const bob = backend(BOB);
+    expect(bob.requestLobbyList({ numbers: [{ key: 'level', value: 1, comparison: '>' }], near: [{ key: bigKey, value: 0 }] })).toBe(true);
+    await settle();
+    expect(ofType(events(bob), 'lobbyList')).toEqual([{ type: 'lobbyList', lobbyIds: [], complete: true }]);
+    bob.requestLobbyList();
+    await settle();
+    expect(ofType(events(bob), 'lobbyList')[0]!.lobbyIds).toEqual([lobbyId]);
+    expect(bob.getLobbyData(lobbyId, bigKey)).toBe(bigValue);
+  });
+
   it('turns a lobby that vanished between list and join into response 5 with the native text', async () => {
     const { settle, backend } = setup();
     const alice = backend(ALICE);
