@@ -12,7 +12,7 @@ import {
   type LobbyRuntime,
   type SendOptions,
   type SteamworksClient,
-} from '../../src/index.js';
+} from 'lobbykit';
 
 /** What the main process offers the renderer: Electron's `ipcMain` fits. */
 export interface MainIpc {

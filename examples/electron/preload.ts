@@ -10,7 +10,7 @@ import type {
   LobbyRuntimeError,
   LobbyState,
   SendOptions,
-} from '../../src/index.js';
+} from 'lobbykit';
 
 /** What the main process sends on each channel (lobby-host.ts). */
 export interface LobbyEvents {

@@ -1,7 +1,7 @@
 // docs/steamworks.md's example, as written there (test/docs-steamworks.test.ts keeps the two the same and runs this
 // function with the simulator's steamworks.js client): lobbykit on the client the game already has, and the game's
 // own Steam callbacks shared with lobbykit's.
-import { SteamCallbackId, createLobbyRuntime, createSteamworksBackend, steamworksCallbacks, type LobbyRuntime, type SteamworksClient } from '../../src/index.js';
+import { SteamCallbackId, createLobbyRuntime, createSteamworksBackend, steamworksCallbacks, type LobbyRuntime, type SteamworksClient } from 'lobbykit';
 
 export async function startOnSteam(client: SteamworksClient, log: (line: string) => void): Promise<LobbyRuntime> {
   // The client from the game's own `init()`: lobbykit never calls init() again, which would drop this client.
