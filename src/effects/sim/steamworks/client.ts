@@ -19,9 +19,10 @@ import {
 import type { SimCore } from '../core.js';
 import type { SimUser } from '../users/user.js';
 import { SimLobbyHandle } from './lobby-handle.js';
-import { SimSteamworksProcess, SimulatedNativeAbort, napiError } from './process.js';
+import { SimulatedNativeAbort, napiError } from './native-errors.js';
+import { SimSteamworksProcess } from './process.js';
 
-export { SimulatedNativeAbort } from './process.js';
+export { SimulatedNativeAbort } from './native-errors.js';
 
 /** Which npm package the simulated game loaded. */
 export type SteamworksBindingName = 'steamworks.js' | '@pipelab/steamworks.js';

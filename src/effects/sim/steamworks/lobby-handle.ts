@@ -9,7 +9,7 @@ import { MAX_LOBBY_DATA_VALUE_BYTES } from '../../backend.js';
 import { playerSteamId, type SteamworksLobby, type SteamworksPlayerSteamId } from '../../steamworks/client-types.js';
 import type { SimLobby } from '../lobbies/lobby.js';
 import type { SimulatedSteamworksModule } from './client.js';
-import { SimulatedNativeAbort } from './process.js';
+import { SimulatedNativeAbort } from './native-errors.js';
 
 /** A lone surrogate cannot be written as UTF-8: the simulator's stand-in for bytes a C++ client wrote. */
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -5,7 +5,7 @@
  */
 import { steamErrorByResult, type BackendEvent } from '../../backend.js';
 import { CHAT_STATE_NAMES, SteamCallbackId, type SteamworksPayloadId } from '../../steamworks/client-types.js';
-import { SimulatedNativeAbort } from './process.js';
+import { SimulatedNativeAbort } from './native-errors.js';
 
 /** serde_json's u64 to JavaScript: a BigInt above u32::MAX, else a number (napi 2.16.8 js_values/serde.rs:130-141). */
 export function payloadId(id: bigint): SteamworksPayloadId {

@@ -8,16 +8,10 @@ import { steamErrorByResult, type BackendEvent } from '../../backend.js';
 import type { SteamworksLobby } from '../../steamworks/client-types.js';
 import type { SimCore } from '../core.js';
 import type { SimUser } from '../users/user.js';
+import { SimulatedNativeAbort, napiError } from './native-errors.js';
 import { callbackOf } from './payloads.js';
 
-/**
- * Thrown where the real steamworks.js would panic in a synchronous native call and abort the process (exit 134):
- * a call with no live client, a NUL in a lobby data key or value, lobby data that is not UTF-8. A test can catch
- * it; a game on real Steam would not get the chance.
- */
-export class SimulatedNativeAbort extends Error {
-  override readonly name = 'SimulatedNativeAbort';
-}
+
 
 /** What a lobby list showed of a lobby the user is not in: Steam's copy at list time (sdk isteammatchmaking.h:125-126, 160-174). */
 export interface ListedLobby {
@@ -153,11 +147,6 @@ export class SimSteamworksProcess {
       }
     }
   }
-}
-
-/** An Error as napi makes it from a Rust `Error::from_reason` (code GenericFailure: napi error.rs). */
-export function napiError(message: string, code = 'GenericFailure'): Error {
-  return Object.assign(new Error(message), { code });
 }
 
 function createFailure(result: number): Error {
