@@ -11,8 +11,6 @@ import type { SimUser } from '../users/user.js';
 import { SimulatedNativeAbort, napiError } from './native-errors.js';
 import { callbackOf } from './payloads.js';
 
-
-
 /** What a lobby list showed of a lobby the user is not in: Steam's copy at list time (sdk isteammatchmaking.h:125-126, 160-174). */
 export interface ListedLobby {
   readonly memberCount: number;
