@@ -176,7 +176,7 @@ describe("the simulator's steamworks.js client behaves as steamworks.js 0.4 does
     expect(lobbies.map((l) => l.id)).toEqual(ids.slice(0, 50));
     const first = lobbies[0]!;
     await lobbyOf(steam.steamworksClient(CAROL).matchmaking.joinLobby(first.id), settle);
-    // A snapshot of list time (isteammatchmaking.h:125-126): one member, though Carol has joined since.
+    // A snapshot of list time: only RequestLobbyData refreshes it (isteammatchmaking.h:208-216): one member, though Carol has joined since.
     expect(first.getMemberCount()).toBe(1n);
     expect(first.getMemberLimit()).toBe(3n);
     // isteammatchmaking.h:166-169: nil ids for a lobby you are not in; its owner too (:238-242).

@@ -102,7 +102,7 @@ export class SimulatedSteamworksModule {
     return new SimLobbyHandle(this, id);
   }
 
-  /** What the list showed of lobbies the user is not in stays as it was then (sdk isteammatchmaking.h:125-126). */
+  /** What the list showed of lobbies the user is not in stays as it was then: only RequestLobbyData refreshes it (sdk isteammatchmaking.h:208-216). */
   private rememberListed(ids: readonly bigint[]): void {
     for (const id of ids) {
       const lobby = this.core.directory.get(id);

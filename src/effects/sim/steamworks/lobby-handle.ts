@@ -56,7 +56,7 @@ export class SimLobbyHandle implements SteamworksLobby {
     this.module.inviteDialogs.push(this.id);
   }
 
-  /** A BigInt from a usize (steamworks.js matchmaking.rs:44-48); a listed lobby's count at list time (sdk isteammatchmaking.h:164-165). */
+  /** A BigInt from a usize (steamworks.js matchmaking.rs:44-48); a listed lobby's count at list time (sdk isteammatchmaking.h:164-165, 208-216). */
   getMemberCount(): bigint {
     this.live('getMemberCount');
     return BigInt(this.joined()?.members.length ?? this.listed()?.memberCount ?? 0);

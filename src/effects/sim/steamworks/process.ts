@@ -11,7 +11,7 @@ import type { SimUser } from '../users/user.js';
 import { SimulatedNativeAbort, napiError } from './native-errors.js';
 import { callbackOf } from './payloads.js';
 
-/** What a lobby list showed of a lobby the user is not in: Steam's copy at list time (sdk isteammatchmaking.h:125-126, 160-174). */
+/** What a lobby list showed of a lobby the user is not in: Steam's copy at list time, refreshed only by RequestLobbyData (sdk isteammatchmaking.h:208-216). */
 export interface ListedLobby {
   readonly memberCount: number;
   readonly memberLimit: number;
