@@ -179,8 +179,8 @@ describe('lobby: the late answer to a request that timed out lands in the next r
     const me = w.player(0, { launchArgs: ['+connect_lobby', 'not-a-lobby'] }, { inspect: (e) => (recorder.inspect(e), local.inspect(e)) });
     await w.run(200);
     expect(me.runtime.lobbyState().status).toBe('idle');
-    // The refusal is emitted while the runtime is being built, before any stream has a subscriber: the actor's
-    // own record of the transition is the witness.
+    // The launch arguments reach the machine at the first tick, so the game, subscribed by then, hears the refusal.
+    expect(me.errors).toEqual([expect.objectContaining({ kind: 'wrong-state', command: 'joinLobby', code: 'invalid-lobby-id' })]);
     expect(local.taken('lobby')).toContain('lobby.membership.idle | lobby.launchArgs #2');
     expect(local.taken('lobby')).not.toContain('lobby.membership.idle | lobby.launchArgs #0');
     expect(w.sim.steam.lobbies().some((l) => l.members.includes(me.id))).toBe(false);

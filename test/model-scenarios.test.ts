@@ -77,6 +77,9 @@ describe('scenario paths', () => {
     const lobbyId = await hosted(w, host);
     const launched = w.player(0, { launchArgs: connectLobbyArgs(lobbyId) }, inspect);
     const plain = w.player(2, { launchArgs: ['-novid'] }, inspect);
+    // The launch arguments reach the lobby machine at the first tick, once the game has subscribed to the streams.
+    expect(launched.runtime.lobbyState().status).toBe('idle');
+    launched.runtime.tick();
     expect(launched.runtime.lobbyState().status).toBe('joining');
     expect(await w.runUntil(() => launched.runtime.lobbyState().lobbyId === lobbyId, 5_000)).toBe(true);
     expect(plain.runtime.lobbyState().status).toBe('idle');

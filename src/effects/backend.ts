@@ -15,7 +15,13 @@ export type { SkipSender } from './inbox.js';
 
 /** Every asynchronous result, one discriminated union, delivered in order. Names follow Steam's callbacks. */
 export type BackendEvent =
-  | { readonly type: 'lobbyCreated'; readonly result: number; readonly lobbyId: bigint }
+  | {
+      readonly type: 'lobbyCreated';
+      readonly result: number;
+      readonly lobbyId: bigint;
+      /** Set when the backend had to infer `result` (steamworks.js rejects with a text): what it was told. */
+      readonly note?: string;
+    }
   | {
       readonly type: 'lobbyEntered';
       readonly lobbyId: bigint;
@@ -24,7 +30,17 @@ export type BackendEvent =
       /** Set when the backend could not learn Steam's real code (steamworks.js) and reports 5 'error'. */
       readonly note?: string;
     }
-  | { readonly type: 'lobbyList'; readonly lobbyIds: readonly bigint[] }
+  | {
+      readonly type: 'lobbyList';
+      readonly lobbyIds: readonly bigint[];
+      /**
+       * false when lobbies that match may be missing: steamworks.js lists at most 50 of the app's lobbies and the
+       * filters are applied to those. Absent means complete.
+       */
+      readonly complete?: boolean;
+      /** Set when the request failed (lobbyIds is then empty): what the backend was told. */
+      readonly failure?: string;
+    }
   /** `memberId === lobbyId` for lobby data (and owner changes); a member's id for member data. */
   | { readonly type: 'lobbyDataUpdate'; readonly lobbyId: bigint; readonly memberId: bigint; readonly success: boolean }
   | {
@@ -43,7 +59,15 @@ export type BackendEvent =
   | { readonly type: 'p2pSessionRequest'; readonly remote: bigint }
   | { readonly type: 'p2pConnectFail'; readonly remote: bigint; readonly error: number }
   | { readonly type: 'serversDisconnected'; readonly reason: number }
-  | { readonly type: 'serversConnected' };
+  | { readonly type: 'serversConnected' }
+  /** The backend found something wrong with how it is wired into the game; `detail` says how to fix it. */
+  | { readonly type: 'backendProblem'; readonly code: BackendProblemCode; readonly detail: string };
+
+/**
+ * `callbacks-unshared`: something replaced `client.callback.register` after lobbykit installed its shared one.
+ * `callbacks-lost`: lobbykit's own LobbyChatUpdate handler was replaced (a member entered unannounced).
+ */
+export type BackendProblemCode = 'callbacks-unshared' | 'callbacks-lost';
 
 export type BackendEventType = BackendEvent['type'];
 

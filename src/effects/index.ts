@@ -18,15 +18,28 @@ export {
   type SimulatedSteamError,
 } from './sim/network.js';
 export { SimulatedBackend, SIMULATED_CAPABILITIES } from './sim/backend.js';
-export { SimulatedSteamworksClient, SimulatedNativeAbort } from './sim/steamworks/client.js';
+export {
+  SimulatedSteamworksModule,
+  SimulatedNativeAbort,
+  type SimulatedSteamworksClient,
+  type SteamworksBindingName,
+} from './sim/steamworks/client.js';
 export { createRandom, type Random } from './sim/random.js';
 export {
   createSteamworksBackend,
   wrapSteamworksClient,
   STEAMWORKS_CAPABILITIES,
+  PIPELAB_STEAMWORKS_CAPABILITIES,
   type SteamworksBackendOptions,
 } from './steamworks/adapter.js';
+export { steamworksCallbacks, type SteamworksCallbackHub } from './steamworks/callbacks.js';
 export { SteamNotRunningError, loadSteamworksClient, type SteamNotRunningCause } from './steamworks/load.js';
-export type { SteamworksClient, SteamworksLobby } from './steamworks/client-types.js';
+export {
+  SteamCallbackId,
+  type SteamworksClient,
+  type SteamworksLobby,
+  type SteamworksCallbackId,
+  type SteamworksCallbackPayloads,
+} from './steamworks/client-types.js';
 export { encodeChatFrame, decodeChatFrame } from './steamworks/chat-frame.js';
 export { createSystemClock, VirtualClock, type LobbyClock, type Clock } from './clock.js';

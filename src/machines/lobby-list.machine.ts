@@ -24,8 +24,8 @@ export interface LobbyListContext {
 
 export type LobbyListEvent =
   | { readonly type: 'lobby.list'; readonly filters?: LobbyListFilters }
-  /** Steam: LobbyMatchList, the lobbies in Steam's order. */
-  | { readonly type: 'lobby.listReceived'; readonly lobbies: readonly bigint[] }
+  /** Steam: LobbyMatchList, the lobbies in Steam's order; `complete` false when matching lobbies may be missing. */
+  | { readonly type: 'lobby.listReceived'; readonly lobbies: readonly bigint[]; readonly complete?: boolean }
   /** The backend refused to ask Steam for a list. */
   | { readonly type: 'lobby.listRefused'; readonly reason: string }
   | { readonly type: 'steam.serversDisconnected' };
@@ -33,7 +33,7 @@ export type LobbyListEvent =
 export type LobbyListFailureCode = 'timeout' | 'servers-lost' | 'backend-refused';
 
 export type LobbyListEmitted =
-  | { readonly type: 'lifecycle.lobbyList'; readonly lobbies: readonly bigint[] }
+  | { readonly type: 'lifecycle.lobbyList'; readonly lobbies: readonly bigint[]; readonly complete?: boolean }
   | { readonly type: 'lifecycle.listFailed'; readonly code: LobbyListFailureCode; readonly reason: string }
   | {
       readonly type: 'lifecycle.rejected';
@@ -57,7 +57,7 @@ export const lobbyListMachine = setup({
     },
     reportLobbyList: emit(({ event }) => {
       assertEvent(event, 'lobby.listReceived');
-      return { type: 'lifecycle.lobbyList' as const, lobbies: event.lobbies };
+      return { type: 'lifecycle.lobbyList' as const, lobbies: event.lobbies, complete: event.complete };
     }),
     reportListRefused: emit(({ event }) => {
       assertEvent(event, 'lobby.listRefused');

@@ -121,7 +121,8 @@ export interface LobbyRuntime {
   startAutoTick(hz?: number): () => void;
 
   createLobby(options?: CreateLobbyOptions): Promise<RuntimeResult<{ readonly lobbyId: bigint }>>;
-  findLobbies(filters?: LobbyListFilters): Promise<RuntimeResult<{ readonly lobbies: readonly LobbyListing[] }>>;
+  /** `complete` is false when lobbies that match may be missing (steamworks.js: filters applied to Steam's first 50). */
+  findLobbies(filters?: LobbyListFilters): Promise<RuntimeResult<{ readonly lobbies: readonly LobbyListing[]; readonly complete: boolean }>>;
   joinLobby(lobbyId: bigint): Promise<RuntimeResult<{ readonly lobbyId: bigint }>>;
   leaveLobby(): RuntimeResult;
   sendChat(text: string): RuntimeResult;

@@ -19,7 +19,8 @@ import type { RequestSlot } from './request-slot.js';
 import type { RuntimeStats } from './stats.js';
 
 export type MembershipResult = RuntimeResult<{ readonly lobbyId: bigint }>;
-export type ListResult = RuntimeResult<{ readonly lobbies: readonly LobbyListing[] }>;
+/** `complete` is false when matching lobbies may be missing (steamworks.js filters Steam's first 50). */
+export type ListResult = RuntimeResult<{ readonly lobbies: readonly LobbyListing[]; readonly complete: boolean }>;
 
 export interface RuntimeCore {
   readonly selfId: bigint;

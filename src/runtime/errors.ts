@@ -1,5 +1,5 @@
 import type { CodecErrorCode } from '../codec/result.js';
-import type { RefusalCode } from '../effects/backend.js';
+import type { BackendProblemCode, RefusalCode } from '../effects/backend.js';
 import type { EnterFailureKey } from '../steam/index.js';
 import type { LobbyListFailureCode } from '../machines/lobby-list.machine.js';
 import type { CreateFailure, JoinFailure, RejectionCode } from '../machines/lobby.machine.js';
@@ -100,6 +100,8 @@ export type LobbyRuntimeError =
       readonly code: RefusalCode;
       readonly reason: string;
     }
+  /** The backend found a problem in how it is wired into the game (steamworks.js callbacks replaced); `reason` says the fix. */
+  | { readonly kind: 'backend-problem'; readonly code: BackendProblemCode; readonly reason: string }
   /** Something threw inside the runtime or the backend; caught so the game loop goes on. */
   | { readonly kind: 'internal'; readonly where: string; readonly reason: string };
 

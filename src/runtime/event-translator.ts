@@ -1,5 +1,5 @@
 import { decodeChatNotice, isChatNotice, type ChatNotice } from '../codec/chat-notice.js';
-import { EnterResponse, type Backend, type BackendEvent } from '../effects/backend.js';
+import { EnterResponse, type Backend, type BackendEvent, type BackendProblemCode } from '../effects/backend.js';
 import { memberChangeFromSteam, type MemberChange } from '../steam/index.js';
 import type { SessionEvent } from '../machines/session.machine.js';
 import { EXPELLED_LOBBY_DATA_KEY, parseExpelled } from './expulsions.js';
@@ -33,6 +33,8 @@ export interface TranslatorSinks {
   reExpel(id: bigint): void;
   /** A session request from someone kicked or banned from this lobby: refused without asking the machines. */
   refuseExpelled(id: bigint): void;
+  /** The backend reports a problem with how it is wired into the game. */
+  backendProblem(code: BackendProblemCode, detail: string): void;
 }
 
 const textDecoder = new TextDecoder();
@@ -86,7 +88,8 @@ export class EventTranslator {
         }
         return;
       case 'lobbyList':
-        send({ type: 'lobby.listReceived', lobbies: event.lobbyIds });
+        if (event.failure !== undefined) send({ type: 'lobby.listRefused', reason: event.failure });
+        else send({ type: 'lobby.listReceived', lobbies: event.lobbyIds, complete: event.complete });
         return;
       case 'lobbyDataUpdate':
         if (event.lobbyId !== this.directory.lobbyId) return;
@@ -151,6 +154,9 @@ export class EventTranslator {
         return;
       case 'serversConnected':
         send({ type: 'steam.serversConnected' });
+        return;
+      case 'backendProblem':
+        this.sinks.backendProblem(event.code, event.detail);
         return;
     }
   };

@@ -134,7 +134,7 @@ export class Outcomes {
         directory.publish();
         break;
       case 'lifecycle.lobbyList':
-        listRequest.settle({ ok: true, lobbies: event.lobbies.map((id) => this.listing(id)) });
+        listRequest.settle({ ok: true, lobbies: event.lobbies.map((id) => this.listing(id)), complete: event.complete !== false });
         break;
       case 'lifecycle.listFailed': {
         const reason = this.untickedHint(event.code, event.reason, this.listOpenedAt);

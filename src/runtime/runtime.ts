@@ -20,7 +20,6 @@ import { sessionMachine, type SessionEvent } from '../machines/session.machine.j
 import { DEFAULT_PACKET_READ_LIMIT, type LobbyListFilters } from '../steam/index.js';
 import type {
   CreateLobbyOptions,
-  LobbyListing,
   LobbyRuntime,
   LobbyRuntimeOptions,
   OwnerCommandOptions,
@@ -178,6 +177,7 @@ class Runtime implements LobbyRuntime {
         counters.sessionRequestsRefused++;
         reporter.report({ kind: 'session-refused', remoteId: id, code: 'expelled', reason: `${id} was kicked or banned from this lobby.` });
       },
+      backendProblem: (code, detail) => void reporter.report({ kind: 'backend-problem', code, reason: detail }),
     }, seatReservationMs > 0);
 
     this.root = createActor(sessionMachine, {
@@ -220,10 +220,14 @@ class Runtime implements LobbyRuntime {
     voteRef.on('*', this.outcomes.vote);
     lobbyRef.subscribe({ next: (snapshot) => streams.setLobby(lobbyStateOf(snapshot)), error: () => {} });
 
-    // Steam started us from an invite (`+connect_lobby <id>`): the lobby machine joins it.
+    // Steam started us from an invite (`+connect_lobby <id>`): the lobby machine joins it at the first tick, so a
+    // game that subscribed to errors$ and lifecycle$ after creating the runtime sees the join, or why the id is bad.
     const argv = reporter.guarded('launchArgs', () => backend.launchArgs());
-    if (argv !== undefined && argv.length > 0) this.toMachines({ type: 'lobby.launchArgs', argv });
+    if (argv !== undefined && argv.length > 0) this.launchArgv = argv;
   }
+
+  /** The launch arguments the first tick hands to the lobby machine. */
+  private launchArgv: readonly string[] | undefined;
 
   // ── the game loop ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -232,6 +236,11 @@ class Runtime implements LobbyRuntime {
     const { core } = this;
     core.counters.ticks++;
     try {
+      const launch = this.launchArgv;
+      if (launch !== undefined) {
+        this.launchArgv = undefined;
+        this.toMachines({ type: 'lobby.launchArgs', argv: launch });
+      }
       core.router.beginTick(core.clock.now());
       this.backend.poll();
       this.backend.drainEvents(this.translator.translate);
@@ -264,7 +273,7 @@ class Runtime implements LobbyRuntime {
     return this.commands.createLobby(options);
   }
 
-  findLobbies(filters?: LobbyListFilters): Promise<RuntimeResult<{ readonly lobbies: readonly LobbyListing[] }>> {
+  findLobbies(filters?: LobbyListFilters): Promise<ListResult> {
     return this.commands.findLobbies(filters);
   }
 

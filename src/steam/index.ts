@@ -7,3 +7,4 @@ export * from './member-state.js';
 export * from './p2p.js';
 export * from './persona.js';
 export * from './session-error.js';
+export * from './steam-error.js';

@@ -61,7 +61,7 @@ export function createRuntimeWorld(flavour: BackendFlavour, seed = 7): RuntimeWo
   const players: Player[] = [];
   const subscriptions: Subscription[] = [];
   // Steamworks.js is promise based: its results need microtasks between frames; the simulated backend does not.
-  const flushEveryFrame = flavour === 'steamworks-adapter';
+  const flushEveryFrame = flavour !== 'simulated';
   const frameHooks: (() => void)[] = [];
 
   const frame = async () => {

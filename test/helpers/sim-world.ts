@@ -4,7 +4,8 @@ import type { Backend, BackendEvent } from '../../src/effects/backend.js';
 import { createSimulatedSteam, type SimulatedSteam, type SimulatedSteamOptions, type SimulatedUserOptions } from '../../src/effects/sim/network.js';
 import { wrapSteamworksClient } from '../../src/effects/steamworks/adapter.js';
 
-export type BackendFlavour = 'simulated' | 'steamworks-adapter';
+/** The simulator's own backend, or the steamworks.js adapter over its steamworks.js-shaped client (0.4, or the @pipelab fork). */
+export type BackendFlavour = 'simulated' | 'steamworks-adapter' | 'steamworks-pipelab';
 
 export interface SimWorld {
   readonly clock: VirtualClock;
@@ -28,7 +29,8 @@ export function createSimWorld(flavour: BackendFlavour, overrides: Partial<Omit<
     user(options) {
       steam.addUser(options);
       if (flavour === 'simulated') return steam.backend(options.id);
-      return wrapSteamworksClient(steam.steamworksClient(options.id), { argv: options.launchArgs ?? [] });
+      const binding = flavour === 'steamworks-pipelab' ? '@pipelab/steamworks.js' : 'steamworks.js';
+      return wrapSteamworksClient(steam.steamworksClient(options.id, binding), { argv: options.launchArgs ?? [] });
     },
     async settle(ms = 500) {
       await flushMicrotasks();

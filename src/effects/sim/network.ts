@@ -17,7 +17,7 @@ import type { NetworkStats } from './p2p/transport.js';
 import type { SimulatedSteamError } from './scheduler.js';
 import type { SimulatedUserOptions } from './users/user.js';
 import { SimulatedBackend } from './backend.js';
-import { SimulatedSteamworksClient } from './steamworks/client.js';
+import { SimulatedSteamworksModule, type SimulatedSteamworksClient, type SteamworksBindingName } from './steamworks/client.js';
 
 export type { SimulatedSteamOptions } from './core.js';
 export type { SimulatedUserOptions } from './users/user.js';
@@ -50,8 +50,14 @@ export interface SimulatedSteam {
   addUser(options: SimulatedUserOptions): SimulatedUser;
   /** The user's Backend (one per user; the same object on every call). */
   backend(user: bigint): Backend;
-  /** A steamworks.js-shaped client for the user (one per user). */
-  steamworksClient(user: bigint): SimulatedSteamworksClient;
+  /**
+   * The steamworks.js module as the user's game process loads it (one per user): `init()` starts a client, a second
+   * `init()` drops the first, as the real package does. `binding` (the first call's counts) picks the package:
+   * steamworks.js 0.4 or the @pipelab/steamworks.js fork with its P2P channels and friend names.
+   */
+  steamworks(user: bigint, binding?: SteamworksBindingName): SimulatedSteamworksModule;
+  /** The user's live steamworks.js-shaped client: `steamworks(user).client`, started by `init()` if need be. */
+  steamworksClient(user: bigint, binding?: SteamworksBindingName): SimulatedSteamworksClient;
   /** Makes `a` and `b` friends (friendship is mutual). */
   befriend(a: bigint, b: bigint): void;
   /** `user` blocks `other`. */
@@ -84,8 +90,17 @@ export function steamIdOfAccount(accountId: number): bigint {
 export function createSimulatedSteam(options: SimulatedSteamOptions): SimulatedSteam {
   const core = new SimCore(options);
   const backends = new Map<bigint, SimulatedBackend>();
-  const clients = new Map<bigint, SimulatedSteamworksClient>();
+  const modules = new Map<bigint, SimulatedSteamworksModule>();
   const users = core.users;
+
+  const steamworks = (id: bigint, binding: SteamworksBindingName = 'steamworks.js'): SimulatedSteamworksModule => {
+    let module = modules.get(id);
+    if (module === undefined) {
+      module = new SimulatedSteamworksModule(core, users.require(id), binding);
+      modules.set(id, module);
+    }
+    return module;
+  };
 
   const snapshot = (id: bigint): LobbySnapshot | undefined => {
     const lobby = core.directory.get(id);
@@ -118,13 +133,10 @@ export function createSimulatedSteam(options: SimulatedSteamOptions): SimulatedS
       }
       return backend;
     },
-    steamworksClient(id) {
-      let client = clients.get(id);
-      if (client === undefined) {
-        client = new SimulatedSteamworksClient(core, users.require(id));
-        clients.set(id, client);
-      }
-      return client;
+    steamworks,
+    steamworksClient(id, binding) {
+      const module = steamworks(id, binding);
+      return module.client ?? module.init();
     },
     befriend(a, b) {
       users.befriend(users.require(a), users.require(b));

@@ -1,9 +1,11 @@
 /**
- * The part of steamworks.js 0.4's client that lobbykit uses, as lobbykit's own structural types, so the published
+ * The part of a steamworks.js client that lobbykit uses, as lobbykit's own structural types, so the published
  * declarations never import steamworks.js (a game that does not install it still type-checks) while the real
- * client (`require('steamworks.js').init()`) and the simulator's stand-in are held to the same shapes.
- * test/types/steamworks-client.check.ts asserts these against the package's own declarations, so they cannot
- * drift. To use more of steamworks.js, add the member to its namespace interface below; the check covers it.
+ * client (`require('steamworks.js').init()`), the @pipelab/steamworks.js fork's, and the simulator's stand-in are
+ * held to the same shapes. test/types/steamworks-client.check.ts asserts these against both packages' own
+ * declarations, so they cannot drift. Members only the fork has are optional: the adapter looks for them on the
+ * client (binding.ts), never at a package name. Callback payloads are typed as they arrive, which is wider than
+ * steamworks.js declares (a reason is a name, a connected payload is null, an id at most 2^32 - 1 is a number).
  * Type-only apart from the callback ids and two helpers: importing this never loads native code.
  */
 
@@ -61,18 +63,34 @@ export const SteamCallbackId = {
 } as const;
 export type SteamworksCallbackId = (typeof SteamCallbackId)[keyof typeof SteamCallbackId];
 
-/** What each callback hands its handler (steamworks.js's `CallbackReturns`, for the ids lobbykit registers). */
+/**
+ * An id inside a callback payload: serde_json's number, which napi makes a BigInt above 2^32 - 1 and a plain number
+ * below (napi 2.16.8 bindgen_runtime/js_values/serde.rs:130-141), so the nil id arrives as 0.
+ */
+export type SteamworksPayloadId = bigint | number;
+
+/**
+ * What each callback hands its handler: steamworks.js's `CallbackReturns` for the ids lobbykit registers, widened
+ * to what arrives (test/types/steamworks-client.check.ts checks every declared payload still fits).
+ */
 export interface SteamworksCallbackPayloads {
-  0: { readonly steam_id: bigint; readonly flags: { readonly bits: number } };
-  1: Record<string, never>;
-  2: { readonly reason: number };
-  3: { readonly reason: number; readonly still_retrying: boolean };
-  4: { readonly lobby: bigint; readonly member: bigint; readonly success: boolean };
+  0: { readonly steam_id: SteamworksPayloadId; readonly flags: { readonly bits: number } };
+  /** null: steamworks-rs's unit struct SteamServersConnected (user.rs:383) through serde. */
+  1: Record<string, never> | null;
+  /** `reason` is a SteamError variant's name ("NoConnection": user.rs:397-400), though steamworks.js declares a number. */
+  2: { readonly reason: string | number };
+  3: { readonly reason: string | number; readonly still_retrying: boolean };
+  4: { readonly lobby: SteamworksPayloadId; readonly member: SteamworksPayloadId; readonly success: boolean };
   /** `member_state_change` arrives as a name ("Entered"), although steamworks.js declares a number. */
-  5: { readonly lobby: bigint; readonly user_changed: bigint; readonly making_change: bigint; readonly member_state_change: number | string };
-  6: { readonly remote: bigint };
-  7: { readonly remote: bigint; readonly error: number };
-  8: { readonly lobby_steam_id: bigint; readonly friend_steam_id: bigint };
+  5: {
+    readonly lobby: SteamworksPayloadId;
+    readonly user_changed: SteamworksPayloadId;
+    readonly making_change: SteamworksPayloadId;
+    readonly member_state_change: number | string;
+  };
+  6: { readonly remote: SteamworksPayloadId };
+  7: { readonly remote: SteamworksPayloadId; readonly error: number };
+  8: { readonly lobby_steam_id: SteamworksPayloadId; readonly friend_steam_id: SteamworksPayloadId };
 }
 
 /** steamworks.js's `LobbyType` (0 private, 1 friends only, 2 public, 3 invisible). */
@@ -96,6 +114,15 @@ export interface SteamworksNetworking {
   readonly isP2PPacketAvailable: () => number;
   readonly readP2PPacket: (size: number) => SteamworksP2PPacket;
   readonly acceptP2PSession: (steamId64: bigint) => void;
+  /** @pipelab/steamworks.js: Steam's P2P channels (its networking.rs:48-108); absent from steamworks.js 0.4. */
+  readonly sendP2PPacketOnChannel?: (steamId64: bigint, sendType: SteamworksSendType, data: Buffer, channel: number) => boolean;
+  readonly isP2PPacketAvailableOnChannel?: (channel: number) => number;
+  readonly readP2PPacketFromChannel?: (size: number, channel: number) => SteamworksP2PPacket;
+}
+
+/** @pipelab/steamworks.js: another user's persona name (its friends.rs:8-15); absent from steamworks.js 0.4. */
+export interface SteamworksFriends {
+  readonly getFriendName: (steamId64: bigint) => string;
 }
 
 export interface SteamworksCallbacks {
@@ -113,6 +140,7 @@ export interface SteamworksClient {
   readonly networking: SteamworksNetworking;
   readonly callback: SteamworksCallbacks;
   readonly overlay: SteamworksOverlay;
+  readonly friends?: SteamworksFriends;
 }
 
 /** What steamworks.js's LobbyChatUpdate really carries as member_state_change: a string, despite its types. */

@@ -1,7 +1,10 @@
 /**
- * Loads steamworks.js only when asked (importing lobbykit never loads native code) and starts it once. A failed
- * start is remembered: steamworks.js aborts the whole process if a native function runs without a live client,
- * so after a failure nothing native is touched again.
+ * Loads steamworks.js only when asked (importing lobbykit never loads native code) and starts it, for a game that
+ * has no client of its own (one that has must pass it: createSteamworksBackend({ client })). A started client is
+ * kept on the loaded module, so a second call hands back the same client instead of calling `init()` again, which
+ * would drop the first (steamworks.js lib.rs:14-16). A failed start is not kept: `init()` without Steam throws
+ * cleanly and can be called again, so a game can retry once Steam is up. Nothing else native is touched after a
+ * failure, because steamworks.js aborts the process on a native call without a client.
  */
 import type { SteamworksClient } from './client-types.js';
 
@@ -29,15 +32,14 @@ interface SteamworksModule {
   init(appId?: number): SteamworksClient;
 }
 
-let started: Promise<SteamworksClient> | undefined;
+/** Where a client lobbykit started is kept: on the steamworks.js module, whose native state is per process anyway. */
+const STARTED = Symbol.for('lobbykit.steamworks.startedClient');
 
-/** The live steamworks.js client, started once per process; rejects with SteamNotRunningError, forever, after a failure. */
-export function loadSteamworksClient(appId?: number): Promise<SteamworksClient> {
-  started ??= start(appId);
-  return started;
-}
-
-async function start(appId: number | undefined): Promise<SteamworksClient> {
+/**
+ * The steamworks.js client lobbykit started, or a new one; rejects with SteamNotRunningError when steamworks.js is
+ * missing or Steam is not running, and tries again on the next call.
+ */
+export async function loadSteamworksClient(appId?: number): Promise<SteamworksClient> {
   let mod: SteamworksModule;
   try {
     const imported = (await import('steamworks.js')) as unknown as { default?: SteamworksModule } & Partial<SteamworksModule>;
@@ -47,11 +49,20 @@ async function start(appId: number | undefined): Promise<SteamworksClient> {
   } catch (error) {
     throw new SteamNotRunningError('not-installed', messageOf(error));
   }
+  const kept = (mod as { [STARTED]?: SteamworksClient })[STARTED];
+  if (kept !== undefined) return kept;
+  let client: SteamworksClient;
   try {
-    return mod.init(appId);
+    client = mod.init(appId);
   } catch (error) {
     throw new SteamNotRunningError('init-failed', messageOf(error));
   }
+  try {
+    Object.defineProperty(mod, STARTED, { value: client, configurable: true });
+  } catch {
+    // A frozen module namespace: nothing to keep the client on; the caller holds it.
+  }
+  return client;
 }
 
 function messageOf(error: unknown): string {

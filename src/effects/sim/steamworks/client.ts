@@ -1,113 +1,194 @@
 /**
- * A steamworks.js 0.4 client over the simulated Steam, quirks included, so the steamworks.js adapter (and a game
- * written against steamworks.js) runs unchanged in tests: BigInt ids and member counts, no channels, chat states as
- * strings, `making_change === user_changed`, `joinLobby` rejecting without a code, `readP2PPacket` throwing when
- * nothing is available, `createLobby` above 250 members failing hard, and none of what steamworks.js lacks.
- * Where it departs from the real package the comment says so.
+ * The steamworks.js module as one user's game process loads it, over the simulated Steam: `init()` starts a client
+ * (or drops the one there and starts another), and the client's calls behave as steamworks.js 0.4's do — BigInt ids
+ * and counts, channel 0 only, `readP2PPacket` throwing when nothing is there and zero-padding to the size asked,
+ * `joinLobby` rejecting without a code, async panics as rejections and synchronous ones as SimulatedNativeAbort.
+ * With `binding: '@pipelab/steamworks.js'` it also has that fork's P2P channels and friend names. Each behaviour
+ * cites steamworks.js (ceifa/steamworks.js at fa6c6af, its 0.4.0), the fork (CynToolkit/steamworks.js at its
+ * v0.9.1), steamworks-rs (Noxime/steamworks-rs at fbb7963) or napi-rs 2.16.8 by file:line.
  */
-import { MAX_LOBBY_MEMBERS, isSendType, sendSizeProblem, type BackendEvent } from '../../backend.js';
+import { MAX_LOBBY_MEMBERS, UNKNOWN_PERSONA_NAME, isSendType, sendSizeProblem } from '../../backend.js';
 import {
-  CHAT_STATE_NAMES,
-  SteamCallbackId,
   playerSteamId,
   type SteamworksCallbackHandle,
   type SteamworksClient,
   type SteamworksLobby,
+  type SteamworksNetworking,
   type SteamworksP2PPacket,
 } from '../../steamworks/client-types.js';
-import { Fifo } from '../../fifo.js';
 import type { SimCore } from '../core.js';
 import type { SimUser } from '../users/user.js';
 import { SimLobbyHandle } from './lobby-handle.js';
+import { SimulatedNativeAbort, napiError } from './native-errors.js';
+import { SimSteamworksProcess } from './process.js';
+
+export { SimulatedNativeAbort } from './native-errors.js';
+
+/** Which npm package the simulated game loaded. */
+export type SteamworksBindingName = 'steamworks.js' | '@pipelab/steamworks.js';
+
+/** What `init()` returns: the package's namespaces (a new object each time, the same namespaces: index.js:29-36). */
+export type SimulatedSteamworksClient = SteamworksClient;
 
 /**
- * Thrown where the real steamworks.js would hit a native assert and abort the process (exit 134). A test can
- * catch it; a game on real Steam would not get the chance.
+ * steamworks.js throws on a number where it takes a BigInt: napi_get_value_bigint_words fails with an empty
+ * message and code BigintExpected (napi 2.16.8 js_values/bigint.rs:45-50).
  */
-export class SimulatedNativeAbort extends Error {
-  override readonly name = 'SimulatedNativeAbort';
+function requireBigInt(id: unknown): asserts id is bigint {
+  if (typeof id !== 'bigint') throw napiError('', 'BigintExpected');
 }
 
-type Handler = (value: never) => void;
-
-interface Deferred<T> {
-  resolve(value: T): void;
-  reject(error: Error): void;
+/** napi's enum conversion (napi 2.16.8 backend/src/codegen/enum.rs:72-79). */
+function requireVariant(value: unknown, variants: number, name: string): void {
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) >= variants) {
+    throw napiError(`value \`${String(value)}\` does not match any variant of enum \`${name}\``, 'InvalidArg');
+  }
 }
 
-export class SimulatedSteamworksClient implements SteamworksClient {
-  /**
-   * Handlers by callback id. Departs from the real package, which keeps one handler per id for the whole process
-   * (steamworks-rs callback.rs:46-53) and whose `disconnect()` removes that id's entry (callback.rs:23-28).
-   */
-  private readonly handlers = new Map<number, Set<Handler>>();
-  private readonly creates = new Fifo<Deferred<SteamworksLobby>>();
-  private readonly joins = new Map<bigint, Deferred<SteamworksLobby>[]>();
-  private readonly lists = new Fifo<Deferred<SteamworksLobby[]>>();
-  /** Lobby ids the overlay invite dialog was opened for (steamworks.js's only way to invite: matchmaking.rs:38-42). */
+export class SimulatedSteamworksModule {
+  /** Whether the Steam client runs on this user's machine; when false, `init()` fails as steamworks.js does. */
+  steamRunning = true;
+  readonly process: SimSteamworksProcess;
+  /** Lobby ids the overlay's invite dialog was opened for (steamworks.js's only way to invite: matchmaking.rs:38-42). */
   readonly inviteDialogs: bigint[] = [];
-  private readonly listener = (event: BackendEvent): void => this.onEvent(event);
-
-  readonly localplayer: SteamworksClient['localplayer'];
-  readonly matchmaking: SteamworksClient['matchmaking'];
-  readonly networking: SteamworksClient['networking'];
-  readonly callback: SteamworksClient['callback'];
-  readonly overlay: SteamworksClient['overlay'];
+  private readonly namespaces: SteamworksClient;
+  private current: SimulatedSteamworksClient | undefined;
 
   constructor(
     readonly core: SimCore,
     readonly user: SimUser,
+    readonly binding: SteamworksBindingName,
   ) {
-    user.listeners.push(this.listener);
-    this.localplayer = {
-      // steamworks.js localplayer.rs:5-21, 27-38.
-      getSteamId: () => playerSteamId(user.id),
-      getName: () => user.options.name,
-    };
-    this.matchmaking = {
-      createLobby: (lobbyType, maxMembers) => this.createLobby(lobbyType, maxMembers),
-      joinLobby: (lobbyId) => this.joinLobby(lobbyId),
-      getLobbies: () => this.getLobbies(),
-    };
-    this.networking = {
-      sendP2PPacket: (steamId64, sendType, data) => this.sendP2PPacket(steamId64, sendType, data),
-      // Channel 0 only; 0 both when empty and for a 0-byte packet (steamworks.js networking.rs:59-66).
-      isP2PPacketAvailable: () => user.inbox.peekSize(0),
-      readP2PPacket: (size) => this.readP2PPacket(size),
-      // steamworks.js networking.rs:89-95.
-      acceptP2PSession: (steamId64) => {
-        requireBigInt(steamId64);
-        core.p2p.sessions.accept(user, steamId64);
+    this.process = new SimSteamworksProcess(
+      core,
+      user,
+      (deferred, ids) => {
+        this.rememberListed(ids);
+        deferred.resolve(ids);
       },
-    };
-    this.callback = {
-      register: (steamCallback, handler) => this.register(steamCallback as number, handler as Handler),
-    };
-    this.overlay = {
-      activateInviteDialog: (lobbyId) => {
-        requireBigInt(lobbyId);
-        this.inviteDialogs.push(lobbyId);
-      },
-    };
-  }
-
-  /** Stops the client (the game quit): pending promises stay pending, as they would. */
-  dispose(): void {
-    const at = this.user.listeners.indexOf(this.listener);
-    if (at >= 0) this.user.listeners.splice(at, 1);
-    this.handlers.clear();
+      (deferred, id) => deferred.resolve(this.lobbyHandle(id)),
+    );
+    this.namespaces = this.makeNamespaces();
   }
 
   /**
-   * steamworks.js matchmaking.rs:134-160. Above 250 members steamworks-rs asserts (matchmaking.rs:90); inside the
-   * package's async call that panic becomes a rejection, while the simulator throws SimulatedNativeAbort.
+   * steamworks.js index.js:28-37 and lib.rs:13-31: drops the client there is, then starts one; without Steam it
+   * throws napi's GenericFailure with Steam's text (observed: the real 0.4.0 on a machine without Steam) and leaves
+   * no client, so a later synchronous call aborts. Calling it again later is how a game retries.
+   */
+  init(_appId?: number): SimulatedSteamworksClient {
+    if (!this.steamRunning) {
+      if (this.process.live) this.process.restart(false);
+      this.current = undefined;
+      throw napiError("Failed to load module '/root/.steam/sdk64/steamclient.so'");
+    }
+    this.process.restart(true);
+    this.current = { ...this.namespaces };
+    return this.current;
+  }
+
+  /** The client the last successful `init()` returned, if it is still the live one. */
+  get client(): SimulatedSteamworksClient | undefined {
+    return this.process.live ? this.current : undefined;
+  }
+
+  /** The game quit: nothing is delivered any more and pending calls never settle. */
+  exit(): void {
+    this.process.exit();
+    this.current = undefined;
+  }
+
+  lobbyHandle(id: bigint): SteamworksLobby {
+    return new SimLobbyHandle(this, id);
+  }
+
+  /** What the list showed of lobbies the user is not in stays as it was then: only RequestLobbyData refreshes it (sdk isteammatchmaking.h:208-216). */
+  private rememberListed(ids: readonly bigint[]): void {
+    for (const id of ids) {
+      const lobby = this.core.directory.get(id);
+      if (lobby === undefined || lobby.members.includes(this.user.id)) continue;
+      this.process.listed.set(id, { memberCount: lobby.members.length, memberLimit: lobby.memberLimit, data: new Map(lobby.lobbyData) });
+    }
+  }
+
+  private makeNamespaces(): SteamworksClient {
+    const { core, user, process } = this;
+    const live = (call: string): void => process.requireLive(call);
+    const networking: SteamworksNetworking = {
+      sendP2PPacket: (steamId64, sendType, data) => this.send('sendP2PPacket', steamId64, sendType, data, 0),
+      // 0 both when empty and for a 0-byte packet (steamworks.js networking.rs:59-66; steamworks-rs networking.rs:75-84).
+      isP2PPacketAvailable: () => (live('isP2PPacketAvailable'), user.inbox.peekSize(0)),
+      readP2PPacket: (size) => this.read('readP2PPacket', size, 0),
+      // steamworks.js networking.rs:89-95.
+      acceptP2PSession: (steamId64) => {
+        requireBigInt(steamId64);
+        live('acceptP2PSession');
+        core.p2p.sessions.accept(user, steamId64);
+      },
+    };
+    const namespaces: SteamworksClient = {
+      localplayer: {
+        // steamworks.js localplayer.rs:27-38.
+        getSteamId: () => (live('getSteamId'), playerSteamId(user.id)),
+        getName: () => (live('getName'), user.options.name),
+      },
+      matchmaking: {
+        createLobby: (lobbyType, maxMembers) => this.createLobby(lobbyType, maxMembers),
+        joinLobby: (lobbyId) => this.joinLobby(lobbyId),
+        getLobbies: () => this.getLobbies(),
+      },
+      networking,
+      callback: {
+        // The simulator's handlers take the payloads as they arrive (payloads.ts), whatever the declared types say.
+        register: (steamCallback, handler) => this.register(steamCallback, handler as (value: unknown) => void),
+      },
+      overlay: {
+        activateInviteDialog: (lobbyId) => {
+          requireBigInt(lobbyId);
+          live('activateInviteDialog');
+          this.inviteDialogs.push(lobbyId);
+        },
+      },
+    };
+    if (this.binding === 'steamworks.js') return namespaces;
+    // The fork's channels: the same calls with Steam's channel argument (its networking.rs:39-108).
+    const forked: SteamworksNetworking = {
+      ...networking,
+      sendP2PPacketOnChannel: (steamId64, sendType, data, channel) => this.send('sendP2PPacketOnChannel', steamId64, sendType, data, channel),
+      isP2PPacketAvailableOnChannel: (channel) => (live('isP2PPacketAvailableOnChannel'), user.inbox.peekSize(channel)),
+      readP2PPacketFromChannel: (size, channel) => this.read('readP2PPacketFromChannel', size, channel),
+    };
+    return {
+      ...namespaces,
+      networking: forked,
+      friends: {
+        // GetFriendPersonaName (the fork's friends.rs:8-15): "[unknown]" until Steam has the name (sdk isteamfriends.h:236-240).
+        getFriendName: (steamId64) => {
+          requireBigInt(steamId64);
+          live('getFriendName');
+          return user.known.has(steamId64) ? (core.users.get(steamId64)?.options.name ?? UNKNOWN_PERSONA_NAME) : UNKNOWN_PERSONA_NAME;
+        },
+      },
+    };
+  }
+
+  private register(steamCallback: number, handler: (value: unknown) => void): SteamworksCallbackHandle {
+    requireVariant(steamCallback, this.binding === 'steamworks.js' ? 10 : 11, 'SteamCallback');
+    this.process.requireLive('callback.register');
+    return this.process.register(steamCallback, handler);
+  }
+
+  /**
+   * steamworks.js matchmaking.rs:134-160. The whole body runs as an async task, so steamworks-rs's assert above 250
+   * members (matchmaking.rs:90) is a panic napi turns into a rejection with the panic's text (napi 2.16.8
+   * tokio_runtime.rs:178-192); a bad lobby type is refused while converting arguments, synchronously.
    */
   private createLobby(lobbyType: number, maxMembers: number): Promise<SteamworksLobby> {
-    if (maxMembers > MAX_LOBBY_MEMBERS) {
-      throw new SimulatedNativeAbort(`createLobby(${lobbyType}, ${maxMembers}): above ${MAX_LOBBY_MEMBERS} members Steam's native assert aborts the process`);
-    }
+    requireVariant(lobbyType, 4, 'LobbyType');
+    this.process.requireLive('createLobby');
+    if (maxMembers > MAX_LOBBY_MEMBERS) return Promise.reject(napiError(`assertion failed: max_members <= ${MAX_LOBBY_MEMBERS}`));
     return new Promise((resolve, reject) => {
-      this.creates.push({ resolve, reject });
+      this.process.creates.push(this.process.deferred(resolve, reject));
       this.core.directory.create(this.user, lobbyType as 0 | 1 | 2 | 3, maxMembers);
     });
   }
@@ -115,138 +196,52 @@ export class SimulatedSteamworksClient implements SteamworksClient {
   /** steamworks.js matchmaking.rs:162-182. */
   private joinLobby(lobbyId: bigint): Promise<SteamworksLobby> {
     requireBigInt(lobbyId);
+    this.process.requireLive('joinLobby');
     return new Promise((resolve, reject) => {
-      const waiting = this.joins.get(lobbyId) ?? [];
-      waiting.push({ resolve, reject });
-      this.joins.set(lobbyId, waiting);
+      const waiting = this.process.joins.get(lobbyId) ?? [];
+      waiting.push(this.process.deferred(resolve, reject));
+      this.process.joins.set(lobbyId, waiting);
       this.core.directory.join(this.user, lobbyId);
     });
   }
 
-  /** No filters can be passed (steamworks.js matchmaking.rs:184-206). */
+  /**
+   * No filters can be passed (steamworks.js matchmaking.rs:184-206), so Steam's defaults apply: at most 50 lobbies
+   * (the directory's cap) near the user.
+   */
   private getLobbies(): Promise<SteamworksLobby[]> {
-    return new Promise((resolve, reject) => {
-      this.lists.push({ resolve, reject });
+    this.process.requireLive('getLobbies');
+    return new Promise<readonly bigint[]>((resolve, reject) => {
+      this.process.lists.push(this.process.deferred(resolve, reject));
       this.core.directory.list(this.user, undefined);
-    });
+    }).then((ids) => ids.map((id) => this.lobbyHandle(id)));
   }
 
-  /** Always channel 0 (steamworks.js networking.rs:39-57; steamworks-rs networking.rs:53-70). */
-  private sendP2PPacket(steamId64: bigint, sendType: number, data: Buffer): boolean {
+  /** steamworks.js networking.rs:39-57 on channel 0; the fork's networking.rs:48-68 on any. */
+  private send(call: string, steamId64: bigint, sendType: number, data: Buffer, channel: number): boolean {
     requireBigInt(steamId64);
+    requireVariant(sendType, 4, 'SendType');
+    this.process.requireLive(call);
     if (!isSendType(sendType) || sendSizeProblem(data.length, sendType) !== undefined) return false;
     const remote = this.core.users.get(steamId64);
     if (remote === undefined || remote === this.user) return false;
-    this.core.p2p.send(this.user, remote, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sendType, 0);
+    this.core.p2p.send(this.user, remote, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sendType, channel);
     return true;
   }
 
-  /** Throws "No packet available" when empty (steamworks.js networking.rs:68-87); truncates to `size` (sdk isteamnetworking.h:164). */
-  private readP2PPacket(size: number): SteamworksP2PPacket {
-    const packet = this.core.p2p.readPacket(this.user, 0);
-    if (packet === undefined) throw new Error('No packet available');
-    const length = Math.min(size, packet.bytes.length);
-    return {
-      data: Buffer.from(packet.bytes.buffer, packet.bytes.byteOffset, length),
-      size: length,
-      steamId: playerSteamId(packet.from),
-    };
+  /**
+   * steamworks.js networking.rs:68-87: a buffer of `size` bytes (zero-padded past the packet: `vec![0; size]`),
+   * `size` the bytes read (truncated to the buffer: sdk isteamnetworking.h:162-166), "No packet available" when
+   * empty. A negative size overflows `vec!`'s capacity: a native panic.
+   */
+  private read(call: string, size: number, channel: number): SteamworksP2PPacket {
+    this.process.requireLive(call);
+    if (!(size >= 0)) throw new SimulatedNativeAbort(`${call}(${size}): capacity overflow in native code`);
+    const packet = this.core.p2p.readPacket(this.user, channel);
+    if (packet === undefined) throw napiError('No packet available');
+    const data = Buffer.alloc(size);
+    const read = Math.min(size, packet.bytes.length);
+    data.set(packet.bytes.subarray(0, read));
+    return { data, size: read, steamId: playerSteamId(packet.from) };
   }
-
-  /** steamworks.js callback.rs:39-85 (see `handlers` for how the real package differs). */
-  private register(steamCallback: number, handler: Handler): SteamworksCallbackHandle {
-    let set = this.handlers.get(steamCallback);
-    if (set === undefined) {
-      set = new Set();
-      this.handlers.set(steamCallback, set);
-    }
-    set.add(handler);
-    return { disconnect: () => void set.delete(handler) };
-  }
-
-  private call(steamCallback: number, value: object): void {
-    const set = this.handlers.get(steamCallback);
-    if (set === undefined) return;
-    for (const handler of [...set]) handler(value as never);
-  }
-
-  private lobbyHandle(id: bigint): SteamworksLobby {
-    return new SimLobbyHandle(this, id);
-  }
-
-  /** Turns the simulator's events into what steamworks.js would show: promises and its nine callbacks. */
-  private onEvent(event: BackendEvent): void {
-    switch (event.type) {
-      case 'lobbyCreated': {
-        const waiting = this.creates.shift();
-        if (event.result === 1) waiting?.resolve(this.lobbyHandle(event.lobbyId));
-        // The real text is the SteamError's (steamworks.js matchmaking.rs:159; steamworks-rs error.rs:16-25).
-        else waiting?.reject(new Error('Failed to create lobby'));
-        return;
-      }
-      case 'lobbyEntered': {
-        const waiting = this.joins.get(event.lobbyId)?.shift();
-        if (waiting === undefined) return;
-        if (event.response === 1) waiting.resolve(this.lobbyHandle(event.lobbyId));
-        // No enter response code reaches the game (steamworks.js matchmaking.rs:181; steamworks-rs matchmaking.rs:129-133).
-        else waiting.reject(new Error('Failed to join lobby'));
-        return;
-      }
-      case 'lobbyList':
-        this.lists.shift()?.resolve(event.lobbyIds.map((id) => this.lobbyHandle(id)));
-        return;
-      case 'lobbyDataUpdate':
-        // steamworks-rs matchmaking.rs:953-974.
-        this.call(SteamCallbackId.LobbyDataUpdate, { lobby: event.lobbyId, member: event.memberId, success: event.success });
-        return;
-      case 'lobbyChatUpdate':
-        // making_change is user_changed (steamworks-rs matchmaking.rs:927-928); the state is serde's variant name,
-        // a string (matchmaking.rs:832-850, 929-947; steamworks.js callback.rs:94-96).
-        this.call(SteamCallbackId.LobbyChatUpdate, {
-          lobby: event.lobbyId,
-          user_changed: event.changed,
-          making_change: event.changed,
-          member_state_change: CHAT_STATE_NAMES.get(event.state) ?? String(event.state),
-        });
-        return;
-      case 'personaChange':
-        // steamworks.js callbacks.d.ts:17-20.
-        this.call(SteamCallbackId.PersonaStateChange, { steam_id: event.userId, flags: { bits: event.flags } });
-        return;
-      case 'p2pSessionRequest':
-        // steamworks-rs networking.rs:111-130.
-        this.call(SteamCallbackId.P2PSessionRequest, { remote: event.remote });
-        return;
-      case 'p2pConnectFail':
-        // steamworks-rs networking.rs:132-150.
-        this.call(SteamCallbackId.P2PSessionConnectFail, { remote: event.remote, error: event.error });
-        return;
-      case 'joinRequested':
-        // steamworks.js callbacks.d.ts:47-50.
-        this.call(SteamCallbackId.GameLobbyJoinRequested, { lobby_steam_id: event.lobbyId, friend_steam_id: event.friendId });
-        return;
-      case 'serversDisconnected':
-        // Departs from the real package, whose `reason` is a SteamError name such as "NoConnection" (serde of
-        // steamworks-rs error.rs:14-16), not a number as its types say (steamworks.js callbacks.d.ts:22-24).
-        this.call(SteamCallbackId.SteamServersDisconnected, { reason: event.reason });
-        return;
-      case 'serversConnected':
-        // steamworks.js callbacks.d.ts:21.
-        this.call(SteamCallbackId.SteamServersConnected, {});
-        return;
-      case 'lobbyChatMessage':
-      case 'lobbyInvite':
-      case 'lobbyKicked':
-        // steamworks.js 0.4 has no callback for these (callback.rs:25-37).
-        return;
-    }
-  }
-}
-
-/**
- * steamworks.js throws on number ids (napi BigInt conversion: matchmaking.rs:163, networking.rs:41). Departs in
- * the error: the real one has an empty message and code `BigintExpected`.
- */
-function requireBigInt(id: unknown): asserts id is bigint {
-  if (typeof id !== 'bigint') throw new TypeError('Failed to convert napi value into BigInt');
 }

@@ -1,0 +1,166 @@
+/**
+ * P2P through steamworks.js: pulling native packets into the fair inbox at `poll()`, and sending. Channels are
+ * Steam's own where the binding has them (binding.ts: the fork's `…OnChannel` calls; Steam holds a channel's
+ * packets until that channel is read, so channels 0-15 are read at every poll, and any other once this backend has
+ * sent on it or been asked for it), else carried in the lobbykit frame header over Steam's channel 0. Lobby chat frames
+ * (chat-frame.ts) travel on channel 0 and are handed to `onChat`, never queued as game packets. A 0-byte packet
+ * cannot hold up the queue: `isP2PPacketAvailable` says 0 for it as for nothing (steamworks.js networking.rs:59-66),
+ * so an empty-looking channel is read anyway now and then, with a buffer no packet can overflow.
+ */
+import { MAX_RELIABLE_BYTES, sendP2PProblem, type P2PPacket, type P2PSendType } from '../backend.js';
+import { peekChannel } from '../../codec/frame.js';
+import { FairInbox, type SkipSender } from '../inbox.js';
+import type { NativeChannels } from './binding.js';
+import { isChatFrame } from './chat-frame.js';
+import type { SteamworksClient, SteamworksP2PPacket } from './client-types.js';
+import type { NativeCalls } from './native.js';
+
+/** Every this many polls, a channel that says "nothing" is read anyway, in case a 0-byte packet sits at its head. */
+export const ZERO_BYTE_PROBE_POLLS = 8;
+/** Native channels read at every poll from the start: 0 to this minus 1. */
+export const SCANNED_NATIVE_CHANNELS = 16;
+/** Native channels read at most: a game's sends and reads cannot make the adapter read an unbounded number of them. */
+export const MAX_NATIVE_CHANNELS = 64;
+
+export interface PacketCounters {
+  /** 0-byte packets read and dropped: they carry nothing a lobbykit frame or a game message can be. */
+  emptyPackets: number;
+}
+
+export class SteamworksPackets {
+  readonly inbox = new FairInbox();
+  readonly counters: PacketCounters = { emptyPackets: 0 };
+  /** Native channels to read at `poll()`: only 0 without native channels. */
+  private readonly watched: Set<number>;
+  private polls = 0;
+  /** Channels a packet has been read from (all of them are also in `watched`). */
+  private readonly active = new Set<number>([0]);
+  private probes = 0;
+
+  constructor(
+    private readonly client: SteamworksClient,
+    private readonly channels: NativeChannels | undefined,
+    private readonly calls: NativeCalls,
+    private readonly maxPacketsPerPoll: number,
+    private readonly onChat: (from: bigint, bytes: Uint8Array) => void,
+  ) {
+    this.watched = new Set(channels === undefined ? [0] : Array.from({ length: SCANNED_NATIVE_CHANNELS }, (_, i) => i));
+  }
+
+  /**
+   * Reads what is waiting, at most `maxPacketsPerPoll` packets over all channels. Every ZERO_BYTE_PROBE_POLLS-th
+   * poll probes each channel that has carried packets, and one other channel in turn: a 0-byte packet holds up a
+   * channel in use for that many polls at most, and any other channel for that many times the channels read.
+   */
+  poll(): void {
+    const probing = this.polls++ % ZERO_BYTE_PROBE_POLLS === 0;
+    const quiet = this.watched.size - this.active.size;
+    const quietProbe = probing && quiet > 0 ? this.probes++ % quiet : -1;
+    let budget = this.maxPacketsPerPoll;
+    let quietIndex = 0;
+    for (const channel of this.watched) {
+      const active = this.active.has(channel);
+      const probe = probing && (active || quietIndex === quietProbe);
+      if (!active) quietIndex++;
+      budget = this.drain(channel, budget, probe);
+      if (budget <= 0) return;
+    }
+  }
+
+  private nativeAvailable(channel: number): number {
+    const channels = this.channels;
+    const net = this.client.networking;
+    return this.calls.quiet(() => (channels === undefined ? net.isP2PPacketAvailable() : channels.isP2PPacketAvailableOnChannel(channel)), 0);
+  }
+
+  private readNative(size: number, channel: number): SteamworksP2PPacket | undefined {
+    const channels = this.channels;
+    const net = this.client.networking;
+    // Throws "No packet available" when empty (steamworks.js networking.rs:68-87): an answer, not a failure.
+    return this.calls.quiet(() => (channels === undefined ? net.readP2PPacket(size) : channels.readP2PPacketFromChannel(size, channel)), undefined);
+  }
+
+  private drain(channel: number, budget: number, probe: boolean): number {
+    while (budget > 0) {
+      const size = this.nativeAvailable(channel);
+      // Nothing, or a 0-byte packet: on a probing poll, read with room for any packet (one may arrive meanwhile).
+      if (!(size > 0) && !probe) return budget;
+      const packet = this.readNative(size > 0 ? size : MAX_RELIABLE_BYTES, channel);
+      if (packet === undefined) return budget;
+      budget--;
+      this.active.add(channel);
+      // The buffer is as long as asked for; `size` says how much of it is the packet (networking.rs:71-80).
+      const length = Math.max(0, Math.min(packet.size, packet.data.byteLength));
+      if (length === 0) {
+        this.counters.emptyPackets++;
+        continue;
+      }
+      const bytes = new Uint8Array(packet.data.buffer, packet.data.byteOffset, length);
+      this.route(packet.steamId.steamId64, bytes, channel);
+    }
+    return budget;
+  }
+
+  /** Chat frames to `onChat`; a game packet to its native channel, or (emulated) to the channel its frame names. */
+  private route(from: bigint, bytes: Uint8Array, channel: number): void {
+    if (channel === 0 && isChatFrame(bytes)) {
+      this.onChat(from, bytes);
+      return;
+    }
+    const packet: P2PPacket = { from, bytes };
+    this.inbox.push(this.channels === undefined ? (peekChannel(bytes) ?? 0) : channel, packet);
+  }
+
+  /** Native channels are read once the game shows interest in them, up to MAX_NATIVE_CHANNELS. */
+  watch(channel: number): void {
+    if (this.channels !== undefined && this.watched.size < MAX_NATIVE_CHANNELS) this.watched.add(channel);
+  }
+
+  send(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
+    const calls = this.calls;
+    const problem = sendP2PProblem(to, bytes, sendType, channel);
+    if (problem !== undefined) return calls.refuse(problem.code, problem.detail);
+    // Chat frames are the adapter's own: a game cannot forge one through sendP2P.
+    if (isChatFrame(bytes)) return calls.refuse('channel-mismatch', 'these bytes are a lobbykit chat frame, which only sendLobbyChat sends');
+    if (this.channels === undefined) {
+      // One Steam channel: the receiver routes by the lobbykit frame header, so the bytes must agree.
+      const framed = peekChannel(bytes);
+      if ((framed ?? 0) !== channel) {
+        return calls.refuse(
+          'channel-mismatch',
+          framed === undefined
+            ? `this binding has no P2P channels: a send on channel ${channel} must be a lobbykit frame for that channel`
+            : `the lobbykit frame is for channel ${framed}, but the send asked for channel ${channel}`,
+        );
+      }
+    } else {
+      this.watch(channel);
+    }
+    const before = calls.refusal;
+    if (this.sendRaw(to, bytes, sendType, channel)) return true;
+    if (calls.refusal === before) calls.refuse('native-error', 'steamworks.js refused the send (it returned false)');
+    return false;
+  }
+
+  /** One native send, with no checks of its own (the caller made them). */
+  sendRaw(to: bigint, bytes: Uint8Array, sendType: P2PSendType, channel: number): boolean {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const channels = this.channels;
+    const net = this.client.networking;
+    return this.calls.call(
+      'sendP2PPacket',
+      () => (channels === undefined ? net.sendP2PPacket(to, sendType, buffer) : channels.sendP2PPacketOnChannel(to, sendType, buffer, channel)),
+      false,
+    );
+  }
+
+  available(channel: number): number {
+    this.watch(channel);
+    return this.inbox.peekSize(channel);
+  }
+
+  read(channel: number, skip?: SkipSender): P2PPacket | undefined {
+    this.watch(channel);
+    return this.inbox.read(channel, skip);
+  }
+}
