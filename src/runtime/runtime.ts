@@ -17,7 +17,7 @@ import type { lobbyListMachine } from '../machines/lobby-list.machine.js';
 import { DEFAULT_LOBBY_TIMING, type LobbyInvite, type lobbyMachine } from '../machines/lobby.machine.js';
 import type { voteKickMachine } from '../machines/vote-kick.machine.js';
 import { sessionMachine, type SessionEvent } from '../machines/session.machine.js';
-import { DEFAULT_PACKET_READ_LIMIT, type LobbyListFilters } from '../steam/index.js';
+import type { LobbyListFilters } from '../steam/index.js';
 import type {
   CreateLobbyOptions,
   LobbyRuntime,
@@ -27,7 +27,9 @@ import type {
 } from './api.js';
 import { readUntilIdle } from './after-dispose.js';
 import { startAutoTicker } from './auto-ticker.js';
+import { readLimitOf, type CommandState } from './command-base.js';
 import { Commands } from './commands.js';
+import { Sends } from './sends.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
 import { EventTranslator } from './event-translator.js';
@@ -38,6 +40,7 @@ import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
 import { createMachineEffects } from './machine-effects.js';
 import { MemberDirectory, type LobbyMember } from './member-directory.js';
 import { Outcomes, declareWire } from './outcomes.js';
+import { outsideView, refusedFromOutside } from './outside-view.js';
 import { PacketRouter, type ChannelMessage } from './packet-router.js';
 import { PeerProtocol } from './peer-protocol.js';
 import { openingWire } from './peer-wire.js';
@@ -53,16 +56,6 @@ export function createLobbyRuntime(options: LobbyRuntimeOptions): LobbyRuntime {
   }
   return new Runtime(options);
 }
-
-/** Events only the machines raise for themselves (a peer's reports, the root's own timer): never from outside. */
-const INTERNAL_EVENTS: ReadonlySet<string> = new Set([
-  'peer.connected',
-  'peer.attemptFailed',
-  'peer.closed',
-  'session.heartbeatDue',
-  'session.reconnectDue',
-  'session.seatExpired',
-]);
 
 class Runtime implements LobbyRuntime {
   readonly selfId: bigint;
@@ -83,10 +76,12 @@ class Runtime implements LobbyRuntime {
   private readonly root: Actor<typeof sessionMachine>;
   private readonly outcomes: Outcomes;
   private readonly commands: Commands;
+  private readonly sends: Sends;
+  /** Disposed or not: shared with the command objects. */
+  private readonly commandState: CommandState = { disposed: false };
   private readonly translator: EventTranslator;
   private readonly lobbyRef: ActorRefFrom<typeof lobbyMachine>;
   private stopAutoTick: (() => void) | undefined;
-  private disposed = false;
   /** Set when the actors stop: at dispose, or once a request in flight at dispose has been dealt with. */
   private actorsStopped = false;
 
@@ -101,7 +96,7 @@ class Runtime implements LobbyRuntime {
     const directory = new MemberDirectory(
       selfId,
       (id) => (id === selfId ? backend.localUserName() : backend.personaName(id)),
-      (slot) => this.commands.releaseHeld(slot),
+      (slot) => this.sends.releaseHeld(slot),
     );
     const held = new HeldSends();
     const toMachines = (event: SessionEvent) => this.toMachines(event);
@@ -120,7 +115,7 @@ class Runtime implements LobbyRuntime {
         error: (error) => reporter.report(error),
       },
       counters,
-      positiveInteger(options.packetReadLimit) ?? DEFAULT_PACKET_READ_LIMIT,
+      readLimitOf(options.packetReadLimit),
       { maxBytes: DEFAULT_MAX_DECODED_BYTES },
     );
     const core: RuntimeCore = {
@@ -153,7 +148,8 @@ class Runtime implements LobbyRuntime {
     this.selfId = selfId;
     this.backend = backend;
     this.outcomes = new Outcomes(core);
-    this.commands = new Commands(core, this.outcomes);
+    this.commands = new Commands(core, this.commandState, this.outcomes);
+    this.sends = new Sends(core, this.commandState);
     const seatReservationMs = options.timing?.lobby?.seatReservationMs ?? DEFAULT_LOBBY_TIMING.seatReservationMs;
     this.translator = new EventTranslator(backend, directory, selfId, counters, {
       toMachines,
@@ -192,7 +188,12 @@ class Runtime implements LobbyRuntime {
       },
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     });
-    this.actor = outsideView(this.root, (event) => this.sendFromOutside(event));
+    this.actor = outsideView(this.root, (event) => {
+      if (this.commandState.disposed) return;
+      if (refusedFromOutside(event, core.reporter)) return;
+      this.toMachines(event);
+      core.directory.publish();
+    });
     this.members$ = directory.members$;
     this.lobby$ = streams.lobby$;
     this.lobbyData$ = streams.lobbyData$;
@@ -232,7 +233,7 @@ class Runtime implements LobbyRuntime {
   // ── the game loop ─────────────────────────────────────────────────────────────────────────────────────────
 
   tick(): void {
-    if (this.disposed) return;
+    if (this.commandState.disposed) return;
     const { core } = this;
     core.counters.ticks++;
     try {
@@ -267,7 +268,7 @@ class Runtime implements LobbyRuntime {
     };
   }
 
-  // ── commands (commands.ts validates and runs them) ────────────────────────────────────────────────────────
+  // ── commands (commands.ts and sends.ts validate and run them) ───────────────────────────────────────────────────
 
   createLobby(options?: CreateLobbyOptions): Promise<MembershipResult> {
     return this.commands.createLobby(options);
@@ -286,11 +287,11 @@ class Runtime implements LobbyRuntime {
   }
 
   sendChat(text: string): RuntimeResult {
-    return this.commands.sendChat(text);
+    return this.sends.sendChat(text);
   }
 
   send(to: bigint | 'all', message: unknown, options?: SendOptions): RuntimeResult<{ readonly recipients: number }> {
-    return this.commands.send(to, message, options);
+    return this.sends.send(to, message, options);
   }
 
   kick(memberId: bigint, options?: OwnerCommandOptions): RuntimeResult {
@@ -356,13 +357,12 @@ class Runtime implements LobbyRuntime {
   }
 
   dispose(): void {
-    if (this.disposed) return;
+    if (this.commandState.disposed) return;
     const { core } = this;
     this.stopAutoTick?.();
     this.stopAutoTick = undefined;
     if (core.streams.lobby.status !== 'idle') this.toMachines({ type: 'lobby.leave' });
-    this.disposed = true;
-    this.commands.dispose();
+    this.commandState.disposed = true;
     const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason: DISPOSED_TEXT } as const;
     // Each request still pending fails as disposed: its result is published like every other failure.
     if (core.membershipRequest.busy) core.membershipRequest.settle(core.reporter.fail(error));
@@ -396,39 +396,5 @@ class Runtime implements LobbyRuntime {
       this.core.reporter.report({ kind: 'internal', where: event.type, reason: describeThrown(thrown) });
     }
   }
-
-  /** `runtime.actor.send`: as if the runtime had sent it, but never an event the machines raise themselves. */
-  private sendFromOutside(event: SessionEvent): void {
-    if (this.disposed) return;
-    if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || INTERNAL_EVENTS.has(event.type) || event.type.startsWith('xstate.')) {
-      const type = typeof event === 'object' && event !== null ? String((event as { type?: unknown }).type) : String(event);
-      this.core.reporter.report({
-        kind: 'invalid-argument',
-        command: 'actor.send',
-        reason: `${type} is raised by lobbykit's machines themselves; it cannot be sent from outside.`,
-      });
-      return;
-    }
-    this.toMachines(event);
-    this.core.directory.publish();
-  }
 }
 
-function positiveInteger(value: number | undefined): number | undefined {
-  return value !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
-}
-
-/**
- * The root actor as the game sees it: everything reads through to the actor (snapshots, subscriptions, its
- * system, inspection), but `send` goes through the runtime, so an event from a devtool or a game acts exactly as if
- * the runtime had sent it, and one the runtime refuses is reported instead of disturbing the actors.
- */
-function outsideView(root: Actor<typeof sessionMachine>, send: (event: SessionEvent) => void): Actor<typeof sessionMachine> {
-  return new Proxy(root, {
-    get(target, property) {
-      if (property === 'send') return send;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}

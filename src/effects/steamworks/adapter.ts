@@ -332,13 +332,10 @@ class SteamworksBackend implements Backend {
     return this.calls.call('deleteData', () => lobby.deleteData(key), false) || this.calls.refuse('not-owner', `Steam refused to delete "${key}": only the lobby owner can`);
   }
 
-  getLobbyMemberData(): string {
-    return this.calls.refuse('unsupported', 'steamworks.js has no lobby member data') || '';
-  }
+  // What steamworks.js 0.4 lacks: each refused with a reason that says what it can do instead.
+  getLobbyMemberData(): string { return this.calls.refuse('unsupported', 'steamworks.js has no lobby member data') || ''; }
 
-  setLobbyMemberData(): boolean {
-    return this.calls.refuse('unsupported', 'steamworks.js has no lobby member data');
-  }
+  setLobbyMemberData(): boolean { return this.calls.refuse('unsupported', 'steamworks.js has no lobby member data'); }
 
   setLobbyJoinable(lobbyId: bigint, joinable: boolean): boolean {
     const lobby = this.joinedLobby(lobbyId);
@@ -346,17 +343,11 @@ class SteamworksBackend implements Backend {
     return this.calls.call('setJoinable', () => lobby.setJoinable(joinable), false) || this.calls.refuse('not-owner', 'Steam refused: only the lobby owner can change joinable');
   }
 
-  kickLobbyMember(): boolean {
-    return this.calls.refuse('unsupported', 'Steam lobbies have no kick in steamworks.js; ask the member to leave over P2P');
-  }
+  kickLobbyMember(): boolean { return this.calls.refuse('unsupported', 'Steam lobbies have no kick in steamworks.js; ask the member to leave over P2P'); }
 
-  banLobbyMember(): boolean {
-    return this.calls.refuse('unsupported', 'Steam lobbies have no ban in steamworks.js');
-  }
+  banLobbyMember(): boolean { return this.calls.refuse('unsupported', 'Steam lobbies have no ban in steamworks.js'); }
 
-  inviteUserToLobby(): boolean {
-    return this.calls.refuse('unsupported', 'steamworks.js cannot invite a given user; it can only open the overlay invite dialog (client.overlay.activateInviteDialog)');
-  }
+  inviteUserToLobby(): boolean { return this.calls.refuse('unsupported', 'steamworks.js cannot invite a given user; it can only open the overlay invite dialog (client.overlay.activateInviteDialog)'); }
 
   sendLobbyChat(lobbyId: bigint, bytes: Uint8Array): boolean {
     if (!(bytes instanceof Uint8Array)) return this.calls.refuse('invalid-argument', 'chat messages are bytes (Uint8Array)');
@@ -397,11 +388,7 @@ class SteamworksBackend implements Backend {
     return this.calls.call('acceptP2PSession', () => (this.client.networking.acceptP2PSession(remote), true), false);
   }
 
-  closeSession(): boolean {
-    return this.calls.refuse('unsupported', 'steamworks.js cannot close a P2P session; Steam closes idle sessions itself');
-  }
+  closeSession(): boolean { return this.calls.refuse('unsupported', 'steamworks.js cannot close a P2P session; Steam closes idle sessions itself'); }
 
-  allowRelay(): boolean {
-    return this.calls.refuse('unsupported', "steamworks.js has no relay toggle; Steam's default (relay allowed) applies");
-  }
+  allowRelay(): boolean { return this.calls.refuse('unsupported', "steamworks.js has no relay toggle; Steam's default (relay allowed) applies"); }
 }
