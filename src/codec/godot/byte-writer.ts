@@ -1,4 +1,9 @@
-/** A little-endian writer into a buffer that doubles when full; Godot's wire format is little-endian throughout. */
+import { godotUtf8 } from './text.js';
+
+/**
+ * A little-endian writer into a buffer that doubles when full (Godot's wire format is little-endian throughout),
+ * with the one Godot payload every value type uses: a length-prefixed UTF-8 string padded to 4 bytes.
+ */
 export class ByteWriter {
   private buffer: Uint8Array;
   private view: DataView;
@@ -59,7 +64,7 @@ export class ByteWriter {
     this.buffer.set(data, at);
   }
 
-  /** Zero bytes up to the next multiple of four: Godot aligns every string and byte pool. */
+  /** Zero bytes up to the next multiple of four: Godot aligns every string and byte array. */
   padTo4(): void {
     const pad = (4 - (this.length % 4)) % 4;
     if (pad > 0) {
@@ -68,7 +73,43 @@ export class ByteWriter {
     }
   }
 
+  /**
+   * Godot's string payload: u32 byte length, UTF-8, zero padding to 4. A packed string array's entries carry a
+   * terminating NUL counted in the length (`withNul`). ASCII text is copied by hand: TextEncoder's call costs more
+   * than a dictionary key. Throws CodecEncodeError for text Godot cannot hold (see godotUtf8).
+   */
+  string(text: string, where: string, withNul = false): void {
+    const n = typeof text === 'string' ? text.length : -1;
+    const at = n >= 0 ? this.reserve(4 + n + 4) : -1;
+    if (at >= 0) {
+      const buffer = this.buffer;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0 || c >= 0x80) break;
+        buffer[at + 4 + i] = c;
+      }
+      if (i === n) {
+        const length = withNul ? n + 1 : n;
+        this.view.setUint32(at, length, true);
+        const end = at + 4 + length;
+        const padded = (end + 3) & ~3;
+        buffer.fill(0, at + 4 + n, padded);
+        this.length = padded;
+        return;
+      }
+      this.length = at;
+    }
+    const utf8 = godotUtf8(text, where);
+    this.u32(withNul ? utf8.length + 1 : utf8.length);
+    this.bytes(utf8);
+    if (withNul) this.bytes(NUL);
+    this.padTo4();
+  }
+
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);
   }
 }
+
+const NUL = new Uint8Array(1);

@@ -5,7 +5,7 @@ import type { GodotTypeName } from './value.js';
  * numbers them. RID (16) and Object (17) exist on the wire but lobbykit refuses them: an RID means nothing
  * outside the process that made it, and objects can carry scripts.
  */
-export const GODOT3_TYPE_ID: Readonly<Record<GodotTypeName, number>> = {
+const GODOT3_IDS = {
   Nil: 0,
   bool: 1,
   int: 2,
@@ -31,13 +31,18 @@ export const GODOT3_TYPE_ID: Readonly<Record<GodotTypeName, number>> = {
   PoolVector2Array: 24,
   PoolVector3Array: 25,
   PoolColorArray: 26,
-};
+} as const satisfies Partial<Record<GodotTypeName, number>>;
+
+/** Wire id of every GodotValue type Godot 3 has, by lobbykit's type name (Godot 4-only names are absent). */
+export const GODOT3_TYPE_ID: ReadonlyMap<GodotTypeName, number> = new Map(
+  Object.entries(GODOT3_IDS).map(([name, id]) => [name as GodotTypeName, id]),
+);
 
 export const GODOT3_RID_ID = 16;
 export const GODOT3_OBJECT_ID = 17;
 
 export const GODOT3_TYPE_BY_ID: ReadonlyMap<number, GodotTypeName> = new Map(
-  Object.entries(GODOT3_TYPE_ID).map(([name, id]) => [id, name as GodotTypeName]),
+  [...GODOT3_TYPE_ID].map(([name, id]) => [id, name]),
 );
 
 /** The low byte of the 32-bit header is the type; bit 16 marks a 64-bit int or float. */

@@ -1,0 +1,248 @@
+import { codecError, ok, type CodecErrorCode, type CodecResult } from '../result.js';
+import { decodeGodotUtf8 } from './text.js';
+import type { GodotNodePath, GodotValue } from './value.js';
+
+/**
+ * What the Godot 3 and Godot 4 decoders share: the options and their defaults, the bounds-checked little-endian
+ * reader with the payloads both versions lay out alike (strings, NodePaths, packed numbers and vectors), and the
+ * wrapper that turns a failure anywhere inside into a typed CodecError. Every count is checked against the bytes
+ * that remain before anything is allocated for it, so a tiny packet announcing a huge array costs nothing.
+ */
+
+export interface GodotDecodeOptions {
+  /** Deepest Array/Dictionary nesting accepted (default 64): a guard against stack exhaustion. */
+  readonly maxDepth?: number;
+  /** Largest input accepted, in bytes (default 1 MiB, Steam's reliable-packet ceiling). */
+  readonly maxBytes?: number;
+  /**
+   * Godot's bytes_to_var ignores bytes after the value; lobbykit reports them as 'trailing-bytes' unless this is
+   * set, because in a packet they usually mean two messages glued together or a wrong format guess.
+   */
+  readonly allowTrailingBytes?: boolean;
+}
+
+export const GODOT_DEFAULT_MAX_DEPTH = 64;
+export const GODOT_DEFAULT_MAX_BYTES = 1024 * 1024;
+
+/** Internal control flow only: every throw of it is caught in decodeWith and returned as a CodecError. */
+export class DecodeFailure extends Error {
+  constructor(
+    readonly code: CodecErrorCode,
+    readonly detail: string,
+    readonly offset: number,
+  ) {
+    super(detail);
+  }
+}
+
+/** Runs `read` over the whole packet under the shared limits; never throws. */
+export function decodeWith<R extends WireReader>(
+  bytes: Uint8Array,
+  options: GodotDecodeOptions,
+  makeReader: (bytes: Uint8Array, maxDepth: number) => R,
+): CodecResult<GodotValue> {
+  const maxBytes = options.maxBytes ?? GODOT_DEFAULT_MAX_BYTES;
+  if (bytes.length > maxBytes) {
+    return codecError('oversize', `packet is ${bytes.length} bytes, above the ${maxBytes}-byte limit`, 0);
+  }
+  const reader = makeReader(bytes, options.maxDepth ?? GODOT_DEFAULT_MAX_DEPTH);
+  try {
+    const value = reader.value(0);
+    if (reader.offset !== bytes.length && !options.allowTrailingBytes) {
+      return codecError('trailing-bytes', `${bytes.length - reader.offset} bytes follow the complete Godot value`, reader.offset);
+    }
+    return ok(value);
+  } catch (error) {
+    if (error instanceof DecodeFailure) return codecError(error.code, error.detail, error.offset);
+    // Not reachable by design; if a bug ever gets here the game loop still gets a value, not an exception.
+    return codecError('bad-payload', `internal decoder error: ${String(error)}`, reader.offset);
+  }
+}
+
+/** Short ASCII strings (dictionary keys, message names) skip TextDecoder, whose call costs more than the text. */
+const ASCII_FAST_MAX = 64;
+
+export abstract class WireReader {
+  offset = 0;
+  protected readonly view: DataView;
+
+  constructor(
+    protected readonly bytes: Uint8Array,
+    protected readonly maxDepth: number,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  abstract value(depth: number): GodotValue;
+
+  protected get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  protected fail(code: CodecErrorCode, detail: string, at: number = this.offset): never {
+    throw new DecodeFailure(code, detail, at);
+  }
+
+  protected need(count: number, what: string): void {
+    if (count > this.bytes.length - this.offset) {
+      this.fail('truncated', `${what} needs ${count} bytes but only ${this.remaining} remain`);
+    }
+  }
+
+  protected u32(what: string): number {
+    this.need(4, what);
+    const n = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return n;
+  }
+
+  protected i32(what: string): number {
+    this.need(4, what);
+    const n = this.view.getInt32(this.offset, true);
+    this.offset += 4;
+    return n;
+  }
+
+  protected enter(depth: number, at: number): void {
+    if (depth >= this.maxDepth) this.fail('too-deep', `containers nested deeper than ${this.maxDepth}`, at);
+  }
+
+  /** A count of elements that each take at least `minElementBytes`, checked against what is left. */
+  protected count(what: string, minElementBytes: number, mask = 0xffffffff): number {
+    const at = this.offset;
+    const n = (this.u32(what) & mask) >>> 0;
+    if (n * minElementBytes > this.remaining) {
+      this.fail(
+        'truncated',
+        `${what} announces ${n} elements (at least ${n * minElementBytes} bytes) but only ${this.remaining} bytes remain`,
+        at,
+      );
+    }
+    return n;
+  }
+
+  /** Length-prefixed UTF-8 padded to 4 bytes, cut at the first NUL like Godot's parse_utf8. */
+  protected string(what: string): string {
+    const length = this.u32(what);
+    const start = this.offset;
+    const padded = length + ((4 - (length % 4)) % 4);
+    this.need(padded, what);
+    const text = length <= ASCII_FAST_MAX ? this.ascii(start, length) : null;
+    const decoded = text ?? decodeGodotUtf8(this.bytes.subarray(start, start + length));
+    if (decoded === null) this.fail('bad-utf8', `${what} is not valid UTF-8`, start);
+    this.offset += padded;
+    return decoded;
+  }
+
+  /** The text when every byte is ASCII (stopping at a NUL), else null for the full UTF-8 path. */
+  private ascii(start: number, length: number): string | null {
+    const bytes = this.bytes;
+    let text = '';
+    for (let i = start, end = start + length; i < end; i++) {
+      const byte = bytes[i]!;
+      if (byte === 0) return text;
+      if (byte >= 0x80) return null;
+      text += String.fromCharCode(byte);
+    }
+    return text;
+  }
+
+  /** `count` floats of 32 or 64 bits. */
+  protected floats(count: number, wide: boolean, what: string): number[] {
+    const size = wide ? 8 : 4;
+    this.need(count * size, what);
+    const out = new Array<number>(count);
+    const view = this.view;
+    let at = this.offset;
+    for (let i = 0; i < count; i++, at += size) out[i] = wide ? view.getFloat64(at, true) : view.getFloat32(at, true);
+    this.offset = at;
+    return out;
+  }
+
+  /** `count` int32 components (Godot 4's Vector2i and friends). */
+  protected int32s(count: number, what: string): number[] {
+    this.need(count * 4, what);
+    const out = new Array<number>(count);
+    for (let i = 0; i < count; i++) out[i] = this.view.getInt32(this.offset + 4 * i, true);
+    this.offset += count * 4;
+    return out;
+  }
+
+  protected nodePath(at: number, newFormatBit: number): GodotNodePath {
+    const first = this.u32('NodePath name count');
+    if ((first & newFormatBit) === 0) {
+      this.fail('bad-payload', 'NodePath in the pre-3.0 format, which Godot no longer reads', at);
+    }
+    const nameCount = (first & ~newFormatBit) >>> 0;
+    let subnameCount = this.u32('NodePath subname count');
+    const pathFlags = this.u32('NodePath flags');
+    // Bit 1 marks an obsolete layout with the property stored as one extra subname; the engine counts it in.
+    if (pathFlags & 2) subnameCount += 1;
+    if ((nameCount + subnameCount) * 4 > this.remaining) {
+      this.fail('truncated', `NodePath announces ${nameCount + subnameCount} names past the end`, at);
+    }
+    const names: string[] = [];
+    for (let i = 0; i < nameCount; i++) names.push(this.string('NodePath name'));
+    const subnames: string[] = [];
+    for (let i = 0; i < subnameCount; i++) subnames.push(this.string('NodePath subname'));
+    return { absolute: (pathFlags & 1) !== 0, names, subnames };
+  }
+
+  /** A byte array padded to 4, copied out: the caller's packet buffer is often reused for the next read. */
+  protected byteArray(what: string): Uint8Array {
+    const n = this.count(what, 1);
+    const padded = n + ((4 - (n % 4)) % 4);
+    this.need(padded, what);
+    // Uint8Array's own slice, never Buffer#slice (a view).
+    const value = Uint8Array.prototype.slice.call(this.bytes, this.offset, this.offset + n);
+    this.offset += padded;
+    return value;
+  }
+
+  protected int32Array(what: string): Int32Array {
+    const n = this.count(what, 4);
+    const value = new Int32Array(n);
+    for (let i = 0; i < n; i++) value[i] = this.view.getInt32(this.offset + 4 * i, true);
+    this.offset += 4 * n;
+    return value;
+  }
+
+  protected int64Array(what: string): BigInt64Array {
+    const n = this.count(what, 8);
+    const value = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) value[i] = this.view.getBigInt64(this.offset + 8 * i, true);
+    this.offset += 8 * n;
+    return value;
+  }
+
+  protected float32Array(what: string): Float32Array {
+    const n = this.count(what, 4);
+    const value = new Float32Array(n);
+    for (let i = 0; i < n; i++) value[i] = this.view.getFloat32(this.offset + 4 * i, true);
+    this.offset += 4 * n;
+    return value;
+  }
+
+  protected float64Array(what: string): Float64Array {
+    const n = this.count(what, 8);
+    const value = new Float64Array(n);
+    for (let i = 0; i < n; i++) value[i] = this.view.getFloat64(this.offset + 8 * i, true);
+    this.offset += 8 * n;
+    return value;
+  }
+
+  protected stringArray(what: string): string[] {
+    const n = this.count(what, 4);
+    const value: string[] = [];
+    for (let i = 0; i < n; i++) value.push(this.string(what));
+    return value;
+  }
+
+  /** An array of float vectors, `width` components of 32 or 64 bits each. */
+  protected vectorArray(width: number, wide: boolean, what: string): number[][] {
+    const n = this.count(what, width * (wide ? 8 : 4));
+    const items = new Array<number[]>(n);
+    for (let i = 0; i < n; i++) items[i] = this.floats(width, wide, what);
+    return items;
+  }
+}
