@@ -141,8 +141,11 @@ export async function runGodot4(
         const tag = text.slice(0, text.indexOf(' '));
         const rest = text.slice(tag.length + 1);
         if (tag === 'OUT') lines.push(rest);
-        else if (tag === 'ERR') errors.push(rest);
-        else if (tag === 'EXIT') {
+        else if (tag === 'ERR') {
+          errors.push(rest);
+          // A script that fails to parse or stops on an error never reaches quit(): do not wait for the timeout.
+          if (/^SCRIPT ERROR/.test(rest)) setTimeout(() => resolve('script error'), 200);
+        } else if (tag === 'EXIT') {
           clearTimeout(timer);
           resolve(rest);
         }
