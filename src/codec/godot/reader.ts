@@ -123,10 +123,13 @@ export abstract class WireReader {
 
   /** Length-prefixed UTF-8 padded to 4 bytes, cut at the first NUL like Godot's parse_utf8. */
   protected string(what: string): string {
+    const at = this.offset;
     const length = this.u32(what);
     const start = this.offset;
     const padded = length + ((4 - (length % 4)) % 4);
-    this.need(padded, what);
+    if (padded > this.bytes.length - start) {
+      this.fail('truncated', `${what} announces ${length} bytes but only ${this.remaining} remain`, at);
+    }
     const text = length <= ASCII_FAST_MAX ? this.ascii(start, length) : null;
     const decoded = text ?? decodeGodotUtf8(this.bytes.subarray(start, start + length));
     if (decoded === null) this.fail('bad-utf8', `${what} is not valid UTF-8`, start);
