@@ -1,7 +1,9 @@
 // `npm run bench -- codec [--json]`: bytes on the wire and encode/decode speed for the seed's messages, lobbykit
-// against the seed's own format (Godot var2bytes + GZIP) and JSON, all measured in this process.
+// against the seed's own format (Godot var2bytes + GZIP) and JSON, and Godot 3's and Godot 4's Variant codecs
+// against JSON, all measured in this process.
 import { deflateSync } from 'fflate';
 import { Packr } from 'msgpackr';
+import { decodeGodot, encodeGodot, godotFromPlain, godotToPlain, type GodotVersion } from '../src/codec/godot/index.js';
 import { DEFAULT_COMPRESSION_THRESHOLD, createPacketCodec } from '../src/codec/packet-codec.js';
 import { jsonSafe, seedHandshake, seedLobbySnapshot, seedStateUpdate } from '../src/codec/seed-messages.js';
 import { encodeValue } from '../src/codec/value-codec.js';
@@ -168,16 +170,42 @@ export async function run(flags: readonly string[]): Promise<void> {
     deflatedWithPreviousTickAsDictionary: deflateSync(statePayload, { level: 6, dictionary: otherTick }).length,
   };
 
+  // Godot's own Variant formats as a game uses them: plain JS → var2bytes / var_to_bytes and back to plain JS, the
+  // same work JSON.stringify+TextEncoder / TextDecoder+JSON.parse do. GZIP (the tutorial's option) is left out on
+  // both sides: it costs the same whatever the serializer.
+  const godot: Record<string, Record<string, { bytes: number; encodeVsJson: number; decodeVsJson: number }>> = {};
+  for (const m of ['handshake', 'state'] as const) {
+    const value = values[m];
+    const jsonValue = jsonSafe(value);
+    const jsonBytes = encoder.encode(JSON.stringify(jsonValue));
+    godot[m] = {};
+    for (const version of [3, 4] as const satisfies readonly GodotVersion[]) {
+      const bytes = encodeGodot(godotFromPlain(value, version), version);
+      const enc = race({
+        json: () => encoder.encode(JSON.stringify(jsonValue)),
+        godot: () => encodeGodot(godotFromPlain(value, version), version),
+      });
+      const dec = race({
+        json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown,
+        godot: () => godotToPlain(must(decodeGodot(bytes, version))),
+      });
+      godot[m]![`godot${version}`] = { bytes: bytes.length, encodeVsJson: round(enc.vs.godot!, 2), decodeVsJson: round(dec.vs.godot!, 2) };
+    }
+  }
+  const godotRatios = Object.values(godot).flatMap((byVersion) => Object.values(byVersion).flatMap((r) => [r.encodeVsJson, r.decodeVsJson]));
+
   const state0 = wire.state!;
   const targets = {
     handshakeAtMost12Bytes: wire.handshake!.lobbykit! <= 12,
     stateAtMostHalfOfSeed: typeof state0.seed === 'number' ? state0.lobbykit! <= 0.5 * state0.seed : null,
     stateEncodeAtLeast2xJson: speed.state!.encodeVsJson! >= 2,
     stateDecodeAtLeast2xJson: speed.state!.decodeVsJson! >= 2,
+    godotAtLeastJsonBothWays: godotRatios.every((ratio) => ratio >= 1),
   };
   const report = {
     wire,
     speed,
+    godot,
     alternatives: { msgpackrAgreedRecords: msgpackr },
     compression: { thresholdBytes: DEFAULT_COMPRESSION_THRESHOLD, samples: compression, dictionary },
     targets,
@@ -207,6 +235,15 @@ export async function run(flags: readonly string[]): Promise<void> {
     out.push(`  ${m.padEnd(9)} encode ${fmt(s.lobbykitEncodePerSec!)} / ${fmt(s.jsonEncodePerSec!)}   decode ${fmt(s.lobbykitDecodePerSec!)} / ${fmt(s.jsonDecodePerSec!)}`);
   }
   out.push(`  lobby encode without deflate (${wire.lobby!.lobbykit} B → ${must(codec.encode(values.lobby, { compress: false })).length} B on the wire): ${speed.lobby!.encodeUncompressedVsJson}× JSON`);
+  out.push('', "Godot Variant codecs, plain JS ↔ bytes, vs JSON (the tutorial's handshake dictionary and the 8-player state):");
+  out.push(
+    ...table(
+      ['message', 'version', 'bytes', 'encode vs JSON', 'decode vs JSON'],
+      Object.entries(godot).flatMap(([m, byVersion]) =>
+        Object.entries(byVersion).map(([version, r]) => [m, version, r.bytes, `${r.encodeVsJson}×`, `${r.decodeVsJson}×`]),
+      ),
+    ),
+  );
   out.push('', 'msgpackr with agreed records (bytes incl. a 2 B frame header, speed vs JSON):');
   for (const [m, r] of Object.entries(msgpackr)) out.push(`  ${m.padEnd(9)} ${r.bytes} B   encode ${r.encodeVsJson}×   decode ${r.decodeVsJson}×`);
   out.push('', `raw deflate on value payloads (threshold ${DEFAULT_COMPRESSION_THRESHOLD} B):`);

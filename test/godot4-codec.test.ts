@@ -16,7 +16,8 @@ import {
   type GodotValue,
 } from '../src/codec/godot/index.js';
 import { CodecEncodeError, type CodecErrorCode } from '../src/codec/result.js';
-import { godotValue4 } from './godot/arbitraries.js';
+import { godotByteLength } from '../src/codec/godot/size.js';
+import { godotValue, godotValue4 } from './godot/arbitraries.js';
 
 const SEED = 0x60d04;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -339,5 +340,12 @@ describe('godotFromPlain / godotToPlain with version 4', () => {
       ],
     };
     expect(godotToPlain(value)).toEqual([['jump', [1, -2], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], null, [[1, 2, 3, 4]], Float64Array.from([0.1])]]);
+  });
+});
+
+describe('godotByteLength sizes the output exactly, so an encode allocates once', () => {
+  it('equals the encoded length for every value of either version', () => {
+    fc.assert(fc.property(godotValue4, (value) => godotByteLength(value) === encodeGodot(value, 4).length), { seed: SEED, numRuns: 300 });
+    fc.assert(fc.property(godotValue, (value) => godotByteLength(value) === encodeGodot(value, 3).length), { seed: SEED, numRuns: 300 });
   });
 });

@@ -23,7 +23,7 @@ export class ByteWriter {
     const at = this.length;
     const needed = at + bytes;
     if (needed > this.buffer.length) {
-      let capacity = this.buffer.length * 2;
+      let capacity = Math.max(64, this.buffer.length * 2);
       while (capacity < needed) capacity *= 2;
       const grown = new Uint8Array(capacity);
       grown.set(this.buffer.subarray(0, at));
@@ -107,8 +107,9 @@ export class ByteWriter {
     this.padTo4();
   }
 
+  /** The bytes written: the buffer itself when it was sized exactly (see size.ts), else a copy of the used part. */
   finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
   }
 }
 

@@ -34,19 +34,11 @@ class Godot3Reader extends WireReader {
     const flags = headerWord & ~GODOT3_TYPE_MASK;
     if (id === GODOT3_OBJECT_ID) this.fail('bad-payload', 'Godot Object values are refused: they can carry scripts', at);
     if (id === GODOT3_RID_ID) this.fail('bad-payload', 'Godot RID values are refused: they mean nothing outside their process', at);
-    const type = GODOT3_TYPE_BY_ID.get(id);
+    const type = GODOT3_TYPE_BY_ID[id];
     if (type === undefined) this.fail('unknown-type', `unknown Godot 3 type id ${id}`, at);
     const wide = flags === GODOT3_FLAG_64 && (type === 'int' || type === 'float');
     if (flags !== 0 && !wide) {
       this.fail('unknown-type', `header 0x${headerWord.toString(16)} sets flag bits Godot 3 never writes for ${type}`, at);
-    }
-
-    if (isFloatTupleType(type)) {
-      // The table fixes the length per type, which is what the tuple types promise.
-      return { type, value: this.floats(GODOT_FLOAT_TUPLE_LENGTH[type], false, type) } as unknown as GodotValue;
-    }
-    if (isVectorPoolType(type)) {
-      return { type, value: this.vectorArray(GODOT_VECTOR_POOL_WIDTH[type], false, type) } as unknown as GodotValue;
     }
 
     switch (type) {
@@ -97,7 +89,14 @@ class Godot3Reader extends WireReader {
       case 'PoolStringArray':
         return { type, value: this.stringArray(type) };
       default:
-        // Every id in GODOT3_TYPE_BY_ID is handled above; this keeps the switch honest if one is added.
+        // The table fixes the length per type, which is what the tuple types promise.
+        if (isFloatTupleType(type)) {
+          return { type, value: this.floats(GODOT_FLOAT_TUPLE_LENGTH[type], false, type) } as unknown as GodotValue;
+        }
+        if (isVectorPoolType(type)) {
+          return { type, value: this.vectorArray(GODOT_VECTOR_POOL_WIDTH[type], false, type) } as unknown as GodotValue;
+        }
+        // Every id in GODOT3_TYPE_BY_ID is handled; this keeps the dispatch honest if one is added.
         return this.fail('unknown-type', `Godot 3 type ${type} has no decoder`, at);
     }
   }

@@ -12,6 +12,7 @@ import {
   mayBeDouble,
   type GodotContainerType,
   type GodotDictionaryEntry,
+  type GodotTypeName,
   type GodotValue,
 } from './value.js';
 import {
@@ -55,26 +56,8 @@ class Godot4Reader extends WireReader {
     const type = GODOT4_TYPE_BY_ID[id];
     if (type === undefined) this.refuse(id, at);
     const wide = flags === GODOT4_FLAG_64;
-    const allowed =
-      flags === 0 ||
-      (wide && (type === 'int' || type === 'float' || mayBeDouble(type))) ||
-      (type === 'Array' && (flags & ~ARRAY_FLAGS) === 0) ||
-      (type === 'Dictionary' && (flags & ~DICT_FLAGS) === 0);
-    if (!allowed) {
-      this.fail('unknown-type', `header 0x${header.toString(16)} sets flag bits Godot 4 never writes for ${type}`, at);
-    }
+    if (flags !== 0) this.checkFlags(header, type, at);
 
-    if (isFloatTupleType(type)) {
-      const value = this.floats(GODOT_FLOAT_TUPLE_LENGTH[type], wide, type);
-      return (wide ? { type, value, bits: 64 } : { type, value }) as unknown as GodotValue;
-    }
-    if (isVectorPoolType(type)) {
-      const value = this.vectorArray(GODOT_VECTOR_POOL_WIDTH[type], wide, type);
-      return (wide ? { type, value, bits: 64 } : { type, value }) as unknown as GodotValue;
-    }
-    if (isIntTupleType(type)) {
-      return { type, value: this.int32s(GODOT_INT_TUPLE_LENGTH[type], type) } as unknown as GodotValue;
-    }
 
     switch (type) {
       case 'Nil':
@@ -117,9 +100,35 @@ class Godot4Reader extends WireReader {
       case 'PackedStringArray':
         return { type, value: this.stringArray(type) };
       default:
-        // Every id in GODOT4_TYPE_BY_ID is handled above; this keeps the switch honest if one is added.
-        return this.fail('unknown-type', `Godot 4 type ${type} has no decoder`, at);
+        return this.math(type, wide, at);
     }
+  }
+
+  /** The fixed-size math types and the packed vector arrays, by their component counts. */
+  private math(type: GodotTypeName, wide: boolean, at: number): GodotValue {
+    if (isFloatTupleType(type)) {
+      const value = this.floats(GODOT_FLOAT_TUPLE_LENGTH[type], wide, type);
+      return (wide ? { type, value, bits: 64 } : { type, value }) as unknown as GodotValue;
+    }
+    if (isVectorPoolType(type)) {
+      const value = this.vectorArray(GODOT_VECTOR_POOL_WIDTH[type], wide, type);
+      return (wide ? { type, value, bits: 64 } : { type, value }) as unknown as GodotValue;
+    }
+    if (isIntTupleType(type)) {
+      return { type, value: this.int32s(GODOT_INT_TUPLE_LENGTH[type], type) } as unknown as GodotValue;
+    }
+    // Every id in GODOT4_TYPE_BY_ID is handled; this keeps the dispatch honest if one is added.
+    return this.fail('unknown-type', `Godot 4 type ${type} has no decoder`, at);
+  }
+
+  /** Flag bits exist for 64-bit numbers and math and for typed containers; anywhere else Godot never sets them. */
+  private checkFlags(header: number, type: GodotTypeName, at: number): void {
+    const flags = header & ~GODOT4_TYPE_MASK;
+    const allowed =
+      (flags === GODOT4_FLAG_64 && (type === 'int' || type === 'float' || mayBeDouble(type))) ||
+      (type === 'Array' && (flags & ~ARRAY_FLAGS) === 0) ||
+      (type === 'Dictionary' && (flags & ~DICT_FLAGS) === 0);
+    if (!allowed) this.fail('unknown-type', `header 0x${header.toString(16)} sets flag bits Godot 4 never writes for ${type}`, at);
   }
 
   private refuse(id: number, at: number): never {

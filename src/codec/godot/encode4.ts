@@ -1,4 +1,5 @@
 import { ByteWriter } from './byte-writer.js';
+import { godotByteLength } from './size.js';
 import {
   GODOT4_VARIANT_TYPES,
   GODOT_FLOAT_TUPLE_LENGTH,
@@ -64,13 +65,94 @@ const GODOT4_NAME_OF: Readonly<Record<string, string>> = {
  * tuple of the wrong length, a Godot 3-only type name, a typed container holding another type).
  */
 export function encodeGodot4(value: GodotValue): Uint8Array {
-  const writer = new ByteWriter();
+  const writer = new ByteWriter(godotByteLength(value));
   writeValue(writer, value, 0);
   return writer.finish();
 }
 
 function writeValue(writer: ByteWriter, value: GodotValue, depth: number): void {
   checkObject(value, depth);
+  const type = value.type;
+  switch (value.type) {
+    case 'Nil':
+    case 'Callable':
+      writer.u32(GODOT4_ID[value.type]);
+      return;
+    case 'bool':
+      writer.u32(GODOT4_ID.bool);
+      writer.u32(value.value ? 1 : 0);
+      return;
+    case 'int':
+      writer.u32(GODOT4_ID.int | (checkWidth(value.bits, 'int') === 64 ? GODOT4_FLAG_64 : 0));
+      writeIntPayload(writer, value);
+      return;
+    case 'float':
+      writer.u32(GODOT4_ID.float | (checkWidth(value.bits, 'float') === 64 ? GODOT4_FLAG_64 : 0));
+      writeFloatPayload(writer, value);
+      return;
+    case 'String':
+    case 'StringName':
+      writer.u32(GODOT4_ID[value.type]);
+      writer.string(value.value, type);
+      return;
+    case 'NodePath':
+      writer.u32(GODOT4_ID.NodePath);
+      writeNodePath(writer, value.value, NODEPATH_NEW_FORMAT);
+      return;
+    case 'Dictionary': {
+      if (!Array.isArray(value.value)) fail('Dictionary.value must be an array of [key, value] entries');
+      const { keyType, valueType } = value;
+      writer.u32(GODOT4_ID.Dictionary | (kindOf(keyType) << GODOT4_DICT_KEY_KIND_SHIFT) | (kindOf(valueType) << GODOT4_DICT_VALUE_KIND_SHIFT));
+      writeContainerType(writer, keyType);
+      writeContainerType(writer, valueType);
+      writer.u32(value.value.length);
+      for (const entry of value.value) {
+        if (!Array.isArray(entry) || entry.length !== 2) fail('Dictionary entries must be [key, value] pairs');
+        writeElement(writer, entry[0], keyType, depth);
+        writeElement(writer, entry[1], valueType, depth);
+      }
+      return;
+    }
+    case 'Array': {
+      if (!Array.isArray(value.value)) fail('Array.value must be an array');
+      const { elementType } = value;
+      writer.u32(GODOT4_ID.Array | (kindOf(elementType) << GODOT4_ARRAY_KIND_SHIFT));
+      writeContainerType(writer, elementType);
+      writer.u32(value.value.length);
+      for (const item of value.value) writeElement(writer, item, elementType, depth);
+      return;
+    }
+    case 'PackedByteArray':
+      writer.u32(GODOT4_ID.PackedByteArray);
+      writeByteArray(writer, value.value, type);
+      return;
+    case 'PackedInt32Array':
+      writer.u32(GODOT4_ID.PackedInt32Array);
+      writeInt32Array(writer, value.value, type);
+      return;
+    case 'PackedInt64Array':
+      writer.u32(GODOT4_ID.PackedInt64Array);
+      writeInt64Array(writer, value.value, type);
+      return;
+    case 'PackedFloat32Array':
+      writer.u32(GODOT4_ID.PackedFloat32Array);
+      writeFloat32Array(writer, value.value, type);
+      return;
+    case 'PackedFloat64Array':
+      writer.u32(GODOT4_ID.PackedFloat64Array);
+      writeFloat64Array(writer, value.value, type);
+      return;
+    case 'PackedStringArray':
+      writer.u32(GODOT4_ID.PackedStringArray);
+      writeStringArray(writer, value.value, type);
+      return;
+    default:
+      writeMath(writer, value);
+  }
+}
+
+/** The fixed-size math types and the packed vector arrays, by their component counts. */
+function writeMath(writer: ByteWriter, value: GodotValue): void {
   const type = value.type;
   const id = GODOT4_TYPE_ID.get(type);
   if (id === undefined) {
@@ -85,88 +167,11 @@ function writeValue(writer: ByteWriter, value: GodotValue, depth: number): void 
     writer.u32(id | (wide ? GODOT4_FLAG_64 : 0));
     if (isFloatTupleType(type)) writeFloats(writer, payload, GODOT_FLOAT_TUPLE_LENGTH[type], wide, type);
     else writeVectorArray(writer, payload, GODOT_VECTOR_POOL_WIDTH[type], wide, type);
-    return;
-  }
-  if (isIntTupleType(type)) {
+  } else if (isIntTupleType(type)) {
     writer.u32(id);
     writeInt32s(writer, payload, GODOT_INT_TUPLE_LENGTH[type], type);
-    return;
-  }
-  switch (value.type) {
-    case 'Nil':
-    case 'Callable':
-      writer.u32(id);
-      return;
-    case 'bool':
-      writer.u32(id);
-      writer.u32(value.value ? 1 : 0);
-      return;
-    case 'int':
-      writer.u32(id | (checkWidth(value.bits, 'int') === 64 ? GODOT4_FLAG_64 : 0));
-      writeIntPayload(writer, value);
-      return;
-    case 'float':
-      writer.u32(id | (checkWidth(value.bits, 'float') === 64 ? GODOT4_FLAG_64 : 0));
-      writeFloatPayload(writer, value);
-      return;
-    case 'String':
-    case 'StringName':
-      writer.u32(id);
-      writer.string(value.value, type);
-      return;
-    case 'NodePath':
-      writer.u32(id);
-      writeNodePath(writer, value.value, NODEPATH_NEW_FORMAT);
-      return;
-    case 'Dictionary': {
-      if (!Array.isArray(value.value)) fail('Dictionary.value must be an array of [key, value] entries');
-      const { keyType, valueType } = value;
-      writer.u32(id | (kindOf(keyType) << GODOT4_DICT_KEY_KIND_SHIFT) | (kindOf(valueType) << GODOT4_DICT_VALUE_KIND_SHIFT));
-      writeContainerType(writer, keyType);
-      writeContainerType(writer, valueType);
-      writer.u32(value.value.length);
-      for (const entry of value.value) {
-        if (!Array.isArray(entry) || entry.length !== 2) fail('Dictionary entries must be [key, value] pairs');
-        writeElement(writer, entry[0], keyType, depth);
-        writeElement(writer, entry[1], valueType, depth);
-      }
-      return;
-    }
-    case 'Array': {
-      if (!Array.isArray(value.value)) fail('Array.value must be an array');
-      const { elementType } = value;
-      writer.u32(id | (kindOf(elementType) << GODOT4_ARRAY_KIND_SHIFT));
-      writeContainerType(writer, elementType);
-      writer.u32(value.value.length);
-      for (const item of value.value) writeElement(writer, item, elementType, depth);
-      return;
-    }
-    case 'PackedByteArray':
-      writer.u32(id);
-      writeByteArray(writer, value.value, type);
-      return;
-    case 'PackedInt32Array':
-      writer.u32(id);
-      writeInt32Array(writer, value.value, type);
-      return;
-    case 'PackedInt64Array':
-      writer.u32(id);
-      writeInt64Array(writer, value.value, type);
-      return;
-    case 'PackedFloat32Array':
-      writer.u32(id);
-      writeFloat32Array(writer, value.value, type);
-      return;
-    case 'PackedFloat64Array':
-      writer.u32(id);
-      writeFloat64Array(writer, value.value, type);
-      return;
-    case 'PackedStringArray':
-      writer.u32(id);
-      writeStringArray(writer, value.value, type);
-      return;
-    default:
-      fail(`Godot 4 type ${type} has no encoder`);
+  } else {
+    fail(`Godot 4 type ${type} has no encoder`);
   }
 }
 

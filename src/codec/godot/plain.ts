@@ -95,10 +95,11 @@ function fromPlain(value: unknown, version: GodotVersion, depth: number): GodotV
     const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
     throw new CodecEncodeError('unencodable', `a ${name} instance has no Godot equivalent; pass plain data`);
   }
-  const entries: GodotDictionaryEntry[] = [];
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    entries.push([{ type: 'String', value: key }, fromPlain((value as Record<string, unknown>)[key], version, depth + 1)]);
+  const keys = Object.keys(value);
+  const entries = new Array<GodotDictionaryEntry>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    entries[i] = [{ type: 'String', value: key }, fromPlain((value as Record<string, unknown>)[key], version, depth + 1)];
   }
   return { type: 'Dictionary', value: entries };
 }
@@ -171,17 +172,17 @@ export function godotToPlain(value: GodotValue): unknown {
 }
 
 function dictionaryToPlain(entries: readonly GodotDictionaryEntry[]): unknown {
-  for (const [key] of entries) {
-    if (key.type !== 'String') return new Map(entries.map(([k, item]) => [godotToPlain(k), godotToPlain(item)]));
-  }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of entries) {
-    const name = (key as { readonly value: string }).value;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const key = entry[0];
+    const item = entry[1];
+    if (key.type !== 'String') return new Map(entries.map(([k, v]) => [godotToPlain(k), godotToPlain(v)]));
     // A "__proto__" key from the wire must stay data, never a prototype: define it rather than assign it.
-    if (name === '__proto__') {
-      Object.defineProperty(out, name, { value: godotToPlain(item), enumerable: true, writable: true, configurable: true });
+    if (key.value === '__proto__') {
+      Object.defineProperty(out, key.value, { value: godotToPlain(item), enumerable: true, writable: true, configurable: true });
     } else {
-      out[name] = godotToPlain(item);
+      out[key.value] = godotToPlain(item);
     }
   }
   return out;

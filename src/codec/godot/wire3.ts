@@ -5,7 +5,7 @@ import type { GodotTypeName } from './value.js';
  * numbers them. RID (16) and Object (17) exist on the wire but lobbykit refuses them: an RID means nothing
  * outside the process that made it, and objects can carry scripts.
  */
-const GODOT3_IDS = {
+export const GODOT3_ID = {
   Nil: 0,
   bool: 1,
   int: 2,
@@ -35,14 +35,15 @@ const GODOT3_IDS = {
 
 /** Wire id of every GodotValue type Godot 3 has, by lobbykit's type name (Godot 4-only names are absent). */
 export const GODOT3_TYPE_ID: ReadonlyMap<GodotTypeName, number> = new Map(
-  Object.entries(GODOT3_IDS).map(([name, id]) => [name as GodotTypeName, id]),
+  Object.entries(GODOT3_ID).map(([name, id]) => [name as GodotTypeName, id]),
 );
 
 export const GODOT3_RID_ID = 16;
 export const GODOT3_OBJECT_ID = 17;
 
-export const GODOT3_TYPE_BY_ID: ReadonlyMap<number, GodotTypeName> = new Map(
-  [...GODOT3_TYPE_ID].map(([name, id]) => [id, name]),
+/** GodotValue type by wire id, with the refused ids (RID, Object) absent. */
+export const GODOT3_TYPE_BY_ID: readonly (GodotTypeName | undefined)[] = Array.from({ length: 27 }, (_, id) =>
+  [...GODOT3_TYPE_ID].find(([, n]) => n === id)?.[0],
 );
 
 /** The low byte of the 32-bit header is the type; bit 16 marks a 64-bit int or float. */
