@@ -3,7 +3,7 @@
 // against JSON, all measured in this process.
 import { deflateSync } from 'fflate';
 import { Packr } from 'msgpackr';
-import { decodeGodot, encodeGodot, godotFromPlain, godotToPlain, type GodotVersion } from '../src/codec/godot/index.js';
+import { decodeGodotPlain, encodeGodotPlain, type GodotVersion } from '../src/codec/godot/index.js';
 import { DEFAULT_COMPRESSION_THRESHOLD, createPacketCodec } from '../src/codec/packet-codec.js';
 import { jsonSafe, seedHandshake, seedLobbySnapshot, seedStateUpdate } from '../src/codec/seed-messages.js';
 import { encodeValue } from '../src/codec/value-codec.js';
@@ -170,9 +170,9 @@ export async function run(flags: readonly string[]): Promise<void> {
     deflatedWithPreviousTickAsDictionary: deflateSync(statePayload, { level: 6, dictionary: otherTick }).length,
   };
 
-  // Godot's own Variant formats as a game uses them: plain JS → var2bytes / var_to_bytes and back to plain JS, the
-  // same work JSON.stringify+TextEncoder / TextDecoder+JSON.parse do. GZIP (the tutorial's option) is left out on
-  // both sides: it costs the same whatever the serializer.
+  // Godot's own Variant formats as a game uses them: plain JS → var2bytes / var_to_bytes and back to plain JS
+  // (encodeGodotPlain / decodeGodotPlain), the same work JSON.stringify+TextEncoder / TextDecoder+JSON.parse do.
+  // GZIP (the tutorial's option) is left out on both sides: it costs the same whatever the serializer.
   const godot: Record<string, Record<string, { bytes: number; encodeVsJson: number; decodeVsJson: number }>> = {};
   for (const m of ['handshake', 'state'] as const) {
     const value = values[m];
@@ -180,14 +180,14 @@ export async function run(flags: readonly string[]): Promise<void> {
     const jsonBytes = encoder.encode(JSON.stringify(jsonValue));
     godot[m] = {};
     for (const version of [3, 4] as const satisfies readonly GodotVersion[]) {
-      const bytes = encodeGodot(godotFromPlain(value, version), version);
+      const bytes = encodeGodotPlain(value, version);
       const enc = race({
         json: () => encoder.encode(JSON.stringify(jsonValue)),
-        godot: () => encodeGodot(godotFromPlain(value, version), version),
+        godot: () => encodeGodotPlain(value, version),
       });
       const dec = race({
         json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown,
-        godot: () => godotToPlain(must(decodeGodot(bytes, version))),
+        godot: () => must(decodeGodotPlain(bytes, version)),
       });
       godot[m]![`godot${version}`] = { bytes: bytes.length, encodeVsJson: round(enc.vs.godot!, 2), decodeVsJson: round(dec.vs.godot!, 2) };
     }

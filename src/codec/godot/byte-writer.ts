@@ -80,7 +80,9 @@ export class ByteWriter {
    */
   string(text: string, where: string, withNul = false): void {
     const n = typeof text === 'string' ? text.length : -1;
-    const at = n >= 0 ? this.reserve(4 + n + 4) : -1;
+    // Exactly what ASCII text takes, so a buffer sized by size.ts never grows here.
+    const length = withNul ? n + 1 : n;
+    const at = n >= 0 ? this.reserve(4 + ((length + 3) & ~3)) : -1;
     if (at >= 0) {
       const buffer = this.buffer;
       let i = 0;
@@ -90,12 +92,9 @@ export class ByteWriter {
         buffer[at + 4 + i] = c;
       }
       if (i === n) {
-        const length = withNul ? n + 1 : n;
         this.view.setUint32(at, length, true);
-        const end = at + 4 + length;
-        const padded = (end + 3) & ~3;
-        buffer.fill(0, at + 4 + n, padded);
-        this.length = padded;
+        // The NUL (when counted) and the padding: at most 4 bytes, cheaper by hand than a fill() call.
+        for (let p = at + 4 + n; p < this.length; p++) buffer[p] = 0;
         return;
       }
       this.length = at;

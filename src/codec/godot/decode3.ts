@@ -1,5 +1,5 @@
 import type { CodecResult } from '../result.js';
-import { decodeWith, WireReader, type GodotDecodeOptions } from './reader.js';
+import { decodeWith, SHARED_BIT, WireReader, type GodotDecodeOptions } from './reader.js';
 import {
   GODOT_FLOAT_TUPLE_LENGTH,
   GODOT_VECTOR_POOL_WIDTH,
@@ -10,10 +10,10 @@ import {
 } from './value.js';
 import {
   GODOT3_FLAG_64,
+  GODOT3_ID,
   GODOT3_NODEPATH_NEW_FORMAT,
   GODOT3_OBJECT_ID,
   GODOT3_RID_ID,
-  GODOT3_SHARED_BIT,
   GODOT3_TYPE_BY_ID,
   GODOT3_TYPE_MASK,
 } from './wire3.js';
@@ -23,8 +23,16 @@ import {
  * never writes, caps nesting, and bounds every allocation by the bytes that remain (see reader.ts).
  */
 export function decodeGodot3(bytes: Uint8Array, options: GodotDecodeOptions = {}): CodecResult<GodotValue> {
-  return decodeWith(bytes, options, (b, maxDepth) => new Godot3Reader(b, maxDepth));
+  return decodeWith(bytes, options, makeReader, (reader) => reader.value(0));
 }
+
+/** `godotToPlain(decodeGodot3(bytes))` without the intermediate tree (see WireReader.plain). */
+export function decodeGodot3Plain(bytes: Uint8Array, options: GodotDecodeOptions = {}): CodecResult<unknown> {
+  return decodeWith(bytes, options, makeReader, (reader) => reader.plain(0));
+}
+
+const HEADERS = { dictionary: GODOT3_ID.Dictionary, array: GODOT3_ID.Array, stringName: -1 } as const;
+const makeReader = (bytes: Uint8Array, maxDepth: number): Godot3Reader => new Godot3Reader(bytes, maxDepth, HEADERS);
 
 class Godot3Reader extends WireReader {
   value(depth: number): GodotValue {
@@ -65,7 +73,7 @@ class Godot3Reader extends WireReader {
         return { type, value: this.nodePath(at, GODOT3_NODEPATH_NEW_FORMAT) };
       case 'Dictionary': {
         this.enter(depth, at);
-        const n = this.count('Dictionary', 8, ~GODOT3_SHARED_BIT);
+        const n = this.count('Dictionary', 8, ~SHARED_BIT);
         const entries = new Array<GodotDictionaryEntry>(n);
         for (let i = 0; i < n; i++) {
           const key = this.value(depth + 1);
@@ -75,7 +83,7 @@ class Godot3Reader extends WireReader {
       }
       case 'Array': {
         this.enter(depth, at);
-        const n = this.count('Array', 4, ~GODOT3_SHARED_BIT);
+        const n = this.count('Array', 4, ~SHARED_BIT);
         const items = new Array<GodotValue>(n);
         for (let i = 0; i < n; i++) items[i] = this.value(depth + 1);
         return { type, value: items };

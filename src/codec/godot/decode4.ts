@@ -1,5 +1,5 @@
 import type { CodecResult } from '../result.js';
-import { decodeWith, WireReader, type GodotDecodeOptions } from './reader.js';
+import { decodeWith, SHARED_BIT, WireReader, type GodotDecodeOptions } from './reader.js';
 import {
   GODOT4_VARIANT_TYPES,
   GODOT_FLOAT_TUPLE_LENGTH,
@@ -20,6 +20,7 @@ import {
   GODOT4_DICT_KEY_KIND_SHIFT,
   GODOT4_DICT_VALUE_KIND_SHIFT,
   GODOT4_FLAG_64,
+  GODOT4_ID,
   GODOT4_KIND_BUILTIN,
   GODOT4_KIND_CLASS_NAME,
   GODOT4_KIND_NONE,
@@ -32,8 +33,6 @@ import {
 
 /** NodePath's first word: the name count with this bit set (the "new" format, the only one Godot 4 reads). */
 const NODEPATH_NEW_FORMAT = 0x80000000;
-/** Array and Dictionary counts carry an obsolete "shared" bit that the engine masks away. */
-const SHARED_BIT = 0x80000000;
 const ARRAY_FLAGS = 0b11 << GODOT4_ARRAY_KIND_SHIFT;
 const DICT_FLAGS = 0b1111 << GODOT4_DICT_KEY_KIND_SHIFT;
 
@@ -44,8 +43,16 @@ const DICT_FLAGS = 0b1111 << GODOT4_DICT_KEY_KIND_SHIFT;
  * double-precision build (the 64-bit flag) are read and keep `bits: 64`, so they re-encode to the same bytes.
  */
 export function decodeGodot4(bytes: Uint8Array, options: GodotDecodeOptions = {}): CodecResult<GodotValue> {
-  return decodeWith(bytes, options, (b, maxDepth) => new Godot4Reader(b, maxDepth));
+  return decodeWith(bytes, options, makeReader, (reader) => reader.value(0));
 }
+
+/** `godotToPlain(decodeGodot4(bytes))` without the intermediate tree (see WireReader.plain). */
+export function decodeGodot4Plain(bytes: Uint8Array, options: GodotDecodeOptions = {}): CodecResult<unknown> {
+  return decodeWith(bytes, options, makeReader, (reader) => reader.plain(0));
+}
+
+const HEADERS = { dictionary: GODOT4_ID.Dictionary, array: GODOT4_ID.Array, stringName: GODOT4_ID.StringName } as const;
+const makeReader = (bytes: Uint8Array, maxDepth: number): Godot4Reader => new Godot4Reader(bytes, maxDepth, HEADERS);
 
 class Godot4Reader extends WireReader {
   value(depth: number): GodotValue {

@@ -70,7 +70,8 @@ export function encodeGodot4(value: GodotValue): Uint8Array {
   return writer.finish();
 }
 
-function writeValue(writer: ByteWriter, value: GodotValue, depth: number): void {
+/** Writes one value at nesting `depth` (the plain encoder hands it what it does not write itself). */
+export function writeValue(writer: ByteWriter, value: GodotValue, depth: number): void {
   checkObject(value, depth);
   const type = value.type;
   switch (value.type) {

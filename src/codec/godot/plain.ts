@@ -8,6 +8,8 @@ import type { GodotDictionaryEntry, GodotNodePath, GodotValue, GodotVersion, God
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN_N = BigInt(INT32_MIN);
+const INT32_MAX_N = BigInt(INT32_MAX);
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** 2^63 as a double; every integer-valued number below it (and ≥ −2^63) is a Godot int. */
@@ -21,7 +23,7 @@ const MAX_PLAIN_DEPTH = 256;
  * 1.5 and Infinity are 32-bit, 0.1 and NaN (which never equals itself) are 64-bit.
  */
 export function godotIntWidth(value: bigint): GodotWidth {
-  return value >= BigInt(INT32_MIN) && value <= BigInt(INT32_MAX) ? 32 : 64;
+  return value >= INT32_MIN_N && value <= INT32_MAX_N ? 32 : 64;
 }
 
 export function godotFloatWidth(value: number): GodotWidth {

@@ -1,5 +1,6 @@
 import { codecError, ok, type CodecErrorCode, type CodecResult } from '../result.js';
 import { decodeGodotUtf8 } from './text.js';
+import { godotToPlain } from './plain.js';
 import type { GodotNodePath, GodotValue } from './value.js';
 
 /**
@@ -36,18 +37,19 @@ export class DecodeFailure extends Error {
 }
 
 /** Runs `read` over the whole packet under the shared limits; never throws. */
-export function decodeWith<R extends WireReader>(
+export function decodeWith<R extends WireReader, T>(
   bytes: Uint8Array,
   options: GodotDecodeOptions,
   makeReader: (bytes: Uint8Array, maxDepth: number) => R,
-): CodecResult<GodotValue> {
+  read: (reader: R) => T,
+): CodecResult<T> {
   const maxBytes = options.maxBytes ?? GODOT_DEFAULT_MAX_BYTES;
   if (bytes.length > maxBytes) {
     return codecError('oversize', `packet is ${bytes.length} bytes, above the ${maxBytes}-byte limit`, 0);
   }
   const reader = makeReader(bytes, options.maxDepth ?? GODOT_DEFAULT_MAX_DEPTH);
   try {
-    const value = reader.value(0);
+    const value = read(reader);
     if (reader.offset !== bytes.length && !options.allowTrailingBytes) {
       return codecError('trailing-bytes', `${bytes.length - reader.offset} bytes follow the complete Godot value`, reader.offset);
     }
@@ -62,6 +64,28 @@ export function decodeWith<R extends WireReader>(
 /** Short ASCII strings (dictionary keys, message names) skip TextDecoder, whose call costs more than the text. */
 const ASCII_FAST_MAX = 64;
 
+/**
+ * Header words of the types a game's messages are made of, which plain decoding reads straight into JS values
+ * (the same ids in both versions but Dictionary's and Array's); every other type goes through value() and
+ * godotToPlain, so both ways give the same result and the same errors.
+ */
+export interface PlainHeaders {
+  readonly dictionary: number;
+  readonly array: number;
+  /** Godot 4's StringName, or -1 in Godot 3. */
+  readonly stringName: number;
+}
+
+const NIL = 0;
+const BOOL = 1;
+const INT32 = 2;
+const INT64 = 2 | (1 << 16);
+const FLOAT32 = 3;
+const FLOAT64 = 3 | (1 << 16);
+const STRING = 4;
+/** Array and Dictionary counts carry an obsolete "shared" bit that the engine masks away (both versions). */
+export const SHARED_BIT = 0x80000000;
+
 export abstract class WireReader {
   offset = 0;
   protected readonly view: DataView;
@@ -69,11 +93,88 @@ export abstract class WireReader {
   constructor(
     protected readonly bytes: Uint8Array,
     protected readonly maxDepth: number,
+    private readonly headers: PlainHeaders,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   abstract value(depth: number): GodotValue;
+
+  /**
+   * The value as plain JS, exactly `godotToPlain(this.value(depth))` (see plain.ts for the mapping), without
+   * building the GodotValue tree for the types messages are made of: the data plane's decode.
+   */
+  plain(depth: number): unknown {
+    const at = this.offset;
+    this.need(4, 'Variant header');
+    const header = this.view.getUint32(at, true);
+    const headers = this.headers;
+    if (header === STRING || header === headers.stringName) {
+      this.offset += 4;
+      return this.string('String');
+    }
+    if (header === INT32 || header === FLOAT32 || header === INT64 || header === FLOAT64) {
+      const wide = header === INT64 || header === FLOAT64;
+      this.offset += 4;
+      this.need(wide ? 8 : 4, header === INT32 || header === INT64 ? 'int' : 'float');
+      const view = this.view;
+      this.offset += wide ? 8 : 4;
+      if (header === INT32) return view.getInt32(at + 4, true);
+      if (header === FLOAT32) return view.getFloat32(at + 4, true);
+      if (header === FLOAT64) return view.getFloat64(at + 4, true);
+      const n = view.getBigInt64(at + 4, true);
+      const small = Number(n);
+      return Number.isSafeInteger(small) ? small : n;
+    }
+    if (header === headers.dictionary) {
+      this.offset += 4;
+      return this.plainDictionary(depth, at);
+    }
+    if (header === headers.array) {
+      this.offset += 4;
+      this.enter(depth, at);
+      const n = this.count('Array', 4, ~SHARED_BIT);
+      const items = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) items[i] = this.plain(depth + 1);
+      return items;
+    }
+    if (header === NIL) {
+      this.offset += 4;
+      return null;
+    }
+    if (header === BOOL) {
+      this.offset += 4;
+      return this.u32('bool') !== 0;
+    }
+    return godotToPlain(this.value(depth));
+  }
+
+  /** A plain object while every key is a String; at the first other key, re-read as a Map (as godotToPlain does). */
+  private plainDictionary(depth: number, at: number): unknown {
+    this.enter(depth, at);
+    const n = this.count('Dictionary', 8, ~SHARED_BIT);
+    const start = this.offset;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      this.need(4, 'Variant header');
+      if (this.view.getUint32(this.offset, true) !== STRING) {
+        this.offset = start;
+        const map = new Map<unknown, unknown>();
+        for (let j = 0; j < n; j++) {
+          const key = this.plain(depth + 1);
+          map.set(key, this.plain(depth + 1));
+        }
+        return map;
+      }
+      this.offset += 4;
+      const key = this.string('String');
+      const item = this.plain(depth + 1);
+      // A "__proto__" key from the wire must stay data, never a prototype: define it rather than assign it.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+      else out[key] = item;
+    }
+    return out;
+  }
 
   protected get remaining(): number {
     return this.bytes.length - this.offset;

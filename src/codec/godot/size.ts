@@ -100,7 +100,7 @@ function containerTypeLength(type: GodotContainerType | undefined): number {
 const pad4 = (n: number): number => (n + 3) & ~3;
 
 /** A string payload: u32 length, UTF-8 (plus a NUL when `extra` is 1), padded to 4. */
-function stringLength(text: unknown, extra: number): number {
+export function stringLength(text: unknown, extra: number): number {
   if (typeof text !== 'string') return 4;
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {

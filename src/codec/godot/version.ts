@@ -1,6 +1,6 @@
 import { CodecEncodeError, codecError, type CodecResult } from '../result.js';
-import { decodeGodot3 } from './decode3.js';
-import { decodeGodot4 } from './decode4.js';
+import { decodeGodot3, decodeGodot3Plain } from './decode3.js';
+import { decodeGodot4, decodeGodot4Plain } from './decode4.js';
 import { encodeGodot3 } from './encode3.js';
 import { encodeGodot4 } from './encode4.js';
 import type { GodotDecodeOptions } from './reader.js';
@@ -16,6 +16,16 @@ import type { GodotValue, GodotVersion } from './value.js';
 export function decodeGodot(bytes: Uint8Array, version: GodotVersion, options: GodotDecodeOptions = {}): CodecResult<GodotValue> {
   if (version === 4) return decodeGodot4(bytes, options);
   if (version === 3) return decodeGodot3(bytes, options);
+  return codecError('unknown-version', `Godot version must be 3 or 4, got ${String(version)}`);
+}
+
+/**
+ * `godotToPlain(decodeGodot(bytes, version))` without the intermediate tree: what the data plane hands a game.
+ * Same errors, same limits; never throws.
+ */
+export function decodeGodotPlain(bytes: Uint8Array, version: GodotVersion, options: GodotDecodeOptions = {}): CodecResult<unknown> {
+  if (version === 4) return decodeGodot4Plain(bytes, options);
+  if (version === 3) return decodeGodot3Plain(bytes, options);
   return codecError('unknown-version', `Godot version must be 3 or 4, got ${String(version)}`);
 }
 

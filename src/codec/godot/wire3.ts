@@ -52,6 +52,3 @@ export const GODOT3_FLAG_64 = 1 << 16;
 
 /** NodePath's first word has this bit set to tell the current format from the pre-3.0 one. */
 export const GODOT3_NODEPATH_NEW_FORMAT = 0x80000000;
-
-/** Dictionary and Array counts carry an obsolete "shared" bit that the engine masks away. */
-export const GODOT3_SHARED_BIT = 0x80000000;
