@@ -16,6 +16,7 @@ import {
   type GodotValue,
 } from '../src/codec/godot/index.js';
 import { CodecEncodeError, type CodecErrorCode } from '../src/codec/result.js';
+import { int64FromWords, plainInt64FromWords, wordAt } from '../src/codec/godot/bits.js';
 import { godotByteLength } from '../src/codec/godot/size.js';
 import { godotValue, godotValue4 } from './godot/arbitraries.js';
 
@@ -347,5 +348,20 @@ describe('godotByteLength sizes the output exactly, so an encode allocates once'
   it('equals the encoded length for every value of either version', () => {
     fc.assert(fc.property(godotValue4, (value) => godotByteLength(value) === encodeGodot(value, 4).length), { seed: SEED, numRuns: 300 });
     fc.assert(fc.property(godotValue, (value) => godotByteLength(value) === encodeGodot(value, 3).length), { seed: SEED, numRuns: 300 });
+  });
+});
+
+describe('ints read by hand (bits.ts) agree with DataView', () => {
+  it('for every 64-bit pattern: the bigint, and the plain number exactly when it is a safe integer', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.constantFrom(0, 5), (n, at) => {
+        const bytes = new Uint8Array(16);
+        new DataView(bytes.buffer).setBigInt64(at, n, true);
+        expect(int64FromWords(wordAt(bytes, at), wordAt(bytes, at + 4))).toBe(n);
+        const plain = plainInt64FromWords(wordAt(bytes, at), wordAt(bytes, at + 4));
+        expect(plain).toBe(Number.isSafeInteger(Number(n)) ? Number(n) : n);
+      }),
+      { seed: SEED, numRuns: 2000, examples: [[2n ** 53n - 1n, 0], [-(2n ** 53n), 0], [-(2n ** 53n) + 1n, 0], [-1n, 5], [2n ** 63n - 1n, 0], [-(2n ** 63n), 5]] },
+    );
   });
 });

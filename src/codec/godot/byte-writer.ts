@@ -6,12 +6,16 @@ import { godotUtf8 } from './text.js';
  */
 export class ByteWriter {
   private buffer: Uint8Array;
-  private view: DataView;
+  private dataView: DataView | undefined;
   private length = 0;
 
   constructor(initialCapacity = 256) {
     this.buffer = new Uint8Array(initialCapacity);
-    this.view = new DataView(this.buffer.buffer);
+  }
+
+  /** Made on first use (floats): everything else is written by hand, and creating a DataView costs. */
+  private get view(): DataView {
+    return (this.dataView ??= new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength));
   }
 
   get position(): number {
@@ -28,25 +32,30 @@ export class ByteWriter {
       const grown = new Uint8Array(capacity);
       grown.set(this.buffer.subarray(0, at));
       this.buffer = grown;
-      this.view = new DataView(grown.buffer);
+      this.dataView = undefined;
     }
     this.length = needed;
     return at;
   }
 
+  /** A little-endian 32-bit word; signed and unsigned values have the same bytes. */
   u32(value: number): void {
     const at = this.reserve(4);
-    this.view.setUint32(at, value >>> 0, true);
+    const b = this.buffer;
+    b[at] = value;
+    b[at + 1] = value >>> 8;
+    b[at + 2] = value >>> 16;
+    b[at + 3] = value >>> 24;
   }
 
   i32(value: number): void {
-    const at = this.reserve(4);
-    this.view.setInt32(at, value, true);
+    this.u32(value);
   }
 
+  /** Two words by hand: a DataView for one int64 would cost more than the rest of a handshake. */
   i64(value: bigint): void {
-    const at = this.reserve(8);
-    this.view.setBigInt64(at, value, true);
+    this.u32(Number(BigInt.asUintN(32, value)));
+    this.u32(Number(BigInt.asUintN(32, value >> 32n)));
   }
 
   f32(value: number): void {
@@ -92,7 +101,10 @@ export class ByteWriter {
         buffer[at + 4 + i] = c;
       }
       if (i === n) {
-        this.view.setUint32(at, length, true);
+        buffer[at] = length;
+        buffer[at + 1] = length >>> 8;
+        buffer[at + 2] = length >>> 16;
+        buffer[at + 3] = length >>> 24;
         // The NUL (when counted) and the padding: at most 4 bytes, cheaper by hand than a fill() call.
         for (let p = at + 4 + n; p < this.length; p++) buffer[p] = 0;
         return;

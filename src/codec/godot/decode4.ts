@@ -75,13 +75,13 @@ class Godot4Reader extends WireReader {
         return { type, value: this.u32('bool') !== 0 };
       case 'int': {
         this.need(wide ? 8 : 4, 'int');
-        const value = wide ? this.view.getBigInt64(this.offset, true) : BigInt(this.view.getInt32(this.offset, true));
+        const value = wide ? this.int64At(this.offset) : BigInt(this.word(this.offset) | 0);
         this.offset += wide ? 8 : 4;
         return { type, value, bits: wide ? 64 : 32 };
       }
       case 'float': {
         this.need(wide ? 8 : 4, 'float');
-        const value = wide ? this.view.getFloat64(this.offset, true) : this.view.getFloat32(this.offset, true);
+        const value = this.floatAt(this.offset, wide);
         this.offset += wide ? 8 : 4;
         return { type, value, bits: wide ? 64 : 32 };
       }

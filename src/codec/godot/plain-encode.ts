@@ -142,7 +142,9 @@ function plainByteLength(value: unknown, version: GodotVersion, depth: number): 
       }
       if (isPlainObject(value)) {
         let n = 8;
-        for (const key of Object.keys(value)) n += 4 + stringLength(key, 0) + plainByteLength(value[key], version, depth + 1);
+        // for…in allocates no key array (Object.keys does, and writePlain needs it once already); an inherited
+        // enumerable key would only make this hint too long.
+        for (const key in value) n += 4 + stringLength(key, 0) + plainByteLength(value[key], version, depth + 1);
         return n;
       }
       if (value instanceof Map) {

@@ -1,5 +1,6 @@
 import { codecError, ok, type CodecErrorCode, type CodecResult } from '../result.js';
 import { decodeGodotUtf8 } from './text.js';
+import { int64FromWords, plainInt64FromWords, wordAt } from './bits.js';
 import { godotToPlain } from './plain.js';
 import type { GodotNodePath, GodotValue } from './value.js';
 
@@ -88,14 +89,35 @@ export const SHARED_BIT = 0x80000000;
 
 export abstract class WireReader {
   offset = 0;
-  protected readonly view: DataView;
+  private dataView: DataView | undefined;
 
   constructor(
     protected readonly bytes: Uint8Array,
     protected readonly maxDepth: number,
     private readonly headers: PlainHeaders,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  ) {}
+
+  /**
+   * For floats only, made on first use: words and ints are read by hand (bits.ts), since creating a DataView costs
+   * more than reading a small packet such as a handshake, while a packet of floats amortises it.
+   */
+  protected get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
+  }
+
+  /** The little-endian u32 at `at` (bounds already checked). */
+  protected word(at: number): number {
+    return wordAt(this.bytes, at);
+  }
+
+  /** A float32 (or, when `wide`, float64) at `at`, bounds already checked. */
+  protected floatAt(at: number, wide: boolean): number {
+    return wide ? this.view.getFloat64(at, true) : this.view.getFloat32(at, true);
+  }
+
+  /** An int64 at `at` as a bigint, bounds already checked. */
+  protected int64At(at: number): bigint {
+    return int64FromWords(wordAt(this.bytes, at), wordAt(this.bytes, at + 4));
   }
 
   abstract value(depth: number): GodotValue;
@@ -107,7 +129,7 @@ export abstract class WireReader {
   plain(depth: number): unknown {
     const at = this.offset;
     this.need(4, 'Variant header');
-    const header = this.view.getUint32(at, true);
+    const header = this.word(at);
     const headers = this.headers;
     if (header === STRING || header === headers.stringName) {
       this.offset += 4;
@@ -117,14 +139,10 @@ export abstract class WireReader {
       const wide = header === INT64 || header === FLOAT64;
       this.offset += 4;
       this.need(wide ? 8 : 4, header === INT32 || header === INT64 ? 'int' : 'float');
-      const view = this.view;
       this.offset += wide ? 8 : 4;
-      if (header === INT32) return view.getInt32(at + 4, true);
-      if (header === FLOAT32) return view.getFloat32(at + 4, true);
-      if (header === FLOAT64) return view.getFloat64(at + 4, true);
-      const n = view.getBigInt64(at + 4, true);
-      const small = Number(n);
-      return Number.isSafeInteger(small) ? small : n;
+      if (header === INT32) return this.word(at + 4) | 0;
+      if (header === INT64) return plainInt64FromWords(this.word(at + 4), this.word(at + 8));
+      return this.floatAt(at + 4, wide);
     }
     if (header === headers.dictionary) {
       this.offset += 4;
@@ -157,7 +175,7 @@ export abstract class WireReader {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) {
       this.need(4, 'Variant header');
-      if (this.view.getUint32(this.offset, true) !== STRING) {
+      if (this.word(this.offset) !== STRING) {
         this.offset = start;
         const map = new Map<unknown, unknown>();
         for (let j = 0; j < n; j++) {
@@ -192,14 +210,7 @@ export abstract class WireReader {
 
   protected u32(what: string): number {
     this.need(4, what);
-    const n = this.view.getUint32(this.offset, true);
-    this.offset += 4;
-    return n;
-  }
-
-  protected i32(what: string): number {
-    this.need(4, what);
-    const n = this.view.getInt32(this.offset, true);
+    const n = this.word(this.offset);
     this.offset += 4;
     return n;
   }
@@ -238,15 +249,33 @@ export abstract class WireReader {
     return decoded;
   }
 
-  /** The text when every byte is ASCII (stopping at a NUL), else null for the full UTF-8 path. */
+  /**
+   * The text when every byte is ASCII (stopping at a NUL), else null for the full UTF-8 path. Eight, then four
+   * characters per fromCharCode call while they are plain ASCII: a third cheaper than one call per character.
+   */
   private ascii(start: number, length: number): string | null {
-    const bytes = this.bytes;
+    const b = this.bytes;
+    const end = start + length;
+    const chars = String.fromCharCode;
     let text = '';
-    for (let i = start, end = start + length; i < end; i++) {
-      const byte = bytes[i]!;
-      if (byte === 0) return text;
-      if (byte >= 0x80) return null;
-      text += String.fromCharCode(byte);
+    let i = start;
+    for (; i + 8 <= end; i += 8) {
+      const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!, c4 = b[i + 4]!, c5 = b[i + 5]!, c6 = b[i + 6]!, c7 = b[i + 7]!;
+      if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) >= 0x80 || !(c0 && c1 && c2 && c3 && c4 && c5 && c6 && c7)) break;
+      text += chars(c0, c1, c2, c3, c4, c5, c6, c7);
+    }
+    if (i + 4 <= end) {
+      const c0 = b[i]!, c1 = b[i + 1]!, c2 = b[i + 2]!, c3 = b[i + 3]!;
+      if ((c0 | c1 | c2 | c3) < 0x80 && c0 && c1 && c2 && c3) {
+        text += chars(c0, c1, c2, c3);
+        i += 4;
+      }
+    }
+    for (; i < end; i++) {
+      const c = b[i]!;
+      if (c === 0) return text;
+      if (c >= 0x80) return null;
+      text += chars(c);
     }
     return text;
   }
@@ -256,9 +285,8 @@ export abstract class WireReader {
     const size = wide ? 8 : 4;
     this.need(count * size, what);
     const out = new Array<number>(count);
-    const view = this.view;
     let at = this.offset;
-    for (let i = 0; i < count; i++, at += size) out[i] = wide ? view.getFloat64(at, true) : view.getFloat32(at, true);
+    for (let i = 0; i < count; i++, at += size) out[i] = this.floatAt(at, wide);
     this.offset = at;
     return out;
   }
@@ -267,7 +295,7 @@ export abstract class WireReader {
   protected int32s(count: number, what: string): number[] {
     this.need(count * 4, what);
     const out = new Array<number>(count);
-    for (let i = 0; i < count; i++) out[i] = this.view.getInt32(this.offset + 4 * i, true);
+    for (let i = 0; i < count; i++) out[i] = this.word(this.offset + 4 * i) | 0;
     this.offset += count * 4;
     return out;
   }
@@ -306,7 +334,7 @@ export abstract class WireReader {
   protected int32Array(what: string): Int32Array {
     const n = this.count(what, 4);
     const value = new Int32Array(n);
-    for (let i = 0; i < n; i++) value[i] = this.view.getInt32(this.offset + 4 * i, true);
+    for (let i = 0; i < n; i++) value[i] = this.word(this.offset + 4 * i) | 0;
     this.offset += 4 * n;
     return value;
   }
@@ -314,7 +342,8 @@ export abstract class WireReader {
   protected int64Array(what: string): BigInt64Array {
     const n = this.count(what, 8);
     const value = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) value[i] = this.view.getBigInt64(this.offset + 8 * i, true);
+    const view = this.view;
+    for (let i = 0; i < n; i++) value[i] = view.getBigInt64(this.offset + 8 * i, true);
     this.offset += 8 * n;
     return value;
   }
@@ -322,7 +351,8 @@ export abstract class WireReader {
   protected float32Array(what: string): Float32Array {
     const n = this.count(what, 4);
     const value = new Float32Array(n);
-    for (let i = 0; i < n; i++) value[i] = this.view.getFloat32(this.offset + 4 * i, true);
+    const view = this.view;
+    for (let i = 0; i < n; i++) value[i] = view.getFloat32(this.offset + 4 * i, true);
     this.offset += 4 * n;
     return value;
   }
@@ -330,7 +360,8 @@ export abstract class WireReader {
   protected float64Array(what: string): Float64Array {
     const n = this.count(what, 8);
     const value = new Float64Array(n);
-    for (let i = 0; i < n; i++) value[i] = this.view.getFloat64(this.offset + 8 * i, true);
+    const view = this.view;
+    for (let i = 0; i < n; i++) value[i] = view.getFloat64(this.offset + 8 * i, true);
     this.offset += 8 * n;
     return value;
   }
