@@ -94,7 +94,7 @@ describe('Godot 4 hostile bytes never throw', () => {
         bytes.set(body, 4);
         expectTypedOutcome(bytes);
       }),
-      { seed: SEED, numRuns: 3000 },
+      { seed: SEED, numRuns: 1500 },
     );
   });
 
@@ -118,7 +118,7 @@ describe('Godot 4 hostile bytes never throw', () => {
           expect(result.ok ? 'ok' : result.code).toBe('truncated');
         }
       }),
-      { seed: SEED, numRuns: 200 },
+      { seed: SEED, numRuns: 80 },
     );
   });
 
@@ -234,8 +234,10 @@ describe('Godot 4 hostile bytes never throw', () => {
   });
 
   it('a GZIP bomb around a Godot 4 packet stops at the inflate cap, before any decoding', () => {
-    const header = words(0x1d, 4 * 1024 * 1024);
-    const bomb = godotCompress(new Uint8Array([...header, ...new Uint8Array(4 * 1024 * 1024)]), 'gzip');
+    const size = 1.25 * 1024 * 1024;
+    const inflated = new Uint8Array(8 + size);
+    inflated.set(words(0x1d, size));
+    const bomb = godotCompress(inflated, 'gzip');
     expect(bomb.length).toBeLessThan(10_000);
     expect(godotDecompress(bomb, 'gzip')).toMatchObject({ ok: false, code: 'oversize' });
   });
