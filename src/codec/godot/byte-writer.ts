@@ -1,9 +1,9 @@
-import { godotUtf8 } from './text.js';
-
 /**
  * A little-endian writer into a buffer that doubles when full (Godot's wire format is little-endian throughout),
  * with the one Godot payload every value type uses: a length-prefixed UTF-8 string padded to 4 bytes.
  */
+import { godotUtf8 } from './text.js';
+
 export class ByteWriter {
   private buffer: Uint8Array;
   private dataView: DataView | undefined;

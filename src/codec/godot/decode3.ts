@@ -1,3 +1,4 @@
+/** Godot 3's bytes2var: the Godot 3 type ids dispatched over the bounded reader both versions share (reader.ts). */
 import type { CodecResult } from '../result.js';
 import { decodeWith, SHARED_BIT, WireReader, type GodotDecodeOptions } from './reader.js';
 import {

@@ -1,3 +1,7 @@
+/**
+ * Godot 4's bytes_to_var: the Godot 4 type ids, typed containers and 64-bit math dispatched over the bounded
+ * reader both versions share (reader.ts).
+ */
 import type { CodecResult } from '../result.js';
 import { decodeWith, SHARED_BIT, WireReader, type GodotDecodeOptions } from './reader.js';
 import {

@@ -1,3 +1,4 @@
+/** Godot 3's var2bytes: each Godot 3 type's header, and its payload through the writers both versions share. */
 import { ByteWriter } from './byte-writer.js';
 import { godotByteLength } from './size.js';
 import {

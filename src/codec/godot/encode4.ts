@@ -1,3 +1,7 @@
+/**
+ * Godot 4's var_to_bytes: each Godot 4 type's header (with typed-container kinds and the 64-bit math flag), and its
+ * payload through the writers both versions share.
+ */
 import { ByteWriter } from './byte-writer.js';
 import { godotByteLength } from './size.js';
 import {

@@ -1,3 +1,4 @@
+/** GodotValue as lossless tagged JSON and back, for both engine versions: what the CLI prints and reads. */
 import { codecError, ok, type CodecResult } from '../result.js';
 import { godotFloatWidth, godotIntWidth } from './plain.js';
 import {

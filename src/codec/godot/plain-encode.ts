@@ -1,3 +1,10 @@
+/**
+ * Plain JS straight to Godot bytes: exactly `encodeGodot(godotFromPlain(value, version), version)` (plain.ts has
+ * the mapping), without building the GodotValue tree for what messages are made of (null, booleans, numbers,
+ * bigints, strings, arrays and plain objects): the data plane's encode. Anything else (typed arrays, Maps) is
+ * mapped by godotFromPlain and written by the version's own encoder, and what cannot be sent throws the same
+ * CodecEncodeError('unencodable').
+ */
 import { CodecEncodeError } from '../result.js';
 import { ByteWriter } from './byte-writer.js';
 import { writeValue as writeGodot3Value } from './encode3.js';
@@ -9,13 +16,7 @@ import { GODOT3_ID } from './wire3.js';
 import { GODOT4_ID } from './wire4.js';
 import { GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
 
-/**
- * Plain JS straight to Godot bytes: exactly `encodeGodot(godotFromPlain(value, version), version)` (plain.ts has
- * the mapping), without building the GodotValue tree for what messages are made of (null, booleans, numbers,
- * bigints, strings, arrays and plain objects): the data plane's encode. Anything else (typed arrays, Maps) is
- * mapped by godotFromPlain and written by the version's own encoder, and what cannot be sent throws the same
- * CodecEncodeError('unencodable').
- */
+/** `encodeGodot(godotFromPlain(value, version), version)`, without the tree. */
 export function encodeGodotPlain(value: unknown, version: GodotVersion): Uint8Array {
   if (version !== 3 && version !== 4) throw new CodecEncodeError('unencodable', `Godot version must be 3 or 4, got ${String(version)}`);
   const writer = new ByteWriter(plainByteLength(value, version, 0));

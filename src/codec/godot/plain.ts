@@ -1,10 +1,9 @@
-import { CodecEncodeError } from '../result.js';
-import type { GodotDictionaryEntry, GodotNodePath, GodotValue, GodotVersion, GodotWidth } from './value.js';
-
 /**
  * The mapping between plain JS values and Godot values, the way GDScript builds them: what a game means by
  * `{message: "handshake", from: id}` in either engine version, and back. Widths follow the engine's own rule.
  */
+import { CodecEncodeError } from '../result.js';
+import type { GodotDictionaryEntry, GodotNodePath, GodotValue, GodotVersion, GodotWidth } from './value.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;

@@ -1,15 +1,14 @@
-import { codecError, ok, type CodecErrorCode, type CodecResult } from '../result.js';
-import { decodeGodotUtf8 } from './text.js';
-import { int64FromWords, plainInt64FromWords, wordAt } from './bits.js';
-import { godotToPlain } from './plain.js';
-import type { GodotNodePath, GodotValue } from './value.js';
-
 /**
  * What the Godot 3 and Godot 4 decoders share: the options and their defaults, the bounds-checked little-endian
  * reader with the payloads both versions lay out alike (strings, NodePaths, packed numbers and vectors), and the
  * wrapper that turns a failure anywhere inside into a typed CodecError. Every count is checked against the bytes
  * that remain before anything is allocated for it, so a tiny packet announcing a huge array costs nothing.
  */
+import { codecError, ok, type CodecErrorCode, type CodecResult } from '../result.js';
+import { decodeGodotUtf8 } from './text.js';
+import { int64FromWords, plainInt64FromWords, wordAt } from './bits.js';
+import { godotToPlain } from './plain.js';
+import type { GodotNodePath, GodotValue } from './value.js';
 
 export interface GodotDecodeOptions {
   /** Deepest Array/Dictionary nesting accepted (default 64): a guard against stack exhaustion. */

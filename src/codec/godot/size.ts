@@ -1,3 +1,10 @@
+/**
+ * How many bytes a GodotValue takes on the wire (the layout is the same in Godot 3 and 4), so an encoder allocates
+ * its output once at the right size: a typed array's off-heap buffer costs more to allocate than a small packet
+ * takes to write, so growing a buffer and slicing the result would cost more than the encoding itself. The answer
+ * is only a capacity hint: the encoders validate as they write, grow if it was short and slice if it was long,
+ * and this function never throws on a malformed value (it counts what it can and leaves the refusal to them).
+ */
 import {
   GODOT_FLOAT_TUPLE_LENGTH,
   GODOT_INT_TUPLE_LENGTH,
@@ -9,13 +16,7 @@ import {
   type GodotValue,
 } from './value.js';
 
-/**
- * How many bytes a GodotValue takes on the wire (the layout is the same in Godot 3 and 4), so an encoder allocates
- * its output once at the right size: a typed array's off-heap buffer costs more to allocate than a small packet
- * takes to write, so growing a buffer and slicing the result would cost more than the encoding itself. The answer
- * is only a capacity hint: the encoders validate as they write, grow if it was short and slice if it was long,
- * and this function never throws on a malformed value (it counts what it can and leaves the refusal to them).
- */
+/** The encoded size of `value` (a capacity hint; never throws). */
 export function godotByteLength(value: GodotValue, depth = 0): number {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return 4;
   switch (value.type) {

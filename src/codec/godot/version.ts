@@ -1,3 +1,8 @@
+/**
+ * The Godot wire format by engine version, which the caller always states: Godot 4 reads Godot 3 bytes as
+ * whatever Godot 4 type has that number (the tutorial's Godot 3 handshake becomes a garbage Transform3D, with no
+ * error), so the bytes cannot tell the versions apart and lobbykit never guesses.
+ */
 import { CodecEncodeError, codecError, type CodecResult } from '../result.js';
 import { decodeGodot3, decodeGodot3Plain } from './decode3.js';
 import { decodeGodot4, decodeGodot4Plain } from './decode4.js';
@@ -5,12 +10,6 @@ import { encodeGodot3 } from './encode3.js';
 import { encodeGodot4 } from './encode4.js';
 import type { GodotDecodeOptions } from './reader.js';
 import type { GodotValue, GodotVersion } from './value.js';
-
-/**
- * The Godot wire format by engine version, which the caller always states: Godot 4 reads Godot 3 bytes as
- * whatever Godot 4 type has that number (the tutorial's Godot 3 handshake becomes a garbage Transform3D, with no
- * error), so the bytes cannot tell the versions apart and lobbykit never guesses.
- */
 
 /** Godot `version`'s bytes_to_var (objects not allowed). Never throws: a value or a typed error with its offset. */
 export function decodeGodot(bytes: Uint8Array, version: GodotVersion, options: GodotDecodeOptions = {}): CodecResult<GodotValue> {

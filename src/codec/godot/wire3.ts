@@ -1,3 +1,4 @@
+/** Godot 3's wire constants: Variant type ids by lobbykit type name and back, and the header bits. */
 import type { GodotTypeName } from './value.js';
 
 /**

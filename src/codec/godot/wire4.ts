@@ -1,11 +1,12 @@
-import { GODOT4_VARIANT_TYPES, type Godot4VariantType, type GodotTypeName } from './value.js';
-
 /**
  * Godot 4's Variant type ids (core/variant/variant.h, the order of GODOT4_VARIANT_TYPES) and header bits
  * (core/io/marshalls.cpp), for the types lobbykit reads and writes. RID (23), Object (24) and Signal (26) exist on
  * the wire but are refused: an RID is a handle into the sending process's servers, and an Object or a Signal
  * carries an instance id there; read by another process, either could name one of *its* resources or objects.
  */
+import { GODOT4_VARIANT_TYPES, type Godot4VariantType, type GodotTypeName } from './value.js';
+
+/** Wire id of every Godot 4 Variant type, by its Godot 4 name. */
 export const GODOT4_ID: Readonly<Record<Godot4VariantType, number>> = Object.fromEntries(
   GODOT4_VARIANT_TYPES.map((name, id) => [name, id]),
 ) as Record<Godot4VariantType, number>;

@@ -1,7 +1,3 @@
-import { CodecEncodeError } from '../result.js';
-import type { ByteWriter } from './byte-writer.js';
-import type { GodotNodePath, GodotValue, GodotWidth } from './value.js';
-
 /**
  * What the Godot 3 and Godot 4 encoders share: the payloads both versions lay out alike (ints and floats with
  * their width, float and int tuples, NodePaths, packed numbers, strings and vectors) and the checks that refuse
@@ -9,6 +5,9 @@ import type { GodotNodePath, GodotValue, GodotWidth } from './value.js';
  * Every failure is a CodecEncodeError('unencodable'): encoding is for the caller's own values, so a throw is the
  * honest signal.
  */
+import { CodecEncodeError } from '../result.js';
+import type { ByteWriter } from './byte-writer.js';
+import type { GodotNodePath, GodotValue, GodotWidth } from './value.js';
 
 /** Deeper than any real game message; stops a cyclic structure from overflowing the stack. */
 export const GODOT_MAX_ENCODE_DEPTH = 256;
