@@ -31,13 +31,16 @@ type TimedLoop = (op: () => unknown, sink: unknown[], iterations: number) => num
  * A separate timing loop per candidate. One shared loop would inline whichever `op` it saw first and deoptimise
  * every time the race switched candidates (V8's --trace-deopt showed hundreds of "wrong map" deopts), timing
  * half-optimised code at random. `new Function` gives each candidate its own code and feedback.
+ * A round is timed in the process's CPU time, not wall time: on a shared box with more runnable processes than
+ * cores, a wall-clock round also counts the time another process held the core, and paired ratios swung from
+ * 0.2× to 6× between runs; CPU time counts only this process running (its GC and compiler threads included).
  */
 function timedLoop(): TimedLoop {
   return new Function(
     'op',
     'sink',
     'iterations',
-    'const t0 = performance.now(); for (let i = 0; i < iterations; i++) sink[i & 63] = op(); return performance.now() - t0;',
+    'const t0 = process.cpuUsage(); for (let i = 0; i < iterations; i++) sink[i & 63] = op(); const t = process.cpuUsage(t0); return (t.user + t.system) / 1000;',
   ) as TimedLoop;
 }
 
@@ -63,7 +66,9 @@ function median(values: number[]): number {
 function race(ops: Record<string, () => unknown>): Record<string, number> & { vs: Record<string, number> } {
   const names = Object.keys(ops);
   const loops = Object.fromEntries(names.map((n) => [n, timedLoop()]));
-  const iterations = Object.fromEntries(names.map((n) => [n, calibrate(loops[n]!, ops[n]!)]));
+  // Calibrated twice: the first pass runs while the candidate is still being optimised and would size rounds for
+  // code slower than what the rounds then time, leaving rounds too short to time.
+  const iterations = Object.fromEntries(names.map((n) => [n, (calibrate(loops[n]!, ops[n]!), calibrate(loops[n]!, ops[n]!))]));
   const rounds: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const n of names) rounds[n]!.push((iterations[n]! / loops[n]!(ops[n]!, sink, iterations[n]!)) * 1000);
@@ -173,7 +178,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   // Godot's own Variant formats as a game uses them: plain JS → var2bytes / var_to_bytes and back to plain JS
   // (encodeGodotPlain / decodeGodotPlain), the same work JSON.stringify+TextEncoder / TextDecoder+JSON.parse do.
   // GZIP (the tutorial's option) is left out on both sides: it costs the same whatever the serializer.
-  const godot: Record<string, Record<string, { bytes: number; encodeVsJson: number; decodeVsJson: number }>> = {};
+  const godot: Record<string, Record<string, Record<'bytes' | 'encodePerSec' | 'jsonEncodePerSec' | 'encodeVsJson' | 'decodePerSec' | 'jsonDecodePerSec' | 'decodeVsJson', number>>> = {};
   for (const m of ['handshake', 'state'] as const) {
     const value = values[m];
     const jsonValue = jsonSafe(value);
@@ -189,7 +194,15 @@ export async function run(flags: readonly string[]): Promise<void> {
         json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown,
         godot: () => must(decodeGodotPlain(bytes, version)),
       });
-      godot[m]![`godot${version}`] = { bytes: bytes.length, encodeVsJson: round(enc.vs.godot!, 2), decodeVsJson: round(dec.vs.godot!, 2) };
+      godot[m]![`godot${version}`] = {
+        bytes: bytes.length,
+        encodePerSec: Math.round(enc.godot!),
+        jsonEncodePerSec: Math.round(enc.json!),
+        encodeVsJson: round(enc.vs.godot!, 2),
+        decodePerSec: Math.round(dec.godot!),
+        jsonDecodePerSec: Math.round(dec.json!),
+        decodeVsJson: round(dec.vs.godot!, 2),
+      };
     }
   }
   const godotRatios = Object.values(godot).flatMap((byVersion) => Object.values(byVersion).flatMap((r) => [r.encodeVsJson, r.decodeVsJson]));
@@ -238,9 +251,17 @@ export async function run(flags: readonly string[]): Promise<void> {
   out.push('', "Godot Variant codecs, plain JS ↔ bytes, vs JSON (the tutorial's handshake dictionary and the 8-player state):");
   out.push(
     ...table(
-      ['message', 'version', 'bytes', 'encode vs JSON', 'decode vs JSON'],
+      ['message', 'version', 'bytes', 'encode msgs/s (JSON)', 'encode vs JSON', 'decode msgs/s (JSON)', 'decode vs JSON'],
       Object.entries(godot).flatMap(([m, byVersion]) =>
-        Object.entries(byVersion).map(([version, r]) => [m, version, r.bytes, `${r.encodeVsJson}×`, `${r.decodeVsJson}×`]),
+        Object.entries(byVersion).map(([version, r]) => [
+          m,
+          version,
+          r.bytes,
+          `${fmt(r.encodePerSec)} (${fmt(r.jsonEncodePerSec)})`,
+          `${r.encodeVsJson}×`,
+          `${fmt(r.decodePerSec)} (${fmt(r.jsonDecodePerSec)})`,
+          `${r.decodeVsJson}×`,
+        ]),
       ),
     ),
   );

@@ -61,6 +61,9 @@ export function decodeWith<R extends WireReader, T>(
   }
 }
 
+/** From this packet size on, a DataView is made up front (see WireReader.view). */
+const DATAVIEW_MIN_BYTES = 256;
+
 /** Short ASCII strings (dictionary keys, message names) skip TextDecoder, whose call costs more than the text. */
 const ASCII_FAST_MAX = 64;
 
@@ -94,11 +97,14 @@ export abstract class WireReader {
     protected readonly bytes: Uint8Array,
     protected readonly maxDepth: number,
     private readonly headers: PlainHeaders,
-  ) {}
+  ) {
+    // A packet this long amortises the DataView over its many words; a shorter one is read by hand.
+    if (bytes.length >= DATAVIEW_MIN_BYTES) this.dataView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
 
   /**
-   * For floats only, made on first use: words and ints are read by hand (bits.ts), since creating a DataView costs
-   * more than reading a small packet such as a handshake, while a packet of floats amortises it.
+   * Creating a DataView costs more than reading a small packet such as the handshake, so a short packet reads its
+   * words and ints by hand (bits.ts) and makes one only when it meets a float; a long one makes it up front.
    */
   protected get view(): DataView {
     return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
@@ -106,7 +112,7 @@ export abstract class WireReader {
 
   /** The little-endian u32 at `at` (bounds already checked). */
   protected word(at: number): number {
-    return wordAt(this.bytes, at);
+    return this.dataView === undefined ? wordAt(this.bytes, at) : this.dataView.getUint32(at, true);
   }
 
   /** A float32 (or, when `wide`, float64) at `at`, bounds already checked. */
