@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeGodot,
+  decodeGodotPlain,
   encodeGodot,
   godotCompress,
   godotDecompress,
@@ -365,5 +366,18 @@ describe('ints read by hand (bits.ts) agree with DataView', () => {
       }),
       { seed: SEED, numRuns: 2000, examples: [[2n ** 53n - 1n, 0], [-(2n ** 53n), 0], [-(2n ** 53n) + 1n, 0], [-1n, 5], [2n ** 63n - 1n, 0], [-(2n ** 63n), 5]] },
     );
+  });
+});
+
+describe('bad arguments are typed errors too', () => {
+  it('null options mean the defaults; bytes that are not a Uint8Array are bad-payload, in both versions and both forms', () => {
+    const packet = encodeGodot({ type: 'int', value: 5n, bits: 32 }, 4);
+    expect(decodeGodot(packet, 4, null)).toEqual({ ok: true, value: { type: 'int', value: 5n, bits: 32 } });
+    for (const version of [3, 4] as const) {
+      for (const bytes of [null, undefined, 'abc', [1, 2, 3, 4]]) {
+        expect(decodeGodot(bytes as unknown as Uint8Array, version)).toMatchObject({ ok: false, code: 'bad-payload' });
+        expect(decodeGodotPlain(bytes as unknown as Uint8Array, version, null)).toMatchObject({ ok: false, code: 'bad-payload' });
+      }
+    }
   });
 });

@@ -23,13 +23,13 @@ import {
  * Godot 3's `bytes2var(bytes)` (objects not allowed). Never throws. Refuses Object and RID and flag bits Godot 3
  * never writes, caps nesting, and bounds every allocation by the bytes that remain (see reader.ts).
  */
-export function decodeGodot3(bytes: Uint8Array, options: GodotDecodeOptions = {}): CodecResult<GodotValue> {
-  return decodeWith(bytes, options, makeReader, (reader) => reader.value(0));
+export function decodeGodot3(bytes: Uint8Array, options?: GodotDecodeOptions | null): CodecResult<GodotValue> {
+  return decodeWith(bytes, options, makeReader, false) as CodecResult<GodotValue>;
 }
 
 /** `godotToPlain(decodeGodot3(bytes))` without the intermediate tree (see WireReader.plain). */
-export function decodeGodot3Plain(bytes: Uint8Array, options: GodotDecodeOptions = {}): CodecResult<unknown> {
-  return decodeWith(bytes, options, makeReader, (reader) => reader.plain(0));
+export function decodeGodot3Plain(bytes: Uint8Array, options?: GodotDecodeOptions | null): CodecResult<unknown> {
+  return decodeWith(bytes, options, makeReader, true);
 }
 
 const HEADERS = { dictionary: GODOT3_ID.Dictionary, array: GODOT3_ID.Array, stringName: -1 } as const;

@@ -46,13 +46,13 @@ const DICT_FLAGS = 0b1111 << GODOT4_DICT_KEY_KIND_SHIFT;
  * type; caps nesting, and bounds every allocation by the bytes that remain (see reader.ts). Math types written by a
  * double-precision build (the 64-bit flag) are read and keep `bits: 64`, so they re-encode to the same bytes.
  */
-export function decodeGodot4(bytes: Uint8Array, options: GodotDecodeOptions = {}): CodecResult<GodotValue> {
-  return decodeWith(bytes, options, makeReader, (reader) => reader.value(0));
+export function decodeGodot4(bytes: Uint8Array, options?: GodotDecodeOptions | null): CodecResult<GodotValue> {
+  return decodeWith(bytes, options, makeReader, false) as CodecResult<GodotValue>;
 }
 
 /** `godotToPlain(decodeGodot4(bytes))` without the intermediate tree (see WireReader.plain). */
-export function decodeGodot4Plain(bytes: Uint8Array, options: GodotDecodeOptions = {}): CodecResult<unknown> {
-  return decodeWith(bytes, options, makeReader, (reader) => reader.plain(0));
+export function decodeGodot4Plain(bytes: Uint8Array, options?: GodotDecodeOptions | null): CodecResult<unknown> {
+  return decodeWith(bytes, options, makeReader, true);
 }
 
 const HEADERS = { dictionary: GODOT4_ID.Dictionary, array: GODOT4_ID.Array, stringName: GODOT4_ID.StringName } as const;

@@ -36,21 +36,23 @@ export class DecodeFailure extends Error {
   }
 }
 
-/** Runs `read` over the whole packet under the shared limits; never throws. */
-export function decodeWith<R extends WireReader, T>(
+/** Reads the whole packet, as a GodotValue or (`plain`) as plain JS, under the shared limits; never throws. */
+export function decodeWith(
   bytes: Uint8Array,
-  options: GodotDecodeOptions,
-  makeReader: (bytes: Uint8Array, maxDepth: number) => R,
-  read: (reader: R) => T,
-): CodecResult<T> {
-  const maxBytes = options.maxBytes ?? GODOT_DEFAULT_MAX_BYTES;
+  options: GodotDecodeOptions | undefined | null,
+  makeReader: (bytes: Uint8Array, maxDepth: number) => WireReader,
+  plain: boolean,
+): CodecResult<unknown> {
+  if (!(bytes instanceof Uint8Array)) return codecError('bad-payload', `expected the packet as a Uint8Array, got ${String(bytes)}`);
+  // `options` may be left out or null: the defaults apply.
+  const maxBytes = options?.maxBytes ?? GODOT_DEFAULT_MAX_BYTES;
   if (bytes.length > maxBytes) {
     return codecError('oversize', `packet is ${bytes.length} bytes, above the ${maxBytes}-byte limit`, 0);
   }
-  const reader = makeReader(bytes, options.maxDepth ?? GODOT_DEFAULT_MAX_DEPTH);
+  const reader = makeReader(bytes, options?.maxDepth ?? GODOT_DEFAULT_MAX_DEPTH);
   try {
-    const value = read(reader);
-    if (reader.offset !== bytes.length && !options.allowTrailingBytes) {
+    const value = plain ? reader.plain(0) : reader.value(0);
+    if (reader.offset !== bytes.length && !options?.allowTrailingBytes) {
       return codecError('trailing-bytes', `${bytes.length - reader.offset} bytes follow the complete Godot value`, reader.offset);
     }
     return ok(value);

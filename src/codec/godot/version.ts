@@ -12,7 +12,7 @@ import type { GodotDecodeOptions } from './reader.js';
 import type { GodotValue, GodotVersion } from './value.js';
 
 /** Godot `version`'s bytes_to_var (objects not allowed). Never throws: a value or a typed error with its offset. */
-export function decodeGodot(bytes: Uint8Array, version: GodotVersion, options: GodotDecodeOptions = {}): CodecResult<GodotValue> {
+export function decodeGodot(bytes: Uint8Array, version: GodotVersion, options?: GodotDecodeOptions | null): CodecResult<GodotValue> {
   if (version === 4) return decodeGodot4(bytes, options);
   if (version === 3) return decodeGodot3(bytes, options);
   return codecError('unknown-version', `Godot version must be 3 or 4, got ${String(version)}`);
@@ -22,7 +22,7 @@ export function decodeGodot(bytes: Uint8Array, version: GodotVersion, options: G
  * `godotToPlain(decodeGodot(bytes, version))` without the intermediate tree: what the data plane hands a game.
  * Same errors, same limits; never throws.
  */
-export function decodeGodotPlain(bytes: Uint8Array, version: GodotVersion, options: GodotDecodeOptions = {}): CodecResult<unknown> {
+export function decodeGodotPlain(bytes: Uint8Array, version: GodotVersion, options?: GodotDecodeOptions | null): CodecResult<unknown> {
   if (version === 4) return decodeGodot4Plain(bytes, options);
   if (version === 3) return decodeGodot3Plain(bytes, options);
   return codecError('unknown-version', `Godot version must be 3 or 4, got ${String(version)}`);
