@@ -1,7 +1,9 @@
 // `npm run bench -- codec [--json]`: bytes on the wire and encode/decode speed for the seed's messages, lobbykit
-// against the seed's own format (Godot var2bytes + GZIP) and JSON, all measured in this process.
+// against the seed's own format (Godot var2bytes + GZIP) and JSON, and Godot 3's and Godot 4's Variant codecs
+// against JSON, all measured in this process.
 import { deflateSync } from 'fflate';
 import { Packr } from 'msgpackr';
+import { decodeGodotPlain, encodeGodotPlain, type GodotVersion } from '../src/codec/godot/index.js';
 import { DEFAULT_COMPRESSION_THRESHOLD, createPacketCodec } from '../src/codec/packet-codec.js';
 import { jsonSafe, seedHandshake, seedLobbySnapshot, seedStateUpdate } from '../src/codec/seed-messages.js';
 import { encodeValue } from '../src/codec/value-codec.js';
@@ -29,13 +31,16 @@ type TimedLoop = (op: () => unknown, sink: unknown[], iterations: number) => num
  * A separate timing loop per candidate. One shared loop would inline whichever `op` it saw first and deoptimise
  * every time the race switched candidates (V8's --trace-deopt showed hundreds of "wrong map" deopts), timing
  * half-optimised code at random. `new Function` gives each candidate its own code and feedback.
+ * A round is timed in the process's CPU time, not wall time: on a shared box with more runnable processes than
+ * cores, a wall-clock round also counts the time another process held the core, and paired ratios swung from
+ * 0.2× to 6× between runs; CPU time counts only this process running (its GC and compiler threads included).
  */
 function timedLoop(): TimedLoop {
   return new Function(
     'op',
     'sink',
     'iterations',
-    'const t0 = performance.now(); for (let i = 0; i < iterations; i++) sink[i & 63] = op(); return performance.now() - t0;',
+    'const t0 = process.cpuUsage(); for (let i = 0; i < iterations; i++) sink[i & 63] = op(); const t = process.cpuUsage(t0); return (t.user + t.system) / 1000;',
   ) as TimedLoop;
 }
 
@@ -61,7 +66,9 @@ function median(values: number[]): number {
 function race(ops: Record<string, () => unknown>): Record<string, number> & { vs: Record<string, number> } {
   const names = Object.keys(ops);
   const loops = Object.fromEntries(names.map((n) => [n, timedLoop()]));
-  const iterations = Object.fromEntries(names.map((n) => [n, calibrate(loops[n]!, ops[n]!)]));
+  // Calibrated twice: the first pass runs while the candidate is still being optimised and would size rounds for
+  // code slower than what the rounds then time, leaving rounds too short to time.
+  const iterations = Object.fromEntries(names.map((n) => [n, (calibrate(loops[n]!, ops[n]!), calibrate(loops[n]!, ops[n]!))]));
   const rounds: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const n of names) rounds[n]!.push((iterations[n]! / loops[n]!(ops[n]!, sink, iterations[n]!)) * 1000);
@@ -168,16 +175,50 @@ export async function run(flags: readonly string[]): Promise<void> {
     deflatedWithPreviousTickAsDictionary: deflateSync(statePayload, { level: 6, dictionary: otherTick }).length,
   };
 
+  // Godot's own Variant formats as a game uses them: plain JS → var2bytes / var_to_bytes and back to plain JS
+  // (encodeGodotPlain / decodeGodotPlain), the same work JSON.stringify+TextEncoder / TextDecoder+JSON.parse do.
+  // GZIP (the tutorial's option) is left out on both sides: it costs the same whatever the serializer.
+  const godot: Record<string, Record<string, Record<'bytes' | 'encodePerSec' | 'jsonEncodePerSec' | 'encodeVsJson' | 'decodePerSec' | 'jsonDecodePerSec' | 'decodeVsJson', number>>> = {};
+  for (const m of ['handshake', 'state'] as const) {
+    const value = values[m];
+    const jsonValue = jsonSafe(value);
+    const jsonBytes = encoder.encode(JSON.stringify(jsonValue));
+    godot[m] = {};
+    for (const version of [3, 4] as const satisfies readonly GodotVersion[]) {
+      const bytes = encodeGodotPlain(value, version);
+      const enc = race({
+        json: () => encoder.encode(JSON.stringify(jsonValue)),
+        godot: () => encodeGodotPlain(value, version),
+      });
+      const dec = race({
+        json: () => JSON.parse(decoder.decode(jsonBytes)) as unknown,
+        godot: () => must(decodeGodotPlain(bytes, version)),
+      });
+      godot[m]![`godot${version}`] = {
+        bytes: bytes.length,
+        encodePerSec: Math.round(enc.godot!),
+        jsonEncodePerSec: Math.round(enc.json!),
+        encodeVsJson: round(enc.vs.godot!, 2),
+        decodePerSec: Math.round(dec.godot!),
+        jsonDecodePerSec: Math.round(dec.json!),
+        decodeVsJson: round(dec.vs.godot!, 2),
+      };
+    }
+  }
+  const godotRatios = Object.values(godot).flatMap((byVersion) => Object.values(byVersion).flatMap((r) => [r.encodeVsJson, r.decodeVsJson]));
+
   const state0 = wire.state!;
   const targets = {
     handshakeAtMost12Bytes: wire.handshake!.lobbykit! <= 12,
     stateAtMostHalfOfSeed: typeof state0.seed === 'number' ? state0.lobbykit! <= 0.5 * state0.seed : null,
     stateEncodeAtLeast2xJson: speed.state!.encodeVsJson! >= 2,
     stateDecodeAtLeast2xJson: speed.state!.decodeVsJson! >= 2,
+    godotAtLeastJsonBothWays: godotRatios.every((ratio) => ratio >= 1),
   };
   const report = {
     wire,
     speed,
+    godot,
     alternatives: { msgpackrAgreedRecords: msgpackr },
     compression: { thresholdBytes: DEFAULT_COMPRESSION_THRESHOLD, samples: compression, dictionary },
     targets,
@@ -207,6 +248,23 @@ export async function run(flags: readonly string[]): Promise<void> {
     out.push(`  ${m.padEnd(9)} encode ${fmt(s.lobbykitEncodePerSec!)} / ${fmt(s.jsonEncodePerSec!)}   decode ${fmt(s.lobbykitDecodePerSec!)} / ${fmt(s.jsonDecodePerSec!)}`);
   }
   out.push(`  lobby encode without deflate (${wire.lobby!.lobbykit} B → ${must(codec.encode(values.lobby, { compress: false })).length} B on the wire): ${speed.lobby!.encodeUncompressedVsJson}× JSON`);
+  out.push('', "Godot Variant codecs, plain JS ↔ bytes, vs JSON (the tutorial's handshake dictionary and the 8-player state):");
+  out.push(
+    ...table(
+      ['message', 'version', 'bytes', 'encode msgs/s (JSON)', 'encode vs JSON', 'decode msgs/s (JSON)', 'decode vs JSON'],
+      Object.entries(godot).flatMap(([m, byVersion]) =>
+        Object.entries(byVersion).map(([version, r]) => [
+          m,
+          version,
+          r.bytes,
+          `${fmt(r.encodePerSec)} (${fmt(r.jsonEncodePerSec)})`,
+          `${r.encodeVsJson}×`,
+          `${fmt(r.decodePerSec)} (${fmt(r.jsonDecodePerSec)})`,
+          `${r.decodeVsJson}×`,
+        ]),
+      ),
+    ),
+  );
   out.push('', 'msgpackr with agreed records (bytes incl. a 2 B frame header, speed vs JSON):');
   for (const [m, r] of Object.entries(msgpackr)) out.push(`  ${m.padEnd(9)} ${r.bytes} B   encode ${r.encodeVsJson}×   decode ${r.decodeVsJson}×`);
   out.push('', `raw deflate on value payloads (threshold ${DEFAULT_COMPRESSION_THRESHOLD} B):`);

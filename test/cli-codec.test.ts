@@ -120,3 +120,51 @@ describe('lobbykit codec (godot3 format)', () => {
     expect(run.stderr).toMatch(/^lobbykit codec decode: [a-z-]+ at byte \d+: [^\n]*\n$/);
   });
 });
+
+describe('lobbykit codec (godot4 format)', () => {
+  it("prints the same JSON as godot3 for the tutorial's handshake, whose types both versions share", async () => {
+    const godot = await import('../src/codec/godot/index.js');
+    const handshake = { message: 'handshake', from: 76561198022456789n };
+    const v3 = await cli(['codec', 'decode', '--format', 'godot3'], godot.encodeGodot(godot.godotFromPlain(handshake, 3), 3));
+    const v4 = await cli(['codec', 'decode', '--format', 'godot4'], godot.encodeGodot(godot.godotFromPlain(handshake, 4), 4));
+    expect(v4.stderr).toBe('');
+    expect(v4.stdout.toString('utf8')).toBe(v3.stdout.toString('utf8'));
+  });
+
+  it('decode | encode gives back the same Variant bytes for the Godot 4-only types, plain and with GZIP', async () => {
+    const godot = await import('../src/codec/godot/index.js');
+    const variant = godot.encodeGodot(
+      {
+        type: 'Dictionary',
+        keyType: { kind: 'builtin', type: 'StringName' },
+        value: [
+          [{ type: 'StringName', value: 'cell' }, { type: 'Vector2i', value: [3, -4] }],
+          [{ type: 'StringName', value: 'ids' }, { type: 'PackedInt64Array', value: BigInt64Array.from([76561198022456789n]) }],
+          [{ type: 'StringName', value: 'hp' }, { type: 'Array', elementType: { kind: 'builtin', type: 'int' }, value: [{ type: 'int', value: 9n, bits: 32 }] }],
+        ],
+      },
+      4,
+    );
+    for (const gzip of [false, true]) {
+      const flags = ['--format', 'godot4', ...(gzip ? ['--gzip'] : [])];
+      const decoded = await cli(['codec', 'decode', ...flags], gzip ? godot.godotCompress(variant, 'gzip') : variant);
+      expect(decoded.stderr).toBe('');
+      expect(JSON.parse(decoded.stdout.toString('utf8'))).toMatchObject({ type: 'Dictionary', keyType: { kind: 'builtin', type: 'StringName' } });
+      const encoded = await cli(['codec', 'encode', ...flags], decoded.stdout);
+      expect(encoded.code).toBe(0);
+      const bytes = new Uint8Array(encoded.stdout);
+      const plain = gzip ? godot.godotDecompress(bytes, 'gzip') : { ok: true as const, value: bytes };
+      expect(plain.ok && Buffer.from(plain.value).equals(Buffer.from(variant))).toBe(true);
+    }
+  });
+
+  it('bad Godot 4 bytes and Godot 3-only types: one stderr line with the problem', async () => {
+    const refused = await cli(['codec', 'decode', '--format', 'godot4'], Uint8Array.of(0x1c, 0, 0, 0, 1, 0, 0, 0, 0x17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^lobbykit codec decode: bad-payload at byte 8: Godot RID [^\n]*\n$/);
+    const quat = await cli(['codec', 'encode', '--format', 'godot4'], '{"type":"Quat","value":[0,0,0,1]}');
+    expect(quat.code).toBe(1);
+    expect(quat.stderr).toMatch(/^lobbykit codec encode: unencodable: "Quat" is not a Godot 4 type \(Godot 4 calls it Quaternion\)\n$/);
+    expect(quat.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});

@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import type { ControlMessage } from '../codec/control.js';
 import { createPacketCodec, type PayloadCodecName } from '../codec/packet-codec.js';
-import type { CodecError, CodecResult } from '../codec/result.js';
+import { CodecEncodeError, type CodecError, type CodecResult } from '../codec/result.js';
 import { fromTaggedJson, toTaggedJson } from '../codec/tagged-json.js';
 import type { CliIo } from './main.js';
 
-type Format = 'lobbykit' | 'godot3';
+type Format = 'lobbykit' | 'godot3' | 'godot4';
 interface CodecFlags {
   readonly format: Format;
   readonly gzip?: boolean;
@@ -128,36 +128,45 @@ function encodeLobbykit(json: unknown): Uint8Array {
   return unwrap(lobbykitCodec.encode(value, { channel, codec }));
 }
 
-async function decodeGodot(bytes: Uint8Array, gzip: boolean): Promise<unknown> {
+async function decodeGodot(bytes: Uint8Array, version: 3 | 4, gzip: boolean): Promise<unknown> {
   const godot = await import('../codec/godot/index.js');
   const plain = gzip ? unwrap(godot.godotDecompress(bytes, 'gzip')) : bytes;
-  return godot.godotValueToJson(unwrap(godot.decodeGodot3(plain)));
+  return godot.godotValueToJson(unwrap(godot.decodeGodot(plain, version)));
 }
 
-async function encodeGodot(json: unknown, gzip: boolean): Promise<Uint8Array> {
+async function encodeGodot(json: unknown, version: 3 | 4, gzip: boolean): Promise<Uint8Array> {
   const godot = await import('../codec/godot/index.js');
-  const bytes = godot.encodeGodot3(unwrap(godot.godotValueFromJson(json)));
+  const value = unwrap(godot.godotValueFromJson(json));
+  let bytes: Uint8Array;
+  try {
+    bytes = godot.encodeGodot(value, version);
+  } catch (e) {
+    // A value this Godot version cannot hold (a Godot 3 name in godot4, an int beyond its bits) is bad input too.
+    if (e instanceof CodecEncodeError) throw new InputProblem(e.code, e.message);
+    throw e;
+  }
   return gzip ? godot.godotCompress(bytes, 'gzip') : bytes;
 }
 
 async function run(direction: 'decode' | 'encode', flags: CodecFlags, io: CliIo): Promise<void> {
-  if (flags.gzip && flags.format !== 'godot3') {
-    throw new InputProblem('usage', '--gzip applies to --format godot3 (lobbykit frames carry their own compression flag)');
+  if (flags.gzip && flags.format === 'lobbykit') {
+    throw new InputProblem('usage', '--gzip applies to --format godot3 and godot4 (lobbykit frames carry their own compression flag)');
   }
+  const version = flags.format === 'godot4' ? 4 : 3;
   const input = await readAll(io.stdin);
   if (direction === 'decode') {
-    const json = flags.format === 'lobbykit' ? decodeLobbykit(input) : await decodeGodot(input, flags.gzip === true);
+    const json = flags.format === 'lobbykit' ? decodeLobbykit(input) : await decodeGodot(input, version, flags.gzip === true);
     io.stdout.write(`${JSON.stringify(json)}\n`);
   } else {
     const json = parseJson(input);
-    io.stdout.write(flags.format === 'lobbykit' ? encodeLobbykit(json) : await encodeGodot(json, flags.gzip === true));
+    io.stdout.write(flags.format === 'lobbykit' ? encodeLobbykit(json) : await encodeGodot(json, version, flags.gzip === true));
   }
 }
 
 export function registerCodecCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const codec = program
     .command('codec')
-    .description('Encode and decode lobbykit and Godot 3 packets: bytes on stdin ↔ lossless JSON on stdout.');
+    .description('Encode and decode lobbykit and Godot 3/4 packets: bytes on stdin ↔ lossless JSON on stdout.');
   for (const direction of ['decode', 'encode'] as const) {
     codec
       .command(direction)
@@ -166,8 +175,8 @@ export function registerCodecCommand(program: Command, io: CliIo, setExit: (code
           ? 'Read a packet on stdin, print it as tagged JSON ({"$bigint"}, {"$bytes"}, {"$map"}, …).'
           : 'Read tagged JSON (as printed by decode) on stdin, write the packet bytes to stdout.',
       )
-      .addOption(new Option('--format <format>', 'wire format').choices(['lobbykit', 'godot3']).makeOptionMandatory())
-      .option('--gzip', "godot3 only: the seed's PoolByteArray.compress(File.COMPRESSION_GZIP) around the Variant")
+      .addOption(new Option('--format <format>', 'wire format').choices(['lobbykit', 'godot3', 'godot4']).makeOptionMandatory())
+      .option('--gzip', "godot3/godot4 only: compress(…COMPRESSION_GZIP) around the Variant, as the tutorial sends it")
       .action(async (flags: CodecFlags) => {
         try {
           await run(direction, flags, io);

@@ -1,4 +1,4 @@
-// `lobbykit/codec`: bytes only — the lobbykit frame and payload codecs, and the Godot 3 wire format.
+// `lobbykit/codec`: bytes only — the lobbykit frame and payload codecs, and the Godot 3 and Godot 4 wire formats.
 export * from './result.js';
 export {
   FRAME_VERSION,

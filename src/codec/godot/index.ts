@@ -1,6 +1,6 @@
 /**
- * Godot's Variant wire format: the bytes a GodotSteam game sends with var2bytes (optionally gzip-compressed),
- * so a lobbykit peer can read and write them exactly.
+ * Godot's Variant wire format: the bytes a GodotSteam game sends with Godot 3's var2bytes or Godot 4's
+ * var_to_bytes (optionally gzip-compressed), so a lobbykit peer can read and write them exactly.
  */
 export type {
   GodotValue,
@@ -15,14 +15,17 @@ export type {
   Vec6Tuple,
   Vec9Tuple,
   Vec12Tuple,
+  Vec16Tuple,
+  GodotVersion,
+  GodotContainerType,
+  Godot4VariantType,
 } from './value.js';
-export { encodeGodot3, GODOT_MAX_ENCODE_DEPTH } from './encode3.js';
-export {
-  decodeGodot3,
-  GODOT_DEFAULT_MAX_BYTES,
-  GODOT_DEFAULT_MAX_DEPTH,
-  type GodotDecodeOptions,
-} from './decode3.js';
+export { decodeGodot, decodeGodotPlain, encodeGodot } from './version.js';
+export { encodeGodotPlain } from './plain-encode.js';
+export { encodeGodot3 } from './encode3.js';
+export { decodeGodot3 } from './decode3.js';
+export { GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
+export { GODOT_DEFAULT_MAX_BYTES, GODOT_DEFAULT_MAX_DEPTH, type GodotDecodeOptions } from './reader.js';
 export {
   godotFromPlain,
   godotToPlain,

@@ -1,10 +1,17 @@
+/** GodotValue as lossless tagged JSON and back, for both engine versions: what the CLI prints and reads. */
 import { codecError, ok, type CodecResult } from '../result.js';
 import { godotFloatWidth, godotIntWidth } from './plain.js';
 import {
+  GODOT4_VARIANT_TYPES,
   GODOT_FLOAT_TUPLE_LENGTH,
+  GODOT_INT_TUPLE_LENGTH,
   GODOT_VECTOR_POOL_WIDTH,
   isFloatTupleType,
+  isIntTupleType,
   isVectorPoolType,
+  mayBeDouble,
+  type Godot4VariantType,
+  type GodotContainerType,
   type GodotDictionaryEntry,
   type GodotTypeName,
   type GodotValue,
@@ -12,21 +19,29 @@ import {
 } from './value.js';
 
 /**
- * Lossless tagged JSON for GodotValue: every value is `{"type": <Godot type name>, "value": …}` (Nil has no
- * value), mirroring the in-memory shape, with the few things JSON cannot carry spelled out:
+ * Lossless tagged JSON for GodotValue (both engine versions): every value is `{"type": <Godot type name>,
+ * "value": …}` (Nil and Callable have no value), mirroring the in-memory shape, with the few things JSON cannot
+ * carry spelled out:
  *   int        {"type":"int","bits":32|64,"value":"<decimal>"}   (a string: int64 does not fit a JSON number)
  *   float      {"type":"float","bits":32|64,"value":<number>}    ("NaN", "Infinity", "-Infinity", "-0" as strings)
- *   math types {"type":"Vector2","value":[x, y]}                  (components, same special strings)
+ *   math types {"type":"Vector2","value":[x, y]}                  (components, same special strings; "bits":64
+ *                                                                  only for a Godot 4 double-precision value)
  *   NodePath   {"type":"NodePath","value":{"absolute":bool,"names":[…],"subnames":[…]}}
- *   Dictionary {"type":"Dictionary","value":[[key, value], …]}     (tagged keys, wire order)
- *   Array      {"type":"Array","value":[…]}
- *   PoolByteArray "value" is lowercase hex; the other pools are arrays of numbers, strings or component arrays.
+ *   Dictionary {"type":"Dictionary","value":[[key, value], …]}     (tagged keys, wire order; Godot 4 typed ones add
+ *                                                                  "keyType"/"valueType")
+ *   Array      {"type":"Array","value":[…]}                        (Godot 4 typed ones add "elementType")
+ *   container types {"kind":"builtin","type":"int"} | {"kind":"class","name":"Node"} | {"kind":"script","path":…}
+ *   PoolByteArray/PackedByteArray "value" is lowercase hex; PackedInt64Array decimal strings; the other packed
+ *   arrays are arrays of numbers, strings or component arrays.
  * On input, "bits" may be left out (Godot's own width rule is applied) and ints may be JSON integers.
  */
 export interface GodotJson {
   readonly type: GodotTypeName;
   readonly bits?: GodotWidth;
   readonly value?: unknown;
+  readonly elementType?: GodotContainerType;
+  readonly keyType?: GodotContainerType;
+  readonly valueType?: GodotContainerType;
 }
 
 function numberToJson(n: number): number | string {
@@ -38,18 +53,19 @@ function numberToJson(n: number): number | string {
 }
 
 export function godotValueToJson(value: GodotValue): GodotJson {
-  if (isFloatTupleType(value.type) || isVectorPoolType(value.type)) {
+  if (isFloatTupleType(value.type) || isVectorPoolType(value.type) || isIntTupleType(value.type)) {
     const v = (value as { readonly value: readonly (number | readonly number[])[] }).value;
-    return {
-      type: value.type,
-      value: v.map((item) => (typeof item === 'number' ? numberToJson(item) : item.map(numberToJson))),
-    };
+    const bits = (value as { readonly bits?: GodotWidth }).bits;
+    const json = v.map((item) => (typeof item === 'number' ? numberToJson(item) : item.map(numberToJson)));
+    return bits === 64 ? { type: value.type, bits, value: json } : { type: value.type, value: json };
   }
   switch (value.type) {
     case 'Nil':
-      return { type: 'Nil' };
+    case 'Callable':
+      return { type: value.type };
     case 'bool':
     case 'String':
+    case 'StringName':
       return { type: value.type, value: value.value };
     case 'int':
       return { type: 'int', bits: value.bits, value: value.value.toString() };
@@ -60,18 +76,30 @@ export function godotValueToJson(value: GodotValue): GodotJson {
         type: 'NodePath',
         value: { absolute: value.value.absolute, names: [...value.value.names], subnames: [...value.value.subnames] },
       };
-    case 'Dictionary':
-      return { type: 'Dictionary', value: value.value.map(([k, v]) => [godotValueToJson(k), godotValueToJson(v)]) };
-    case 'Array':
-      return { type: 'Array', value: value.value.map(godotValueToJson) };
+    case 'Dictionary': {
+      const entries = value.value.map(([k, v]) => [godotValueToJson(k), godotValueToJson(v)]);
+      const { keyType, valueType } = value;
+      return { type: 'Dictionary', ...(keyType && { keyType }), ...(valueType && { valueType }), value: entries };
+    }
+    case 'Array': {
+      const { elementType } = value;
+      return { type: 'Array', ...(elementType && { elementType }), value: value.value.map(godotValueToJson) };
+    }
     case 'PoolByteArray':
-      return { type: 'PoolByteArray', value: toHex(value.value) };
+    case 'PackedByteArray':
+      return { type: value.type, value: toHex(value.value) };
     case 'PoolIntArray':
-      return { type: 'PoolIntArray', value: Array.from(value.value) };
+    case 'PackedInt32Array':
+      return { type: value.type, value: Array.from(value.value) };
+    case 'PackedInt64Array':
+      return { type: value.type, value: Array.from(value.value, String) };
     case 'PoolRealArray':
-      return { type: 'PoolRealArray', value: Array.from(value.value, numberToJson) };
+    case 'PackedFloat32Array':
+    case 'PackedFloat64Array':
+      return { type: value.type, value: Array.from(value.value, numberToJson) };
     case 'PoolStringArray':
-      return { type: 'PoolStringArray', value: [...value.value] };
+    case 'PackedStringArray':
+      return { type: value.type, value: [...value.value] };
     default:
       throw new Error(`unreachable: ${(value as { type: string }).type}`);
   }
@@ -152,20 +180,28 @@ function jsonInt(raw: unknown, path: string): bigint {
 function fromJson(json: unknown, path: string, depth: number): GodotValue {
   if (depth > MAX_JSON_DEPTH) bad(path, `nested deeper than ${MAX_JSON_DEPTH}`);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) bad(path, 'expected {"type": …, "value": …}');
-  const node = json as { readonly type?: unknown; readonly value?: unknown; readonly bits?: unknown };
+  const node = json as Readonly<Record<'type' | 'value' | 'bits' | 'elementType' | 'keyType' | 'valueType', unknown>>;
   const type = node.type;
   const valuePath = `${path}.value`;
   if (typeof type !== 'string') bad(`${path}.type`, 'missing Godot type name');
-  if (isFloatTupleType(type)) {
-    return { type, value: components(node.value, GODOT_FLOAT_TUPLE_LENGTH[type], valuePath) } as unknown as GodotValue;
+  if (isFloatTupleType(type) || isVectorPoolType(type)) {
+    const value = isFloatTupleType(type)
+      ? components(node.value, GODOT_FLOAT_TUPLE_LENGTH[type], valuePath)
+      : jsonArray(node.value, valuePath).map((item, i) => components(item, GODOT_VECTOR_POOL_WIDTH[type], `${valuePath}[${i}]`));
+    const bits = jsonBits(node.bits, path);
+    if (bits === 64 && !mayBeDouble(type)) bad(`${path}.bits`, `${type} is always 32-bit floats`);
+    return (bits === 64 ? { type, value, bits } : { type, value }) as unknown as GodotValue;
   }
-  if (isVectorPoolType(type)) {
-    const width = GODOT_VECTOR_POOL_WIDTH[type];
-    const items = jsonArray(node.value, valuePath).map((item, i) => components(item, width, `${valuePath}[${i}]`));
-    return { type, value: items } as unknown as GodotValue;
+  if (isIntTupleType(type)) {
+    const value = components(node.value, GODOT_INT_TUPLE_LENGTH[type], valuePath);
+    value.forEach((n, i) => {
+      if (!Number.isInteger(n) || n < -(2 ** 31) || n > 2 ** 31 - 1) bad(`${valuePath}[${i}]`, 'expected a 32-bit integer');
+    });
+    return { type, value } as unknown as GodotValue;
   }
   switch (type) {
     case 'Nil':
+    case 'Callable':
       return { type };
     case 'bool':
       if (typeof node.value !== 'boolean') bad(valuePath, 'expected true or false');
@@ -182,6 +218,7 @@ function fromJson(json: unknown, path: string, depth: number): GodotValue {
       return { type, value, bits: jsonBits(node.bits, path) ?? godotFloatWidth(value) };
     }
     case 'String':
+    case 'StringName':
       return { type, value: jsonString(node.value, valuePath) };
     case 'NodePath': {
       const raw = node.value as { absolute?: unknown; names?: unknown; subnames?: unknown } | null;
@@ -199,18 +236,35 @@ function fromJson(json: unknown, path: string, depth: number): GodotValue {
         if (pair.length !== 2) bad(`${valuePath}[${i}]`, 'expected a [key, value] pair');
         return [fromJson(pair[0], `${valuePath}[${i}][0]`, depth + 1), fromJson(pair[1], `${valuePath}[${i}][1]`, depth + 1)];
       });
-      return { type, value: entries };
+      const keyType = containerType(node.keyType, `${path}.keyType`);
+      const valueType = containerType(node.valueType, `${path}.valueType`);
+      return { type, value: entries, ...(keyType && { keyType }), ...(valueType && { valueType }) };
     }
-    case 'Array':
-      return { type, value: jsonArray(node.value, valuePath).map((item, i) => fromJson(item, `${valuePath}[${i}]`, depth + 1)) };
-    case 'PoolByteArray': {
+    case 'Array': {
+      const items = jsonArray(node.value, valuePath).map((item, i) => fromJson(item, `${valuePath}[${i}]`, depth + 1));
+      const elementType = containerType(node.elementType, `${path}.elementType`);
+      return { type, value: items, ...(elementType && { elementType }) };
+    }
+    case 'PoolByteArray':
+    case 'PackedByteArray': {
       const hex = node.value;
       if (typeof hex !== 'string' || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
         bad(valuePath, 'expected an even-length hex string');
       }
       return { type, value: fromHex(hex) };
     }
-    case 'PoolIntArray': {
+    case 'PackedInt64Array': {
+      const list = jsonArray(node.value, valuePath).map((n, i) => {
+        const value = jsonInt(n, `${valuePath}[${i}]`);
+        if (value < INT64_MIN || value > INT64_MAX) bad(`${valuePath}[${i}]`, 'outside the 64-bit range');
+        return value;
+      });
+      return { type, value: BigInt64Array.from(list) };
+    }
+    case 'PackedFloat64Array':
+      return { type, value: Float64Array.from(jsonArray(node.value, valuePath), (n, i) => jsonNumber(n, `${valuePath}[${i}]`)) };
+    case 'PoolIntArray':
+    case 'PackedInt32Array': {
       const list = jsonArray(node.value, valuePath).map((n, i) => {
         if (typeof n !== 'number' || !Number.isInteger(n) || n < -(2 ** 31) || n > 2 ** 31 - 1) {
           bad(`${valuePath}[${i}]`, 'expected a 32-bit integer');
@@ -220,11 +274,35 @@ function fromJson(json: unknown, path: string, depth: number): GodotValue {
       return { type, value: Int32Array.from(list) };
     }
     case 'PoolRealArray':
+    case 'PackedFloat32Array':
       return { type, value: Float32Array.from(jsonArray(node.value, valuePath), (n, i) => jsonNumber(n, `${valuePath}[${i}]`)) };
     case 'PoolStringArray':
+    case 'PackedStringArray':
       return { type, value: jsonArray(node.value, valuePath).map((s, i) => jsonString(s, `${valuePath}[${i}]`)) };
     default:
       return bad(`${path}.type`, `unknown Godot type ${JSON.stringify(type)}`);
+  }
+}
+
+const CONTAINER_TYPES: ReadonlySet<string> = new Set(GODOT4_VARIANT_TYPES);
+
+/** A typed container's element type, or undefined when the field is absent (an untyped container). */
+function containerType(raw: unknown, path: string): GodotContainerType | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === null || typeof raw !== 'object') bad(path, 'expected {"kind": "builtin"|"class"|"script", …}');
+  const node = raw as { readonly kind?: unknown; readonly type?: unknown; readonly name?: unknown; readonly path?: unknown };
+  switch (node.kind) {
+    case 'builtin':
+      if (typeof node.type !== 'string' || !CONTAINER_TYPES.has(node.type) || node.type === 'Nil') {
+        bad(`${path}.type`, 'expected a Godot 4 Variant type name other than Nil');
+      }
+      return { kind: 'builtin', type: node.type as Godot4VariantType };
+    case 'class':
+      return { kind: 'class', name: jsonString(node.name, `${path}.name`) };
+    case 'script':
+      return { kind: 'script', path: jsonString(node.path, `${path}.path`) };
+    default:
+      return bad(`${path}.kind`, 'expected "builtin", "class" or "script"');
   }
 }
 

@@ -1,0 +1,162 @@
+/**
+ * Plain JS straight to Godot bytes: exactly `encodeGodot(godotFromPlain(value, version), version)` (plain.ts has
+ * the mapping), without building the GodotValue tree for what messages are made of (null, booleans, numbers,
+ * bigints, strings, arrays and plain objects): the data plane's encode. Anything else (typed arrays, Maps) is
+ * mapped by godotFromPlain and written by the version's own encoder, and what cannot be sent throws the same
+ * CodecEncodeError('unencodable').
+ */
+import { CodecEncodeError } from '../result.js';
+import { ByteWriter } from './byte-writer.js';
+import { writeValue as writeGodot3Value } from './encode3.js';
+import { writeValue as writeGodot4Value } from './encode4.js';
+import { godotFromPlain } from './plain.js';
+import { stringLength } from './size.js';
+import type { GodotValue, GodotVersion } from './value.js';
+import { GODOT3_ID } from './wire3.js';
+import { GODOT4_ID } from './wire4.js';
+import { GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
+
+/** `encodeGodot(godotFromPlain(value, version), version)`, without the tree. */
+export function encodeGodotPlain(value: unknown, version: GodotVersion): Uint8Array {
+  if (version !== 3 && version !== 4) throw new CodecEncodeError('unencodable', `Godot version must be 3 or 4, got ${String(version)}`);
+  const writer = new ByteWriter(plainByteLength(value, version, 0));
+  writePlain(writer, value, version, 0);
+  return writer.finish();
+}
+
+// The header ids both versions share (core/variant.h); only containers moved in Godot 4.
+const NIL = 0;
+const BOOL = 1;
+const INT = 2;
+const FLOAT = 3;
+const STRING = 4;
+const FLAG_64 = 1 << 16;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN_N = BigInt(INT32_MIN);
+const INT32_MAX_N = BigInt(INT32_MAX);
+const INT64_MIN_N = -(2n ** 63n);
+const INT64_MAX_N = 2n ** 63n - 1n;
+/** 2^63 as a double; every integer-valued number below it (and ≥ −2^63) is a Godot int (as in godotFromPlain). */
+const TWO_POW_63 = 2 ** 63;
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function writePlain(writer: ByteWriter, value: unknown, version: GodotVersion, depth: number): void {
+  switch (typeof value) {
+    case 'string':
+      writer.u32(STRING);
+      writer.string(value, 'String');
+      return;
+    case 'number':
+      if (Number.isInteger(value) && value >= -TWO_POW_63 && value < TWO_POW_63) {
+        if (value >= INT32_MIN && value <= INT32_MAX) {
+          writer.u32(INT);
+          writer.i32(value);
+        } else {
+          writer.u32(INT | FLAG_64);
+          writer.i64(BigInt(value));
+        }
+      } else if (Math.fround(value) === value) {
+        writer.u32(FLOAT);
+        writer.f32(value);
+      } else {
+        writer.u32(FLOAT | FLAG_64);
+        writer.f64(value);
+      }
+      return;
+    case 'boolean':
+      writer.u32(BOOL);
+      writer.u32(value ? 1 : 0);
+      return;
+    case 'bigint':
+      if (value < INT64_MIN_N || value > INT64_MAX_N) throw new CodecEncodeError('unencodable', `int ${value} is outside Godot's 64-bit range`);
+      if (value >= INT32_MIN_N && value <= INT32_MAX_N) {
+        writer.u32(INT);
+        writer.i32(Number(value));
+      } else {
+        writer.u32(INT | FLAG_64);
+        writer.i64(value);
+      }
+      return;
+    case 'undefined':
+      writer.u32(NIL);
+      return;
+    case 'object':
+      if (value === null) {
+        writer.u32(NIL);
+        return;
+      }
+      if (depth >= GODOT_MAX_ENCODE_DEPTH) throw new CodecEncodeError('unencodable', `nesting deeper than ${GODOT_MAX_ENCODE_DEPTH} (a value that contains itself?)`);
+      if (Array.isArray(value)) {
+        writer.u32(version === 4 ? GODOT4_ID.Array : GODOT3_ID.Array);
+        writer.u32(value.length);
+        for (let i = 0; i < value.length; i++) writePlain(writer, value[i], version, depth + 1);
+        return;
+      }
+      if (isPlainObject(value)) {
+        const keys = Object.keys(value);
+        writer.u32(version === 4 ? GODOT4_ID.Dictionary : GODOT3_ID.Dictionary);
+        writer.u32(keys.length);
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i]!;
+          writer.u32(STRING);
+          writer.string(key, 'String');
+          writePlain(writer, value[key], version, depth + 1);
+        }
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  writeMapped(writer, godotFromPlain(value, version), version, depth);
+}
+
+function writeMapped(writer: ByteWriter, value: GodotValue, version: GodotVersion, depth: number): void {
+  if (version === 4) writeGodot4Value(writer, value, depth);
+  else writeGodot3Value(writer, value, depth);
+}
+
+/** The encoded size (a capacity hint, as in size.ts; never throws). */
+function plainByteLength(value: unknown, version: GodotVersion, depth: number): number {
+  switch (typeof value) {
+    case 'string':
+      return 4 + stringLength(value, 0);
+    case 'number':
+      if (Number.isInteger(value) && value >= -TWO_POW_63 && value < TWO_POW_63) return value >= INT32_MIN && value <= INT32_MAX ? 8 : 12;
+      return Math.fround(value) === value ? 8 : 12;
+    case 'boolean':
+      return 8;
+    case 'bigint':
+      return value >= INT32_MIN_N && value <= INT32_MAX_N ? 8 : 12;
+    case 'object': {
+      if (value === null) return 4;
+      if (depth >= GODOT_MAX_ENCODE_DEPTH) return 0;
+      if (Array.isArray(value)) {
+        let n = 8;
+        for (let i = 0; i < value.length; i++) n += plainByteLength(value[i], version, depth + 1);
+        return n;
+      }
+      if (isPlainObject(value)) {
+        let n = 8;
+        // for…in allocates no key array (Object.keys does, and writePlain needs it once already); an inherited
+        // enumerable key would only make this hint too long.
+        for (const key in value) n += 4 + stringLength(key, 0) + plainByteLength(value[key], version, depth + 1);
+        return n;
+      }
+      if (value instanceof Map) {
+        let n = 8;
+        for (const [k, v] of value) n += plainByteLength(k, version, depth + 1) + plainByteLength(v, version, depth + 1);
+        return n;
+      }
+      if (ArrayBuffer.isView(value)) return 8 + ((value.byteLength + 3) & ~3);
+      return 0;
+    }
+    default:
+      return 4;
+  }
+}

