@@ -171,6 +171,7 @@ describe('lobbykit bot', () => {
       [['--join', '109775240917155841', '--data', 'a=b'], /--data is for --host/],
       [['--host', '--channel', '-1'], /--channel takes a channel number/],
       [['--host', '--compression', 'zip'], /--compression is gzip or none/],
+      [['--host', '--godot', '5'], /--godot is 3 or 4/],
       [['--host', '--url', 'http://127.0.0.1:27015'], /--url is the service's ws:\/\/ address/],
     ];
     for (const [args, problem] of cases) {
@@ -189,7 +190,7 @@ describe('lobbykit bot', () => {
     stdout.on('data', (d: Buffer) => (out += d.toString()));
     stderr.on('data', (d: Buffer) => (out += `[stderr] ${d.toString()}`));
     const stop = new AbortController();
-    const options = { url, name: 'lobbykit bot', lobby: { kind: 'host', maxMembers: 10, data: {} }, channels: [0], compression: 'gzip', json: false } as const;
+    const options = { url, name: 'lobbykit bot', lobby: { kind: 'host', maxMembers: 10, data: {} }, channels: [0], compression: 'gzip', godotVersion: 3, json: false } as const;
     const running = runBot(options, { stdin: new PassThrough(), stdout, stderr }, stop.signal);
     /** Resolves once the bot's output so far passes `check`; rejects after WAIT_MS. */
     const printed = (what: string, check: (text: string) => boolean): Promise<void> =>

@@ -19,7 +19,7 @@ function blocks(doc: string): string[] {
 }
 
 // Pages whose snippets need a running service or engine have tests of their own (docs-loopback, godot3-play).
-const OWN_TESTS: ReadonlySet<string> = new Set(['loopback.md', 'godot.md', 'godot-shim.md', 'steamworks.md', 'electron.md']);
+const OWN_TESTS: ReadonlySet<string> = new Set(['loopback.md', 'godot.md', 'godot-shim.md', 'godot-wire-format.md', 'steamworks.md', 'electron.md']);
 const docs = readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md') && !OWN_TESTS.has(name));
 const cases = docs.flatMap((doc) => blocks(doc).map((code, i) => [`${doc} block ${i + 1}`, code] as const));
 

@@ -179,6 +179,45 @@ describe.each<BackendFlavour>(['simulated', 'steamworks-adapter'])('a runtime wi
   });
 });
 
+describe.each<BackendFlavour>(['simulated', 'steamworks-adapter'])('a runtime with Godot 4 tutorial peers (%s)', (flavour) => {
+  it('joins a Godot 4 host (told the version), hosts a Godot 4 joiner (read from its first packet), both ways', async () => {
+    const w = createRuntimeWorld(flavour);
+    world = w;
+    const godot4 = (index: number) => {
+      const peer = new TutorialPeer(w.sim.user({ id: userId(index), name: `godot4 ${index}` }), { godot: 4 });
+      w.everyFrame(() => peer.tick([0]));
+      return peer;
+    };
+    const host = godot4(10);
+    host.createLobby(4);
+    await w.runUntil(() => host.lobbyId !== 0n, 2_000);
+    const joiner = w.player(0, {}, { tutorial: { godotVersion: 4 } });
+    void joiner.runtime.joinLobby(host.lobbyId);
+    expect(await w.runUntil(() => joiner.runtime.allConnected(), 5_000)).toBe(true);
+
+    const owner = w.player(1);
+    const created = owner.runtime.createLobby({ maxMembers: 4 });
+    await w.runUntil(() => owner.runtime.lobbyState().status === 'joined', 2_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    const guest = godot4(11);
+    guest.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => owner.runtime.allConnected() && owner.runtime.members().length === 2, 5_000)).toBe(true);
+
+    const [atJoiner, atOwner] = [joiner.listen(0), owner.listen(0)];
+    host.send(joiner.id, { message: 'move', v: [1.5, 2] }, 0);
+    guest.send(owner.id, { message: 'move', big: 76561198000000123n }, 0);
+    joiner.runtime.send(host.id, { reply: 'from lobbykit', hp: 3 }, { channel: 0 });
+    owner.runtime.send(guest.id, { reply: 'from lobbykit', ok: true }, { channel: 0 });
+    await w.run(500);
+    expect(atJoiner.map((m) => m.value)).toEqual([{ message: 'move', v: [1.5, 2] }]);
+    expect(atOwner.map((m) => m.value)).toEqual([{ message: 'move', big: 76561198000000123n }]);
+    expect(host.messagesFrom(joiner.id).map((p) => p.value)).toEqual([{ reply: 'from lobbykit', hp: 3 }]);
+    expect(guest.messagesFrom(owner.id).map((p) => p.value)).toEqual([{ reply: 'from lobbykit', ok: true }]);
+    expect(host.unreadableFrom(joiner.id) + guest.unreadableFrom(owner.id)).toBe(0);
+  });
+});
+
 describe('the bytes a runtime sends a tutorial peer', () => {
   it("are exactly what the tutorial's reader turns into a Dictionary (GZIP'd var2bytes)", async () => {
     const w = createRuntimeWorld('simulated');

@@ -21,6 +21,7 @@ interface RawFlags {
   readonly data?: string[];
   readonly channel?: string[];
   readonly compression: string;
+  readonly godot: string;
   readonly json?: boolean;
 }
 
@@ -82,13 +83,22 @@ export function botOptionsOf(raw: RawFlags): Parsed<BotOptions> {
   if (!lobby.ok) return lobby;
   if (!/^wss?:\/\/./.test(raw.url)) return { ok: false, problem: `--url is the service's ws:// address, e.g. ${DEFAULT_URL}; got ${JSON.stringify(raw.url)}` };
   if (raw.compression !== 'gzip' && raw.compression !== 'none') return { ok: false, problem: `--compression is gzip or none, got ${JSON.stringify(raw.compression)}` };
+  if (raw.godot !== '3' && raw.godot !== '4') return { ok: false, problem: `--godot is 3 or 4, got ${JSON.stringify(raw.godot)}` };
   const channelFlags = raw.channel ?? [];
   const channels = channelFlags.length === 0 ? [0] : channelFlags.map((text) => (/^[0-9]{1,10}$/.test(text) ? Number(text) : NaN));
   const badChannel = channels.findIndex((c) => !isValidChannel(c));
   if (badChannel >= 0) return { ok: false, problem: `--channel takes a channel number 0..2147483647, got ${JSON.stringify(channelFlags[badChannel])}` };
   return {
     ok: true,
-    value: { url: raw.url, name: raw.name, lobby: lobby.value, channels: [...new Set(channels)], compression: raw.compression, json: raw.json === true },
+    value: {
+      url: raw.url,
+      name: raw.name,
+      lobby: lobby.value,
+      channels: [...new Set(channels)],
+      compression: raw.compression,
+      godotVersion: raw.godot === '4' ? 4 : 3,
+      json: raw.json === true,
+    },
   };
 }
 
@@ -105,6 +115,7 @@ export function registerBotCommand(program: Command, io: CliIo, setExit: (code: 
     .option('--data <key=value>', "with --host: lobby data to set (repeatable), e.g. 'mode=GodotSteam test'", collect)
     .option('--channel <n>', 'a P2P channel to read and answer (repeatable; default 0, the tutorial\'s)', collect)
     .option('--compression <gzip|none>', "how Godot games that have not sent anything yet are first spoken to: GZIP'd (the tutorial's final version) or not", 'gzip')
+    .option('--godot <3|4>', 'the Godot version of games that have not sent anything yet (a game that has is read as what it sent)', '3')
     .option('--json', 'print one JSON object per line instead of text')
     .action(async (raw: RawFlags) => {
       const parsed = botOptionsOf(raw);

@@ -33,6 +33,8 @@ export interface BotOptions {
   readonly channels: readonly number[];
   /** How to open to a Godot game that has not shown its wire: GZIP'd (the tutorial's final version) or not. */
   readonly compression: 'gzip' | 'none';
+  /** The Godot version of games that have not shown their wire (one that has is read as what it sent). */
+  readonly godotVersion: 3 | 4;
   readonly json: boolean;
 }
 
@@ -78,7 +80,7 @@ export async function runBot(options: BotOptions, io: CliIo, stop: AbortSignal):
   } catch (error) {
     return finish({ status: 1, reason: error instanceof Error ? error.message : String(error) });
   }
-  const runtime = createLobbyRuntime({ backend, tutorial: { compression: options.compression } });
+  const runtime = createLobbyRuntime({ backend, tutorial: { compression: options.compression, godotVersion: options.godotVersion } });
   const bot = new Bot(options, backend, runtime, print, stop);
   const ending = await bot.play();
   await bot.quit();

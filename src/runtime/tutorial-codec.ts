@@ -4,10 +4,8 @@
  * anything else is the game's. The Godot version shows in the Dictionary's type tag (18 in Godot 3, 27 in Godot 4),
  * and the tutorial sends nothing but Dictionaries, so a packet names its own engine. Never throws.
  */
-import { codecError, ok, type CodecResult } from '../codec/result.js';
-import { CodecEncodeError } from '../codec/result.js';
-import { decodeGodot3, encodeGodot3, godotCompress, godotDecompress, godotFromPlain, godotToPlain } from '../codec/godot/index.js';
-import type { GodotValue } from '../codec/godot/index.js';
+import { CodecEncodeError, codecError, ok, type CodecResult } from '../codec/result.js';
+import { decodeGodotPlain, encodeGodotPlain, godotCompress, godotDecompress } from '../codec/godot/index.js';
 import { tutorialWire, type GodotVersion, type TutorialWire } from './peer-wire.js';
 
 export type TutorialPacket =
@@ -34,15 +32,6 @@ function versionOf(bytes: Uint8Array): GodotVersion | undefined {
   return bytes[0] === DICTIONARY_TAG[3] ? 3 : bytes[0] === DICTIONARY_TAG[4] ? 4 : undefined;
 }
 
-function decodeVariant(bytes: Uint8Array, version: GodotVersion, limits: TutorialLimits): CodecResult<GodotValue> {
-  if (version === 3) return decodeGodot3(bytes, { maxBytes: limits.maxBytes });
-  return codecError('unknown-version', 'Godot 4 tutorial packets are not read by this build yet', 0);
-}
-
-function encodeVariant(value: GodotValue, version: GodotVersion): Uint8Array {
-  if (version === 3) return encodeGodot3(value);
-  throw new CodecEncodeError('unencodable', 'Godot 4 tutorial packets are not written by this build yet');
-}
 
 /** A tutorial packet from a member; `expected` is the member's wire once known (its engine must not change). */
 export function decodeTutorialPacket(
@@ -64,10 +53,11 @@ export function decodeTutorialPacket(
   if (expected !== undefined && expected.godot !== version) {
     return codecError('bad-payload', `this member sends Godot ${expected.godot} packets; this one is Godot ${version}'s`, 0);
   }
-  const decoded = decodeVariant(plain, version, limits);
+  // Straight to plain values: the data plane never needs Godot's own value tree.
+  const decoded = decodeGodotPlain(plain, version, { maxBytes: limits.maxBytes });
   if (!decoded.ok) return decoded;
   const wire = expected ?? tutorialWire(version, gzip);
-  const value = godotToPlain(decoded.value);
+  const value = decoded.value;
   if (isHandshake(value)) return ok({ kind: 'handshake', wire, fromLobbykit: (value as Record<string, unknown>)[LOBBYKIT_MARK] === 1 });
   return ok({ kind: 'message', wire, value });
 }
@@ -89,7 +79,7 @@ export function encodeTutorialVariant(value: unknown, version: GodotVersion): Co
     return codecError('unencodable', "a tutorial peer reads every packet as a Dictionary: send it a plain object or a Map");
   }
   try {
-    return ok(encodeVariant(godotFromPlain(value), version));
+    return ok(encodeGodotPlain(value, version));
   } catch (thrown) {
     const code = thrown instanceof CodecEncodeError ? thrown.code : 'unencodable';
     return codecError(code, thrown instanceof Error ? thrown.message : String(thrown));

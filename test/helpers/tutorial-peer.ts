@@ -5,19 +5,14 @@
  * the tutorial's `_send_P2P_Packet` / `_read_P2P_Packet` do; the real engine checks the same bytes in the Godot
  * oracle suites. Everything it reads that the tutorial's reader would choke on is counted in `unreadable`.
  */
-import {
-  decodeGodot3,
-  encodeGodot3,
-  godotCompress,
-  godotDecompress,
-  godotFromPlain,
-  godotToPlain,
-} from '../../src/codec/godot/index.js';
+import { decodeGodotPlain, encodeGodotPlain, godotCompress, godotDecompress } from '../../src/codec/godot/index.js';
 import { P2PSendType, type Backend } from '../../src/effects/backend.js';
 
 export interface TutorialPeerOptions {
   /** The tutorial's final `_send_P2P_Packet` GZIPs; its first version does not. */
   readonly gzip?: boolean;
+  /** The engine: Godot 3's var2bytes (the tutorial's) or Godot 4's var_to_bytes (GodotSteam's Godot 4 tutorials). */
+  readonly godot?: 3 | 4;
   /**
    * False: its handshakes reach nobody, as a host's do when our session request reaches it before it has seen us
    * enter (it handshakes the members it knows, once).
@@ -47,10 +42,12 @@ export class TutorialPeer {
     options: TutorialPeerOptions = {},
   ) {
     this.gzip = options.gzip ?? true;
+    this.godot = options.godot ?? 3;
     this.handshakes = options.handshakes ?? true;
   }
 
   private readonly handshakes: boolean;
+  private readonly godot: 3 | 4;
 
   get id(): bigint {
     return this.backend.localUserId();
@@ -116,7 +113,7 @@ export class TutorialPeer {
 
   /** `_send_P2P_Packet(target, packet_data)`: target 0 is everyone but us. */
   send(target: bigint, packet: Record<string, unknown>, channel = 0, sendType: number = P2PSendType.reliable): void {
-    const raw = encodeGodot3(godotFromPlain(packet));
+    const raw = encodeGodotPlain(packet, this.godot);
     const data = this.gzip ? godotCompress(raw, 'gzip') : raw;
     const to = target === 0n ? this.members.filter((id) => id !== this.id) : [target];
     for (const id of to) this.backend.sendP2P(id, data, sendType as P2PSendType, channel);
@@ -176,11 +173,12 @@ export class TutorialPeer {
       }
       raw = inflated.value;
     }
-    const decoded = decodeGodot3(raw);
-    if (!decoded.ok || decoded.value.type !== 'Dictionary') {
+    // `var READABLE: Dictionary = bytes2var(…)`: anything but a Dictionary (String keys here) is unreadable to it.
+    const decoded = decodeGodotPlain(raw, this.godot);
+    if (!decoded.ok || typeof decoded.value !== 'object' || decoded.value === null || decoded.value instanceof Map || Array.isArray(decoded.value) || ArrayBuffer.isView(decoded.value)) {
       this.countUnreadable(from);
       return;
     }
-    this.received.push({ from, channel, value: godotToPlain(decoded.value) as Record<string, unknown> });
+    this.received.push({ from, channel, value: decoded.value as Record<string, unknown> });
   }
 }
