@@ -37,7 +37,7 @@ import { learnExpulsions } from './expulsions.js';
 import { EMPTY_DATA, GameStreams } from './game-streams.js';
 import { HeldSends } from './held-sends.js';
 import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
-import { createMachineEffects } from './machine-effects.js';
+import { RuntimeEffects } from './machine-effects.js';
 import { MemberDirectory, type LobbyMember } from './member-directory.js';
 import { Outcomes, declareWire } from './outcomes.js';
 import { outsideView, refusedFromOutside } from './outside-view.js';
@@ -184,7 +184,7 @@ class Runtime implements LobbyRuntime {
         peer: { timing: options.timing?.peer, retry: options.retry },
         reconnect: options.reconnect,
         vote: { timing: options.timing?.vote },
-        effects: createMachineEffects(core),
+        effects: new RuntimeEffects(core),
       },
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     });
