@@ -138,10 +138,15 @@ export const lobbyMachine = setup({
             : ({ code: 'switching', reason: 'Leaving to join another lobby.', nextLobbyId: wanted.lobbyId } as const),
       };
     }),
+    // The lobby we left is no longer ours: joining the next one starts with nothing of it.
     beginNextJoin: assign(({ context }) => ({
       targetLobbyId: context.nextJoin?.lobbyId,
       joinSource: context.nextJoin?.source,
       nextJoin: undefined,
+      lobbyId: undefined,
+      ownerId: undefined,
+      leaveReason: undefined,
+      roster: [],
     })),
     enterCreatedLobby: assign(({ context, event }) => {
       assertEvent(event, 'lobby.created');
@@ -409,7 +414,7 @@ export const lobbyMachine = setup({
         'lobby.joinRequested': { guard: 'namesOtherLobby', target: 'leaving', actions: 'rememberNextJoin' },
         'lobby.launchArgs': { guard: 'namesOtherLobby', target: 'leaving', actions: 'rememberNextJoin' },
         // Someone invited us: the player is busy in a lobby, so tell the game instead of leaving.
-        'lobby.invited': { actions: 'reportInvite' },
+        'lobby.invited': { guard: 'namesValidLobby', actions: 'reportInvite' },
         'lobby.create': { actions: reject('already-in-lobby') },
         'lobby.join': { actions: reject('already-in-lobby') },
         'lobby.kick': ownerOnly({ type: 'requestKick', params: memberCommandParams }),
