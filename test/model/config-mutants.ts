@@ -29,7 +29,10 @@ function clone<T>(value: T): T {
   return value;
 }
 
-const asArray = <T>(value: T | readonly T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? [...(value as T[])] : [value as T]);
+function asArray<T = unknown>(value: unknown): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? [...(value as T[])] : [value as T];
+}
 
 /** A place in a config where a list of transitions lives, with a way to replace it. */
 interface Slot {
@@ -58,7 +61,7 @@ function slotsOf(node: AnyStateNode): Slot[] {
         node,
         descriptor: describe(key),
         eventType: eventType(key),
-        get: (root) => asArray((nodeConfigAt(root, path)[field] as Plain)[key] as TransitionConfig),
+        get: (root) => asArray<TransitionConfig>((nodeConfigAt(root, path)[field] as Plain)[key]),
         set: (root, transitions) => void ((nodeConfigAt(root, path)[field] as Plain)[key] = transitions),
       });
     }
@@ -70,20 +73,20 @@ function slotsOf(node: AnyStateNode): Slot[] {
       node,
       descriptor: '(always)',
       eventType: '(always)',
-      get: (root) => asArray(nodeConfigAt(root, path).always as TransitionConfig),
+      get: (root) => asArray<TransitionConfig>(nodeConfigAt(root, path).always),
       set: (root, transitions) => void (nodeConfigAt(root, path).always = transitions),
     });
   }
-  asArray(config.invoke as Plain | Plain[] | undefined).forEach((invoke, index) => {
-    for (const field of ['onDone', 'onError', 'onSnapshot']) {
+  asArray<Plain>(config.invoke).forEach((invoke, index) => {
+    for (const field of ['onDone', 'onError', 'onSnapshot'] as const) {
       if (invoke[field] === undefined) continue;
-      const invokeAt = (root: Plain) => asArray(nodeConfigAt(root, path).invoke as Plain | Plain[])[index]!;
+      const invokeAt = (root: Plain) => asArray<Plain>(nodeConfigAt(root, path).invoke)[index]!;
       const prefix = { onDone: 'xstate.done.actor', onError: 'xstate.error.actor', onSnapshot: 'xstate.snapshot' }[field];
       slots.push({
         node,
         descriptor: `${String(invoke.id)}.${field}`,
         eventType: `${prefix}.${String(invoke.id)}`,
-        get: (root) => asArray(invokeAt(root)[field] as TransitionConfig),
+        get: (root) => asArray<TransitionConfig>(invokeAt(root)[field]),
         // The invoke array holds the very objects `invokeAt` returns, so setting the field changes the config.
         set: (root, transitions) => void (invokeAt(root)[field] = transitions),
       });

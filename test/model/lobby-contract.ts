@@ -450,12 +450,8 @@ export const LOBBY_TABLE: Readonly<Record<LobbyState, Partial<Record<LobbyKind, 
     ...BUSY,
     left: leftLobby,
     timeout: leftLobby,
-    // Steam is gone: so is the lobby, and with it any switch we meant to make.
-    serversLost: (m) => ({
-      ...leftLobby({ ...m }),
-      next: idle(m),
-      effects: [],
-    }),
+    // Steam is gone: so is the lobby, and with it any switch we meant to make (the leave is reported as asked).
+    serversLost: (m, e) => ({ ...leftLobby(m, e), next: idle(m), effects: [] }),
     'entered:elsewhere': leaveStray,
     created: leaveStray,
   },
@@ -497,18 +493,21 @@ export function lobbySubject(machine: Subject['machine']): Subject {
       'ban',
       'start',
     ],
-    observe: (actor: AnyActorRef) => {
-      const { status, value } = statusAndValue(actor);
-      const context = (actor.getSnapshot() as { context: LobbyContext }).context;
-      return {
-        status,
-        value,
-        lobbyId: context.lobbyId,
-        targetLobbyId: value === 'joining' || value === 'abandoningJoin' ? context.targetLobbyId : 'n/a',
-        ownerId: context.ownerId,
-        epoch: context.epoch,
-        ...(value === 'leaving' ? { nextLobbyId: context.nextJoin?.lobbyId, leaving: context.leaveReason?.code } : {}),
-      };
-    },
+    observe: observeLobby,
+  };
+}
+
+/** The lobby actor's state in the shape of the contract's `view`. */
+export function observeLobby(actor: AnyActorRef): unknown {
+  const { status, value } = statusAndValue(actor);
+  const context = (actor.getSnapshot() as { context: LobbyContext }).context;
+  return {
+    status,
+    value,
+    lobbyId: context.lobbyId,
+    targetLobbyId: value === 'joining' || value === 'abandoningJoin' ? context.targetLobbyId : 'n/a',
+    ownerId: context.ownerId,
+    epoch: context.epoch,
+    ...(value === 'leaving' ? { nextLobbyId: context.nextJoin?.lobbyId, leaving: context.leaveReason?.code } : {}),
   };
 }

@@ -18,8 +18,15 @@ export const REMOTE = 76561198000000002n;
 export const PEER_TIMING = { handshakeTimeoutMs: 50, heartbeatIntervalMs: 10, livenessTimeoutMs: 45 } as const;
 export const PEER_RETRY = { maxAttempts: 3, baseDelayMs: 40, factor: 3, maxDelayMs: 100, jitter: 0 } as const;
 
-export function backoffMs(failedAttempt: number): number {
-  return Math.min(PEER_RETRY.maxDelayMs, PEER_RETRY.baseDelayMs * PEER_RETRY.factor ** (failedAttempt - 1));
+/** The timing a contract is written for: how long a handshake waits, and the (jitter-free) retry policy. */
+export interface PeerPolicy {
+  readonly handshakeTimeoutMs: number;
+  readonly retry: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly factor: number; readonly maxDelayMs: number };
+}
+
+/** The wait after failed attempt `failedAttempt`: base × factor^(attempt − 1), capped. */
+export function backoffMs(policy: PeerPolicy, failedAttempt: number): number {
+  return Math.min(policy.retry.maxDelayMs, policy.retry.baseDelayMs * policy.retry.factor ** (failedAttempt - 1));
 }
 
 /** EP2PSessionError (steam-facts.md) with the seed tutorial's texts; only 2 (no rights to the app) is fatal. */
@@ -64,7 +71,7 @@ export interface PeerModelEvent extends ModelEvent {
   readonly event?: PeerSessionEvent;
 }
 
-export function peerAlphabet(m: PeerModel): PeerModelEvent[] {
+export function peerAlphabet(policy: PeerPolicy, m: PeerModel): PeerModelEvent[] {
   const out: PeerModelEvent[] = [];
   const add = (type: string, kind: PeerKind, event: PeerSessionEvent) => out.push({ type, kind, event, stimulus: { send: [event as EventObject] } });
   const remoteId = REMOTE;
@@ -75,8 +82,8 @@ export function peerAlphabet(m: PeerModel): PeerModelEvent[] {
     add(`sessionFailed:${error}`, 'sessionFailed', { type: 'peer.sessionFailed', remoteId, error });
   }
   for (const cause of CLOSE_CAUSES) add(`close:${cause}`, 'close', { type: 'peer.close', remoteId, cause });
-  if (m.state === 'handshaking') out.push({ type: `timeout (${PEER_TIMING.handshakeTimeoutMs} ms)`, kind: 'timeout', stimulus: { wait: PEER_TIMING.handshakeTimeoutMs } });
-  if (m.state === 'retrying') out.push({ type: `backoff (${backoffMs(m.attempt)} ms)`, kind: 'timeout', stimulus: { wait: backoffMs(m.attempt) } });
+  const wait = m.state === 'handshaking' ? policy.handshakeTimeoutMs : m.state === 'retrying' ? backoffMs(policy, m.attempt) : undefined;
+  if (wait !== undefined) out.push({ type: `${m.state === 'handshaking' ? 'timeout' : 'backoff'} (${wait} ms)`, kind: 'timeout', stimulus: { wait } });
   return out;
 }
 
@@ -102,11 +109,11 @@ function closedBy(reason: object): Pick<Outcome<PeerModel>, 'effects' | 'emits'>
 }
 
 /** An attempt failed: retry after the backoff while attempts are left and the error is not fatal, or close. */
-function failed(m: PeerModel, failure: { readonly code: string; readonly error?: number; readonly reason: unknown }): Outcome<PeerModel> {
+function failed(policy: PeerPolicy, m: PeerModel, failure: { readonly code: string; readonly error?: number; readonly reason: unknown }): Outcome<PeerModel> {
   const fatal = failure.error !== undefined && SESSION_ERRORS[failure.error]?.fatal === true;
   const report = { type: 'peer.attemptFailed', remoteId, attempt: m.attempt, failure };
-  if (!fatal && m.attempt < PEER_RETRY.maxAttempts) {
-    return { next: { state: 'retrying', attempt: m.attempt }, emits: [{ ...report, retryInMs: backoffMs(m.attempt) }] };
+  if (!fatal && m.attempt < policy.retry.maxAttempts) {
+    return { next: { state: 'retrying', attempt: m.attempt }, emits: [{ ...report, retryInMs: backoffMs(policy, m.attempt) }] };
   }
   const reason = fatal
     ? { code: 'fatal-session-error', failure }
@@ -115,25 +122,30 @@ function failed(m: PeerModel, failure: { readonly code: string; readonly error?:
   return { ...closed, emits: [{ ...report, retryInMs: undefined }, ...closed.emits!] };
 }
 
-const sessionFailed: Row = (m, e) => failed(m, sessionError((e.event as Extract<PeerSessionEvent, { type: 'peer.sessionFailed' }>).error));
+const sessionFailed =
+  (policy: PeerPolicy): Row =>
+  (m, e) =>
+    failed(policy, m, sessionError((e.event as Extract<PeerSessionEvent, { type: 'peer.sessionFailed' }>).error));
 const closeByRuntime: Row = (_m, e) =>
   closedBy({ code: 'closed-by-runtime', cause: (e.event as Extract<PeerSessionEvent, { type: 'peer.close' }>).cause });
 
-export const PEER_TABLE: Readonly<Record<PeerState, Partial<Record<PeerKind, Row>>>> = {
+/** The rows, per state, for a policy. */
+export function peerTable(policy: PeerPolicy): Readonly<Record<PeerState, Partial<Record<PeerKind, Row>>>> {
+  return {
   handshaking: {
     // Both sides handshake at once (the seed's way): the remote's handshake proves the path; answer it.
     handshake: connected((m) => m.attempt, true),
     handshakeAck: connected((m) => m.attempt, false),
-    sessionFailed,
-    timeout: (m) => failed(m, { code: 'handshake-timeout', reason: anyText }),
+    sessionFailed: sessionFailed(policy),
+    timeout: (m) => failed(policy, m, { code: 'handshake-timeout', reason: anyText }),
     close: closeByRuntime,
   },
   connected: {
     // The remote restarted its own attempt: ack it again, or it times out on us.
     handshake: (m) => ({ next: m, effects: [['sendHandshakeAck', { remoteId }]] }),
     // The runtime heard nothing from the remote for the liveness window.
-    silent: (m) => failed(m, { code: 'liveness-timeout', reason: anyText }),
-    sessionFailed,
+    silent: (m) => failed(policy, m, { code: 'liveness-timeout', reason: anyText }),
+    sessionFailed: sessionFailed(policy),
     close: closeByRuntime,
   },
   retrying: {
@@ -147,30 +159,39 @@ export const PEER_TABLE: Readonly<Record<PeerState, Partial<Record<PeerKind, Row
     close: closeByRuntime,
   },
   closed: {},
-};
+  };
+}
 
-export const peerContract: Contract<PeerModel, PeerModelEvent> = {
-  name: 'peerSession',
-  initial: { state: 'handshaking', attempt: 1 },
-  start: { effects: [['sendHandshake', { remoteId: REMOTE, attempt: 1 }]] },
-  alphabet: (m) => (m.state === 'closed' ? [] : peerAlphabet(m)),
-  step: (m, e) => PEER_TABLE[m.state][e.kind]?.(m, e) ?? { next: m },
-  key: (m) => toStableJson(m),
-  view: (m) =>
-    m.state === 'closed'
-      ? { status: 'done', value: 'closed', output: m.closed }
-      : { status: 'active', value: m.state, attempt: m.attempt },
-};
+export function makePeerContract(policy: PeerPolicy, name = 'peerSession'): Contract<PeerModel, PeerModelEvent> {
+  const table = peerTable(policy);
+  return {
+    name,
+    initial: { state: 'handshaking', attempt: 1 },
+    start: { effects: [['sendHandshake', { remoteId: REMOTE, attempt: 1 }]] },
+    alphabet: (m) => (m.state === 'closed' ? [] : peerAlphabet(policy, m)),
+    step: (m, e) => table[m.state][e.kind]?.(m, e) ?? { next: m },
+    key: (m) => toStableJson(m),
+    view: (m) =>
+      m.state === 'closed'
+        ? { status: 'done', value: 'closed', output: m.closed }
+        : { status: 'active', value: m.state, attempt: m.attempt },
+  };
+}
+
+export const peerContract = makePeerContract({ handshakeTimeoutMs: PEER_TIMING.handshakeTimeoutMs, retry: PEER_RETRY });
+
+/** A peer actor's state in the shape of the contract's `view`. */
+export function observePeer(actor: AnyActorRef): unknown {
+  const { status, value } = statusAndValue(actor);
+  const snapshot = actor.getSnapshot() as { context: { attempt: number }; output?: unknown };
+  return status === 'done' ? { status, value, output: snapshot.output } : { status, value, attempt: snapshot.context.attempt };
+}
 
 export function peerSubject(machine: Subject['machine']): Subject {
   return {
     machine,
     input: (effects) => ({ remoteId: REMOTE, timing: PEER_TIMING, retry: PEER_RETRY, effects }),
     effects: ['sendHandshake', 'sendHandshakeAck', 'closeSession'],
-    observe: (actor: AnyActorRef) => {
-      const { status, value } = statusAndValue(actor);
-      const snapshot = actor.getSnapshot() as { context: { attempt: number }; output?: unknown };
-      return status === 'done' ? { status, value, output: snapshot.output } : { status, value, attempt: snapshot.context.attempt };
-    },
+    observe: observePeer,
   };
 }
