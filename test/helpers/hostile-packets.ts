@@ -28,6 +28,8 @@ export interface HostilePacket {
   /** What the generator broke, for failure messages. */
   readonly broke: string;
   readonly expected: Outcome;
+  /** The channel the generator wrote in the header (0 where it wrote none it could read back). */
+  readonly channel: number;
 }
 
 // ── the wire format, from the spec ──────────────────────────────────────────────────────────────────────────
@@ -108,10 +110,11 @@ function controlFrame(i: number): number[] {
   return i % 2 === 0 ? [...header(CONTROL, VALUE, 0), 3, ...varint(i)] : [...header(CONTROL, VALUE, 0), 1, ...varint(1000 + i), ...varint(i % 5)];
 }
 
-const packet = (bytes: readonly number[] | Uint8Array, broke: string, expected: Outcome): HostilePacket => ({
+const packet = (bytes: readonly number[] | Uint8Array, broke: string, expected: Outcome, channel = CHANNEL): HostilePacket => ({
   bytes: Uint8Array.from(bytes),
   broke,
   expected,
+  channel,
 });
 
 // ── the classes ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -166,10 +169,10 @@ const BROKEN_PAYLOADS: readonly ((n: number, tail: readonly number[]) => Hostile
   (_n, tail) => packet([...header(APPLICATION, JSON_CODEC), ...ascii('{"a":'), ...tail.map((b) => b & 0x7f), 0xff], 'JSON text that is not UTF-8', 'error:bad-utf8'),
   (n) => packet([...header(APPLICATION, JSON_CODEC), ...ascii(`{a${'b'.repeat(n % 20)}}`)], 'text that is not JSON', 'error:bad-payload'),
   // Control ops are 1..5.
-  (n, tail) => packet([...header(CONTROL, VALUE, 0), n % 2 === 0 ? 0 : 6 + (n % 250), ...tail], 'unknown control op', 'error:unknown-type'),
-  (n, tail) => packet([...header(CONTROL, VALUE, 0), 3, ...varint(n), ...(tail.length > 0 ? tail : [0])], 'bytes after a heartbeat', 'error:trailing-bytes'),
+  (n, tail) => packet([...header(CONTROL, VALUE, 0), n % 2 === 0 ? 0 : 6 + (n % 250), ...tail], 'unknown control op', 'error:unknown-type', 0),
+  (n, tail) => packet([...header(CONTROL, VALUE, 0), 3, ...varint(n), ...(tail.length > 0 ? tail : [0])], 'bytes after a heartbeat', 'error:trailing-bytes', 0),
   // Control frames always use payload codec 0.
-  (n) => packet([...header(CONTROL, 1 + (n % 3), 0), 3, 0], 'control frame with another payload codec', 'error:bad-payload'),
+  (n) => packet([...header(CONTROL, 1 + (n % 3), 0), 3, 0], 'control frame with another payload codec', 'error:bad-payload', 0),
 ];
 
 /** The hostile classes, `perClass` packets each, generated from `seed`. */
@@ -184,7 +187,7 @@ export function hostileGenerators(perClass: number, seed: number): Record<Hostil
     <T>(arbitrary: fc.Arbitrary<T>, offset: number) =>
     (): T[] =>
       fc.sample(arbitrary, { seed: seed + offset, numRuns: perClass });
-  const valid = fc.nat(999).map((i) => (i % 4 === 3 ? controlFrame(i) : gameMessage(i).bytes));
+  const valid = fc.nat(999).map((i) => (i % 4 === 3 ? { bytes: controlFrame(i), channel: 0 } : { bytes: gameMessage(i).bytes, channel: CHANNEL }));
   const message = fc.nat(999).map(gameMessage);
   const smallBomb = deflateSync(new Uint8Array(64 * 1024));
   const bigBomb = deflateSync(new Uint8Array(4 * 1024 * 1024));
@@ -194,13 +197,15 @@ export function hostileGenerators(perClass: number, seed: number): Record<Hostil
     // Bytes from something that is not lobbykit: whatever follows, the first byte already says no.
     randomBytes: sample(
       fc.tuple(notAFrame, fc.uint8Array({ maxLength: 299 })).map(([first, rest]) =>
-        packet([first, ...rest], `first byte 0x${first.toString(16)}`, first >>> 6 !== 1 ? 'error:unknown-version' : 'error:unknown-kind'),
+        packet([first, ...rest], `first byte 0x${first.toString(16)}`, first >>> 6 !== 1 ? 'error:unknown-version' : 'error:unknown-kind', 0),
       ),
       1,
     ),
     // Every value, header and control field is self-delimiting: no proper prefix of a frame is a frame.
     truncated: sample(
-      valid.chain((bytes) => fc.integer({ min: 1, max: bytes.length - 1 }).map((n) => packet(bytes.slice(0, n), `cut to ${n} of ${bytes.length} bytes`, 'error:truncated'))),
+      valid.chain(({ bytes, channel }) =>
+        fc.integer({ min: 1, max: bytes.length - 1 }).map((n) => packet(bytes.slice(0, n), `cut to ${n} of ${bytes.length} bytes`, 'error:truncated', channel)),
+      ),
       2,
     ),
     bitFlipped: sample(
