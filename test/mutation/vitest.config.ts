@@ -6,20 +6,25 @@ import { defineConfig } from 'vitest/config';
  * cannot run the whole suite per mutant in a working day; tests of external programs (Godot, Chromium, spawned
  * CLIs) and the machines' config mutants are never in.
  */
+const CODEC = ['test/codec-*.test.ts', 'test/packet-router-*.test.ts'];
+const RUNTIME = [
+  'test/runtime-*.test.ts',
+  'test/model-lobby.test.ts',
+  'test/model-peer-session.test.ts',
+  'test/model-runtime-reachable.test.ts',
+  'test/model-scenarios.test.ts',
+  'test/reliability-*.test.ts',
+  'test/packet-router-*.test.ts',
+  'test/channel-stream.test.ts',
+  'test/testing-example.test.ts',
+];
 const TESTS: Readonly<Record<string, readonly string[]>> = {
   machines: ['test/machine-*.test.ts', 'test/model-machines.test.ts'],
-  codec: ['test/codec-*.test.ts', 'test/godot-codec.test.ts', 'test/godot-gzip-plain.test.ts', 'test/packet-router-*.test.ts'],
-  runtime: [
-    'test/runtime-*.test.ts',
-    'test/model-lobby.test.ts',
-    'test/model-peer-session.test.ts',
-    'test/model-runtime-reachable.test.ts',
-    'test/model-scenarios.test.ts',
-    'test/reliability-*.test.ts',
-    'test/packet-router-*.test.ts',
-    'test/channel-stream.test.ts',
-    'test/testing-example.test.ts',
-  ],
+  'codec-wire': CODEC,
+  'codec-values': CODEC,
+  'codec-godot': ['test/godot-codec.test.ts', 'test/godot-gzip-plain.test.ts', 'test/codec-tagged-json.test.ts'],
+  'runtime-control': RUNTIME,
+  'runtime-data': RUNTIME,
   effects: ['test/data-plane-queues.test.ts', 'test/streams-pump.test.ts', 'test/runtime-large.test.ts', 'test/reliability-hostile.test.ts', 'test/backend-contract.test.ts'],
 };
 
