@@ -7,7 +7,8 @@
  */
 import { afterAll, describe, it } from 'vitest';
 import { describePath, edgePaths } from './model/contract.js';
-import { listWorldContract, lobbyWorldContract, runListWorldPath, runLobbyWorldPath, type LobbyWorldKind } from './model/lobby-world.js';
+import { listWorldContract, runListWorldPath } from './model/lobby-list-world.js';
+import { lobbyWorldContract, runLobbyWorldPath, type LobbyWorldKind } from './model/lobby-world.js';
 import { maximal } from './model/paths.js';
 import { CoverageRecorder } from './model/recorder.js';
 

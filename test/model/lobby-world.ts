@@ -12,9 +12,7 @@ import type { AnyActorRef } from 'xstate';
 import type { LobbyStatus } from '../../src/runtime/lobby-state.js';
 import { toStableJson } from '../../src/machines/serialize.js';
 import { createRuntimeWorld, type Player, type RuntimeWorld } from '../helpers/runtime-world.js';
-import type { LobbyListFilters } from '../../src/steam/index.js';
-import { replay, statusAndValue, type Contract, type ContractPath, type Outcome } from './contract.js';
-import { listAlphabet, lobbyListContract, type ListModel, type ListModelEvent } from './lobby-list-contract.js';
+import { replay, type Contract, type ContractPath, type Outcome } from './contract.js';
 import {
   ENTER_FAILURES,
   LATE,
@@ -201,7 +199,7 @@ async function hosted(w: RuntimeWorld, p: Player): Promise<bigint> {
   return r.lobbyId;
 }
 
-async function castFor(kind: LobbyWorldKind, recorder: CoverageRecorder): Promise<Cast> {
+export async function castFor(kind: LobbyWorldKind, recorder: CoverageRecorder): Promise<Cast> {
   const world = createRuntimeWorld('simulated');
   const inspect = { inspect: recorder.inspect };
   const host = world.player(1, {}, inspect);
@@ -216,7 +214,7 @@ async function castFor(kind: LobbyWorldKind, recorder: CoverageRecorder): Promis
 }
 
 /** Ids by the role the contract gives them, so a contract's expectation and the world's values compare. */
-function roles(cast: Cast) {
+export function roles(cast: Cast) {
   const role = (id: bigint): string => {
     if (id === cast.me.id || id === SELF) return 'self';
     if (id === cast.target || id === TARGET) return 'target lobby';
@@ -330,7 +328,7 @@ async function cause(cast: Cast, w: LobbyWorldModel, e: WorldEvent, next: WorldE
   }
 }
 
-const STEP_LIMIT_MS = 10_000;
+export const STEP_LIMIT_MS = 10_000;
 
 /**
  * Plays `path` on a fresh cast. Each step (with the instant steps that follow it) is caused once; the world then
@@ -377,69 +375,6 @@ export async function runLobbyWorldPath(
         }),
       );
       i = last + 1;
-    }
-  } finally {
-    world.dispose();
-  }
-}
-
-// ── the lobby list ──────────────────────────────────────────────────────────────────────────────────────────
-
-export function listWorldContract(kind: LobbyWorldKind): Contract<ListModel, ListModelEvent> {
-  const causable: Readonly<Record<ListModel['state'], readonly string[]>> =
-    kind === 'Steam answers in time'
-      ? { ready: ['list', 'list:filtered'], listing: ['listReceived', 'serversLost'] }
-      : { ready: ['list'], listing: ['timeout'] };
-  return {
-    ...lobbyListContract,
-    name: `lobby list on the simulated Steam (${kind})`,
-    alphabet: (m) =>
-      listAlphabet(m)
-        .map((e): ListModelEvent => {
-          if (e.kind === 'timeout') return { ...e, type: 'timeout' };
-          // What the simulator finds: the two public lobbies of the cast, unless a filter rules them out.
-          if (e.kind === 'listReceived') return { ...e, event: { type: 'lobby.listReceived', lobbies: [TARGET, OTHER] } };
-          return e;
-        })
-        .filter((e) => causable[m.state].includes(e.type)),
-    step: (m, e) => {
-      const outcome = lobbyListContract.step(m, e);
-      // The filtered list asks for lobbies of mode "contract": none of the cast's is.
-      const filtered = m.state === 'listing' && (m as { filtered?: boolean }).filtered === true && e.kind === 'listReceived';
-      const emits = filtered ? [{ type: 'lifecycle.lobbyList', lobbies: [] }] : outcome.emits;
-      const next = e.type === 'list:filtered' ? { ...outcome.next, filtered: true } : outcome.next;
-      return { ...outcome, next, emits };
-    },
-  };
-}
-
-/** Plays a lobby list path on a fresh cast: `findLobbies`, Steam's answer, losing Steam, the list timeout. */
-export async function runListWorldPath(kind: LobbyWorldKind, path: ContractPath<ListModel, ListModelEvent>, recorder: CoverageRecorder): Promise<void> {
-  const contract = listWorldContract(kind);
-  const cast = await castFor(kind, recorder);
-  const { world, me } = cast;
-  const role = roles(cast);
-  const list = me.runtime.actor.system.get('lobbyList') as AnyActorRef;
-  const view = () => statusAndValue(list);
-  const label = `${contract.name}: ${path.events.map((e) => e.type).join(' → ')}`;
-  try {
-    const replayed = replay(contract, path.events);
-    for (const [i, e] of path.events.entries()) {
-      const where = `${label}\nstep ${i + 1} (${e.type})`;
-      const outcome = contract.step(replayed.states[i]!, e);
-      const expectedView = contract.view(replayed.states[i + 1]!);
-      const expectedEmits = role(outcome.emits ?? []) as unknown[];
-      const mark = me.lifecycle.length;
-      if (e.kind === 'list') void me.runtime.findLobbies((e.event as { filters?: LobbyListFilters }).filters);
-      if (e.kind === 'serversLost') {
-        world.sim.steam.faults.disconnectServers(me.id);
-        await world.run(20);
-        world.sim.steam.faults.reconnectServers(me.id);
-      }
-      const reached = () => toStableJson(view()) === toStableJson(expectedView) && me.lifecycle.length - mark >= expectedEmits.length;
-      await world.runUntil(reached, STEP_LIMIT_MS);
-      expect(view(), `${where}: the runtime's lobby list actor`).toEqual(expectedView);
-      expect(role(me.lifecycle.slice(mark)), `${where}: lifecycle$`).toEqual(expectedEmits);
     }
   } finally {
     world.dispose();
