@@ -167,6 +167,9 @@ export function runContractPath<M, E extends ModelEvent>(
     },
   });
   actor.on('*', (event: unknown) => void emitted.push(event));
+  // An actor that fails (a mutant's action throwing, a loop stopped) shows status 'error', which the view compares;
+  // observing the error here keeps XState from rethrowing it later, outside the test.
+  actor.subscribe({ error: () => {} });
   const label = `${contract.name}: ${describePath(path)}`;
   const normalise = subject.normalise ?? ((call: Effect) => call);
   const calls = (): Effect[] => recording.calls.filter(([name]) => judged.has(name)).map(([name, params]) => normalise([name, params]));
