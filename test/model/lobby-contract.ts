@@ -48,6 +48,8 @@ export interface LobbyModel {
   readonly owner?: bigint;
   /** The lobby to join once leaving is done (switching lobbies). */
   readonly next?: bigint;
+  /** Members (ourselves included) when we entered. */
+  readonly roster?: readonly bigint[];
   /** Grows on every entry and owner change; owner commands must carry the current one. */
   readonly epoch: number;
 }
@@ -153,6 +155,8 @@ export function lobbyAlphabet(m: LobbyModel): LobbyModelEvent[] {
   add('created:ok', 'created', { type: 'lobby.created', result: 1, lobbyId: created });
   add('created:fail', 'created:failed', { type: 'lobby.created', result: 2, lobbyId: 0n });
   add('created:ok but lobby 0', 'created:failed', { type: 'lobby.created', result: 1, lobbyId: 0n });
+  // A failure is a failure whatever lobby id comes with it.
+  add('created:timeout with an id', 'created:failed', { type: 'lobby.created', result: 16, lobbyId: LATE });
   add('createRefused', 'createRefused', { type: 'lobby.createRefused', reason: 'refused by the model backend' });
   if (m.target !== undefined) {
     add('entered:awaited', 'entered:awaited', {
@@ -160,7 +164,8 @@ export function lobbyAlphabet(m: LobbyModel): LobbyModelEvent[] {
       lobbyId: m.target,
       response: 1,
       ownerId: MATE,
-      members: [MATE, SELF],
+      // The members Steam listed; the runtime may read them before we appear among them.
+      members: [MATE],
     });
     for (const response of ENTER_FAILURES) {
       add(`entered:awaited:${response}`, 'entered:awaited:failed', { type: 'lobby.entered', lobbyId: m.target, response });
@@ -294,7 +299,7 @@ const leftLobby: Row = (m) => {
 const startLeaving =
   (next: (e: LobbyModelEvent) => bigint | undefined): Row =>
   (m, e) => ({
-    next: { state: 'leaving', lobby: m.lobby, owner: m.owner, next: next(e), epoch: m.epoch },
+    next: { state: 'leaving', lobby: m.lobby, owner: m.owner, next: next(e), epoch: m.epoch, roster: m.roster },
     effects: [['leaveLobby', { lobbyId: m.lobby }]],
   });
 
@@ -361,7 +366,7 @@ export const LOBBY_TABLE: Readonly<Record<LobbyState, Partial<Record<LobbyKind, 
       if (data !== undefined && Object.keys(data).length > 0) effects.push(['setLobbyData', { lobbyId, data }]);
       const epoch = m.epoch + 1;
       return {
-        next: { state: 'joined', lobby: lobbyId, owner: SELF, epoch },
+        next: { state: 'joined', lobby: lobbyId, owner: SELF, epoch, roster: [SELF] },
         effects,
         emits: [{ type: 'lifecycle.entered', lobbyId, role: 'owner', ownerId: SELF, epoch }],
       };
@@ -381,7 +386,7 @@ export const LOBBY_TABLE: Readonly<Record<LobbyState, Partial<Record<LobbyKind, 
     'entered:awaited': (m) => {
       const epoch = m.epoch + 1;
       return {
-        next: { state: 'joined', lobby: m.target, owner: MATE, epoch },
+        next: { state: 'joined', lobby: m.target, owner: MATE, epoch, roster: [SELF, MATE] },
         emits: [{ type: 'lifecycle.entered', lobbyId: m.target, role: 'member', ownerId: MATE, epoch }],
       };
     },
@@ -437,8 +442,9 @@ export const LOBBY_TABLE: Readonly<Record<LobbyState, Partial<Record<LobbyKind, 
         emits: [{ type: 'lifecycle.ownerChanged', lobbyId: m.lobby, ownerId, epoch, isSelf: ownerId === SELF }],
       };
     },
-    'self:banned': thrownOut(() => ({ code: 'banned', reason: anyText, by: MATE })),
-    'self:kicked': thrownOut(() => ({ code: 'kicked', reason: anyText, by: MATE })),
+    // The reason says which it was: a game shows it as is.
+    'self:banned': thrownOut(() => ({ code: 'banned', reason: expect.stringMatching(/banned/), by: MATE })),
+    'self:kicked': thrownOut(() => ({ code: 'kicked', reason: expect.stringMatching(/kicked/), by: MATE })),
     'self:departed': thrownOut(() => ({ code: 'disconnected', reason: anyText })),
     gone: thrownOut(() => ({ code: 'lobby-gone', reason: anyText })),
     serversLost: thrownOut(() => ({ code: 'servers-lost', reason: anyText })),
@@ -473,6 +479,7 @@ export const lobbyContract: Contract<LobbyModel, LobbyModelEvent> = {
     targetLobbyId: m.state === 'joining' || m.state === 'abandoningJoin' ? m.target : 'n/a',
     ownerId: m.owner,
     epoch: m.epoch,
+    roster: m.roster ?? [],
     ...(m.state === 'leaving' ? { nextLobbyId: m.next, leaving: m.next === undefined ? 'user' : 'switching' } : {}),
   }),
 };
@@ -508,6 +515,7 @@ export function observeLobby(actor: AnyActorRef): unknown {
     targetLobbyId: value === 'joining' || value === 'abandoningJoin' ? context.targetLobbyId : 'n/a',
     ownerId: context.ownerId,
     epoch: context.epoch,
+    roster: context.roster,
     ...(value === 'leaving' ? { nextLobbyId: context.nextJoin?.lobbyId, leaving: context.leaveReason?.code } : {}),
   };
 }

@@ -344,11 +344,13 @@ export async function runLobbyWorldPath(
   const { world, me } = cast;
   const role = roles(cast);
   const lobby = me.runtime.actor.system.get('lobby') as AnyActorRef;
-  const view = () => role(observeLobby(lobby));
+  // The roster is the members Steam lists, in its order: the bare contract judges how the machine keeps it.
+  const withoutRoster = (v: unknown) => ({ ...(v as object), roster: 'n/a' });
+  const view = () => role(withoutRoster(observeLobby(lobby)));
   const label = `${contract.name}: ${path.events.map((e) => e.type).join(' → ')}`;
   try {
     const replayed = replay(contract, path.events);
-    expect(view(), `${label}\nstart`).toEqual(role(contract.view(replayed.states[0]!)));
+    expect(view(), `${label}\nstart`).toEqual(role(withoutRoster(contract.view(replayed.states[0]!))));
     for (let i = 0; i < path.events.length; ) {
       let last = i;
       while (last + 1 < path.events.length && INSTANT.has(path.events[last + 1]!.type)) last++;
@@ -356,7 +358,7 @@ export async function runLobbyWorldPath(
       const expectedEmits = path.events
         .slice(i, last + 1)
         .flatMap((e, k) => [...(contract.step(replayed.states[i + k]!, e).emits ?? [])]);
-      const expectedView = role(contract.view(replayed.states[last + 1]!));
+      const expectedView = role(withoutRoster(contract.view(replayed.states[last + 1]!)));
       const mark = me.lifecycle.length;
       await cause(cast, replayed.states[i]!, path.events[i]!, path.events[last + 1]);
       const reached = () => toStableJson(view()) === toStableJson(expectedView) && me.lifecycle.length - mark >= expectedEmits.length;

@@ -137,7 +137,8 @@ export function peerTable(policy: PeerPolicy): Readonly<Record<PeerState, Partia
     handshake: connected((m) => m.attempt, true),
     handshakeAck: connected((m) => m.attempt, false),
     sessionFailed: sessionFailed(policy),
-    timeout: (m) => failed(policy, m, { code: 'handshake-timeout', reason: anyText }),
+    // The reason says what was not answered.
+    timeout: (m) => failed(policy, m, { code: 'handshake-timeout', reason: expect.stringMatching(/handshake/) }),
     close: closeByRuntime,
   },
   connected: {
