@@ -1,7 +1,7 @@
 // The Backend port over the loopback service: Steam's rules as the contract suite states them, on real sockets.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatMemberStateChange, MAX_LOBBY_CHAT_BYTES, MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES, type Support } from '../src/effects/backend.js';
-import { LOOPBACK_CAPABILITIES } from '../src/effects/loopback/capabilities.js';
+import { DOCUMENTED_CAPABILITIES } from './helpers/documented-capabilities.js';
 import { createLoopbackBackend } from '../src/effects/loopback/connect.js';
 import { startLoopbackService } from '../src/loopback-server/service.js';
 import { createWorld, type Player, type World } from './loopback-world.js';
@@ -50,7 +50,7 @@ describe('loopback backend: connecting', () => {
     expect(alice.backend.kind).toBe('loopback');
     const levels: readonly Support[] = ['native', 'emulated', 'absent'];
     for (const value of Object.values(alice.backend.capabilities)) expect(levels).toContain(value);
-    expect(alice.backend.capabilities).toEqual(LOOPBACK_CAPABILITIES);
+    expect(alice.backend.capabilities).toEqual(DOCUMENTED_CAPABILITIES.loopback);
     expect(alice.backend.capabilities.p2p).toBe('emulated');
     expect(alice.id).not.toBe(bob.id);
     expect(alice.backend.localUserName()).toBe('Alice');

@@ -1,8 +1,8 @@
-import { LOOPBACK_CAPABILITIES } from '../src/effects/loopback/capabilities.js';
 import { createLoopbackBackend } from '../src/effects/loopback/connect.js';
 import type { LoopbackBackend } from '../src/effects/loopback/loopback-backend.js';
 import { startLoopbackService } from '../src/loopback-server/service.js';
 import { registerBackendContract, type ContractWorld, type ContractWorldFactory } from './helpers/backend-contract.js';
+import { DOCUMENTED_CAPABILITIES } from './helpers/documented-capabilities.js';
 
 /**
  * The loopback backend as a contract world: a service on a free port per test, one socket per user. Time is real,
@@ -11,7 +11,7 @@ import { registerBackendContract, type ContractWorld, type ContractWorldFactory 
  */
 const loopbackWorld: ContractWorldFactory = {
   name: 'loopback',
-  capabilities: LOOPBACK_CAPABILITIES,
+  capabilities: DOCUMENTED_CAPABILITIES.loopback,
   // The service sends every member's name with the lobby.
   namesArriveLate: false,
   cannot: {

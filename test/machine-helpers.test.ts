@@ -8,6 +8,8 @@ import {
   SENT_SESSION_ERRORS,
   sessionErrorInfo,
 } from '../src/steam/index.js';
+import { nextRandom } from '../src/machines/backoff.js';
+import { MemberTable } from '../src/machines/member-table.js';
 
 describe('member change from Steam state bits', () => {
   it.each([
@@ -79,5 +81,46 @@ describe('isSteamId', () => {
   it('takes exactly the positive 64-bit bigints', () => {
     expect([1n, 76561197960265728n, 2n ** 64n - 1n].map(isSteamId)).toEqual([true, true, true]);
     expect([0n, -1n, 2n ** 64n, 1, '1', undefined].map(isSteamId)).toEqual([false, false, false, false, false, false]);
+  });
+});
+
+describe('retry jitter: mulberry32', () => {
+  it('draws the published generator’s sequence (reference values from an independent implementation)', () => {
+    // mulberry32 from seed 7, computed outside lobbykit from the algorithm's published definition.
+    const expected = [
+      [1831565820, 0.011704753153026104],
+      [3663131633, 0.06195825757458806],
+      [1199730150, 0.97690763277933],
+    ];
+    let state = 7;
+    for (const [nextState, unit] of expected) {
+      const draw = nextRandom(state);
+      expect(draw).toEqual({ state: nextState, unit });
+      state = draw.state;
+    }
+  });
+});
+
+describe('MemberTable', () => {
+  const A = 76561198000000002n;
+  const B = 76561198000000066n; // same bucket as A (ids 64 apart)
+  it('counts a member once however often the entries name it', () => {
+    expect(MemberTable.from([[A, 'x'], [A, 'y']]).size).toBe(1);
+    expect(MemberTable.from([[A, 'x'], [A, 'y']]).get(A)).toBe('y');
+  });
+
+  it('reads like a ReadonlyMap: values and forEach visit every member, and removal empties a shared bucket', () => {
+    const table = MemberTable.from([[A, 'connected'], [B, 'connecting']]);
+    expect([...table.values()].sort()).toEqual(['connected', 'connecting']);
+    const seen: [bigint, string][] = [];
+    table.forEach((value, key, map) => {
+      expect(map).toBe(table);
+      seen.push([key, value]);
+    });
+    expect(seen).toEqual([...table.entries()]);
+    const none = table.without(A).without(B);
+    expect(none.size).toBe(0);
+    expect([...none.keys()]).toEqual([]);
+    expect(none.has(A)).toBe(false);
   });
 });

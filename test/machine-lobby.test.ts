@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { VirtualClock } from '../src/effects/clock.js';
-import { ENTER_FAILURE_CODES, enterFailure } from '../src/steam/index.js';
+import { enterFailure } from '../src/steam/index.js';
 import { lobbyListMachine, type LobbyListEvent } from '../src/machines/lobby-list.machine.js';
 import { lobbyMachine, type LobbyEvent, type LobbyInput, type LobbyTiming } from '../src/machines/lobby.machine.js';
 import { NO_EFFECTS } from '../src/machines/effects.js';
@@ -11,6 +11,7 @@ import type { LobbyEmitted } from '../src/machines/lobby.machine.js';
 /** What the two machines report (the runtime adds names to invites; the bare machines do not). */
 type LifecycleEvent = LobbyEmitted | LobbyListEmitted;
 import { recordingEffects } from './helpers/recording-effects.js';
+import { ENTER_FAILURE } from './model/lobby-contract.js';
 
 const SELF = 76561198000000001n;
 const OTHER = 76561198000000002n;
@@ -154,19 +155,21 @@ describe('lobby machine: join', () => {
     expect(t.ofType('lifecycle.entered')).toMatchObject([{ lobbyId: LOBBY, role: 'member', ownerId: OTHER }]);
   });
 
-  it.each(ENTER_FAILURE_CODES)('goes back to idle on enter response %i with its readable reason', (response) => {
+  it.each(Object.keys(ENTER_FAILURE).map(Number))('goes back to idle on enter response %i with its readable reason', (response) => {
     const t = startLobby();
     t.actor.send({ type: 'lobby.join', lobbyId: LOBBY });
     t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response });
     expect(t.membership()).toBe('idle');
     const failure = t.ofType('lifecycle.joinFailed')[0]?.failure;
+    // Steam's name for the response, and the seed tutorial's text where it has one (model/lobby-contract.ts).
+    const documented = ENTER_FAILURE[response]!;
+    const reason = documented.text ?? expect.stringMatching(/\S/);
     expect(failure).toEqual({
       code: 'enter-response',
       lobbyId: LOBBY,
-      failure: enterFailure(response),
-      reason: enterFailure(response).reason,
+      failure: { response, key: documented.key, reason },
+      reason,
     });
-    expect(failure?.code === 'enter-response' && failure.failure.key).not.toBe('unknown');
     expect(t.actor.getSnapshot().context.lobbyId).toBeUndefined();
   });
 

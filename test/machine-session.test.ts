@@ -417,3 +417,10 @@ describe('MemberTable', () => {
     );
   });
 });
+
+describe('toStableJson', () => {
+  it('writes a Steam id as its digits and an n, so two ids never serialize alike', async () => {
+    const { toStableJson } = await import('../src/machines/serialize.js');
+    expect(toStableJson({ lobbyId: 109775241000000001n, members: [1n, 2n] })).toBe('{"lobbyId":"109775241000000001n","members":["1n","2n"]}');
+  });
+});

@@ -1,31 +1,31 @@
 /**
- * Model-based tests of the lobby machine: every path `xstate/graph` generates from the machine definition (one
- * shortest path per vertex; a vertex keeps the event that led to it, so every enter response, timeout, cancel and
- * refusal is its own path) runs against real runtimes on the simulated Steam. Two alphabets: the normal world, and
- * one where Steam answers after the lobby timeouts (so timeouts and late "stray" results are paths too).
+ * The lobby contract on the simulated Steam: `xstate/graph` walks the world contract (the lobby machine's table,
+ * narrowed to what a driver can cause on the simulated Steam) for a path to each of its states, extended by each
+ * event the world can cause there; every path runs against real runtimes and each step is judged by the table
+ * (test/model/lobby-world.ts). Two worlds: Steam answering in time, and after the request timeouts. The lobby list
+ * contract is played the same way.
  */
 import { afterAll, describe, it } from 'vitest';
-import { toStableJson } from '../src/machines/serialize.js';
-import { describePath, lobbyPaths, type LobbyPath } from './model/lobby-model.js';
-import { runLobbyPath } from './model/lobby-driver.js';
+import { describePath, edgePaths } from './model/contract.js';
+import { listWorldContract, runListWorldPath } from './model/lobby-list-world.js';
+import { lobbyWorldContract, runLobbyWorldPath, type LobbyWorldKind } from './model/lobby-world.js';
+import { maximal } from './model/paths.js';
 import { CoverageRecorder } from './model/recorder.js';
 
 const recorder = new CoverageRecorder();
 afterAll(() => recorder.save('lobby'));
 
-/** Paths that are a prefix of a longer path run inside it (each step is checked), so only maximal ones run. */
-function maximal(paths: LobbyPath[]): LobbyPath[] {
-  const keys = paths.map((p) => p.steps.map((s) => toStableJson(s.event)));
-  const isPrefix = (a: string[], b: string[]) => a.length < b.length && a.every((k, i) => b[i] === k);
-  return paths.filter((_, i) => !keys.some((other) => isPrefix(keys[i]!, other)));
-}
-
-describe.each([
-  ['normal world', false],
-  ['Steam answers after the timeouts', true],
-] as const)('lobby machine paths — %s', (_name, lateAnswers) => {
-  const paths = maximal(lobbyPaths(lateAnswers ? 'late-answers' : 'normal'));
-  it.each(paths.map((p) => [describePath(p), p] as const))('%s', async (_label, path) => {
-    await runLobbyPath(path, recorder, lateAnswers);
-  });
-});
+describe.each(['Steam answers in time', 'Steam answers after the timeouts'] as const satisfies readonly LobbyWorldKind[])(
+  'lobby contract on the simulated Steam — %s',
+  (kind) => {
+    const contract = lobbyWorldContract(kind);
+    const paths = maximal(edgePaths(contract).flatMap((v) => v.edges));
+    it.each(paths.map((p) => [describePath(p), p] as const))('%s', async (_label, path) => {
+      await runLobbyWorldPath(kind, path, recorder);
+    });
+    const lists = maximal(edgePaths(listWorldContract(kind)).flatMap((v) => v.edges));
+    it.each(lists.map((p) => [describePath(p), p] as const))('lobby list: %s', async (_label, path) => {
+      await runListWorldPath(kind, path, recorder);
+    });
+  },
+);

@@ -1,74 +1,62 @@
 /**
- * Generated paths on the BARE machines (no runtime): every transition the definitions hold, including the
- * defensive ones the runtime never lets through (busy, malformed ids, stray results in every state, leave
- * timeouts, self kicks and bans, lobby gone), driven with injected effects recorded and virtual time for the
- * delays. Coverage is recorded like the runtime's models, into its own file.
+ * Every machine judged by its contract (test/model/*-contract.ts): `xstate/graph` walks each contract's model for
+ * the shortest path to each of its states, every event of the alphabet extends each of those paths, and each path
+ * drives the real machine (a bare actor, recording effects, virtual time) with every step checked against the
+ * contract's table. Coverage is recorded from XState's inspection like the runtime's models; the last test of the
+ * file fails, naming them, while a machine has a state or transition no row of its contract exercises.
  */
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lobbyListMachine } from '../src/machines/lobby-list.machine.js';
 import { lobbyMachine } from '../src/machines/lobby.machine.js';
-import { toStableJson } from '../src/machines/serialize.js';
-import { BARE_LOBBY_INPUT, bareLobbyLabel, bareLobbyPaths, checkLobbyStep, LOBBY_EFFECTS } from './model/bare-lobby-model.js';
-import { BARE_PEER_INPUT, barePeerLabel, barePeerPaths, checkPeerStep, PEER_EFFECTS, peerMachineOf, type PeerWorld } from './model/bare-peer-model.js';
-import { runBarePath, type BarePath } from './model/bare-runner.js';
+import { peerSessionMachine } from '../src/machines/peer-session.machine.js';
+import { sessionMachine } from '../src/machines/session.machine.js';
+import { describePath, edgePaths, runContractPath, scenarioPaths, type Contract, type ModelEvent, type Subject } from './model/contract.js';
+import { machineDefinition } from './model/definition.js';
+import { lobbyContract, lobbySubject } from './model/lobby-contract.js';
+import { lobbyListContract, lobbyListSubject } from './model/lobby-list-contract.js';
+import { peerContract, peerSubject } from './model/peer-contract.js';
 import { BARE_MACHINES_RECORD, CoverageRecorder } from './model/recorder.js';
-import { runSessionPath, sessionEventLabel, sessionModelPaths } from './model/session-model.js';
+import { sessionContract, sessionSubject } from './model/session-contract.js';
 
 const recorder = new CoverageRecorder();
 afterAll(() => recorder.save(BARE_MACHINES_RECORD.replace(/\.json$/, '')));
 
-/** Paths that are a prefix of a longer path run inside it (each step is checked), so only maximal ones run. */
-function maximal<P extends BarePath<unknown, unknown>>(paths: readonly P[]): P[] {
-  const keys = paths.map((p) => p.steps.map((s) => toStableJson(s.event)).join('\n') + '\n');
-  const sortedKeys = [...keys].sort();
-  return paths.filter((_, i) => {
-    const key = keys[i]!;
-    return !sortedKeys.some((other) => other.length > key.length && other.startsWith(key));
+function judge<M, E extends ModelEvent>(contract: Contract<M, E>, subject: Subject): void {
+  describe(`${contract.name} machine, judged by its contract`, () => {
+    const vertices = edgePaths(contract);
+    it.each(vertices.map((v) => [describePath(v.vertex), contract.key(v.vertex.states.at(-1)!), v.edges] as const))(
+      'after %s (%s): every event',
+      (_path, _key, edges) => {
+        // Every edge runs even when one fails, so a failure report lists all the rows the machine breaks.
+        const failures: string[] = [];
+        for (const path of edges) {
+          try {
+            runContractPath(contract, subject, path, { recorder });
+          } catch (error) {
+            failures.push(error instanceof Error ? error.message : String(error));
+          }
+        }
+        expect(failures, failures.join('\n\n')).toEqual([]);
+      },
+    );
+    it.each(scenarioPaths(contract).map((p) => [describePath(p), p] as const))('scenario %s', (_label, path) => {
+      runContractPath(contract, subject, path, { recorder });
+    });
   });
 }
 
-describe('bare lobby machine', () => {
-  const paths = maximal(bareLobbyPaths());
-  it.each(paths.map((p) => [p.steps.slice(1).map((s) => bareLobbyLabel(s.event)).join(' → '), p] as const))(
-    '%s',
-    (_label, path) => {
-      runBarePath({
-        machine: lobbyMachine,
-        input: BARE_LOBBY_INPUT,
-        path,
-        recorder,
-        effects: LOBBY_EFFECTS,
-        label: bareLobbyLabel,
-        check: checkLobbyStep,
-      });
-    },
-  );
-});
+judge(lobbyContract, lobbySubject(lobbyMachine));
+judge(lobbyListContract, lobbyListSubject(lobbyListMachine));
+judge(peerContract, peerSubject(peerSessionMachine));
+judge(sessionContract, sessionSubject(sessionMachine));
 
-describe.each(['session times itself', 'liveness watched by the runtime'] as const satisfies readonly PeerWorld[])(
-  'bare peer-session machine — %s',
-  (world) => {
-    const paths = maximal(barePeerPaths(world));
-    it.each(paths.map((p) => [p.steps.slice(1).map((s) => barePeerLabel(s.event)).join(' → '), p] as const))(
-      '%s',
-      (_label, path) => {
-        runBarePath({
-          machine: peerMachineOf(world),
-          input: BARE_PEER_INPUT,
-          path,
-          recorder,
-          effects: PEER_EFFECTS,
-          label: barePeerLabel,
-          check: checkPeerStep(world),
-        });
-      },
-    );
-  },
-);
-
-describe('bare session root — paths from a model of its contract', () => {
-  const paths = maximal(sessionModelPaths());
-  it.each(paths.map((p) => [p.steps.slice(1).map((s) => sessionEventLabel(s.event)).join(' → '), p] as const))(
-    '%s',
-    (_label, path) => runSessionPath(path, recorder),
-  );
+describe('the contracts exercise every state and transition of their machines', () => {
+  it.each([lobbyMachine, lobbyListMachine, peerSessionMachine, sessionMachine].map((m) => [m.id, m] as const))('%s', (_id, machine) => {
+    const definition = machineDefinition(machine);
+    const record = recorder.record();
+    const states = new Set(record.states[machine.id] ?? []);
+    const transitions = new Set(record.transitions[machine.id] ?? []);
+    expect(definition.states.filter((s) => !states.has(s)), 'states no contract row reaches').toEqual([]);
+    expect(definition.transitions.filter((t) => !transitions.has(t)), 'transitions no contract row takes').toEqual([]);
+  });
 });

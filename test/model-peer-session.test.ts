@@ -1,25 +1,21 @@
 /**
- * Model-based tests of the peer-session machine: every shortest path `xstate/graph` generates (each session error
- * 0, 2, 4, 5, each timeout, each close cause, retry exhaustion) runs against real runtimes on the simulated Steam.
+ * The peer-session contract on the simulated Steam: `xstate/graph` walks the world contract (the peer machine's
+ * table for our runtime's retry policy, narrowed to what the world can cause: each session error Steam still sends,
+ * the handshake timeout, silence, each close cause, retry exhaustion) and every path runs against real runtimes,
+ * each step judged by the table (test/model/peer-world.ts).
  */
 import { afterAll, describe, it } from 'vitest';
-import { toStableJson } from '../src/machines/serialize.js';
-import { describePeerPath, peerPaths, type PeerPath } from './model/peer-model.js';
-import { runPeerPath } from './model/peer-driver.js';
+import { describePath, edgePaths } from './model/contract.js';
+import { peerWorldContract, runPeerWorldPath } from './model/peer-world.js';
 import { CoverageRecorder } from './model/recorder.js';
+import { maximal } from './model/paths.js';
 
 const recorder = new CoverageRecorder();
 afterAll(() => recorder.save('peer-session'));
 
-function maximal(paths: PeerPath[]): PeerPath[] {
-  const keys = paths.map((p) => p.steps.map((s) => toStableJson(s.event)));
-  const isPrefix = (a: string[], b: string[]) => a.length < b.length && a.every((k, i) => b[i] === k);
-  return paths.filter((_, i) => !keys.some((other) => isPrefix(keys[i]!, other)));
-}
-
-describe('peer-session machine paths', () => {
-  const paths = maximal(peerPaths());
-  it.each(paths.map((p) => [describePeerPath(p), p] as const))('%s', async (_label, path) => {
-    await runPeerPath(path, recorder);
+describe('peer-session contract on the simulated Steam', () => {
+  const paths = maximal(edgePaths(peerWorldContract).flatMap((v) => v.edges));
+  it.each(paths.map((p) => [describePath(p), p] as const))('%s', async (_label, path) => {
+    await runPeerWorldPath(path, recorder);
   });
 });

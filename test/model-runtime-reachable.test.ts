@@ -2,7 +2,7 @@
  * Transitions the runtime CAN take but the generated runtime paths never drive, each caused on the simulated
  * Steam by real runtimes: Steam's invites and join requests landing while a request is pending, a session that
  * fails while connected, an ack that reaches a handshaking or retrying session, the remote's restarted handshake
- * reaching a connected one, traffic keeping a session alive (both liveness modes), session requests (a stranger's,
+ * reaching a connected one, silence noticed by the heartbeat's liveness check, session requests (a stranger's,
  * a member's while our game hitches, a member's after their session closed), and session failures reported late
  * (after the session closed, after the member left, after we left). Stray results are reachable too: a request
  * that timed out is answered while the next one is pending. Each test asserts
@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 /** Records into the file's coverage and into this test's own, so each test can assert its own transition. */
-function cast(options: { readonly runtime?: (index: number) => Partial<LobbyRuntimeOptions> } = {}) {
+function cast() {
   const w = (world = createRuntimeWorld('simulated'));
   const local = new CoverageRecorder();
   const inspect = (event: Parameters<CoverageRecorder['inspect']>[0]) => {
@@ -31,7 +31,7 @@ function cast(options: { readonly runtime?: (index: number) => Partial<LobbyRunt
     local.inspect(event);
   };
   const player = (index: number, extra: Partial<LobbyRuntimeOptions> = {}) =>
-    w.player(index, {}, { inspect, ...options.runtime?.(index), ...extra });
+    w.player(index, {}, { inspect, ...extra });
   return { w, local, player };
 }
 
@@ -76,7 +76,7 @@ describe('lobby: Steam asks us to join while a request is pending', () => {
     expect(me.runtime.lobbyState().lobbyId).not.toBe(otherLobby);
     expect(me.lifecycleOf('lifecycle.rejected')).toEqual([expect.objectContaining({ command, code: 'busy' })]);
     expect(me.errors).toEqual([expect.objectContaining({ kind: 'wrong-state', code: 'busy' })]);
-    expect(local.taken('lobby')).toContain(`lobby.membership.${pending} | ${command} #0`);
+    expect(local.taken('lobby')).toContain(`lobby.${pending} | ${command} #0`);
   });
 });
 
@@ -103,7 +103,7 @@ describe('lobby: Steam asks us to join while we abandon a request', () => {
     expect(me.lifecycleOf('lifecycle.cancelled')).toEqual([expect.objectContaining({ what })]);
     expect(me.lifecycleOf('lifecycle.rejected')).toEqual([expect.objectContaining({ command, code: 'busy' })]);
     expect(w.sim.steam.lobbies().some((l) => l.members.includes(me.id))).toBe(false);
-    expect(local.taken('lobby')).toContain(`lobby.membership.${state} | ${command} #0`);
+    expect(local.taken('lobby')).toContain(`lobby.${state} | ${command} #0`);
   });
 
   it('a create asked while Steam is unreachable, then cancelled: its failed result settles the cancel', async () => {
@@ -117,7 +117,7 @@ describe('lobby: Steam asks us to join while we abandon a request', () => {
     await w.run(500);
     expect(me.runtime.lobbyState().status).toBe('idle');
     expect(me.lifecycleOf('lifecycle.strayLeft')).toEqual([]);
-    expect(local.taken('lobby')).toContain('lobby.membership.abandoningCreate | lobby.created #1');
+    expect(local.taken('lobby')).toContain('lobby.abandoningCreate | lobby.created #1');
   });
 });
 
@@ -126,12 +126,12 @@ describe('lobby: the late answer to a request that timed out lands in the next r
   const timing = { lobby: { requestTimeoutMs: 30 } };
 
   it.each([
-    ['a join', 'a join', 'join', 'join', false, 'lobby.membership.joining | lobby.entered #2'],
-    ['a join', 'a create', 'join', 'create', false, 'lobby.membership.creating | lobby.entered #0'],
-    ['a create', 'a join', 'create', 'join', false, 'lobby.membership.joining | lobby.created #0'],
-    ['a join', 'an abandoned join', 'join', 'join', true, 'lobby.membership.abandoningJoin | lobby.entered #2'],
-    ['a join', 'an abandoned create', 'join', 'create', true, 'lobby.membership.abandoningCreate | lobby.entered #0'],
-    ['a create', 'an abandoned join', 'create', 'join', true, 'lobby.membership.abandoningJoin | lobby.created #0'],
+    ['a join', 'a join', 'join', 'join', false, 'lobby.joining | lobby.entered #2'],
+    ['a join', 'a create', 'join', 'create', false, 'lobby.creating | lobby.entered #0'],
+    ['a create', 'a join', 'create', 'join', false, 'lobby.joining | lobby.created #0'],
+    ['a join', 'an abandoned join', 'join', 'join', true, 'lobby.abandoningJoin | lobby.entered #2'],
+    ['a join', 'an abandoned create', 'join', 'create', true, 'lobby.abandoningCreate | lobby.entered #0'],
+    ['a create', 'an abandoned join', 'create', 'join', true, 'lobby.abandoningJoin | lobby.created #0'],
   ] as const)('%s that timed out, answered during %s: the stray lobby is left at once', async (_a, _b, first, second, abandon, key) => {
     const { w, local, player } = cast();
     const hostA = player(1);
@@ -171,7 +171,7 @@ describe('lobby: the late answer to a request that timed out lands in the next r
     expect(stray).not.toBe(kept);
     expect(w.sim.steam.lobby(kept!)?.members).toEqual([me.id]);
     expect(w.sim.steam.lobby(stray!)?.members ?? []).toEqual([]);
-    expect(local.taken('lobby')).toContain('lobby.membership.joined | lobby.created #0');
+    expect(local.taken('lobby')).toContain('lobby.joined | lobby.created #0');
   });
 
   it('launch arguments naming no valid lobby are refused as an invalid lobby id; nothing is joined', async () => {
@@ -213,19 +213,16 @@ describe('peer sessions through the runtime', () => {
     expect(await c.w.runUntil(() => isConnected(me, remote.id), 30_000)).toBe(true);
   });
 
-  it('with the ledger (default), a watched session keeps no liveness timer and stays connected well past the window', async () => {
+  it('a connected session keeps no timer of its own and stays connected well past the liveness window', async () => {
     const c = cast();
     const { me, remote } = await connectedPair(c);
     await c.w.run(12_000);
     expect(isConnected(me, remote.id)).toBe(true);
-    expect(peerValue(me, remote.id)).toEqual({ connected: 'watched' });
+    expect(peerValue(me, remote.id)).toBe('connected');
     expect(me.errorsOf('session-failed')).toEqual([]);
-    expect(me.runtime.stats().trafficForwarded).toBe(0);
-    expect(c.local.taken('peerSession')).toContain('peerSession.connected.choosingWatch | (always) #0');
-    expect([...c.local.taken('peerSession')].filter((t) => t.includes('livenessTimeout'))).toEqual([]);
   });
 
-  it('with the ledger, silence is noticed by the heartbeat check within one interval after the window', async () => {
+  it('silence is noticed by the heartbeat check within one interval after the window', async () => {
     const c = cast();
     const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 2_000 } } });
     c.w.sim.steam.faults.partition([remote.id]);
@@ -238,28 +235,6 @@ describe('peer sessions through the runtime', () => {
     expect(me.errorsOf('session-failed')[0]).toMatchObject({ remoteId: remote.id, failure: { code: 'liveness-timeout' } });
     expect(c.local.taken('peerSession')).toContain('peerSession.connected | peer.silent #0');
     expect(c.local.taken('session')).toContain('session.inLobby | peer.silent #0');
-  });
-
-  it("with 'traffic-events', silence is noticed by the session's own timer, and the runtime sends no peer.silent", async () => {
-    const c = cast({ runtime: () => ({ liveness: 'traffic-events' }) });
-    const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 2_000 } } });
-    c.w.sim.steam.faults.partition([remote.id]);
-    expect(await c.w.runUntil(() => me.errorsOf('session-failed').length > 0, 5_000)).toBe(true);
-    expect(me.errorsOf('session-failed')[0]).toMatchObject({ remoteId: remote.id, failure: { code: 'liveness-timeout' } });
-    const taken = [...c.local.taken('peerSession')];
-    expect(taken).toContain('peerSession.connected.listening | xstate.after.livenessTimeout.peerSession.connected.listening #0');
-    expect(taken.filter((t) => t.includes('peer.silent'))).toEqual([]);
-    expect([...c.local.taken('session')].filter((t) => t.includes('peer.silent'))).toEqual([]);
-  });
-
-  it("with 'traffic-events', throttled peer.traffic events keep the session alive", async () => {
-    const c = cast({ runtime: () => ({ liveness: 'traffic-events' }) });
-    const { me, remote } = await connectedPair(c);
-    await c.w.run(12_000);
-    expect(isConnected(me, remote.id)).toBe(true);
-    expect(me.errorsOf('session-failed')).toEqual([]);
-    expect(me.runtime.stats().trafficForwarded).toBeGreaterThan(0);
-    expect(c.local.taken('peerSession')).toContain('peerSession.connected.listening | peer.traffic #0');
   });
 
   it("the remote's first session fails and it waits; our handshake reaches it retrying, and its ack reaches us handshaking", async () => {
@@ -301,27 +276,21 @@ describe('peer sessions through the runtime', () => {
     expect(c.local.taken('peerSession')).toContain('peerSession.retrying | peer.handshakeAck #0');
   });
 
-  it.each([
-    ['ledger', 'watched', 'peerSession.connected | peer.handshake #0'],
-    ['traffic-events', 'listening', 'peerSession.connected.listening | peer.handshake #0'],
-  ] as const)(
-    'the remote restarts its attempt while we are connected (liveness: %s): we ack its handshake and stay connected',
-    async (liveness, state, transition) => {
-      const c = cast({ runtime: () => ({ liveness }) });
-      const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 30_000 } } }, {
-        timing: { peer: { livenessTimeoutMs: 2_000 } },
-        retry: { baseDelayMs: 100, maxDelayMs: 100 },
-      });
-      // Everything we send the remote is late: it stops hearing us, gives up on the attempt and handshakes again.
-      c.w.sim.steam.faults.setLink(me.id, remote.id, { latencyMs: 4_000 }, { bothWays: false });
-      expect(await c.w.runUntil(() => remote.errorsOf('session-failed').length > 0, 10_000)).toBe(true);
-      expect(remote.errorsOf('session-failed')[0]).toMatchObject({ failure: { code: 'liveness-timeout' } });
-      await c.w.run(1_000);
-      expect(c.local.taken('peerSession')).toContain(transition);
-      expect(peerValue(me, remote.id)).toEqual({ connected: state });
-      expect(me.errorsOf('session-failed')).toEqual([]);
-    },
-  );
+  it('the remote restarts its attempt while we are connected: we ack its handshake and stay connected', async () => {
+    const c = cast();
+    const { me, remote } = await connectedPair(c, { timing: { peer: { livenessTimeoutMs: 30_000 } } }, {
+      timing: { peer: { livenessTimeoutMs: 2_000 } },
+      retry: { baseDelayMs: 100, maxDelayMs: 100 },
+    });
+    // Everything we send the remote is late: it stops hearing us, gives up on the attempt and handshakes again.
+    c.w.sim.steam.faults.setLink(me.id, remote.id, { latencyMs: 4_000 }, { bothWays: false });
+    expect(await c.w.runUntil(() => remote.errorsOf('session-failed').length > 0, 10_000)).toBe(true);
+    expect(remote.errorsOf('session-failed')[0]).toMatchObject({ failure: { code: 'liveness-timeout' } });
+    await c.w.run(1_000);
+    expect(c.local.taken('peerSession')).toContain('peerSession.connected | peer.handshake #0');
+    expect(peerValue(me, remote.id)).toBe('connected');
+    expect(me.errorsOf('session-failed')).toEqual([]);
+  });
 });
 
 describe('session failures Steam reports late', () => {

@@ -2,14 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { P2PSendType } from '../src/effects/backend.js';
 import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
-import { hostileClasses, judge, tally } from './helpers/hostile-packets.js';
+import { hostileClasses, tally } from './helpers/hostile-packets.js';
 import { ThinMember } from './helpers/thin-member.js';
 
 // 20,000 hostile packets from a lobby member (a bare backend speaking just enough protocol to be connected) into a
-// running runtime, class by class. Each class's outcome, counted by the runtime, must equal what an independent
-// codec says of the same bytes; the deterministic classes must fail with their one code. Nothing throws; light
-// packets never queue up, heavy ones (zip bombs) wait in the backlog under the decode budget and all drain after the
-// storm; a valid message sent afterwards is delivered. The 1,000,000-packet run is `npm run bench -- hostile`.
+// running runtime, class by class. Each packet is labelled by the generator that broke it (helpers/hostile-packets.ts
+// builds frames from the wire format by hand and knows what each break must come to), and each class's outcomes,
+// counted by the runtime, must equal its labels. Nothing throws; light packets never queue up, heavy ones (zip bombs)
+// wait in the backlog under the decode budget and all drain after the storm; a valid message sent afterwards is
+// delivered. The 1,000,000-packet run is `npm run bench -- hostile`.
 
 const SEED = 7_000_007;
 const PER_CLASS = 2_500;
@@ -46,14 +47,13 @@ describe('hostile packets from a lobby member (simulated Steam, seeded)', () => 
     expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
 
     const inbox = host.listen(1);
-    const judgeCodec = createPacketCodec();
     const timersBefore = w.sim.clock.pending;
     let maxLightQueued = 0;
     let thrown = 0;
     const classes = hostileClasses(PER_CLASS, SEED);
     for (const [name, packets] of Object.entries(classes)) {
       expect(packets, name).toHaveLength(PER_CLASS);
-      const expected = tally(packets.map((bytes) => judge(judgeCodec, bytes)));
+      const expected = tally(packets.map((p) => p.expected));
       const statsBefore = host.runtime.stats();
       const errorsBefore = host.errors.length;
       const heartbeatsBefore = heartbeats;
@@ -61,7 +61,7 @@ describe('hostile packets from a lobby member (simulated Steam, seeded)', () => 
       const inboxBefore = inbox.length;
       let classQueued = 0;
       for (let at = 0; at < packets.length; at += PER_FRAME) {
-        for (const bytes of packets.slice(at, at + PER_FRAME)) hostile.backend.sendP2P(host.id, bytes, P2PSendType.reliable, 0);
+        for (const { bytes } of packets.slice(at, at + PER_FRAME)) hostile.backend.sendP2P(host.id, bytes, P2PSendType.reliable, 0);
         try {
           await w.run(1000 / 60);
         } catch {
@@ -87,12 +87,6 @@ describe('hostile packets from a lobby member (simulated Steam, seeded)', () => 
       // Everything from the member was read and attributed to the member.
       expect(errors.every((e) => e.kind === 'decode-failed' && e.from === hostile.id)).toBe(true);
     }
-    // The classes meant to fail one way did.
-    expect(tally(classes.wrongVersion!.map((b) => judge(judgeCodec, b)))).toEqual({ 'error:unknown-version': PER_CLASS });
-    expect(tally(classes.unknownKind!.map((b) => judge(judgeCodec, b)))).toEqual({ 'error:unknown-kind': PER_CLASS });
-    expect(tally(classes.oversize!.map((b) => judge(judgeCodec, b)))).toEqual({ 'error:oversize': PER_CLASS });
-    expect(Object.keys(tally(classes.zipBomb!.map((b) => judge(judgeCodec, b))))).toEqual(['error:oversize']);
-
     expect(thrown).toBe(0);
     expect(host.errorsOf('internal')).toEqual([]);
     expect(host.runtime.stats().decodeErrors).toBe(host.errorsOf('decode-failed').length);

@@ -97,3 +97,48 @@ describe('backend streams: the tick pump', () => {
     expect(() => createBackendStreams(alice, { packetReadLimit: -1 })).toThrow(RangeError);
   });
 });
+
+describe('backend streams: channel order and arguments', () => {
+  /** A backend listing channels in the order given, each holding `count` packets. */
+  function listed(order: readonly number[], count: number) {
+    const left = new Map(order.map((c) => [c, count]));
+    return {
+      poll: () => {},
+      drainEvents: () => 0,
+      pendingPackets: () => [...left.values()].reduce((a, b) => a + b, 0),
+      channelsWithPackets: () => order.filter((c) => left.get(c)! > 0),
+      readP2P: (channel: number) => {
+        const n = left.get(channel) ?? 0;
+        if (n === 0) return undefined;
+        left.set(channel, n - 1);
+        return { from: ALICE, bytes: new Uint8Array([channel]), channel };
+      },
+    } as unknown as Parameters<typeof createBackendStreams>[0];
+  }
+
+  it('takes channels in ascending order whatever order the backend lists them in, and carries on after the last', () => {
+    const channels: number[] = [];
+    const streams = createBackendStreams(listed([9, 2, 5], 3), { packetReadLimit: 4, onPacket: (_f, _b, c) => channels.push(c) });
+    streams.tick();
+    streams.tick();
+    expect(channels).toEqual([2, 5, 9, 2, 5, 9, 2, 5]);
+  });
+
+  it('accepts a read limit of 0 (read nothing) and refuses a negative or fractional one, saying which', () => {
+    expect(createBackendStreams(listed([0], 2), { packetReadLimit: 0 }).tick()).toEqual({ events: 0, packets: 0, backlog: 2 });
+    expect(() => createBackendStreams(listed([0], 2), { packetReadLimit: -1 })).toThrow(/packetReadLimit .*-1/);
+    expect(() => createBackendStreams(listed([0], 2), { packetReadLimit: 1.5 })).toThrow(RangeError);
+  });
+
+  it('does nothing once disposed: no read, no event, and a second dispose is harmless', () => {
+    const backend = listed([0], 2);
+    const streams = createBackendStreams(backend);
+    let completed = 0;
+    streams.events$.subscribe({ complete: () => completed++ });
+    streams.dispose();
+    streams.dispose();
+    expect(completed).toBe(1);
+    expect(streams.tick()).toEqual({ events: 0, packets: 0, backlog: 0 });
+    expect(backend.pendingPackets()).toBe(2);
+  });
+});

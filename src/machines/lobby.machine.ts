@@ -94,7 +94,16 @@ export const lobbyMachine = setup({
     }),
     rememberJoinTarget: assign(({ context, event }) => lobby.joinTargetUpdate(context, event)),
     rememberNextJoin: assign(({ context, event }) => lobby.nextJoinUpdate(context, event)),
-    beginNextJoin: assign(({ context }) => ({ targetLobbyId: context.nextJoin?.lobbyId, joinSource: context.nextJoin?.source, nextJoin: undefined })),
+    // The lobby we left is no longer ours: joining the next one starts with nothing of it.
+    beginNextJoin: assign(({ context }) => ({
+      targetLobbyId: context.nextJoin?.lobbyId,
+      joinSource: context.nextJoin?.source,
+      nextJoin: undefined,
+      lobbyId: undefined,
+      ownerId: undefined,
+      leaveReason: undefined,
+      roster: [],
+    })),
     recordInvite: assign({
       invites: ({ context, event }) => {
         assertEvent(event, 'lobby.invited');
@@ -224,7 +233,7 @@ export const lobbyMachine = setup({
         'lobby.acceptInvite': acceptFromIdle,
         'lobby.invited': [
           { guard: and(['autoAcceptsInvites', 'namesValidLobby']), target: 'joining', actions: [...noteInvite, 'rememberJoinTarget'] },
-          { actions: noteInvite },
+          { guard: 'namesValidLobby', actions: noteInvite },
         ],
         'lobby.joinRequested': joinFromIdle,
         'lobby.launchArgs': [
@@ -310,7 +319,7 @@ export const lobbyMachine = setup({
           { guard: 'isPendingInvite', actions: 'useUpInvite' },
           { actions: reject('no-such-invite') },
         ],
-        'lobby.invited': { actions: noteInvite },
+        'lobby.invited': { guard: 'namesValidLobby', actions: noteInvite },
         'lobby.create': { actions: reject('already-in-lobby') },
         'member.changed': { guard: 'selfWasExpelled', target: 'idle', actions: leaveFor('recordExpelled') },
         'lobby.gone': { guard: 'isForCurrentLobby', target: 'idle', actions: leaveFor('recordLobbyGone') },

@@ -46,7 +46,7 @@ export function busyWhileInFlight() {
     'lobby.create': { actions: reject('busy') },
     'lobby.join': { actions: reject('busy') },
     'lobby.acceptInvite': { actions: reject('busy') },
-    'lobby.invited': { actions: noteInvite },
+    'lobby.invited': { guard: 'namesValidLobby', actions: noteInvite },
     'lobby.joinRequested': { actions: reject('busy') },
     'lobby.launchArgs': { actions: reject('busy') },
     ...refuseOwnerCommands('not-in-lobby'),

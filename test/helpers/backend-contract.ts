@@ -65,6 +65,7 @@ export interface ContractWorld {
 
 export interface ContractWorldFactory {
   readonly name: string;
+  /** What the README documents for this backend (helpers/documented-capabilities.ts), not its own constant. */
   readonly capabilities: BackendCapabilities;
   /** Strangers' persona names come after a delay, through a personaChange (Steam), rather than with the lobby. */
   readonly namesArriveLate: boolean;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chaseCycle, effectiveCacheBytes } from '../bench/memory.bench.js';
+import { chaseCycle, effectiveCacheBytes } from '../memory.bench.js';
 
 // The memory bench is only as good as its chase: one cycle through every line, each line inside its own stride, so
 // the set it measures is the set it says.
@@ -17,7 +17,6 @@ describe('memory bench chase', () => {
       let at = start;
       for (let i = 0; i < lines; i++) {
         const line = Math.floor((at * 4) / stride);
-        expect(line).toBeGreaterThanOrEqual(0);
         expect(line).toBeLessThan(lines);
         expect((at * 4) % 64).toBe(0);
         seen.add(line);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { libraryFolderProblem } from '../bench/scale-world.js';
+import { libraryFolderProblem } from '../scale-world.js';
 
 // `ab` and `scale` load other builds from a folder. A folder that would load as CommonJS (through tsx's transform)
 // runs slower and would pass for a regression, so the benches refuse it with a reason.
@@ -39,6 +39,6 @@ describe('libraryFolderProblem (the folder a bench loads another build from)', (
   });
 
   it("accepts this checkout's own dist/", () => {
-    expect(libraryFolderProblem(join(import.meta.dirname, '..', 'dist'))).toBeUndefined();
+    expect(libraryFolderProblem(join(import.meta.dirname, '..', '..', 'dist'))).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PACKED_KIB } from '../bench/memory.bench.js';
+import { PACKED_KIB } from '../memory.bench.js';
 
-const BENCH = fileURLToPath(new URL('../bench/index.ts', import.meta.url));
+const BENCH = fileURLToPath(new URL('../index.ts', import.meta.url));
 
 /** A small scale run in a child node with --expose-gc, as `npm run bench -- scale` makes one, read from its --json line. */
 function smallScaleRun(players: number, seconds: number, ...flags: string[]): Record<string, unknown> {
@@ -48,13 +48,14 @@ describe('scale bench targets on a short run', () => {
 });
 
 // The wall time moves with the host (2.2× between two days' hosts with the same code), so a run names the share of
-// the cache it had on either side of itself: one of the memory bench's packed set sizes below its 128 MB set, or 0.
+// the cache it had on either side of itself: one of the memory bench's packed set sizes below its 128 MB set. 0 is
+// what a measurement that timed nothing returns, so it does not pass: every host this runs on has some cache.
 describe('scale bench host figures', () => {
   it('reports the effective cache before and after the run as one of the sizes the memory bench times', () => {
     const result = shortRun();
     for (const key of ['scale.effectiveCacheBytesBefore', 'scale.effectiveCacheBytesAfter']) {
       const bytes = result[key] as number;
-      expect([0, ...PACKED_KIB.slice(0, -1).map((kib) => kib * 1024)], key).toContain(bytes);
+      expect(PACKED_KIB.slice(0, -1).map((kib) => kib * 1024), key).toContain(bytes);
     }
   }, 60_000);
 });

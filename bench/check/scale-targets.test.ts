@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TARGET_BYTES_PER_SESSION, TARGET_WALL_SECONDS, unmetTargets, type ScaleRunFacts } from '../bench/scale-targets.js';
+import { TARGET_BYTES_PER_SESSION, TARGET_WALL_SECONDS, unmetTargets, type ScaleRunFacts } from '../scale-targets.js';
 
 // A run meets the scale targets only if it was fast and small enough and also did the work: a run that delivered
 // nothing, or lost players on the way, would otherwise be the fastest of all.

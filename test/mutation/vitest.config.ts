@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests Stryker runs against each mutant of a scope (LOBBYKIT_MUTATION_SCOPE): the ones written for that part of
+ * the product, and, for the runtime and the data plane, the runtime-level suites that drive them. Two shared cores
+ * cannot run the whole suite per mutant in a working day; tests of external programs (Godot, Chromium, spawned
+ * CLIs) and the machines' config mutants are never in.
+ */
+const CODEC = ['test/codec-*.test.ts', 'test/packet-router-*.test.ts'];
+const RUNTIME = [
+  'test/runtime-*.test.ts',
+  'test/model-lobby.test.ts',
+  'test/model-peer-session.test.ts',
+  'test/model-runtime-reachable.test.ts',
+  'test/model-scenarios.test.ts',
+  'test/reliability-*.test.ts',
+  'test/packet-router-*.test.ts',
+  'test/channel-stream.test.ts',
+  'test/testing-example.test.ts',
+];
+const TESTS: Readonly<Record<string, readonly string[]>> = {
+  machines: ['test/machine-*.test.ts', 'test/model-machines.test.ts'],
+  'codec-wire': CODEC,
+  'codec-values': CODEC,
+  'codec-godot': ['test/godot-codec.test.ts', 'test/godot-gzip-plain.test.ts', 'test/codec-tagged-json.test.ts'],
+  'runtime-control': RUNTIME,
+  'runtime-data': RUNTIME,
+  effects: ['test/data-plane-queues.test.ts', 'test/streams-pump.test.ts', 'test/runtime-large.test.ts', 'test/reliability-hostile.test.ts', 'test/backend-contract.test.ts'],
+};
+
+const scope = process.env.LOBBYKIT_MUTATION_SCOPE ?? 'machines';
+
+export default defineConfig({
+  test: {
+    include: [...(TESTS[scope] ?? [])],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
