@@ -1,8 +1,10 @@
 import { createActor, fromCallback, type ActorRefFrom, type AnyActorRef } from 'xstate';
-import type { RetryPolicy } from './backoff.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import type { PeerEffects } from './effects.js';
 import {
+  DEFAULT_PEER_TIMING,
   peerSessionMachine,
+  withDefaults,
   type PeerCloseCause,
   type PeerSessionEmitted,
   type PeerSessionEvent,
@@ -45,6 +47,8 @@ export function peerSystemId(remoteId: bigint): string {
 export const peerPool = fromCallback<PeerPoolCommand, PeerPoolInput, PeerSessionEmitted>(
   ({ input, self, sendBack, receive }) => {
     const peers = new Map<bigint, ActorRefFrom<typeof peerSessionMachine>>();
+    const timing = withDefaults(DEFAULT_PEER_TIMING, input.peer.timing);
+    const retry = withDefaults(DEFAULT_RETRY_POLICY, input.peer.retry);
 
     const spawn = (remoteId: bigint) => {
       if (peers.has(remoteId)) return;
@@ -53,7 +57,7 @@ export const peerPool = fromCallback<PeerPoolCommand, PeerPoolInput, PeerSession
         parent: self as AnyActorRef,
         id: peerSystemId(remoteId),
         systemId: peerSystemId(remoteId),
-        input: { remoteId, timing: input.peer.timing, retry: input.peer.retry, effects: input.effects },
+        input: { remoteId, timing, retry, effects: input.effects },
       });
       peers.set(remoteId, peer);
       peer.on('*', (emitted) => {

@@ -144,13 +144,22 @@ function closeReasonAfterFailure(context: PeerSessionContext): PeerCloseReason {
 /** JSON for graph keys and inspectors: the jitter state and the wait it drew (they differ every retry) left out. */
 const CONTEXT_JSON = contextToJson(['rngState', 'retryDelayMs']);
 
+/**
+ * `given` itself when it sets every field, else the defaults under it: the pool completes its options once, so a
+ * lobby's peers share one timing and one retry policy instead of a copy each.
+ */
+export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined): T {
+  if (given !== undefined && Object.keys(defaults).every((key) => given[key as keyof T] !== undefined)) return given as T;
+  return { ...defaults, ...given };
+}
+
 /** Built with its `toJSON` in place: one object per peer, as a lobby holds one per member. */
 function initialContext(input: PeerSessionInput): PeerSessionContext & JsonSafeContext {
   return {
     remoteId: input.remoteId,
     effects: input.effects,
-    timing: { ...DEFAULT_PEER_TIMING, ...input.timing },
-    retry: { ...DEFAULT_RETRY_POLICY, ...input.retry },
+    timing: withDefaults(DEFAULT_PEER_TIMING, input.timing),
+    retry: withDefaults(DEFAULT_RETRY_POLICY, input.retry),
     attempt: 1,
     rngState: (input.jitterSeed ?? seedFromSteamId(input.remoteId)) >>> 0,
     retryDelayMs: 0,
