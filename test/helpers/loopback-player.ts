@@ -7,7 +7,7 @@
 import { createLoopbackBackend } from '../../src/effects/loopback/connect.js';
 import type { LoopbackBackend } from '../../src/effects/loopback/loopback-backend.js';
 import type { SessionEmitted } from '../../src/machines/session.machine.js';
-import { createLobbyRuntime, type ChannelMessage, type ChatMessage, type LobbyRuntime, type LobbyRuntimeError } from '../../src/runtime.js';
+import { createLobbyRuntime, type ChannelMessage, type ChatMessage, type LobbyRuntime, type LobbyRuntimeError, type LobbyRuntimeOptions } from '../../src/runtime.js';
 
 export class LoopbackPlayer {
   readonly messages: ChannelMessage[] = [];
@@ -36,9 +36,16 @@ export class LoopbackPlayer {
     this.stopListening = backend.onIncoming(() => queueMicrotask(() => this.tick()));
   }
 
-  static async start(label: string, url: string, name: string, channels: readonly number[] = [0]): Promise<LoopbackPlayer> {
+  /** `options`: runtime options beside the backend, e.g. `tutorial: { godotVersion: 4 }`. */
+  static async start(
+    label: string,
+    url: string,
+    name: string,
+    channels: readonly number[] = [0],
+    options: Omit<LobbyRuntimeOptions, 'backend'> = {},
+  ): Promise<LoopbackPlayer> {
     const backend = await createLoopbackBackend({ url, name });
-    return new LoopbackPlayer(label, backend, createLobbyRuntime({ backend }), channels);
+    return new LoopbackPlayer(label, backend, createLobbyRuntime({ ...options, backend }), channels);
   }
 
   get id(): bigint {
