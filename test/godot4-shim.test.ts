@@ -1,0 +1,185 @@
+/**
+ * The Godot 4 tab of GodotSteam's lobby and P2P tutorials (test/godot4-shim/lobby.gd, driven by driver.gd) in the
+ * real Godot 4.6 engine (its official web build in headless Chromium, one launch), with lobbykit's Godot 4 shim
+ * (godot/steam4.gd) autoloaded as `Steam`, playing through a `lobbykit serve` this file starts on 127.0.0.1 with
+ * lobbykit runtimes on the loopback backend. The game first joins a runtime's lobby from `+connect_lobby <id>` on its
+ * command line, then hosts a lobby that a second runtime (opening in Godot 4's var_to_bytes) finds through a filtered
+ * list. Each time: both see each other as members with their names, handshakes arrive both ways, a Dictionary and a
+ * chat line cross both ways intact, and leaving closes the sessions. Expected values come from what each side reports
+ * about itself (the bytes the game says it encoded, the ids and names the service gave), from lobbykit's tree codec
+ * (which the Godot 4 oracle suite checks against the same engine) and from what the test chose.
+ * CI (CI=true) must have Chromium and the engine package; elsewhere the suite skips with the reason in its name.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGodot, godotFromPlain } from '../src/codec/godot/index.js';
+import { godot4Mode } from './godot/engine4.js';
+import { startServe, type LineProcess } from './helpers/godot3-game.js';
+import { Godot4Game } from './helpers/godot4-game.js';
+import { LoopbackPlayer } from './helpers/loopback-player.js';
+
+const mode = godot4Mode();
+if (!mode.run) console.warn(`[godot4-shim] skipped: ${mode.reason}`);
+
+/** The driver gives up on itself after 40 s (driver.gd DEADLINE_S); these only stop a stuck engine or a lost message. */
+const ENGINE_DEADLINE_MS = 60_000;
+const WAIT_MS = 30_000;
+const STAGE_MS = 60_000;
+
+const GODOT_NAME = 'Gödot Vier ✓';
+const GODOT_CHAT = 'hello from Godot 4 ✓';
+const TOKEN = 'godot4-shim';
+
+interface Side {
+  readonly player: LoopbackPlayer;
+  readonly name: string;
+  readonly chat: string;
+  /** The Dictionary it sends the game. */
+  readonly message: Record<string, unknown>;
+}
+
+async function lobbykit(label: string, name: string, chat: string, godotVersion?: 4): Promise<Side> {
+  const player = await LoopbackPlayer.start(label, url, name, [0], godotVersion ? { tutorial: { godotVersion } } : {});
+  return { player, name, chat, message: { message: 'hello', from: player.id, role: 'lobbykit', big: 9007199254740993n, list: [1, 'two', 3.5], text: chat } };
+}
+
+/** Sends the runtime's Dictionary and chat line once the game is a connected member. */
+async function speak(me: Side): Promise<void> {
+  const { runtime } = me.player;
+  await me.player.until('2 members, all connected', () => runtime.members().length === 2 && runtime.allConnected(), WAIT_MS);
+  expect(runtime.send('all', me.message, { channel: 0 })).toEqual({ ok: true, recipients: 1 });
+  expect(runtime.sendChat(me.chat)).toEqual({ ok: true });
+}
+
+/** Waits until the runtime has the game's handshake (its session is up), Dictionary and chat line. */
+async function hearGame(me: Side, godotId: bigint): Promise<void> {
+  await me.player.until(
+    "the game's handshake, Dictionary and chat line",
+    () => me.player.sessionEvents('peer.connected', godotId).length > 0 && me.player.messages.some((m) => m.from === godotId) && me.player.chat.some((c) => c.from === godotId),
+    WAIT_MS,
+  );
+}
+
+/** What the runtime and the game saw of each other in one stage. */
+function expectPlayedTogether(me: Side, stage: string, lobbyId: string): void {
+  const g = game!;
+  const godotId = BigInt(godotIdText);
+  const myId = String(me.player.id);
+  const label = `${g.label} (${stage})`;
+  // Each saw the other as a member, with the name it asked the service for.
+  expect(g.all('members', stage).some((e) => (e.members as { id: string; name: string }[]).some((m) => m.id === myId && m.name === me.name)), label).toBe(true);
+  expect(me.player.memberLists.some((list) => list.some(([id, name]) => id === godotIdText && name === GODOT_NAME)), label).toBe(true);
+  // Handshakes both ways: the game read the runtime's (naming the runtime), the runtime's session came up on the game's.
+  expect(g.all('handshake', stage).filter((e) => e.from === myId && e.claimed === myId).length, label).toBeGreaterThanOrEqual(1);
+  expect(me.player.sessionEvents('peer.connected', godotId).length, label).toBeGreaterThanOrEqual(1);
+  // The game's Dictionary reached the runtime as the value it encoded with var_to_bytes, on channel 0 ...
+  expect(me.player.messages.filter((m) => m.from === godotId), label).toEqual([{ from: godotId, channel: 0, value: g.sent(stage) }]);
+  // ... and the runtime's reached the game, which read it with bytes_to_var and re-encodes it to Godot 4's bytes for it.
+  const expectedHex = Buffer.from(encodeGodot(godotFromPlain(me.message), 4)).toString('hex');
+  expect(g.all('packet', stage).filter((e) => e.from === myId).map((e) => e.hex), label).toEqual([expectedHex]);
+  // Chat lines both ways, as text, in this lobby.
+  expect(me.player.chat.filter((c) => c.from === godotId).map((c) => [c.text, c.name, String(c.lobbyId)]), label).toEqual([[GODOT_CHAT, GODOT_NAME, lobbyId]]);
+  expect(g.all('chat', stage).filter((e) => e.from === myId).map((e) => [e.text, e.lobby]), label).toEqual([[me.chat, lobbyId]]);
+  expect(g.engine.lines, label).toContain(`${me.name} says: ${me.chat}`);
+  // Nothing the game sent failed to decode, and no session with it failed.
+  expect(me.player.errors.filter((e) => e.kind === 'decode-failed' || e.kind === 'session-failed'), label).toEqual([]);
+}
+
+let url = '';
+let game: Godot4Game | undefined;
+let godotIdText = '';
+
+describe.skipIf(!mode.run)(`the Godot 4 tutorial in the web engine plays with lobbykit runtimes through the Godot 4 shim${mode.run ? '' : ` (SKIPPED: ${mode.reason})`}`, () => {
+  let serve: LineProcess | undefined;
+  let host: Side | undefined;
+  let joiner: Side | undefined;
+  let firstLobby = '';
+
+  beforeAll(async () => {
+    if (!mode.run) return;
+    const started = await startServe(120_000);
+    serve = started.process;
+    url = started.url;
+    // The first runtime hosts; the game is started the way Steam starts a game from an invite.
+    host = await lobbykit('lobbykit host', 'Lobbykit Host', 'welcome, Godot 4');
+    const created = await host.player.runtime.createLobby({ maxMembers: 4, data: { name: 'lobbykit', mode: 'GodotSteam test' } });
+    if (!created.ok) throw new Error(created.error.reason);
+    firstLobby = String(created.lobbyId);
+    game = await Godot4Game.start('Godot 4 game', mode.engineDir, {
+      url,
+      name: GODOT_NAME,
+      args: ['+connect_lobby', firstLobby],
+      driver: { token: TOKEN, chat: GODOT_CHAT },
+      deadlineMs: ENGINE_DEADLINE_MS,
+    });
+    godotIdText = (await game.event('the shim connected', (e) => e.ev === 'ready')).id as string;
+  }, 120_000);
+
+  afterAll(async () => {
+    await game?.engine.close();
+    await Promise.all([host?.player.quit(), joiner?.player.quit()]);
+    serve?.child.kill('SIGINT');
+    await serve?.exited;
+  });
+
+  it('joins the lobby on its command line (+connect_lobby), plays with the runtime there and leaves', async () => {
+    const me = host!;
+    const g = game!;
+    const godotId = BigInt(godotIdText);
+    expect(godotId).toBeGreaterThan(0n);
+    await speak(me);
+    await hearGame(me, godotId);
+    const left = await g.event('leaving the first lobby', (e) => e.ev === 'left' && e.stage === 'joined');
+    await me.player.until('the game gone', () => me.player.runtime.members().length === 1, WAIT_MS);
+
+    // The tutorial's check_command_line read the arguments the page started the engine with.
+    expect(g.all('ready')[0]!.args).toEqual(['+connect_lobby', firstLobby]);
+    expect(g.engine.lines).toContain(`Command line lobby ID: ${firstLobby}`);
+    expect(g.all('joined', 'joined').map((e) => [e.lobby, e.response])).toEqual([[firstLobby, 1]]);
+    expectPlayedTogether(me, 'joined', firstLobby);
+    // Leaving closes the sessions: the tutorial's leave_lobby closed the game's session with us, and we closed ours.
+    const myId = String(me.player.id);
+    expect(left).toMatchObject({ before: { [myId]: true }, after: { [myId]: false }, lobby_id: '0' });
+    expect(me.player.sessionEvents('peer.closed', godotId)).toHaveLength(1);
+    expect(me.player.memberLists.at(-1)).toEqual([]);
+  }, STAGE_MS);
+
+  it('hosts a lobby that a runtime opening in Godot 4 finds through a filtered list; each leaves, the game quits', async () => {
+    const g = game!;
+    const godotId = BigInt(godotIdText);
+    const hosting = await g.event('hosting a lobby', (e) => e.ev === 'hosting');
+    const lobbyId = hosting.lobby as string;
+    joiner = await lobbykit('lobbykit joiner', 'Lobbykit Joiner', 'hi from the joiner', 4);
+    const me = joiner;
+    try {
+      const found = await me.player.runtime.findLobbies({ strings: [{ key: 'lobbykit_test', value: TOKEN }] });
+      expect(found.ok && found.lobbies.map((l) => [String(l.lobbyId), l.data.name, l.data.mode])).toEqual([[lobbyId, "Gramps' Lobby", 'GodotSteam test']]);
+      expect(await me.player.runtime.joinLobby(BigInt(lobbyId))).toEqual({ ok: true, lobbyId: BigInt(lobbyId) });
+      await speak(me);
+      await hearGame(me, godotId);
+      await g.event('our chat line', (e) => e.ev === 'chat' && e.stage === 'hosting' && e.from === String(me.player.id));
+    } finally {
+      await me.player.quit();
+    }
+    expect(await g.engine.exited, g.output()).toBe('0');
+
+    expect(lobbyId).not.toBe(firstLobby);
+    expectPlayedTogether(me, 'hosting', lobbyId);
+    // The runtime opened to the host in Godot 4's wire: the game read its opening handshake (the one that names
+    // lobbykit) as a Dictionary, and no packet as anything else (a Godot 3 Dictionary reads as a Transform3D).
+    expect(g.all('handshake', 'hosting').filter((e) => e.from === String(me.player.id) && e.lobbykit === 1)).toHaveLength(1);
+    expect(g.engine.lines.filter((line) => line.startsWith('Packet: ') && !line.startsWith('Packet: {'))).toEqual([]);
+    // Leaving closed our session; once we quit, the host's session with us failed, as Steam reports it, and it left.
+    const myId = String(me.player.id);
+    expect(me.player.sessionEvents('peer.closed', godotId)).toHaveLength(1);
+    expect(g.all('session_fail', 'hosting').filter((e) => e.remote === myId && e.error === 4 && e.state === false)).toHaveLength(1);
+    expect(g.engine.lines).toContain(`${me.name} has left the lobby.`);
+    expect(g.all('left', 'hosting')).toHaveLength(1);
+  }, STAGE_MS);
+
+  it('ran without a script error or a failure of its own', () => {
+    const g = game!;
+    expect(g.all('fail'), g.output()).toEqual([]);
+    expect(g.engine.errors.filter((line) => /SCRIPT ERROR|ERROR: (?!Could not load global script cache)/.test(line)), g.output()).toEqual([]);
+    expect(g.engine.lines.some((line) => line.startsWith('Godot Engine v4.6.stable.official'))).toBe(true);
+  });
+});
