@@ -7,14 +7,18 @@
  * list. Each time: both see each other as members with their names, handshakes arrive both ways, a Dictionary and a
  * chat line cross both ways intact, and leaving closes the sessions. Expected values come from what each side reports
  * about itself (the bytes the game says it encoded, the ids and names the service gave), from lobbykit's tree codec
- * (which the Godot 4 oracle suite checks against the same engine) and from what the test chose.
+ * (which the Godot 4 oracle suite checks against the same engine) and from what the test chose. Beside it, in the
+ * same Chromium: docs/godot-shim.md's Godot 4 setup and whole-game script, as written, two copies meeting.
  * CI (CI=true) must have Chromium and the engine package; elsewhere the suite skips with the reason in its name.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGodot, godotFromPlain } from '../src/codec/godot/index.js';
-import { godot4Mode } from './godot/engine4.js';
-import { startServe, type LineProcess } from './helpers/godot3-game.js';
-import { Godot4Game } from './helpers/godot4-game.js';
+import { godot4Mode, Godot4Browser } from './godot/engine4.js';
+import { ROOT, startServe, type LineProcess } from './helpers/godot3-game.js';
+import { Godot4Game, SHIM4, shimQuery } from './helpers/godot4-game.js';
 import { LoopbackPlayer } from './helpers/loopback-player.js';
 
 const mode = godot4Mode();
@@ -84,102 +88,153 @@ function expectPlayedTogether(me: Side, stage: string, lobbyId: string): void {
   expect(me.player.errors.filter((e) => e.kind === 'decode-failed' || e.kind === 'session-failed'), label).toEqual([]);
 }
 
+/** The one ```lang block in `markdown`. */
+function fenced(markdown: string, lang: string): string {
+  const blocks = [...markdown.matchAll(new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```$', 'gm'))];
+  expect(blocks, `one \`\`\`${lang} block`).toHaveLength(1);
+  return blocks[0]![1]!;
+}
+
 let url = '';
+let browser: Godot4Browser | undefined;
+let serve: LineProcess | undefined;
 let game: Godot4Game | undefined;
 let godotIdText = '';
 
-describe.skipIf(!mode.run)(`the Godot 4 tutorial in the web engine plays with lobbykit runtimes through the Godot 4 shim${mode.run ? '' : ` (SKIPPED: ${mode.reason})`}`, () => {
-  let serve: LineProcess | undefined;
-  let host: Side | undefined;
-  let joiner: Side | undefined;
-  let firstLobby = '';
-
+describe.skipIf(!mode.run)(`the Godot 4 shim in the real Godot 4.6 web engine${mode.run ? '' : ` (SKIPPED: ${mode.reason})`}`, () => {
   beforeAll(async () => {
     if (!mode.run) return;
     const started = await startServe(120_000);
     serve = started.process;
     url = started.url;
-    // The first runtime hosts; the game is started the way Steam starts a game from an invite.
-    host = await lobbykit('lobbykit host', 'Lobbykit Host', 'welcome, Godot 4');
-    const created = await host.player.runtime.createLobby({ maxMembers: 4, data: { name: 'lobbykit', mode: 'GodotSteam test' } });
-    if (!created.ok) throw new Error(created.error.reason);
-    firstLobby = String(created.lobbyId);
-    game = await Godot4Game.start('Godot 4 game', mode.engineDir, {
-      url,
-      name: GODOT_NAME,
-      args: ['+connect_lobby', firstLobby],
-      driver: { token: TOKEN, chat: GODOT_CHAT },
-      deadlineMs: ENGINE_DEADLINE_MS,
-    });
-    godotIdText = (await game.event('the shim connected', (e) => e.ev === 'ready')).id as string;
+    browser = await Godot4Browser.launch(mode.engineDir);
   }, 120_000);
 
   afterAll(async () => {
-    await game?.engine.close();
-    await Promise.all([host?.player.quit(), joiner?.player.quit()]);
+    await browser?.close();
     serve?.child.kill('SIGINT');
     await serve?.exited;
   });
 
-  it('joins the lobby on its command line (+connect_lobby), plays with the runtime there and leaves', async () => {
-    const me = host!;
-    const g = game!;
-    const godotId = BigInt(godotIdText);
-    expect(godotId).toBeGreaterThan(0n);
-    await speak(me);
-    await hearGame(me, godotId);
-    const left = await g.event('leaving the first lobby', (e) => e.ev === 'left' && e.stage === 'joined');
-    await me.player.until('the game gone', () => me.player.runtime.members().length === 1, WAIT_MS);
+  describe('the Godot 4 tutorial plays with lobbykit runtimes', () => {
+    let host: Side | undefined;
+    let joiner: Side | undefined;
+    let firstLobby = '';
 
-    // The tutorial's check_command_line read the arguments the page started the engine with.
-    expect(g.all('ready')[0]!.args).toEqual(['+connect_lobby', firstLobby]);
-    expect(g.engine.lines).toContain(`Command line lobby ID: ${firstLobby}`);
-    expect(g.all('joined', 'joined').map((e) => [e.lobby, e.response])).toEqual([[firstLobby, 1]]);
-    expectPlayedTogether(me, 'joined', firstLobby);
-    // Leaving closes the sessions: the tutorial's leave_lobby closed the game's session with us, and we closed ours.
-    const myId = String(me.player.id);
-    expect(left).toMatchObject({ before: { [myId]: true }, after: { [myId]: false }, lobby_id: '0' });
-    expect(me.player.sessionEvents('peer.closed', godotId)).toHaveLength(1);
-    expect(me.player.memberLists.at(-1)).toEqual([]);
-  }, STAGE_MS);
+    beforeAll(async () => {
+      // The first runtime hosts; the game is started the way Steam starts a game from an invite.
+      host = await lobbykit('lobbykit host', 'Lobbykit Host', 'welcome, Godot 4');
+      const created = await host.player.runtime.createLobby({ maxMembers: 4, data: { name: 'lobbykit', mode: 'GodotSteam test' } });
+      if (!created.ok) throw new Error(created.error.reason);
+      firstLobby = String(created.lobbyId);
+      game = await Godot4Game.start('Godot 4 game', browser!, {
+        url,
+        name: GODOT_NAME,
+        args: ['+connect_lobby', firstLobby],
+        driver: { token: TOKEN, chat: GODOT_CHAT },
+        deadlineMs: ENGINE_DEADLINE_MS,
+      });
+      godotIdText = (await game.event('the shim connected', (e) => e.ev === 'ready')).id as string;
+    }, 120_000);
 
-  it('hosts a lobby that a runtime opening in Godot 4 finds through a filtered list; each leaves, the game quits', async () => {
-    const g = game!;
-    const godotId = BigInt(godotIdText);
-    const hosting = await g.event('hosting a lobby', (e) => e.ev === 'hosting');
-    const lobbyId = hosting.lobby as string;
-    joiner = await lobbykit('lobbykit joiner', 'Lobbykit Joiner', 'hi from the joiner', 4);
-    const me = joiner;
-    try {
-      const found = await me.player.runtime.findLobbies({ strings: [{ key: 'lobbykit_test', value: TOKEN }] });
-      expect(found.ok && found.lobbies.map((l) => [String(l.lobbyId), l.data.name, l.data.mode])).toEqual([[lobbyId, "Gramps' Lobby", 'GodotSteam test']]);
-      expect(await me.player.runtime.joinLobby(BigInt(lobbyId))).toEqual({ ok: true, lobbyId: BigInt(lobbyId) });
+    afterAll(async () => {
+      await game?.engine.close();
+      await Promise.all([host?.player.quit(), joiner?.player.quit()]);
+    });
+
+    it('joins the lobby on its command line (+connect_lobby), plays with the runtime there and leaves', async () => {
+      const me = host!;
+      const g = game!;
+      const godotId = BigInt(godotIdText);
+      expect(godotId).toBeGreaterThan(0n);
       await speak(me);
       await hearGame(me, godotId);
-      await g.event('our chat line', (e) => e.ev === 'chat' && e.stage === 'hosting' && e.from === String(me.player.id));
-    } finally {
-      await me.player.quit();
-    }
-    expect(await g.engine.exited, g.output()).toBe('0');
+      const left = await g.event('leaving the first lobby', (e) => e.ev === 'left' && e.stage === 'joined');
+      await me.player.until('the game gone', () => me.player.runtime.members().length === 1, WAIT_MS);
 
-    expect(lobbyId).not.toBe(firstLobby);
-    expectPlayedTogether(me, 'hosting', lobbyId);
-    // The runtime opened to the host in Godot 4's wire: the game read its opening handshake (the one that names
-    // lobbykit) as a Dictionary, and no packet as anything else (a Godot 3 Dictionary reads as a Transform3D).
-    expect(g.all('handshake', 'hosting').filter((e) => e.from === String(me.player.id) && e.lobbykit === 1)).toHaveLength(1);
-    expect(g.engine.lines.filter((line) => line.startsWith('Packet: ') && !line.startsWith('Packet: {'))).toEqual([]);
-    // Leaving closed our session; once we quit, the host's session with us failed, as Steam reports it, and it left.
-    const myId = String(me.player.id);
-    expect(me.player.sessionEvents('peer.closed', godotId)).toHaveLength(1);
-    expect(g.all('session_fail', 'hosting').filter((e) => e.remote === myId && e.error === 4 && e.state === false)).toHaveLength(1);
-    expect(g.engine.lines).toContain(`${me.name} has left the lobby.`);
-    expect(g.all('left', 'hosting')).toHaveLength(1);
-  }, STAGE_MS);
+      // The tutorial's check_command_line read the arguments the page started the engine with.
+      expect(g.all('ready')[0]!.args).toEqual(['+connect_lobby', firstLobby]);
+      expect(g.engine.lines).toContain(`Command line lobby ID: ${firstLobby}`);
+      expect(g.all('joined', 'joined').map((e) => [e.lobby, e.response])).toEqual([[firstLobby, 1]]);
+      expectPlayedTogether(me, 'joined', firstLobby);
+      // Leaving closes the sessions: the tutorial's leave_lobby closed the game's session with us, and we closed ours.
+      const myId = String(me.player.id);
+      expect(left).toMatchObject({ before: { [myId]: true }, after: { [myId]: false }, lobby_id: '0' });
+      expect(me.player.sessionEvents('peer.closed', godotId)).toHaveLength(1);
+      expect(me.player.memberLists.at(-1)).toEqual([]);
+    }, STAGE_MS);
 
-  it('ran without a script error or a failure of its own', () => {
-    const g = game!;
-    expect(g.all('fail'), g.output()).toEqual([]);
-    expect(g.engine.errors.filter((line) => /SCRIPT ERROR|ERROR: (?!Could not load global script cache)/.test(line)), g.output()).toEqual([]);
-    expect(g.engine.lines.some((line) => line.startsWith('Godot Engine v4.6.stable.official'))).toBe(true);
+    it('hosts a lobby that a runtime opening in Godot 4 finds through a filtered list; each leaves, the game quits', async () => {
+      const g = game!;
+      const godotId = BigInt(godotIdText);
+      const hosting = await g.event('hosting a lobby', (e) => e.ev === 'hosting');
+      const lobbyId = hosting.lobby as string;
+      joiner = await lobbykit('lobbykit joiner', 'Lobbykit Joiner', 'hi from the joiner', 4);
+      const me = joiner;
+      try {
+        const found = await me.player.runtime.findLobbies({ strings: [{ key: 'lobbykit_test', value: TOKEN }] });
+        expect(found.ok && found.lobbies.map((l) => [String(l.lobbyId), l.data.name, l.data.mode])).toEqual([[lobbyId, "Gramps' Lobby", 'GodotSteam test']]);
+        expect(await me.player.runtime.joinLobby(BigInt(lobbyId))).toEqual({ ok: true, lobbyId: BigInt(lobbyId) });
+        await speak(me);
+        await hearGame(me, godotId);
+        await g.event('our chat line', (e) => e.ev === 'chat' && e.stage === 'hosting' && e.from === String(me.player.id));
+      } finally {
+        await me.player.quit();
+      }
+      expect(await g.engine.exited, g.output()).toBe('0');
+
+      expect(lobbyId).not.toBe(firstLobby);
+      expectPlayedTogether(me, 'hosting', lobbyId);
+      // The runtime opened to the host in Godot 4's wire: the game read its opening handshake (the one that names
+      // lobbykit) as a Dictionary, and no packet as anything else (a Godot 3 Dictionary reads as a Transform3D).
+      expect(g.all('handshake', 'hosting').filter((e) => e.from === String(me.player.id) && e.lobbykit === 1)).toHaveLength(1);
+      expect(g.engine.lines.filter((line) => line.startsWith('Packet: ') && !line.startsWith('Packet: {'))).toEqual([]);
+      // Leaving closed our session; once we quit, the host's session with us failed, as Steam reports it, and it left.
+      const myId = String(me.player.id);
+      expect(me.player.sessionEvents('peer.closed', godotId)).toHaveLength(1);
+      expect(g.all('session_fail', 'hosting').filter((e) => e.remote === myId && e.error === 4 && e.state === false)).toHaveLength(1);
+      expect(g.engine.lines).toContain(`${me.name} has left the lobby.`);
+      expect(g.all('left', 'hosting')).toHaveLength(1);
+    }, STAGE_MS);
+
+    it('ran without a script error or a failure of its own', () => {
+      const g = game!;
+      expect(g.all('fail'), g.output()).toEqual([]);
+      expect(g.engine.errors.filter((line) => /SCRIPT ERROR|ERROR: (?!Could not load global script cache)/.test(line)), g.output()).toEqual([]);
+      expect(g.engine.lines.some((line) => line.startsWith('Godot Engine v4.6.stable.official'))).toBe(true);
+    });
   });
+
+  it("docs/godot-shim.md: its Godot 4 setup and whole-game script run as written, two copies, from the file the package ships", async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'godot-shim.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('\n## Godot 4'));
+    const autoload = fenced(section, 'ini');
+    const shimAt = /^Steam="\*res:\/\/(.+)"$/m.exec(autoload)?.[1];
+    expect(shimAt).toBeDefined();
+    const files = {
+      'project.godot': `config_version=5\n\n[application]\n\nconfig/name="docs"\nrun/main_scene="res://main.tscn"\n\n${autoload}`,
+      'main.gd': fenced(section, 'gdscript'),
+      [shimAt!]: readFileSync(SHIM4, 'utf8'),
+    };
+    const alice = await browser!.start({ files, search: shimQuery(url, 'Alice'), timeoutMs: 30_000 });
+    try {
+      const lobbyId = await alice.waitForLine('hosting', (line) => /^Hosting lobby (\d+); start another copy with \+connect_lobby \1$/.exec(line)?.[1]);
+      const bob = await browser!.start({ files, args: ['+connect_lobby', lobbyId], search: shimQuery(url, 'Bob'), timeoutMs: 30_000 });
+      try {
+        expect(await Promise.all([alice.exited, bob.exited]), `${alice.lines.join('\n')}\n${alice.errors.join('\n')}\n---\n${bob.lines.join('\n')}\n${bob.errors.join('\n')}`).toEqual(['0', '0']);
+        expect(alice.lines).toContain('Bob joined; 2 in the lobby');
+        expect(alice.lines).toContain('Bob: hello from Bob');
+        expect(bob.lines).toContain('Alice: welcome, Bob');
+        for (const copy of [alice, bob]) expect(copy.errors.filter((line) => /SCRIPT ERROR|ERROR: (?!Could not load global script cache)/.test(line))).toEqual([]);
+      } finally {
+        await bob.close();
+      }
+    } finally {
+      await alice.close();
+    }
+    // The file the docs tell people to copy is the one the package ships.
+    expect(section).toContain('node_modules/lobbykit/godot/steam4.gd');
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json', '--offline', '--no-update-notifier'], { cwd: ROOT, encoding: 'utf8' })) as { files: { path: string }[] }[];
+    expect(packed[0]!.files.map((f) => f.path)).toContain('godot/steam4.gd');
+  }, 60_000);
 });

@@ -65,11 +65,11 @@ function loadEngine(dir: string): Record<'index.js' | 'index.wasm', Buffer> {
   return files;
 }
 
-/** The page: starts the engine on main.pck with `args` after `--headless`, and relays every printed line. */
-const page = (args: readonly string[]): string => `<!doctype html><html><body><canvas id="canvas"></canvas><script src="index.js"></script><script>
+/** A run's page: starts the engine (served at /engine/) on the pack beside the page, and relays every printed line. */
+const page = (args: readonly string[]): string => `<!doctype html><html><body><canvas id="canvas"></canvas><script src="/engine/index.js"></script><script>
 const say = (tag, parts) => console.log(tag + ' ' + Array.prototype.join.call(parts, ' '));
 const engine = new Engine({
-  executable: 'index',
+  executable: '/engine/index',
   onPrint: (...parts) => say('OUT', parts),
   onPrintError: (...parts) => say('ERR', parts),
   onExit: (code) => say('EXIT', [code]),
@@ -117,7 +117,7 @@ export interface Godot4Start {
 }
 
 /**
- * One engine run in one Chromium: what it printed so far, waits on what it prints next, and its exit. Every wait
+ * One engine run, in its own page: what it printed so far, waits on what it prints next, and its exit. Every wait
  * is bounded by the run's deadline, so a stuck engine fails a test instead of hanging it.
  */
 export class Godot4Engine {
@@ -129,11 +129,10 @@ export class Godot4Engine {
   private exit: string | undefined;
 
   constructor(
-    private readonly browser: Browser,
-    private readonly server: Server,
-    page: Page,
+    private readonly page: Page,
     url: string,
     timeoutMs: number,
+    private readonly release: () => Promise<void>,
   ) {
     this.exited = new Promise<string>((resolve) => {
       const finish = (why: string): void => {
@@ -183,35 +182,82 @@ export class Godot4Engine {
     });
   }
 
-  /** Closes Chromium and the page's server (after the engine has exited, or to give up on it). */
+  /** Closes the page (after the engine has exited, or to give up on it), and Chromium if this run had its own. */
+  async close(): Promise<void> {
+    await this.page.close();
+    await this.release();
+  }
+}
+
+interface Route {
+  readonly type: string;
+  readonly body: Uint8Array | string;
+}
+
+/**
+ * One headless Chromium and the server for its pages on 127.0.0.1: the engine files (checked once) at /engine/, and
+ * per run a page and its main pack at /run<n>/. Chromium takes seconds to start; a suite starts it once and runs
+ * every engine it needs in it, each in its own page.
+ */
+export class Godot4Browser {
+  private runs = 0;
+
+  private constructor(
+    private readonly browser: Browser,
+    private readonly server: Server,
+    private readonly routes: Map<string, Route>,
+    private readonly origin: string,
+  ) {}
+
+  static async launch(dir: string): Promise<Godot4Browser> {
+    const engine = loadEngine(dir);
+    const routes = new Map<string, Route>([
+      ['/engine/index.js', { type: 'text/javascript', body: engine['index.js'] }],
+      ['/engine/index.wasm', { type: 'application/wasm', body: engine['index.wasm'] }],
+    ]);
+    const server: Server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const route = routes.get(path);
+      // The engine files may be cached, so later pages in this Chromium need not fetch them again.
+      const caching = path.startsWith('/engine/') ? { 'cache-control': 'max-age=3600' } : { 'cache-control': 'no-store' };
+      res.writeHead(route ? 200 : 404, { 'content-type': route?.type ?? 'text/plain', ...caching });
+      res.end(route?.body ?? '');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+      return new Godot4Browser(browser, server, routes, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
+
+  /** Starts an engine on a main pack of `start.files` in a new page. */
+  async start(start: Godot4Start, release: () => Promise<void> = async () => {}): Promise<Godot4Engine> {
+    const base = `/run${++this.runs}/`;
+    this.routes.set(base, { type: 'text/html', body: page(start.args ?? []) });
+    this.routes.set(`${base}main.pck`, {
+      type: 'application/octet-stream',
+      body: buildPck({ 'project.godot': PROJECT, 'main.tscn': SCENE, ...start.files }),
+    });
+    return new Godot4Engine(await this.browser.newPage(), `${this.origin}${base}${start.search ?? ''}`, start.timeoutMs, release);
+  }
+
+  /** Closes Chromium and the server. */
   async close(): Promise<void> {
     await this.browser.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 
-/** Serves the engine and a main pack of `start.files` from 127.0.0.1 and starts it in a fresh headless Chromium. */
+/** One engine in a Chromium of its own, closed with it. */
 export async function startGodot4(dir: string, start: Godot4Start): Promise<Godot4Engine> {
-  const engine = loadEngine(dir);
-  const pck = buildPck({ 'project.godot': PROJECT, 'main.tscn': SCENE, ...start.files });
-  const routes: Record<string, { type: string; body: Uint8Array | string }> = {
-    '/': { type: 'text/html', body: page(start.args ?? []) },
-    '/index.js': { type: 'text/javascript', body: engine['index.js'] },
-    '/index.wasm': { type: 'application/wasm', body: engine['index.wasm'] },
-    '/main.pck': { type: 'application/octet-stream', body: pck },
-  };
-  const server: Server = createServer((req, res) => {
-    const route = routes[(req.url ?? '/').split('?')[0]!];
-    res.writeHead(route ? 200 : 404, { 'content-type': route?.type ?? 'text/plain' });
-    res.end(route?.body ?? '');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${start.search ?? ''}`;
+  const browser = await Godot4Browser.launch(dir);
   try {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    return new Godot4Engine(browser, server, await browser.newPage(), url, start.timeoutMs);
+    return await browser.start(start, () => browser.close());
   } catch (error) {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await browser.close();
     throw error;
   }
 }

@@ -12,7 +12,7 @@
 #      Initializing tutorial's steamworks.gd; between the two it awaits Steam.steam_server_connected, because the
 #      web build can only connect between frames (a desktop game needs no wait, but waiting does no harm there).
 #   4. _on_lobby_message, _on_lobby_data_update and _on_lobby_invite are connected in _ready but never written in
-#      the tutorial (Godot 4 will not connect a missing method); each is a one-line print with GodotSteam's
+#      the tutorial (Godot 4 will not parse a script that names a missing method); each is a one-line print with GodotSteam's
 #      signal arguments.
 #   5. read_p2p_packet's "Append logic here to deal with packet data" emits `packet_read` (declared on top), so the
 #      test's driver node sees each decoded packet.

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeGodot, godotToPlain } from '../../src/codec/godot/index.js';
-import { startGodot4, type Godot4Engine } from '../godot/engine4.js';
+import type { Godot4Browser, Godot4Engine } from '../godot/engine4.js';
 import { ROOT, type GameEvent } from './godot3-game.js';
 
 const PROJECT = join(ROOT, 'test', 'godot4-shim');
@@ -25,19 +25,25 @@ export interface Godot4GameOptions {
   readonly deadlineMs: number;
 }
 
+/** The page address's query string that points the shim in a web export at `url`, as `name`. */
+export function shimQuery(url: string, name: string): string {
+  return `?${new URLSearchParams({ lobbykit_url: url, lobbykit_name: name }).toString()}`;
+}
+
 export class Godot4Game {
   private constructor(
     readonly label: string,
     readonly engine: Godot4Engine,
   ) {}
 
-  static async start(label: string, engineDir: string, options: Godot4GameOptions): Promise<Godot4Game> {
+  /** The game in a new page of `browser`. */
+  static async start(label: string, browser: Godot4Browser, options: Godot4GameOptions): Promise<Godot4Game> {
     const files: Record<string, string> = {};
     for (const name of readdirSync(PROJECT)) files[name] = readFileSync(join(PROJECT, name), 'utf8');
     files['steam.gd'] = readFileSync(SHIM4, 'utf8');
     files['driver.json'] = JSON.stringify(options.driver);
-    const search = `?${new URLSearchParams({ lobbykit_url: options.url, lobbykit_name: options.name }).toString()}`;
-    const engine = await startGodot4(engineDir, { files, args: options.args, search, timeoutMs: options.deadlineMs });
+    const search = shimQuery(options.url, options.name);
+    const engine = await browser.start({ files, args: options.args, search, timeoutMs: options.deadlineMs });
     return new Godot4Game(label, engine);
   }
 
