@@ -160,8 +160,10 @@ var _deferred := []  # [signal name, args] to emit at the next run_callbacks
 # service has welcomed this client (or steam_server_connect_failed, if it cannot).
 func steamInitEx(app_id: int = 0, embed_callbacks: bool = false) -> Dictionary:
 	var problem := _open(app_id, embed_callbacks)
-	if problem == "":
+	if _link == Link.OPEN:
 		_init_result = {"status": STEAM_API_INIT_RESULT_OK, "verbal": "Steamworks active."}
+	elif problem == "":
+		_init_result = {"status": STEAM_API_INIT_RESULT_OK, "verbal": "Connecting to %s; steam_server_connected fires once connected." % _url}
 	else:
 		_init_result = {"status": STEAM_API_INIT_RESULT_NO_STEAM_CLIENT, "verbal": problem}
 	return _init_result

@@ -20,6 +20,7 @@ import type { BackendEvent } from '../src/effects/backend.js';
 import { startLoopbackService } from '../src/loopback-server/service.js';
 import { oracleMode } from './godot/engine.js';
 import { Game, ROOT, SHIM, startServe, type GameEvent, type LineProcess } from './helpers/godot3-game.js';
+import { drainUntil } from './helpers/loopback-player.js';
 
 const mode = oracleMode();
 if (!mode.run) console.warn(`[godot3-shim] skipped: ${mode.reason}`);
@@ -332,24 +333,5 @@ describe.skipIf(!mode.run)(`the shim's rules at the edges, in Godot 3${mode.run 
 
 /** Drains `backend` into `seen` on every arrival until `check` holds; rejects after WAIT_MS. */
 function waitOn(backend: LoopbackBackend, seen: BackendEvent[], what: string, check: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const test = (): boolean => {
-      backend.drainEvents((e) => seen.push(e));
-      return check();
-    };
-    if (test()) return resolve();
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`));
-    }, WAIT_MS);
-    const stop = backend.onIncoming(() =>
-      queueMicrotask(() => {
-        if (test()) {
-          clearTimeout(timer);
-          stop();
-          resolve();
-        }
-      }),
-    );
-  });
+  return drainUntil(backend, seen, what, check, WAIT_MS);
 }

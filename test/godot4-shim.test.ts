@@ -8,7 +8,8 @@
  * chat line cross both ways intact, and leaving closes the sessions. Expected values come from what each side reports
  * about itself (the bytes the game says it encoded, the ids and names the service gave), from lobbykit's tree codec
  * (which the Godot 4 oracle suite checks against the same engine) and from what the test chose. Beside it, in the
- * same Chromium: docs/godot-shim.md's Godot 4 setup and whole-game script, as written, two copies meeting.
+ * same Chromium: docs/godot-shim.md's Godot 4 setup and whole-game script, as written, two copies meeting; and a
+ * probe of the shim's edges (held packets, drops, refusals, a lost service, no service) against a lobbykit backend.
  * CI (CI=true) must have Chromium and the engine package; elsewhere the suite skips with the reason in its name.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,10 +17,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGodot, godotFromPlain } from '../src/codec/godot/index.js';
-import { godot4Mode, Godot4Browser } from './godot/engine4.js';
+import type { BackendEvent } from '../src/effects/backend.js';
+import { createLoopbackBackend } from '../src/effects/loopback/connect.js';
+import { startLoopbackService } from '../src/loopback-server/service.js';
+import { godot4Mode, Godot4Browser, type Godot4Engine } from './godot/engine4.js';
 import { ROOT, startServe, type LineProcess } from './helpers/godot3-game.js';
 import { Godot4Game, SHIM4, shimQuery } from './helpers/godot4-game.js';
-import { LoopbackPlayer } from './helpers/loopback-player.js';
+import { drainUntil, LoopbackPlayer } from './helpers/loopback-player.js';
 
 const mode = godot4Mode();
 if (!mode.run) console.warn(`[godot4-shim] skipped: ${mode.reason}`);
@@ -236,5 +240,91 @@ describe.skipIf(!mode.run)(`the Godot 4 shim in the real Godot 4.6 web engine${m
     expect(section).toContain('node_modules/lobbykit/godot/steam4.gd');
     const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json', '--offline', '--no-update-notifier'], { cwd: ROOT, encoding: 'utf8' })) as { files: { path: string }[] }[];
     expect(packed[0]!.files.map((f) => f.path)).toContain('godot/steam4.gd');
+  }, 60_000);
+
+  it('holds packets until the session is accepted, drops what Steam would not deliver, reports a lost service and then no service', async () => {
+    // A service of its own, so the test can stop it under the game.
+    const service = await startLoopbackService({ port: 0, log: () => {} });
+    const peer = await createLoopbackBackend({ url: service.url, name: 'Peer' });
+    const seen: BackendEvent[] = [];
+    const until = (what: string, check: () => boolean): Promise<void> => drainUntil(peer, seen, what, check, WAIT_MS);
+    const heard = (text: string) => () => seen.some((e) => e.type === 'lobbyChatMessage' && Buffer.from(e.bytes).toString('utf8') === `${text}\0`);
+    let probe: Godot4Engine | undefined;
+    try {
+      peer.createLobby(2, 4);
+      await until('lobby created', () => seen.some((e) => e.type === 'lobbyCreated'));
+      const created = seen.find((e) => e.type === 'lobbyCreated');
+      const lobbyId = created?.type === 'lobbyCreated' ? created.lobbyId : 0n;
+      const peerId = peer.localUserId();
+      probe = await browser!.start({
+        files: {
+          'project.godot': readFileSync(join(ROOT, 'test', 'godot4-shim', 'project.godot'), 'utf8'),
+          'main.gd': readFileSync(join(ROOT, 'test', 'godot4-shim', 'probe.gd'), 'utf8'),
+          'steam.gd': readFileSync(SHIM4, 'utf8'),
+        },
+        args: [String(peerId), String(lobbyId)],
+        search: shimQuery(service.url, 'Probe'),
+        timeoutMs: 30_000,
+      });
+      const events = (ev: string): Record<string, unknown>[] =>
+        probe!.lines.filter((line) => line.startsWith('LK ')).map((line) => JSON.parse(line.slice(3)) as Record<string, unknown>).filter((e) => e.ev === ev);
+      const probeId = BigInt(await probe.waitForLine('ready', (line) => /^LK .*"ev":"ready".*"id":"(\d+)"/.exec(line)?.[1]));
+      await until('the probe in the lobby', heard('ready'));
+      // Before the probe accepts: "no delay" (dropped without a session), then a packet, an empty one, one on channel 5.
+      const text = (t: string): Uint8Array => new Uint8Array(Buffer.from(t));
+      expect(peer.sendP2P(probeId, text('nodelay'), 1, 0)).toBe(true);
+      expect(peer.sendP2P(probeId, text('a'), 2, 0)).toBe(true);
+      expect(peer.sendP2P(probeId, new Uint8Array(0), 2, 0)).toBe(true);
+      expect(peer.sendP2P(probeId, text('bb'), 2, 5)).toBe(true);
+      expect(peer.sendLobbyChat(lobbyId, text('sent'))).toBe(true);
+      await until('the probe to check its packets', heard('checked'));
+      await service.close();
+      expect(await probe.exited, `${probe.lines.join('\n')}\n${probe.errors.join('\n')}`).toBe('0');
+
+      // A web export's init answers at once and connects between frames: not logged on, no id, until connected.
+      expect(events('init')).toEqual([{ ev: 'init', status: 0, logged_on: false, id: '0' }]);
+      expect(events('ready')).toEqual([{ ev: 'ready', id: String(probeId), logged_on: true }]);
+      // Joining lobby 0 fails as Steam answers a lobby that does not exist (2); the real one succeeds (1).
+      expect(events('joined')).toEqual([
+        { ev: 'joined', lobby: '0', permissions: 0, locked: false, response: 2 },
+        { ev: 'joined', lobby: String(lobbyId), permissions: 0, locked: false, response: 1 },
+      ]);
+      expect(events('lobby')).toEqual([
+        {
+          ev: 'lobby',
+          members: [String(peerId), String(probeId)],
+          owner: String(peerId),
+          limit: 4,
+          peer_name: 'Peer',
+          stranger_name: '',
+          // An unreliable send over 1200 bytes, to oneself, send type 7, channel -1, lobby data by a non-owner.
+          refused: [false, false, false, false, false],
+        },
+      ]);
+      expect(events('packets')).toEqual([
+        {
+          ev: 'packets',
+          requests: [String(peerId)],
+          held: [0, 0, true],
+          released: [1, 2],
+          // GodotSteam 4 names the sender remote_steam_id, and only that.
+          first: { data: 'a', remote_steam_id: String(peerId), keys: ['data', 'remote_steam_id'] },
+          cut: 'b',
+          then: true,
+          dropped: 2,
+          active: true,
+        },
+      ]);
+      expect(events('disconnected')).toEqual([{ ev: 'disconnected', logged_on: false }]);
+      expect(events('kicked')).toEqual([{ ev: 'kicked', lobby: String(lobbyId), admin: '0', due_to_disconnect: 1, members: 0 }]);
+      // Starting over with the service gone: init still answers at once, then steam_server_connect_failed says so.
+      const [unreachable] = events('unreachable');
+      expect(unreachable).toMatchObject({ result: 3, retrying: false, logged_on: false, id: '0', init: { status: 0 }, init_result: { status: 2 } });
+      expect((unreachable!.init_result as { verbal: string }).verbal).toContain(`no lobbykit loopback service is listening at ${service.url}`);
+    } finally {
+      await probe?.close();
+      await peer.close();
+      await service.close();
+    }
   }, 60_000);
 });
