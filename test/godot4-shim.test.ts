@@ -1,15 +1,16 @@
 /**
  * The Godot 4 tab of GodotSteam's lobby and P2P tutorials (test/godot4-shim/lobby.gd, driven by driver.gd) in the
- * real Godot 4.6 engine (its official web build in headless Chromium, one launch), with lobbykit's Godot 4 shim
- * (godot/steam4.gd) autoloaded as `Steam`, playing through a `lobbykit serve` this file starts on 127.0.0.1 with
- * lobbykit runtimes on the loopback backend. The game first joins a runtime's lobby from `+connect_lobby <id>` on its
- * command line, then hosts a lobby that a second runtime (opening in Godot 4's var_to_bytes) finds through a filtered
- * list. Each time: both see each other as members with their names, handshakes arrive both ways, a Dictionary and a
- * chat line cross both ways intact, and leaving closes the sessions. Expected values come from what each side reports
- * about itself (the bytes the game says it encoded, the ids and names the service gave), from lobbykit's tree codec
- * (which the Godot 4 oracle suite checks against the same engine) and from what the test chose. Beside it, in the
- * same Chromium: docs/godot-shim.md's Godot 4 setup and whole-game script, as written, two copies meeting; and a
- * probe of the shim's edges (held packets, drops, refusals, a lost service, no service) against a lobbykit backend.
+ * real Godot 4.6 engine (its official web build in headless Chromium: one Chromium, a page per engine), with the
+ * Godot 4 shim (godot/steam4.gd) autoloaded as `Steam`, playing through a `lobbykit serve` this file starts on
+ * 127.0.0.1 with lobbykit runtimes on the loopback backend. The game first joins a runtime's lobby from
+ * `+connect_lobby <id>` on its command line, then hosts a lobby that a second runtime (opening in Godot 4's
+ * var_to_bytes) finds through a filtered list. Each time: both see each other as members with their names, handshakes
+ * arrive both ways, a Dictionary and a chat line cross both ways intact, and leaving closes the sessions. Expected
+ * values come from what each side reports about itself (the bytes the game says it encoded, the ids and names the
+ * service gave), from lobbykit's tree codec (which the Godot 4 oracle suite checks against the same engine) and from
+ * what the test chose. Beside it, in the same Chromium: docs/godot-shim.md's Godot 4 setup and whole-game script, as
+ * written, two copies meeting; and a probe of the shim's edges (held packets, drops, refusals, a lost service, no
+ * service) against a lobbykit backend.
  * CI (CI=true) must have Chromium and the engine package; elsewhere the suite skips with the reason in its name.
  */
 import { execFileSync } from 'node:child_process';
