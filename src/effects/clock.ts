@@ -1,3 +1,7 @@
+/**
+ * The clock every part of lobbykit reads: XState's clock plus `now()`, on real time in games and virtual time in
+ * tests and the simulator.
+ */
 import type { ActorOptions, AnyActorLogic } from 'xstate';
 import { MinHeap } from './min-heap.js';
 

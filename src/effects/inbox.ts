@@ -1,3 +1,7 @@
+/**
+ * Received P2P packets waiting to be read, queued per channel and per sender and read in turn, so one sender's
+ * flood cannot hold back the others; the queues a stranger can make are bounded.
+ */
 import type { P2PPacket, SenderMemo } from './backend.js';
 import { Fifo } from './fifo.js';
 

@@ -1,3 +1,12 @@
+/**
+ * Holds one peer-session actor per remote member, outside the root's `children` map.
+ *
+ * Why: XState v5 copies a machine's children object on every spawn and every stop, so spawning peers as root
+ * children costs O(members) each, O(members²) for a full lobby (see bench/spawn.bench.ts). The pool keeps its
+ * peers in a mutable Map (O(1) spawn, stop and routing) while they stay in the same actor system: same clock,
+ * visible to `inspect`, and reachable with `system.get(peerSystemId(remoteId))`. It decides nothing; the root
+ * says whom to spawn, close and route to, and the pool hands every event its peers emit back to the root.
+ */
 import { createActor, fromCallback, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import type { PeerEffects } from './effects.js';
@@ -10,16 +19,6 @@ import {
   type PeerSessionEvent,
   type PeerTiming,
 } from './peer-session.machine.js';
-
-/**
- * Holds one peer-session actor per remote member, outside the root's `children` map.
- *
- * Why: XState v5 copies a machine's children object on every spawn and every stop, so spawning peers as root
- * children costs O(members) each, O(members²) for a full lobby (see bench/spawn.bench.ts). The pool keeps its
- * peers in a mutable Map (O(1) spawn, stop and routing) while they stay in the same actor system: same clock,
- * visible to `inspect`, and reachable with `system.get(peerSystemId(remoteId))`. It decides nothing; the root
- * says whom to spawn, close and route to, and the pool hands every event its peers emit back to the root.
- */
 
 export interface PeerOptions {
   readonly timing?: Partial<PeerTiming>;

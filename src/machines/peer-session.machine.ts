@@ -1,9 +1,3 @@
-import { assertEvent, assign, emit, setup } from 'xstate';
-import { sessionErrorInfo, type SessionErrorKey } from '../steam/index.js';
-import { DEFAULT_RETRY_POLICY, nextRandom, retryDelayMs, seedFromSteamId, type RetryPolicy } from './backoff.js';
-import type { HandshakeParams, PeerEffects, RemoteParams } from './effects.js';
-import { contextToJson, type JsonSafeContext } from './serialize.js';
-
 /**
  * One P2P session with one remote lobby member, as the seed does it (both sides send a handshake when they meet),
  * made explicit: every attempt ends in exactly one outcome — connected, or a failure that either schedules a
@@ -19,6 +13,11 @@ import { contextToJson, type JsonSafeContext } from './serialize.js';
  * packet would cost too much) and, at the root's heartbeat, sends `peer.silent` for a member it has not heard from
  * for the liveness window.
  */
+import { assertEvent, assign, emit, setup } from 'xstate';
+import { sessionErrorInfo, type SessionErrorKey } from '../steam/index.js';
+import { DEFAULT_RETRY_POLICY, nextRandom, retryDelayMs, seedFromSteamId, type RetryPolicy } from './backoff.js';
+import type { HandshakeParams, PeerEffects, RemoteParams } from './effects.js';
+import { contextToJson, type JsonSafeContext } from './serialize.js';
 
 export interface PeerTiming {
   /** How long one handshake waits for the remote's ack (or its own handshake). */

@@ -1,3 +1,7 @@
+/**
+ * Who is in our lobby, as the game sees them and as the data plane admits them: members, names, sessions, held
+ * seats, and who is kept out.
+ */
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { PeerStatus } from '../machines/session.machine.js';
 import type { PeerWire } from './peer-wire.js';
