@@ -94,8 +94,10 @@ export const peerPool = fromCallback<PeerPoolCommand, PeerPoolInput, PeerSession
       }
     });
 
+    // The root stopped with sessions still open: each is closed for good, which stops it and cancels its timers
+    // (XState refuses stop() on an actor that has a parent).
     return () => {
-      for (const peer of peers.values()) peer.stop();
+      for (const [remoteId, peer] of [...peers]) peer.send({ type: 'peer.close', remoteId, cause: 'disposed' });
       peers.clear();
     };
   },
