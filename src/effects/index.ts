@@ -1,8 +1,7 @@
-// The effects layer: the Backend port, its backends, and the streams the runtime drives them with.
+// The effects layer: the Backend port and its backends (simulated Steam, steamworks.js, loopback), and the clock.
 export * from './backend.js';
 export { FairInbox } from './inbox.js';
 export { applyLobbyListFilters, DEFAULT_LOBBY_LIST_COUNT, type LobbySummary } from './list-filters.js';
-export { createBackendStreams, type BackendStreams, type BackendStreamsOptions, type PacketSink, type TickReport } from './streams.js';
 export {
   createSimulatedSteam,
   connectLobbyArgs,
