@@ -16,3 +16,4 @@ export type { LobbyMember } from './runtime/member-directory.js';
 export type { LobbyState, LobbyStatus } from './runtime/lobby-state.js';
 export type { LobbyRuntimeError, LobbyRuntimeErrorKind, RuntimeCommand, RuntimeResult } from './runtime/errors.js';
 export type { RuntimeStats } from './runtime/stats.js';
+export type { GodotVersion, TutorialOptions } from './runtime/peer-wire.js';

@@ -39,6 +39,16 @@ export {
   type SteamworksLobby,
   type SteamworksCallbackId,
   type SteamworksCallbackPayloads,
+  type SteamworksCallbackHandle,
+  type SteamworksCallbacks,
+  type SteamworksLobbyType,
+  type SteamworksLocalPlayer,
+  type SteamworksMatchmaking,
+  type SteamworksNetworking,
+  type SteamworksOverlay,
+  type SteamworksP2PPacket,
+  type SteamworksPlayerSteamId,
+  type SteamworksSendType,
 } from './steamworks/client-types.js';
 export { encodeChatFrame, decodeChatFrame } from './steamworks/chat-frame.js';
 export { createSystemClock, VirtualClock, type LobbyClock, type Clock } from './clock.js';
