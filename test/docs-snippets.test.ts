@@ -2,14 +2,14 @@
 // is written to test-output/doc-snippets/, type-checked with the project's strict tsconfig as a user's file that
 // imports 'lobbykit' would be, and run as written: by node (it must exit 0 on its own, print nothing on stderr, and
 // print its output block when it has one) or, for a test file, by vitest. A snippet marked "not run" is type-checked
-// and says why it is not run.
+// and says why it is not run. Their relative links must reach files and headings that exist.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectSnippets, matchesOutput, snippetsOf, type Snippet } from './helpers/doc-snippets.js';
+import { collectSnippets, documentationFiles, headingAnchors, headingSlug, matchesOutput, relativeLinks, snippetsOf, type Snippet } from './helpers/doc-snippets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(root, 'test-output', 'doc-snippets');
@@ -41,6 +41,16 @@ describe('the snippet reader', () => {
     ]);
     expect(read.snippets[1]!.mode).toEqual({ kind: 'not-run', reason: 'it needs a running Steam client' });
     expect(read.problems.map((p) => p.line)).toEqual([18, 22, 29]);
+  });
+
+  it('finds relative links and the anchors GitHub gives headings', () => {
+    expect(relativeLinks('see [a](docs/x.md#two-words), [b](https://e.example), [c](#local)\n```\n[d](no.md)\n```')).toEqual([
+      [1, 'docs/x.md', 'two-words'],
+      [1, '', 'local'],
+    ]);
+    expect(headingSlug('Talking to GodotSteam games: the tutorial wire')).toBe('talking-to-godotsteam-games-the-tutorial-wire');
+    expect(headingSlug('`codec`')).toBe('codec');
+    expect([...headingAnchors('# A b\n```\n# not\n```\n## C, d.')]).toEqual(['a-b', 'c-d']);
   });
 
   it('matches output line for line, with ... for any run of lines', () => {
@@ -121,6 +131,21 @@ beforeAll(() => {
 }, 120_000);
 
 describe('README.md and docs/', () => {
+  it('link only to files and headings that exist', () => {
+    const broken: string[] = [];
+    for (const file of documentationFiles(root)) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const [line, path, anchor] of relativeLinks(text)) {
+        const target = path === '' ? join(root, file) : join(root, dirname(file), path);
+        if (!existsSync(target)) broken.push(`${file}:${line}: ${path} does not exist`);
+        else if (anchor !== undefined && target.endsWith('.md') && !headingAnchors(readFileSync(target, 'utf8')).has(anchor)) {
+          broken.push(`${file}:${line}: ${path || file} has no heading #${anchor}`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   it('mark their snippets in ways the reader knows', () => {
     expect(problems).toEqual([]);
     expect(snippets.length).toBeGreaterThan(0);

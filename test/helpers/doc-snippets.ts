@@ -146,6 +146,44 @@ export function collectSnippets(root: string): { snippets: Snippet[]; problems: 
   return { snippets, problems };
 }
 
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+export function headingSlug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** Every relative link in a markdown text (outside fenced blocks) as [line, path, anchor]; '' path: this file. */
+export function relativeLinks(text: string): [number, string, string | undefined][] {
+  const out: [number, string, string | undefined][] = [];
+  let fenced = false;
+  text.split('\n').forEach((line, i) => {
+    if (FENCE.test(line)) fenced = !fenced;
+    if (fenced) return;
+    for (const m of line.matchAll(/\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      const target = m[1]!;
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+      const [path, anchor] = target.split('#') as [string, string | undefined];
+      out.push([i + 1, path, anchor]);
+    }
+  });
+  return out;
+}
+
+/** The anchors a markdown text's headings get. */
+export function headingAnchors(text: string): Set<string> {
+  const anchors = new Set<string>();
+  let fenced = false;
+  for (const line of text.split('\n')) {
+    if (FENCE.test(line)) fenced = !fenced;
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    if (!fenced && heading !== null) anchors.add(headingSlug(heading[1]!));
+  }
+  return anchors;
+}
+
 /** Whether `stdout` is what an output block says, `...` lines matching any run of lines (none included). */
 export function matchesOutput(expected: readonly string[], stdout: string): boolean {
   const actual = stdout.replace(/\n$/, '').split('\n');
