@@ -3,8 +3,8 @@ import { moduleOf, startCpuProfile, timeByModule, type CpuProfile } from '../ben
 
 const ROOT = 'file:///work/lobbykit/';
 
-// bench/SCALE-NOTES.md's "Where the cliff lands" reads these figures: a frame must land in the module it ran in,
-// whichever build ran, and the time must add up to the samples'.
+// The scale bench's time by module is read from these figures: a frame must land in the module it ran in, whichever
+// build ran, and the time must add up to the samples'.
 describe('scale bench CPU profile', () => {
   it.each([
     ['file:///work/lobbykit/dist/effects/sim/core.js', 'sendOn', 'effects/sim/core'],
