@@ -163,7 +163,7 @@ describe('README.md and docs/', () => {
     expect(result.status, shown).toBe(0);
     if (s.mode.kind === 'node') expect(result.stderr).toBe('');
     if (s.output !== undefined) expect(matchesOutput(s.output, result.stdout), `prints\n${result.stdout}\nnot\n${s.output.join('\n')}`).toBe(true);
-  });
+  }, 4 * RUN_MS); // queued behind the runs before it, at most two at a time
 });
 
 /** Every snippet in one program with the project's compiler options; diagnostics point at the markdown line. */
