@@ -80,8 +80,8 @@ function timePackedSets(loads: number): { readonly bytes: number; readonly ns: n
 
 /**
  * A quick reading of the effective cache (a quarter of the loads per set), for a bench that wants to say which host
- * its figures came from: the scale run's wall time moves with the host, and this is one side of it (README, scale
- * section).
+ * its figures came from: the scale run's wall time moves with the host, and this is one side of it
+ * (docs/benchmarks.md).
  */
 export function probeEffectiveCacheBytes(): number {
   return effectiveCacheBytes(timePackedSets(MEASURED_LOADS / 4));

@@ -151,8 +151,8 @@ export async function run(flags: readonly string[]): Promise<void> {
   const gc = gcOrUndefined();
   const frames = Math.round(options.seconds * HZ);
   const { sendState, sendEvents } = trafficSent(options.traffic);
-  // The baseline first, on a heap that holds nothing else yet. Run after the runtimes (with the simulated Steam's
-  // 2,000 users still live), it took 31.7 s in one full run and 60.6 s in the next.
+  // The baseline first, on a heap that holds nothing else yet: run after the runtimes (with the simulated Steam's
+  // users still live), its time swung from run to run by as much as the library's own cost.
   const baseline = runHandWrittenBaseline({
     players: options.players,
     lobbySize: LOBBY_SIZE,
@@ -185,7 +185,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   for (const p of players) p.runtime.errors$.subscribe(() => void errors++);
   const counter = countDelivered(players);
   const statsBefore = sumStats(players);
-  // The wall time moves with the host (README, scale section), so the run says what share of the cache it had on
+  // The wall time moves with the host (docs/benchmarks.md), so the run says what share of the cache it had on
   // either side of it. The probe's 128 MB chase is off-heap, and made after the off-heap figures were read.
   const cacheBefore = probeEffectiveCacheBytes();
   const netBefore = { ...steam.stats };
