@@ -1,8 +1,8 @@
 // "It runs where web-tech games run": the runtime, the codec and the simulated Steam bundled by esbuild for the
 // browser and run in headless Chromium, where two runtimes on one virtual clock meet in a lobby and exchange game
 // messages, and the codec writes the very bytes it writes under Node. Before that, every module the bundle takes
-// from src/ is parsed for Node-only APIs in code that runs (types and comments aside): the globals Buffer, process,
-// require, global and setImmediate, and `node:` imports.
+// from src/ is checked for Node-only APIs in code that runs (types and comments aside): the globals Buffer, process,
+// require, global and setImmediate as the type checker resolves them, and `node:` imports.
 // The one exception is the simulator's steamworks.js-shaped client, which hands out Buffers because the real
 // steamworks.js does (a game's steamworks.js code runs against it unchanged); the runtime never calls it.
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,32 +28,40 @@ if (!available && !inCi) {
 const BUFFER_ALLOWED = new Set(['src/effects/sim/steamworks/client.ts']);
 const NODE_GLOBALS = new Set(['Buffer', 'process', 'require', 'global', 'setImmediate', '__dirname', '__filename']);
 
-/** Each use of a Node-only global or `node:` module in code that runs: not in types, not a property's name. */
-function nodeOnlyUses(path: string, source: string): string[] {
-  const file = ts.createSourceFile(path, source, ts.ScriptTarget.ES2022, true);
+/**
+ * Each use of a Node-only global or `node:` module in code that runs, in the files at `paths` (relative to the
+ * root). A name counts when the type checker resolves it to @types/node's declaration: a local `process` or a
+ * property called `require` does not, and neither does a type.
+ */
+function nodeOnlyUses(paths: readonly string[]): string[] {
+  const { options } = ts.convertCompilerOptionsFromJson(
+    (JSON.parse(readFileSync(`${root}/tsconfig.json`, 'utf8')) as { compilerOptions: object }).compilerOptions,
+    root,
+  );
+  const program = ts.createProgram({ rootNames: paths.map((p) => `${root}/${p}`), options: { ...options, noEmit: true } });
+  const checker = program.getTypeChecker();
+  const fromNode = (id: ts.Identifier): boolean =>
+    checker.getSymbolAtLocation(id)?.declarations?.some((d) => d.getSourceFile().fileName.includes('/node_modules/@types/node/')) === true;
   const found: string[] = [];
-  const where = (node: ts.Node) => `${path}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
-  const visit = (node: ts.Node): void => {
-    if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) {
-      const typeOnly = ts.isImportDeclaration(node) ? node.importClause?.isTypeOnly === true : node.isTypeOnly;
-      if (!typeOnly && node.moduleSpecifier.text.startsWith('node:')) found.push(`${where(node)} imports ${node.moduleSpecifier.text}`);
-      return;
-    }
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-      const [specifier] = node.arguments;
-      if (specifier !== undefined && ts.isStringLiteral(specifier) && specifier.text.startsWith('node:')) found.push(`${where(node)} imports ${specifier.text}`);
-    }
-    if (ts.isIdentifier(node) && NODE_GLOBALS.has(node.text)) {
-      const parent = node.parent;
-      const isName =
-        (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
-        ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node);
-      if (!isName) found.push(`${where(node)} uses ${node.text}`);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
+  for (const path of paths) {
+    const file = program.getSourceFile(`${root}/${path}`)!;
+    const where = (node: ts.Node) => `${path}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+    const visit = (node: ts.Node): void => {
+      if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
+      if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) {
+        const typeOnly = ts.isImportDeclaration(node) ? node.importClause?.isTypeOnly === true : node.isTypeOnly;
+        if (!typeOnly && node.moduleSpecifier.text.startsWith('node:')) found.push(`${where(node)} imports ${node.moduleSpecifier.text}`);
+        return;
+      }
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        const [specifier] = node.arguments;
+        if (specifier !== undefined && ts.isStringLiteral(specifier) && specifier.text.startsWith('node:')) found.push(`${where(node)} imports ${specifier.text}`);
+      }
+      if (ts.isIdentifier(node) && NODE_GLOBALS.has(node.text) && fromNode(node)) found.push(`${where(node)} uses ${node.text}`);
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+  }
   return found;
 }
 
@@ -79,12 +87,10 @@ describe('the runtime, the codec and the simulated Steam in a browser', () => {
     for (const part of ['src/runtime.ts', 'src/runtime/packet-router.ts', 'src/codec/packet-codec.ts', 'src/codec/godot/gzip.ts', 'src/effects/sim/network.ts']) {
       expect(inputs).toContain(part);
     }
-    const found = inputs
-      .flatMap((path) => nodeOnlyUses(path, readFileSync(`${root}/${path}`, 'utf8')))
-      .filter((use) => !(use.endsWith(' uses Buffer') && BUFFER_ALLOWED.has(use.slice(0, use.indexOf(':')))));
-    expect(found).toEqual([]);
+    const uses = nodeOnlyUses(inputs);
+    expect(uses.filter((use) => !(use.endsWith(' uses Buffer') && BUFFER_ALLOWED.has(use.slice(0, use.indexOf(':')))))).toEqual([]);
     // The check sees what it must: the allowed client's Buffer, found in the same way.
-    expect(nodeOnlyUses('client.ts', readFileSync(`${root}/src/effects/sim/steamworks/client.ts`, 'utf8')).some((u) => u.endsWith(' uses Buffer'))).toBe(true);
+    expect(uses.some((use) => use.startsWith('src/effects/sim/steamworks/client.ts:') && use.endsWith(' uses Buffer'))).toBe(true);
   });
 
   it.skipIf(!available && !inCi)('run two runtimes in headless Chromium that meet, connect and exchange messages, and encode as Node does', async () => {
