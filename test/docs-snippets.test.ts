@@ -2,9 +2,12 @@
 // is written to test-output/doc-snippets/, type-checked with the project's strict tsconfig as a user's file that
 // imports 'lobbykit' would be, and run as written: by node (it must exit 0 on its own, print nothing on stderr, and
 // print its output block when it has one) or, for a test file, by vitest. A snippet marked "not run" is type-checked
-// and says why it is not run. Their relative links must reach files and headings that exist.
+// and says why it is not run; one marked "from <file>" is that file's text word for word, and the file is type-checked
+// in its place (the test the marker names runs it). A node snippet runs in a game's folder of its own, where
+// node_modules/lobbykit is this package, as it is for a game. Their relative links must reach files and headings that
+// exist.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -30,6 +33,7 @@ describe('the snippet reader', () => {
       '<!-- not run -->', '```ts', 'y;', '```',
       '<!-- skip -->', '```ts', 'z;', '```',
       '```sh', 'npm test', '```', '<!-- output -->', '```text', 'not a ts block above', '```',
+      '<!-- from examples/a.ts: test/a.test.ts runs it -->', '```ts', 'a;', '```',
     ].join('\n');
     const read = snippetsOf('x.md', md);
     expect(read.snippets.map((s) => [s.line, s.code, s.mode.kind, s.output])).toEqual([
@@ -38,8 +42,10 @@ describe('the snippet reader', () => {
       [16, 'test;', 'vitest', undefined],
       [20, 'y;', 'node', undefined],
       [24, 'z;', 'node', undefined],
+      [35, 'a;', 'from-file', undefined],
     ]);
     expect(read.snippets[1]!.mode).toEqual({ kind: 'not-run', reason: 'it needs a running Steam client' });
+    expect(read.snippets[5]!.mode).toEqual({ kind: 'from-file', path: 'examples/a.ts', note: 'test/a.test.ts runs it' });
     expect(read.problems.map((p) => p.line)).toEqual([18, 22, 29]);
   });
 
@@ -70,10 +76,12 @@ interface Run {
   readonly timedOut: boolean;
 }
 
-/** Runs a command to its end or RUN_MS, whichever comes first; the process group is killed on a timeout. */
-function run(args: readonly string[]): Promise<Run> {
+/** Runs node with `args` in `cwd` to its end or RUN_MS, whichever comes first (then it is killed). */
+function run(args: readonly string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // tsx maps 'lobbykit' to src/ through the project's tsconfig paths, wherever the snippet runs from.
+    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') };
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -111,8 +119,9 @@ let diagnostics = new Map<Snippet, string[]>();
 
 beforeAll(() => {
   rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  for (const s of snippets) writeFileSync(fileOf(s), `${s.code}\n`);
+  mkdirSync(join(OUT, 'node_modules'), { recursive: true });
+  symlinkSync(root, join(OUT, 'node_modules', 'lobbykit'), 'dir');
+  for (const s of snippets) if (s.mode.kind !== 'from-file') writeFileSync(fileOf(s), `${s.code}\n`);
   // The vitest snippets run with the project's resolution ('lobbykit' → src/, tsconfig.json's paths), from here only.
   const paths = (JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, [string]> } }).compilerOptions.paths;
   const alias = Object.entries(paths).map(([name, [target]]) => `{ find: /^${name.replace('/', '\\/')}$/, replacement: ${JSON.stringify(join(root, target))} }`);
@@ -122,9 +131,9 @@ beforeAll(() => {
   );
   const limit = limiter(2);
   for (const s of snippets) {
-    if (s.mode.kind === 'node') runs.set(s, limit(() => run(['--import', 'tsx', fileOf(s)])));
+    if (s.mode.kind === 'node') runs.set(s, limit(() => run(['--import', 'tsx', fileOf(s)], OUT)));
     if (s.mode.kind === 'vitest') {
-      runs.set(s, limit(() => run([join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(OUT, 'vitest.config.ts'), fileOf(s)])));
+      runs.set(s, limit(() => run([join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(OUT, 'vitest.config.ts'), fileOf(s)], root)));
     }
   }
   diagnostics = typeCheck(snippets);
@@ -155,7 +164,13 @@ describe('README.md and docs/', () => {
     expect(diagnostics.get(s) ?? []).toEqual([]);
   });
 
-  const runnable = snippets.filter((s) => s.mode.kind !== 'not-run');
+  const fromFiles = snippets.filter((s) => s.mode.kind === 'from-file');
+  it.each(fromFiles.map((s) => [label(s), s] as const))('%s is its file, word for word', (_name, s) => {
+    if (s.mode.kind !== 'from-file') return;
+    expect(readFileSync(join(root, s.mode.path), 'utf8')).toContain(s.code);
+  });
+
+  const runnable = snippets.filter((s) => s.mode.kind === 'node' || s.mode.kind === 'vitest');
   it.each(runnable.map((s) => [label(s), s] as const))('%s runs as written', async (_name, s) => {
     const result = await runs.get(s)!;
     const shown = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
@@ -174,14 +189,25 @@ function typeCheck(all: readonly Snippet[]): Map<Snippet, string[]> {
       throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     },
   })!;
-  const files = new Map(all.map((s) => [fileOf(s), s]));
-  const program = ts.createProgram({ rootNames: [...files.keys()], options: { ...config.options, noEmit: true } });
+  // A snippet from a file is checked as that file, where it stands.
+  const pathOf = (s: Snippet): string => (s.mode.kind === 'from-file' ? join(root, s.mode.path) : fileOf(s));
+  // With the declarations beside each such file (an example's ambient modules, as the project's tsconfig has them).
+  const declarations = all.flatMap((s) =>
+    s.mode.kind === 'from-file' ? readdirSync(dirname(pathOf(s))).filter((f) => f.endsWith('.d.ts')).map((f) => join(dirname(pathOf(s)), f)) : [],
+  );
+  const rootNames = [...new Set([...all.map(pathOf), ...declarations])];
+  const program = ts.createProgram({ rootNames, options: { ...config.options, noEmit: true } });
   const out = new Map<Snippet, string[]>();
-  for (const [path, snippet] of files) {
-    const source = program.getSourceFile(path)!;
+  for (const snippet of all) {
+    const source = program.getSourceFile(pathOf(snippet));
+    if (source === undefined) {
+      out.set(snippet, [`${pathOf(snippet)} does not exist`]);
+      continue;
+    }
     const found = ts.getPreEmitDiagnostics(program, source).map((d) => {
       const at = d.file !== undefined && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : 0;
-      return `${snippet.file}:${snippet.line + at}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+      const where = snippet.mode.kind === 'from-file' ? `${snippet.mode.path}:${at + 1}` : `${snippet.file}:${snippet.line + at}`;
+      return `${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
     });
     out.set(snippet, found);
   }

@@ -5,6 +5,9 @@
  *
  *   <!-- not run: <why> -->   type-checked only; the reason is required and says what it would need
  *   <!-- run with vitest -->  a test file: run by vitest instead of node
+ *   <!-- from <file>: <who runs it> -->
+ *                             a part of that file (an example the package ships), word for word: the file is
+ *                             type-checked in its place, and run by the test the note names, not here
  *
  * and one right before the fenced block that follows a snippet claims that block is what the snippet prints:
  *
@@ -15,7 +18,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export type SnippetMode = { readonly kind: 'node' } | { readonly kind: 'vitest' } | { readonly kind: 'not-run'; readonly reason: string };
+export type SnippetMode =
+  | { readonly kind: 'node' }
+  | { readonly kind: 'vitest' }
+  | { readonly kind: 'not-run'; readonly reason: string }
+  | { readonly kind: 'from-file'; readonly path: string; readonly note: string };
 
 export interface Snippet {
   /** Markdown file, relative to the project root. */
@@ -92,7 +99,7 @@ export function snippetsOf(file: string, text: string): { snippets: Snippet[]; p
       const claimsOutput = marker?.text === 'output';
       if (claimsOutput && (previous === undefined || !isTypeScript(previous.info))) {
         problems.push({ file, line: marker.line, problem: 'an <!-- output --> block must follow a ts snippet' });
-      } else if (marker !== undefined && !claimsOutput && /^(not run|run with|output)/i.test(marker.text)) {
+      } else if (marker !== undefined && !claimsOutput && /^(not run|run with|output|from \S+:)/i.test(marker.text)) {
         problems.push({ file, line: marker.line, problem: `a snippet marker above a ${block.info || 'plain'} block: only ts blocks are snippets` });
       }
       return;
@@ -100,10 +107,15 @@ export function snippetsOf(file: string, text: string): { snippets: Snippet[]; p
     let mode: SnippetMode = { kind: 'node' };
     if (marker !== undefined) {
       const notRun = /^not run:\s*(.*)$/.exec(marker.text);
+      const from = /^from (\S+):\s*(.*)$/.exec(marker.text);
       if (notRun !== null && notRun[1]!.length >= 10) mode = { kind: 'not-run', reason: notRun[1]! };
       else if (notRun !== null) problems.push({ file, line: marker.line, problem: 'a "not run:" marker must say why (10 characters at least)' });
+      else if (from !== null && from[2]!.length >= 10) mode = { kind: 'from-file', path: from[1]!, note: from[2]! };
+      else if (from !== null) problems.push({ file, line: marker.line, problem: 'a "from <file>:" marker must say what runs the file (10 characters at least)' });
       else if (marker.text === 'run with vitest') mode = { kind: 'vitest' };
-      else problems.push({ file, line: marker.line, problem: `unknown snippet marker <!-- ${marker.text} --> (known: "not run: <why>", "run with vitest")` });
+      else {
+        problems.push({ file, line: marker.line, problem: `unknown snippet marker <!-- ${marker.text} --> (known: "not run: <why>", "run with vitest", "from <file>: <who runs it>")` });
+      }
     }
     const next = all[index + 1];
     const nextMarker = next === undefined ? undefined : markerAbove(lines, next.fenceLine);
