@@ -21,6 +21,7 @@ export type {
   RuntimeResult,
   RuntimeStats,
   LifecycleEvent,
+  InviteReceived,
   TutorialOptions,
   GodotVersion,
 } from './runtime.js';

@@ -3,6 +3,7 @@ export { createLobbyRuntime } from './runtime/runtime.js';
 export { STARTED_LOBBY_DATA_KEY } from './runtime/lobby-state.js';
 export type {
   CreateLobbyOptions,
+  InviteReceived,
   LifecycleEvent,
   LobbyListing,
   LobbyRuntime,

@@ -41,6 +41,8 @@ export {
   type SteamworksCallbackPayloads,
   type SteamworksCallbackHandle,
   type SteamworksCallbacks,
+  type SteamworksFriends,
+  type SteamworksPayloadId,
   type SteamworksLobbyType,
   type SteamworksLocalPlayer,
   type SteamworksMatchmaking,
