@@ -128,4 +128,32 @@ describe('the decode budget', () => {
     expect(smalls).toHaveLength(480);
     expect(host.errorsOf('decode-failed').filter((e) => e.from !== heavy.id)).toEqual([]);
   });
+  it('starts the wait afresh for a member that caught up: bursts of heavy messages, each drained in time, lose nothing', async () => {
+    const w = createRuntimeWorld('simulated');
+    world = w;
+    const host = w.player(0);
+    const created = host.runtime.createLobby({ maxMembers: 4 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    const heavy = new ThinMember(w.sim.user({ id: userId(10), name: 'heavy' }));
+    w.everyFrame(() => heavy.tick());
+    heavy.backend.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 5_000)).toBe(true);
+
+    const bigs = host.listen(2);
+    const big = frame(new Uint8Array(1 << 20), 2);
+    // Three bursts of two compressed megabytes a frame for a second and a half: each keeps the member waiting about
+    // three seconds, then it catches up and rests two. Together they span far more than five seconds of waiting.
+    for (let burst = 0; burst < 3; burst++) {
+      for (let f = 0; f < 90; f++) {
+        heavy.sendFrame(host.id, big, 2);
+        heavy.sendFrame(host.id, big, 2);
+        await w.run(1000 / 60);
+      }
+      expect(await w.runUntil(() => bigs.length === (burst + 1) * 180, 10_000)).toBe(true);
+      await w.run(2_000);
+    }
+    expect(host.errorsOf('decode-failed')).toEqual([]);
+  });
 });

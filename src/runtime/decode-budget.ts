@@ -23,13 +23,15 @@ export const LIGHT_WORK_BYTES = 4 * 1024;
  * long (hundreds of megabytes, at one packet a tick) loses nothing.
  */
 export const HEAVY_WAIT_MS = 5_000;
+/** A sender not held back for this long has caught up: its next wait starts afresh. */
+const CAUGHT_UP_MS = 1_000;
 
 /** One sender's spending this tick, and since when its heavy packets have been waiting on the budget. */
 interface SenderWork {
   tick: number;
   spent: number;
-  /** The tick it was last held back in; a tick without holding it back ends the wait. */
-  heldTick: number;
+  /** When it was last held back; a second without it ends the wait (whatever other traffic did to the ticks). */
+  heldAt: number;
   waitingSince: number;
 }
 
@@ -107,7 +109,7 @@ export class DecodeBudget {
   private entryOf(slot: PeerSlot): SenderWork {
     let entry = this.bySender.get(slot);
     if (entry === undefined) {
-      entry = { tick: this.tick, spent: 0, heldTick: -1, waitingSince: this.now };
+      entry = { tick: this.tick, spent: 0, heldAt: -Infinity, waitingSince: this.now };
       this.bySender.set(slot, entry);
     } else if (entry.tick !== this.tick) {
       entry.tick = this.tick;
@@ -126,8 +128,8 @@ export class DecodeBudget {
     if (this.spent + work <= TICK_WORK_BYTES && !(entry.spent > 0 && entry.spent + work > SENDER_WORK_BYTES)) return false;
     // Its packets are here, waiting on us: it is not silent, whatever the liveness check would conclude.
     slot.lastHeard = this.now;
-    if (entry.heldTick < this.tick - 1) entry.waitingSince = this.now;
-    entry.heldTick = this.tick;
+    if (this.now - entry.heldAt > CAUGHT_UP_MS) entry.waitingSince = this.now;
+    entry.heldAt = this.now;
     if (this.now - entry.waitingSince < HEAVY_WAIT_MS) return true;
     this.shed = slot;
     return false;
