@@ -46,8 +46,8 @@ const SCOPES = {
     'src/runtime/liveness.ts',
     'src/runtime/stats.ts',
   ],
-  // The data plane of the effects: the packet inbox and its queue, and the streams a tick reads packets through.
-  effects: ['src/effects/inbox.ts', 'src/effects/fifo.ts', 'src/effects/streams.ts'],
+  // The data plane of the effects: the packet inbox and its queue (the runtime's router reads packets through them).
+  effects: ['src/effects/inbox.ts', 'src/effects/fifo.ts'],
 };
 
 const scope = process.env.LOBBYKIT_MUTATION_SCOPE ?? 'machines';

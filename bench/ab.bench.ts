@@ -6,9 +6,8 @@
 //   git worktree add /tmp/base HEAD~1 && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npx tsc -p tsconfig.build.json)
 //   npm run bench -- ab --a=/tmp/base/dist --both
 // The world built second runs a few per cent slower even when both builds are the same (a copy of one build against
-// itself: 1.04–1.06 here; with --idle, the two orders of one comparison put it near 1.15). So `--both` runs the
-// comparison twice, in two child processes, once in each order, and reports B's effect: the geometric mean of B/A
-// and 1/(B/A swapped), below 1 when B is faster. A build is loaded from a folder inside a package of ES modules
+// itself shows it, and more so with --idle). So `--both` runs the comparison twice, in two child processes, once
+// in each order, and reports B's effect: the geometric mean of B/A and 1/(B/A swapped), below 1 when B is faster. A build is loaded from a folder inside a package of ES modules
 // (a worktree or a clone); see libraryFolderProblem in scale-world.ts.
 // `--idle` sends no game traffic: ticking and heartbeats only.
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 // A CPU profile of one stretch of a benchmark (V8's sampling profiler, through node:inspector), and where its time
-// went by module, in ns per message: how bench/SCALE-NOTES.md's "Where the cliff lands" is measured
-// (`npm run bench -- scale --cpu-profile=<file>`). The .cpuprofile file opens in Chrome's DevTools as it is.
+// went by module, in ns per message: where the scale run's time per message goes, and how that moves with the
+// number of runtimes (`npm run bench -- scale --cpu-profile=<file>`). The .cpuprofile file opens in Chrome's DevTools as it is.
 import { Session } from 'node:inspector/promises';
 
 /** The part of V8's `Profiler.Profile` read here. */

@@ -1,5 +1,5 @@
 // `npm run bench -- memory [--json]`: what one dependent memory load costs on this machine, by working-set size.
-// It is the measure behind the scale bench's cache cliff (bench/SCALE-NOTES.md): at 2,000 runtimes a message's
+// It is the measure behind the scale bench's cost per message at many runtimes (docs/benchmarks.md): a message's
 // path is a chain of loads, each one's address read by the one before (runtime → router → inbox → queue →
 // packet → slot …), so a miss costs its full latency and the CPU cannot overlap it with the next.
 //
@@ -80,8 +80,8 @@ function timePackedSets(loads: number): { readonly bytes: number; readonly ns: n
 
 /**
  * A quick reading of the effective cache (a quarter of the loads per set), for a bench that wants to say which host
- * its figures came from: the scale run's wall time moves with the host, and this is one side of it (README, scale
- * section).
+ * its figures came from: the scale run's wall time moves with the host, and this is one side of it
+ * (docs/benchmarks.md).
  */
 export function probeEffectiveCacheBytes(): number {
   return effectiveCacheBytes(timePackedSets(MEASURED_LOADS / 4));

@@ -3,7 +3,7 @@
 // keeps its own objects (as 2,000 runtimes do), every datagram is copied per recipient and waits out the latency in
 // a per-frame bucket, state updates use a fixed binary layout and events JSON. The run's wall time over this one's
 // says how much the library costs on top of the work itself, and the baseline alone how close to this machine's
-// floor the 60 s target sits. Both still move with the machine's noise, and so does their ratio (README, scale).
+// floor the 60 s target sits. Both still move with the machine's noise, and so does their ratio (docs/benchmarks.md).
 
 const STATE_BYTES = 1 + 6 * 8;
 const textEncoder = new TextEncoder();

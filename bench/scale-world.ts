@@ -28,7 +28,7 @@ export interface Library {
  * Why another build's folder would not load as this checkout's does, or undefined. Its `.js` files are ES modules,
  * so they must sit in a package whose package.json says `"type": "module"` (a worktree or a clone does). Elsewhere
  * Node takes them for CommonJS and tsx transforms them on the way in: a copy of this very build, loaded from a bare
- * folder, ran 1.8× slower in `ab`, which would pass for a regression.
+ * folder, ran much slower in `ab`, which would pass for a regression.
  */
 export function libraryFolderProblem(dir: string): string | undefined {
   for (let at = dir; ; at = dirname(at)) {

@@ -7,10 +7,10 @@
 // Reported: wall time of the 60 simulated seconds (setup reported apart), events and packets per wall second, and
 // heap per peer session (heap growth from building and connecting every runtime, after a forced gc, divided by
 // the sessions; the simulated Steam's users already exist in the baseline, their P2P links do not), and apart from
-// it the off-heap buffers per runtime. The same code took 86–88 s on 2026-12-02's host and 39–42 s on 2026-12-04's,
-// so each run also says what host it had: the hand-written baseline (below) and the effective cache
-// (memory.bench.ts) read just before and just after the run (README, scale section). Whether the run meets the
-// issue's targets, and if not why, is judged in scale-targets.ts.
+// it the off-heap buffers per runtime. The same code takes very different wall times on different hosts, so each
+// run also says what host it had: the hand-written baseline (below) and the effective cache (memory.bench.ts) read
+// just before and just after the run (docs/benchmarks.md). Whether the run meets the issue's targets, and if not
+// why, is judged in scale-targets.ts.
 // `--traffic` takes the run apart: `state` sends only the unreliable updates, `events` only the reliable ones, and
 // `none` nothing (what is left is ticking and the runtimes' heartbeat timers, which also check liveness). The targets
 // are judged on `all` only, and not on a profiled run.
@@ -151,8 +151,8 @@ export async function run(flags: readonly string[]): Promise<void> {
   const gc = gcOrUndefined();
   const frames = Math.round(options.seconds * HZ);
   const { sendState, sendEvents } = trafficSent(options.traffic);
-  // The baseline first, on a heap that holds nothing else yet. Run after the runtimes (with the simulated Steam's
-  // 2,000 users still live), it took 31.7 s in one full run and 60.6 s in the next.
+  // The baseline first, on a heap that holds nothing else yet: run after the runtimes (with the simulated Steam's
+  // users still live), its time swung from run to run by as much as the library's own cost.
   const baseline = runHandWrittenBaseline({
     players: options.players,
     lobbySize: LOBBY_SIZE,
@@ -185,7 +185,7 @@ export async function run(flags: readonly string[]): Promise<void> {
   for (const p of players) p.runtime.errors$.subscribe(() => void errors++);
   const counter = countDelivered(players);
   const statsBefore = sumStats(players);
-  // The wall time moves with the host (README, scale section), so the run says what share of the cache it had on
+  // The wall time moves with the host (docs/benchmarks.md), so the run says what share of the cache it had on
   // either side of it. The probe's 128 MB chase is off-heap, and made after the off-heap figures were read.
   const cacheBefore = probeEffectiveCacheBytes();
   const netBefore = { ...steam.stats };
@@ -256,7 +256,7 @@ export async function run(flags: readonly string[]): Promise<void> {
     'scale.microsPerTick': round((wallSeconds * 1e6) / (frames * options.players), 2),
     /**
      * Wall time per message delivered, all in, and the baseline's. Compared across `--players` (same players × seconds),
-     * they show what the cache costs: see bench/SCALE-NOTES.md.
+     * they show what the cache costs (`npm run bench -- memory` measures the host's side of it).
      */
     'scale.microsPerMessage': delivered === 0 ? null : round((wallSeconds * 1e6) / delivered, 2),
     'scale.baselineMicrosPerMessage': baseline.delivered === 0 ? null : round((baseline.wallSeconds * 1e6) / baseline.delivered, 2),

@@ -1,4 +1,7 @@
-// The package root: the runtime a game embeds, the backends it runs on, and the machines behind it.
+/**
+ * The package root: the runtime a game embeds, the backends it runs on, and the machines behind it.
+ * @module lobbykit
+ */
 export { createLobbyRuntime, STARTED_LOBBY_DATA_KEY } from './runtime.js';
 export type {
   LobbyRuntime,
@@ -17,6 +20,10 @@ export type {
   RuntimeCommand,
   RuntimeResult,
   RuntimeStats,
+  LifecycleEvent,
+  InviteReceived,
+  TutorialOptions,
+  GodotVersion,
 } from './runtime.js';
 export * from './effects/index.js';
 export * from './effects/loopback/index.js';

@@ -3,6 +3,7 @@ export { createLobbyRuntime } from './runtime/runtime.js';
 export { STARTED_LOBBY_DATA_KEY } from './runtime/lobby-state.js';
 export type {
   CreateLobbyOptions,
+  InviteReceived,
   LifecycleEvent,
   LobbyListing,
   LobbyRuntime,
@@ -16,3 +17,4 @@ export type { LobbyMember } from './runtime/member-directory.js';
 export type { LobbyState, LobbyStatus } from './runtime/lobby-state.js';
 export type { LobbyRuntimeError, LobbyRuntimeErrorKind, RuntimeCommand, RuntimeResult } from './runtime/errors.js';
 export type { RuntimeStats } from './runtime/stats.js';
+export type { GodotVersion, TutorialOptions } from './runtime/peer-wire.js';

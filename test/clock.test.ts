@@ -54,6 +54,23 @@ describe('VirtualClock', () => {
     expect(clock.fired).toBe(5);
   });
 
+  it('lets go of cleared timers long before they would have fallen due, and still fires the live ones in order', () => {
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    const live: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const id = clock.setTimeout(() => fired.push(i), 60_000 + i);
+      if (i % 10 === 0) live.push(i);
+      else clock.clearTimeout(id);
+      // Held timers stay within twice the live ones plus a fixed slack, whatever the number cleared.
+      expect(clock.held).toBeLessThanOrEqual(2 * clock.pending + 65);
+    }
+    expect(clock.pending).toBe(100);
+    clock.advance(120_000);
+    expect(fired).toEqual(live);
+    expect(clock.held).toBe(0);
+  });
+
   it('refuses to go back in time', () => {
     const clock = new VirtualClock(100);
     expect(() => clock.advanceTo(50)).toThrow(RangeError);

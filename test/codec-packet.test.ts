@@ -118,6 +118,16 @@ describe('packet codec round trips', () => {
     }
   });
 
+  it('writes a JSON payload as the UTF-8 of JSON.stringify, however many bytes its characters take', () => {
+    // Room is made from the text's UTF-8 length: 4-byte emoji, 3-byte CJK and an escaped lone surrogate past the
+    // scratch buffer's first size must all land whole.
+    const value = { text: '🎮'.repeat(200) + '東京'.repeat(100) + 'é'.repeat(50), lone: '\ud800', n: 1 };
+    const frame = encodeOk(codec.encode(value, { codec: 'json', compress: false }));
+    const payload = new TextEncoder().encode(JSON.stringify(value));
+    expect(frame.subarray(frame.length - payload.length)).toEqual(payload);
+    expect(decodedValue(codec.decode(frame))).toEqual(value);
+  });
+
   it('keeps the codec id for JSON and raw frames, and refuses a chat frame as no game packet', () => {
     const json = encodeOk(codec.encode({ a: [1, 'two', null] }, { codec: 'json', channel: 300 }));
     expect(codec.decode(json)).toEqual({ ok: true, value: { kind: 'application', channel: 300, codec: 'json', compressed: false, value: { a: [1, 'two', null] } } });

@@ -47,6 +47,16 @@ describe('tagged JSON', () => {
     expect(toTaggedJson({ $bigint: 'not a tag' })).toEqual({ $object: { $bigint: 'not a tag' } });
   });
 
+  it("writes bytes as Node's own base64 does, across sizes that take several chunks, and reads them back", () => {
+    // Node's Buffer is the oracle here; the codec itself uses only what browsers also have.
+    for (const length of [0, 1, 2, 3, 0x7fff, 0x8000, 0x8001, 100_003]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 7919 + (i >> 8)) & 0xff);
+      const tagged = toTaggedJson(bytes) as { $bytes: string };
+      expect(tagged.$bytes).toBe(Buffer.from(bytes).toString('base64'));
+      expect(fromTaggedJson(tagged)).toEqual({ ok: true, value: bytes });
+    }
+  });
+
   it('names the path of a malformed tag instead of throwing', () => {
     expect(fromTaggedJson({ a: [1, { $bytes: 'abc' }] })).toMatchObject({ ok: false, code: 'bad-payload', detail: expect.stringContaining('$.a[1]') as unknown });
     expect(fromTaggedJson({ $what: 1 })).toMatchObject({ ok: false, code: 'bad-payload' });

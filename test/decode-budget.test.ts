@@ -67,8 +67,16 @@ describe('the decode budget', () => {
     expect(perTickLight.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(16 * 7);
     // What waits is the backlog, and it all arrives, in order, nothing lost.
     expect(host.backend.pendingPackets()).toBeGreaterThan(0);
+    // backlog$ says so to a game that subscribes late: its first value is the packets still waiting, and it
+    // follows them down to none.
+    const backlog: number[] = [];
+    const watching = host.runtime.backlog$.subscribe((n) => backlog.push(n));
+    expect(backlog).toEqual([host.backend.pendingPackets()]);
     await w.runUntil(() => bigs.length === 8 * 16, 20_000);
+    watching.unsubscribe();
     expect(bigs).toHaveLength(8 * 16);
+    expect(backlog.at(-1)).toBe(0);
+    expect(new Set(backlog).size).toBeGreaterThan(2);
     expect(host.errorsOf('decode-failed')).toEqual([]);
   });
 });

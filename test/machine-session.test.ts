@@ -40,6 +40,16 @@ function hostWithMembers(count: number, input: Partial<SessionInput> = {}) {
 }
 
 describe('session (root) machine', () => {
+  it('closes the sessions still open when the root stops: no peer left running, no timer left on the clock', () => {
+    const t = hostWithMembers(3);
+    const peers = [0, 1, 2].map((i) => t.actor.system.get(peerSystemId(member(i)))!);
+    expect(t.clock.pending).toBeGreaterThan(0);
+    t.actor.stop();
+    for (const peer of peers) expect(peer.getSnapshot().status).toBe('done');
+    expect(t.remotesOf('closeSession')).toEqual([member(0), member(1), member(2)]);
+    expect(t.clock.pending).toBe(0);
+  });
+
   it('forwards lobby commands to the lobby actor and follows it into the lobby', () => {
     const t = startSession();
     expect(t.snapshot().value).toBe('outside');

@@ -32,19 +32,29 @@ function transport(order: readonly number[], counts: Readonly<Record<number, num
 }
 
 function routerOver(backend: Backend, channels: readonly number[]) {
-  const slot: PeerSlot = { id: ALICE, lastHeard: -Infinity, lastSent: -Infinity, route: undefined };
+  const slot: PeerSlot = { id: ALICE, lastHeard: -Infinity, lastSent: -Infinity, route: undefined, wire: undefined, opens: false };
   const version = {};
   const router = new PacketRouter(
     backend,
     createPacketCodec(),
-    { gate: new Map([[ALICE, slot]]), gateVersion: () => version, isExpelled: () => false, control: () => {}, error: () => {} },
+    {
+      gate: new Map([[ALICE, slot]]),
+      gateVersion: () => version,
+      isExpelled: () => false,
+      control: () => {},
+      handshake: () => {},
+      isConnected: () => true,
+      showWire: (peer, wire) => void (peer.wire = wire),
+      error: () => {},
+    },
     createStats(),
     LIMIT,
+    { maxBytes: 1 << 20 },
   );
   const delivered: ChannelMessage[] = [];
   for (const channel of channels) router.messages(channel).subscribe((m) => delivered.push(m));
   const tick = () => {
-    router.beginTick();
+    router.beginTick(0);
     router.read(0);
   };
   return { delivered, tick };

@@ -92,7 +92,7 @@ describe('runtime counters under a hostile storm', () => {
       return encoded.value;
     };
     const storm: Uint8Array[] = [
-      ...Object.values(hostileClasses(60, 99)).flat(),
+      ...Object.values(hostileClasses(60, 99)).flat().map((p) => p.bytes),
       ...Array.from({ length: 40 }, (_, i) => encodeChatFrame(lobby.lobbyId, new Uint8Array([0xff, 0xfe, i]))),
       ...Array.from({ length: 40 }, (_, i) => encodeChatFrame(lobby.lobbyId, new TextEncoder().encode(`chat ${i}`))),
       ...Array.from({ length: 20 }, () => jsonFrame('['.repeat(100_000) + ']'.repeat(100_000))),

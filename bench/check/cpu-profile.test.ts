@@ -9,8 +9,8 @@ function spinFor(ms: number): void {
   while (performance.now() < until);
 }
 
-// bench/SCALE-NOTES.md's "Where the cliff lands" reads these figures: a frame must land in the module it ran in,
-// whichever build ran, and the time must add up to the samples'.
+// The scale bench's time by module is read from these figures: a frame must land in the module it ran in, whichever
+// build ran, and the time must add up to the samples'.
 describe('scale bench CPU profile', () => {
   it.each([
     ['file:///work/lobbykit/dist/effects/sim/core.js', 'sendOn', 'effects/sim/core'],

@@ -1,3 +1,7 @@
+/**
+ * `lobbykit codec`: encodes and decodes one value in lobbykit's wire or Godot's (3 or 4, optionally GZIP), from
+ * arguments or stdin, and says what is wrong with bad input in one line.
+ */
 import { Option, type Command } from 'commander';
 import type { ControlMessage } from '../codec/control.js';
 import { createPacketCodec, type PayloadCodecName } from '../codec/packet-codec.js';

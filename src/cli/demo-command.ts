@@ -1,3 +1,7 @@
+/**
+ * `lobbykit demo` (and `npm run demo`): the flags it takes, checked, and the narrated lobby story it plays on the
+ * simulated Steam.
+ */
 import type { Command } from 'commander';
 import type { CliIo } from './main.js';
 

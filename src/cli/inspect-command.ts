@@ -1,3 +1,6 @@
+/**
+ * `lobbykit inspect`: starts the live viewer on a loopback address with a simulated lobby to watch.
+ */
 import type { Command } from 'commander';
 import type { CliIo } from './main.js';
 

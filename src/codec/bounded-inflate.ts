@@ -1,5 +1,3 @@
-import { inflateSync } from 'fflate';
-
 /**
  * Raw-deflate inflation whose work is bounded by what the frame announced, not by what the stream holds.
  *
@@ -12,6 +10,7 @@ import { inflateSync } from 'fflate';
  * Overflow is seen through a tail of unpredictable bytes after the announced length: fflate only writes there when
  * the stream is longer than announced, and a sender cannot aim its output at bytes it cannot know.
  */
+import { inflateSync } from 'fflate';
 
 /** Deflate's worst-case expansion: a 258-byte match coded in two one-bit Huffman codes. */
 const MAX_DEFLATE_RATIO = 1032;

@@ -20,6 +20,7 @@ import {
 } from './frame.js';
 import { codecError, ok, type CodecResult } from './result.js';
 import { DEFAULT_MAX_DEPTH, ValueDecoder, ValueEncoder, encodeFailureToError } from './value-codec.js';
+import { utf8Length } from './value-encoder.js';
 import { varintLength, writeVarint } from './varint.js';
 import { MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES } from '../steam/p2p.js';
 
@@ -124,7 +125,8 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
           return codecError('unencodable', `JSON codec: ${e instanceof Error ? e.message : String(e)}`);
         }
         if (text === undefined) return codecError('unencodable', `JSON codec: a top-level ${typeof value} has no JSON form`);
-        writer.ensure(Buffer.byteLength(text, 'utf8'));
+        // JSON.stringify escapes lone surrogates, so the text always has a UTF-8 length.
+        writer.ensure(utf8Length(text));
         const at = writer.pos;
         writer.pos += textEncoder.encodeInto(text, writer.buf.subarray(writer.pos)).written;
         // Never send what every receiver refuses.

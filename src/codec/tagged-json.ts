@@ -9,6 +9,24 @@
  */
 import { codecError, ok, type CodecResult } from './result.js';
 
+/** Chunks of bytes turned into one string at a time: an argument list of a whole packet could pass engines' limits. */
+const BASE64_CHUNK = 0x8000;
+
+// btoa and atob rather than Node's Buffer: they exist in browsers, Electron renderers and Node alike.
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += BASE64_CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + BASE64_CHUNK));
+  return btoa(binary);
+}
+
+/** `text` is padded base64 (checked by the caller), so atob cannot throw on it. */
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 function isTagLike(o: object): boolean {
   const keys = Object.keys(o);
   return keys.length === 1 && keys[0]!.startsWith('$');
@@ -38,7 +56,7 @@ export function toTaggedJson(value: unknown): unknown {
     case 'object': {
       if (value === null) return null;
       if (Array.isArray(value)) return Array.from(value, toTaggedJson);
-      if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+      if (value instanceof Uint8Array) return { $bytes: toBase64(value) };
       if (value instanceof Map) return { $map: Array.from(value, ([k, v]) => [toTaggedJson(k), toTaggedJson(v)]) };
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) setOwn(out, key, toTaggedJson((value as Record<string, unknown>)[key]));
@@ -74,7 +92,7 @@ function fromJson(json: unknown, path: string): unknown {
       return BigInt(body);
     case '$bytes':
       if (typeof body !== 'string' || body.length % 4 !== 0 || !BASE64.test(body)) throw new TagError('$bytes needs padded base64', path);
-      return new Uint8Array(Buffer.from(body, 'base64'));
+      return fromBase64(body);
     case '$map': {
       if (!Array.isArray(body)) throw new TagError('$map needs an array of [key, value] pairs', path);
       const m = new Map<unknown, unknown>();

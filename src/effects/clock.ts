@@ -1,3 +1,7 @@
+/**
+ * The clock every part of lobbykit reads: XState's clock plus `now()`, on real time in games and virtual time in
+ * tests and the simulator.
+ */
 import type { ActorOptions, AnyActorLogic } from 'xstate';
 import { MinHeap } from './min-heap.js';
 
@@ -26,6 +30,9 @@ interface Timer {
   readonly due: number;
   readonly fn: () => void;
 }
+
+/** Cleared timers the heap may hold beyond twice the live ones before it is compacted. */
+const COMPACT_SLACK = 64;
 
 function earlier(a: Timer, b: Timer): boolean {
   return a.due < b.due || (a.due === b.due && a.id < b.id);
@@ -72,8 +79,18 @@ export class VirtualClock implements LobbyClock {
     return id;
   }
 
+  /**
+   * Timers the clock still holds, cleared ones included until they fall due or the heap is compacted: bounded by
+   * twice the live timers (plus a little), so a cleared timer's closure is not kept for as long as its delay.
+   */
+  get held(): number {
+    return this.heap.size;
+  }
+
   clearTimeout(id: unknown): void {
-    if (typeof id === 'number') this.live.delete(id);
+    if (typeof id !== 'number' || !this.live.delete(id)) return;
+    // Cleared timers wait in the heap until popped; once they outnumber the live ones, drop them all at once.
+    if (this.heap.size > 2 * this.live.size + COMPACT_SLACK) this.heap.retain((timer) => this.live.has(timer.id));
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */

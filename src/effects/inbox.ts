@@ -1,3 +1,7 @@
+/**
+ * Received P2P packets waiting to be read, queued per channel and per sender and read in turn, so one sender's
+ * flood cannot hold back the others; the queues a stranger can make are bounded.
+ */
 import type { P2PPacket, SenderMemo } from './backend.js';
 import { Fifo } from './fifo.js';
 
@@ -128,7 +132,11 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     this.pushTo(this.queueFor(channel, packet.from), packet);
   }
 
-  /** The queue `from`'s packets on `channel` go to, made if missing; valid while its `live` is true. */
+  /**
+   * The queue `from`'s packets on `channel` go to, made if missing; valid while its `live` is true. Like `pushTo`
+   * and `lastReadFrom`, it is the fast path of lobbykit's own transports.
+   * @internal
+   */
   queueFor(channel: number, from: bigint): SenderQueue<P> {
     let queue = this.channelQueue(channel);
     if (queue === undefined) {
@@ -143,7 +151,10 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
     return sender;
   }
 
-  /** Queues a packet that came from `sender.from`, through a live handle from `queueFor`. */
+  /**
+   * Queues a packet that came from `sender.from`, through a live handle from `queueFor`.
+   * @internal
+   */
   pushTo(sender: SenderQueue<P>, packet: P): void {
     const queue = sender.owner;
     if (queue.count === 0) this.nonEmpty.push(queue.channel);
@@ -193,6 +204,7 @@ export class FairInbox<P extends P2PPacket = P2PPacket> {
    * The sender queue the last `read` took its packet from (a transport hands it to the reader as a SenderMemo), or
    * undefined once the inbox has let that queue go (every way of letting go clears `live`): a reader must not keep
    * a memo on a dead queue. The emptied queue itself stays referenced until the next read.
+   * @internal
    */
   get lastReadFrom(): SenderQueue<P> | undefined {
     const sender = this.lastSender;

@@ -1,8 +1,7 @@
-// The effects layer: the Backend port, its backends, and the streams the runtime drives them with.
+// The effects layer: the Backend port and its backends (simulated Steam, steamworks.js, loopback), and the clock.
 export * from './backend.js';
 export { FairInbox } from './inbox.js';
 export { applyLobbyListFilters, DEFAULT_LOBBY_LIST_COUNT, type LobbySummary } from './list-filters.js';
-export { createBackendStreams, type BackendStreams, type BackendStreamsOptions, type PacketSink, type TickReport } from './streams.js';
 export {
   createSimulatedSteam,
   connectLobbyArgs,
@@ -40,6 +39,18 @@ export {
   type SteamworksLobby,
   type SteamworksCallbackId,
   type SteamworksCallbackPayloads,
+  type SteamworksCallbackHandle,
+  type SteamworksCallbacks,
+  type SteamworksFriends,
+  type SteamworksPayloadId,
+  type SteamworksLobbyType,
+  type SteamworksLocalPlayer,
+  type SteamworksMatchmaking,
+  type SteamworksNetworking,
+  type SteamworksOverlay,
+  type SteamworksP2PPacket,
+  type SteamworksPlayerSteamId,
+  type SteamworksSendType,
 } from './steamworks/client-types.js';
 export { encodeChatFrame, decodeChatFrame } from './steamworks/chat-frame.js';
 export { createSystemClock, VirtualClock, type LobbyClock, type Clock } from './clock.js';

@@ -42,4 +42,11 @@ export class MinHeap<T> {
       i = m;
     }
   }
+
+  /** Keeps only the items `keep` accepts, in heap order again: O(n), for dropping many dead items at once. */
+  retain(keep: (item: T) => boolean): void {
+    const kept = this.items.filter(keep);
+    this.items.length = 0;
+    for (const item of kept) this.push(item);
+  }
 }

@@ -1,10 +1,9 @@
-import type { AnyStateMachine, AnyStateNode } from 'xstate';
-
 /**
  * A plain, renderer-neutral picture of a machine, read from its definition (`machine.root`): the state tree and
  * every transition with a readable event, guard and action list. The DOT, Mermaid and live-viewer outputs are all
  * drawn from this, so they can never disagree with the machine, nor with each other.
  */
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
 
 export type ChartStateType = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
 

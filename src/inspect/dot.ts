@@ -1,5 +1,3 @@
-import { statesOf, type Chart, type ChartState, type ChartTransition } from './chart.js';
-
 /**
  * Graphviz DOT for a chart: compound and parallel states are clusters (parallel ones dashed), each compound state
  * has a filled dot pointing at its initial child, final states are double-bordered, and every transition that
@@ -9,6 +7,7 @@ import { statesOf, type Chart, type ChartState, type ChartTransition } from './c
  * Every state's SVG element gets a stable id (`state:<id>` for nodes, `cluster:<id>` for clusters), which the
  * live viewer uses to highlight the current state.
  */
+import { statesOf, type Chart, type ChartState, type ChartTransition } from './chart.js';
 
 export const SVG_STATE_ID_PREFIX = 'state:';
 export const SVG_CLUSTER_ID_PREFIX = 'cluster:';

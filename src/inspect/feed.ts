@@ -1,10 +1,9 @@
-import type { AnyStateNode, InspectionEvent } from 'xstate';
-
 /**
  * What the live viewer knows, built from XState inspection events with no I/O: every actor with its current state,
  * and the last N events. It turns each inspection event into a small JSON-safe update (Steam IDs as `"<digits>n"`)
  * that the server broadcasts; a browser that connects late asks for `current()`.
  */
+import type { AnyStateNode, InspectionEvent } from 'xstate';
 
 export type ActorStatus = 'active' | 'done' | 'error' | 'stopped';
 

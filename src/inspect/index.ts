@@ -1,5 +1,14 @@
 // Seeing the machines: drawings generated from their definitions, and the offline live viewer.
-export { chartOf, statesOf, type Chart, type ChartState, type ChartTransition, type NamedMachine } from './chart.js';
+export {
+  chartOf,
+  statesOf,
+  type Chart,
+  type ChartState,
+  type ChartStateType,
+  type ChartTransition,
+  type ChartTriggerKind,
+  type NamedMachine,
+} from './chart.js';
 export { chartToDot } from './dot.js';
 export { chartToMermaid } from './mermaid.js';
 export {
@@ -12,7 +21,7 @@ export {
   SvgRendererMissingError,
   type GeneratedFile,
 } from './visualize.js';
-export { InspectFeed, type ActorView, type FeedUpdate, type InspectFeedOptions, type LogEntry } from './feed.js';
+export { InspectFeed, type ActorStatus, type ActorView, type FeedUpdate, type InspectFeedOptions, type LogEntry } from './feed.js';
 export {
   createInspectServer,
   InspectServerError,

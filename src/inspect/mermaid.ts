@@ -1,3 +1,6 @@
+/**
+ * Mermaid `stateDiagram-v2` drawings of machine charts.
+ */
 import { statesOf, type Chart, type ChartState, type ChartTransition } from './chart.js';
 
 /**

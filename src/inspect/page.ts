@@ -1,12 +1,11 @@
-import type { Chart, ChartState } from './chart.js';
-import { SVG_CLUSTER_ID_PREFIX, SVG_STATE_ID_PREFIX } from './dot.js';
-
 /**
  * The viewer's one page: self-contained (inline CSS and JS, statecharts inlined as SVG), so it works with no
  * network at all. It connects back to `/feed` on the same host, paints each machine's chart, highlights the active
  * states of the selected actor of that machine (the root, the lobby, one peer at a time: click a peer to follow it),
  * lists every actor with its state, and keeps a scrolling event log.
  */
+import type { Chart, ChartState } from './chart.js';
+import { SVG_CLUSTER_ID_PREFIX, SVG_STATE_ID_PREFIX } from './dot.js';
 
 export interface ViewerChart {
   readonly chart: Chart;

@@ -1,8 +1,3 @@
-import { createActor, type Actor, type InspectionEvent } from 'xstate';
-import type { LobbyClock } from '../effects/clock.js';
-import { NO_EFFECTS, type MachineEffects } from '../machines/effects.js';
-import { sessionMachine } from '../machines/session.machine.js';
-
 /**
  * A lobby that plays itself, for the viewer until the runtime drives a simulated network: the machines run with
  * effects that answer like a friendly Steam after `latencyMs` — we create a lobby, members enter one by one,
@@ -10,6 +5,10 @@ import { sessionMachine } from '../machines/session.machine.js';
  * every member stays alive. With `churn`, the oldest member leaves and a new one enters every `churnEveryMs`.
  * Everything runs on the given clock: a VirtualClock replays it exactly, the system clock paces it for a person.
  */
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import type { LobbyClock } from '../effects/clock.js';
+import { NO_EFFECTS, type MachineEffects } from '../machines/effects.js';
+import { sessionMachine } from '../machines/session.machine.js';
 
 export interface ScriptedLobbyOptions {
   readonly clock: LobbyClock;

@@ -1,3 +1,7 @@
+/**
+ * The live viewer's HTTP and WebSocket server: serves its page, streams the inspection feed, and binds to loopback
+ * addresses only.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';

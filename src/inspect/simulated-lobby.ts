@@ -1,8 +1,3 @@
-import type { InspectionEvent } from 'xstate';
-import type { LobbyClock } from '../effects/clock.js';
-import { createSimulatedSteam } from '../effects/sim/network.js';
-import { createLobbyRuntime, type LobbyRuntime } from '../runtime.js';
-
 /**
  * A lobby to watch in the viewer, played by real lobbykit runtimes on the simulated Steam: the local player's
  * runtime (the one inspected) hosts a lobby, bot players — runtimes of their own — join one by one, and every
@@ -11,6 +6,10 @@ import { createLobbyRuntime, type LobbyRuntime } from '../runtime.js';
  * one joins every `churnEveryMs`. Everything runs on the given clock: a VirtualClock replays it exactly, the
  * system clock paces it for a person.
  */
+import type { InspectionEvent } from 'xstate';
+import type { LobbyClock } from '../effects/clock.js';
+import { createSimulatedSteam } from '../effects/sim/network.js';
+import { createLobbyRuntime, type LobbyRuntime } from '../runtime.js';
 
 export interface SimulatedLobbyOptions {
   readonly clock: LobbyClock;

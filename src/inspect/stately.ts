@@ -1,3 +1,7 @@
+/**
+ * Wiring for Stately's inspector: the sanitizers that make lobbykit's snapshots and events (bigint Steam ids) JSON
+ * it can show.
+ */
 import { fullJson } from '../machines/serialize.js';
 
 /**

@@ -1,14 +1,3 @@
-import { createActor, fromCallback, type ActorRefFrom, type AnyActorRef } from 'xstate';
-import type { RetryPolicy } from './backoff.js';
-import type { PeerEffects } from './effects.js';
-import {
-  peerSessionMachine,
-  type PeerCloseCause,
-  type PeerSessionEmitted,
-  type PeerSessionEvent,
-  type PeerTiming,
-} from './peer-session.machine.js';
-
 /**
  * Holds one peer-session actor per remote member, outside the root's `children` map.
  *
@@ -18,6 +7,18 @@ import {
  * visible to `inspect`, and reachable with `system.get(peerSystemId(remoteId))`. It decides nothing; the root
  * says whom to spawn, close and route to, and the pool hands every event its peers emit back to the root.
  */
+import { createActor, fromCallback, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
+import type { PeerEffects } from './effects.js';
+import {
+  DEFAULT_PEER_TIMING,
+  peerSessionMachine,
+  withDefaults,
+  type PeerCloseCause,
+  type PeerSessionEmitted,
+  type PeerSessionEvent,
+  type PeerTiming,
+} from './peer-session.machine.js';
 
 export interface PeerOptions {
   readonly timing?: Partial<PeerTiming>;
@@ -45,6 +46,8 @@ export function peerSystemId(remoteId: bigint): string {
 export const peerPool = fromCallback<PeerPoolCommand, PeerPoolInput, PeerSessionEmitted>(
   ({ input, self, sendBack, receive }) => {
     const peers = new Map<bigint, ActorRefFrom<typeof peerSessionMachine>>();
+    const timing = withDefaults(DEFAULT_PEER_TIMING, input.peer.timing);
+    const retry = withDefaults(DEFAULT_RETRY_POLICY, input.peer.retry);
 
     const spawn = (remoteId: bigint) => {
       if (peers.has(remoteId)) return;
@@ -53,7 +56,7 @@ export const peerPool = fromCallback<PeerPoolCommand, PeerPoolInput, PeerSession
         parent: self as AnyActorRef,
         id: peerSystemId(remoteId),
         systemId: peerSystemId(remoteId),
-        input: { remoteId, timing: input.peer.timing, retry: input.peer.retry, effects: input.effects },
+        input: { remoteId, timing, retry, effects: input.effects },
       });
       peers.set(remoteId, peer);
       peer.on('*', (emitted) => {
@@ -91,8 +94,10 @@ export const peerPool = fromCallback<PeerPoolCommand, PeerPoolInput, PeerSession
       }
     });
 
+    // The root stopped with sessions still open: each is closed for good, which stops it and cancels its timers
+    // (XState refuses stop() on an actor that has a parent).
     return () => {
-      for (const peer of peers.values()) peer.stop();
+      for (const [remoteId, peer] of [...peers]) peer.send({ type: 'peer.close', remoteId, cause: 'disposed' });
       peers.clear();
     };
   },

@@ -1,9 +1,3 @@
-import { assertEvent, assign, emit, setup } from 'xstate';
-import { sessionErrorInfo, type SessionErrorKey } from '../steam/index.js';
-import { DEFAULT_RETRY_POLICY, nextRandom, retryDelayMs, seedFromSteamId, type RetryPolicy } from './backoff.js';
-import type { HandshakeParams, PeerEffects, RemoteParams } from './effects.js';
-import { contextToJson, type JsonSafeContext } from './serialize.js';
-
 /**
  * One P2P session with one remote lobby member, as the seed does it (both sides send a handshake when they meet),
  * made explicit: every attempt ends in exactly one outcome — connected, or a failure that either schedules a
@@ -19,6 +13,11 @@ import { contextToJson, type JsonSafeContext } from './serialize.js';
  * packet would cost too much) and, at the root's heartbeat, sends `peer.silent` for a member it has not heard from
  * for the liveness window.
  */
+import { assertEvent, assign, emit, setup } from 'xstate';
+import { sessionErrorInfo, type SessionErrorKey } from '../steam/index.js';
+import { DEFAULT_RETRY_POLICY, nextRandom, retryDelayMs, seedFromSteamId, type RetryPolicy } from './backoff.js';
+import type { HandshakeParams, PeerEffects, RemoteParams } from './effects.js';
+import { contextToJson, type JsonSafeContext } from './serialize.js';
 
 export interface PeerTiming {
   /** How long one handshake waits for the remote's ack (or its own handshake). */
@@ -144,13 +143,22 @@ function closeReasonAfterFailure(context: PeerSessionContext): PeerCloseReason {
 /** JSON for graph keys and inspectors: the jitter state and the wait it drew (they differ every retry) left out. */
 const CONTEXT_JSON = contextToJson(['rngState', 'retryDelayMs']);
 
+/**
+ * `given` itself when it sets every field, else the defaults under it: the pool completes its options once, so a
+ * lobby's peers share one timing and one retry policy instead of a copy each.
+ */
+export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined): T {
+  if (given !== undefined && Object.keys(defaults).every((key) => given[key as keyof T] !== undefined)) return given as T;
+  return { ...defaults, ...given };
+}
+
 /** Built with its `toJSON` in place: one object per peer, as a lobby holds one per member. */
 function initialContext(input: PeerSessionInput): PeerSessionContext & JsonSafeContext {
   return {
     remoteId: input.remoteId,
     effects: input.effects,
-    timing: { ...DEFAULT_PEER_TIMING, ...input.timing },
-    retry: { ...DEFAULT_RETRY_POLICY, ...input.retry },
+    timing: withDefaults(DEFAULT_PEER_TIMING, input.timing),
+    retry: withDefaults(DEFAULT_RETRY_POLICY, input.retry),
     attempt: 1,
     rngState: (input.jitterSeed ?? seedFromSteamId(input.remoteId)) >>> 0,
     retryDelayMs: 0,

@@ -243,7 +243,7 @@ export const sessionMachine = setup({
 }).createMachine({
   id: 'session',
   context: ({ input }) =>
-    jsonSafeContext(
+    jsonSafeContext<SessionContext>(
       {
         selfId: input.selfId,
         effects: input.effects,

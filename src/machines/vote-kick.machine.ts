@@ -227,7 +227,7 @@ export const voteKickMachine = setup({
 }).createMachine({
   id: 'voteKick',
   context: ({ input }) =>
-    jsonSafeContext(
+    jsonSafeContext<VoteKickContext>(
       {
         selfId: input.selfId,
         timing: { ...DEFAULT_VOTE_KICK_TIMING, ...input.timing },

@@ -1,3 +1,6 @@
+/**
+ * A game loop for apps without one: ticks the runtime on its own clock.
+ */
 import type { LobbyClock } from '../effects/clock.js';
 
 /**

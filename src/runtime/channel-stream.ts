@@ -1,3 +1,6 @@
+/**
+ * The per-channel stream of game messages: a multicast Observable cheaper per message than an RxJS Subject.
+ */
 import { Observable, type Subscriber } from 'rxjs';
 
 /**

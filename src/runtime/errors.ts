@@ -1,3 +1,8 @@
+/**
+ * Every failure a game can meet, as one discriminated union on `kind`, each with a `reason` a player or developer
+ * can read. Commands return these in their result; every one of them is also published on `runtime.errors$`, so a
+ * game can log failures in one place without checking every result.
+ */
 import type { CodecErrorCode } from '../codec/result.js';
 import type { BackendProblemCode, RefusalCode } from '../effects/backend.js';
 import type { EnterFailureKey } from '../steam/index.js';
@@ -6,12 +11,6 @@ import type { CreateFailure, JoinFailure, RejectionCode } from '../machines/lobb
 import type { PeerFailure } from '../machines/peer-session.machine.js';
 import type { IgnoredCode } from '../machines/session.machine.js';
 import type { VoteRejectionCode } from '../machines/vote-kick.machine.js';
-
-/**
- * Every failure a game can meet, as one discriminated union on `kind`, each with a `reason` a player or developer
- * can read. Commands return these in their result; every one of them is also published on `runtime.errors$`, so a
- * game can log failures in one place without checking every result.
- */
 
 /** The runtime's commands, as named in errors. */
 export type RuntimeCommand =

@@ -1,3 +1,7 @@
+/**
+ * Turns backend events into machine events and game notices: lobby and member changes, chat (with kick and vote
+ * notices), data changes and P2P session requests, each checked against who may cause it.
+ */
 import { decodeChatNotice, isChatNotice, type ChatNotice } from '../codec/chat-notice.js';
 import { EnterResponse, type Backend, type BackendEvent, type BackendProblemCode } from '../effects/backend.js';
 import { memberChangeFromSteam, type MemberChange } from '../steam/index.js';

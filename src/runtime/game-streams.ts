@@ -4,7 +4,7 @@
  * read backlog and errors.
  * Subjects stay private; the game gets Observables, and `complete()` ends them all at dispose.
  */
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, defer, type Observable } from 'rxjs';
 import type { SessionEmitted } from '../machines/session.machine.js';
 import type { VoteKickEmitted } from '../machines/vote-kick.machine.js';
 import type { LifecycleEvent } from './api.js';
@@ -23,6 +23,11 @@ export class GameStreams {
   private readonly connectedSubject = new BehaviorSubject<boolean>(false);
   private readonly errorSubject = new Subject<LobbyRuntimeError>();
   private readonly voteSubject = new Subject<VoteKickEmitted>();
+  /**
+   * The read backlog changes on most busy ticks, and RxJS's `next` costs a closure and an iterator even with nobody
+   * listening: the Subject hears of a change only while observed, and a new subscriber first brings it up to date.
+   */
+  private backlog = 0;
   private readonly backlogSubject = new BehaviorSubject<number>(0);
 
   readonly lobby$: Observable<LobbyState>;
@@ -33,7 +38,10 @@ export class GameStreams {
   readonly allConnected$ = this.connectedSubject.asObservable();
   readonly errors$ = this.errorSubject.asObservable();
   readonly votes$ = this.voteSubject.asObservable();
-  readonly backlog$ = this.backlogSubject.asObservable();
+  readonly backlog$: Observable<number> = defer(() => {
+    if (this.backlogSubject.getValue() !== this.backlog) this.backlogSubject.next(this.backlog);
+    return this.backlogSubject.asObservable();
+  });
 
   constructor(initialLobby: LobbyState) {
     this.lobbySubject = new BehaviorSubject(initialLobby);
@@ -86,7 +94,9 @@ export class GameStreams {
   }
 
   setBacklog(unread: number): void {
-    if (unread !== this.backlogSubject.getValue()) this.backlogSubject.next(unread);
+    if (unread === this.backlog) return;
+    this.backlog = unread;
+    if (this.backlogSubject.observed) this.backlogSubject.next(unread);
   }
 
   complete(): void {

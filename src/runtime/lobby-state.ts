@@ -1,3 +1,6 @@
+/**
+ * Our own lobby membership as the game reads it (`lobbyState()`, `lobby$`), derived from the lobby actor's snapshot.
+ */
 import type { SnapshotFrom } from 'xstate';
 import type { lobbyMachine } from '../machines/lobby.machine.js';
 

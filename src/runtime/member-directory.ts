@@ -1,3 +1,7 @@
+/**
+ * Who is in our lobby, as the game sees them and as the data plane admits them: members, names, sessions, held
+ * seats, and who is kept out.
+ */
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { PeerStatus } from '../machines/session.machine.js';
 import type { PeerWire } from './peer-wire.js';
@@ -13,12 +17,6 @@ export interface LobbyMember {
   readonly session: PeerStatus | 'self';
   /** Steam dropped this member and their seat is held while they rejoin (their packets still count). */
   readonly away: boolean;
-}
-
-interface Entry {
-  name: string;
-  session: PeerStatus | 'self';
-  away: boolean;
 }
 
 /** Per-member state the data plane touches on every packet: found with the same lookup that admits the packet. */
@@ -48,7 +46,11 @@ export interface PeerSlot {
 export class MemberDirectory {
   private lobby: bigint | undefined;
   private owner: bigint | undefined;
-  private readonly entries = new Map<bigint, Entry>();
+  /**
+   * Each member as the game sees it. An entry is never changed, only replaced, so the list `publish()` hands out
+   * holds these very objects (one per member, not a copy per list) and stays as it was published.
+   */
+  private readonly entries = new Map<bigint, LobbyMember>();
   /** Remote members, not expelled: the data plane's gate (one Map lookup admits a packet and finds its slot). */
   private readonly remote = new Map<bigint, PeerSlot>();
   /** The gate's slots as an array, replaced (never changed in place) on each change: a broadcast loops over it. */
@@ -143,7 +145,7 @@ export class MemberDirectory {
     if (this.expelledIds.has(id)) return false;
     if (this.entries.has(id)) return true;
     const isSelf = id === this.selfId;
-    this.entries.set(id, { name: this.nameOf(id), session: isSelf ? 'self' : 'connecting', away: false });
+    this.entries.set(id, { id, name: this.nameOf(id), isSelf, isOwner: id === this.owner, session: isSelf ? 'self' : 'connecting', away: false });
     if (!isSelf) {
       const slot: PeerSlot = { id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined, wire, opens };
       this.remote.set(id, slot);
@@ -187,23 +189,20 @@ export class MemberDirectory {
     if (entry === undefined) return;
     const name = this.nameOf(id);
     if (name === entry.name) return;
-    entry.name = name;
-    this.dirty = true;
+    this.replace({ ...entry, name });
   }
 
   setSession(id: bigint, session: PeerStatus): void {
     const entry = this.entries.get(id);
     if (entry === undefined || entry.session === session || entry.session === 'self') return;
-    entry.session = session;
-    this.dirty = true;
+    this.replace({ ...entry, session });
   }
 
   /** Seat held (Steam dropped them) or given back; they stay in the gate either way. */
   setAway(id: bigint, away: boolean): void {
     const entry = this.entries.get(id);
     if (entry === undefined || entry.away === away) return;
-    entry.away = away;
-    this.dirty = true;
+    this.replace({ ...entry, away });
   }
 
   /** Remote members (not ourselves) of the list. */
@@ -233,10 +232,17 @@ export class MemberDirectory {
     if (!this.dirty) return;
     this.dirty = false;
     const list: LobbyMember[] = [];
-    for (const [id, entry] of this.entries) {
-      list.push({ id, name: entry.name, isSelf: id === this.selfId, isOwner: id === this.owner, session: entry.session, away: entry.away });
+    for (const entry of this.entries.values()) {
+      const isOwner = entry.id === this.owner;
+      list.push(entry.isOwner === isOwner ? entry : this.replace({ ...entry, isOwner }));
     }
     this.subject.next(list);
+  }
+
+  private replace(entry: LobbyMember): LobbyMember {
+    this.entries.set(entry.id, entry);
+    this.dirty = true;
+    return entry;
   }
 
   complete(): void {

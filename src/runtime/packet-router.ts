@@ -1,3 +1,7 @@
+/**
+ * The data plane's reader: packets from the backend to each channel's stream, within the tick's read limit and
+ * decode budget, admitting members only.
+ */
 import type { Observable } from 'rxjs';
 import type { ControlMessage } from '../codec/control.js';
 import type { PacketCodec } from '../codec/packet-codec.js';

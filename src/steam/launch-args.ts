@@ -1,3 +1,6 @@
+/**
+ * Steam's `+connect_lobby <id>` launch argument, found wherever a launcher put it.
+ */
 import { isSteamId } from './ids.js';
 
 /**

@@ -2,12 +2,13 @@
  * A lobbykit runtime on the loopback backend, for tests that play it against real processes (Godot games, a
  * `lobbykit bot`): it ticks whenever the service sends something (and at 60 Hz for its timers), records what its
  * streams publish, and lets a test wait on a condition over those records — checked after every tick and
- * rejected past a deadline, so nothing sleeps and nothing hangs.
+ * rejected past a deadline, so nothing sleeps and nothing hangs. Beside it, the same kind of wait on a bare backend.
  */
 import { createLoopbackBackend } from '../../src/effects/loopback/connect.js';
+import type { BackendEvent } from '../../src/effects/backend.js';
 import type { LoopbackBackend } from '../../src/effects/loopback/loopback-backend.js';
 import type { SessionEmitted } from '../../src/machines/session.machine.js';
-import { createLobbyRuntime, type ChannelMessage, type ChatMessage, type LobbyRuntime, type LobbyRuntimeError } from '../../src/runtime.js';
+import { createLobbyRuntime, type ChannelMessage, type ChatMessage, type LobbyRuntime, type LobbyRuntimeError, type LobbyRuntimeOptions } from '../../src/runtime.js';
 
 export class LoopbackPlayer {
   readonly messages: ChannelMessage[] = [];
@@ -36,9 +37,16 @@ export class LoopbackPlayer {
     this.stopListening = backend.onIncoming(() => queueMicrotask(() => this.tick()));
   }
 
-  static async start(label: string, url: string, name: string, channels: readonly number[] = [0]): Promise<LoopbackPlayer> {
+  /** `options`: runtime options beside the backend, e.g. `tutorial: { godotVersion: 4 }`. */
+  static async start(
+    label: string,
+    url: string,
+    name: string,
+    channels: readonly number[] = [0],
+    options: Omit<LobbyRuntimeOptions, 'backend'> = {},
+  ): Promise<LoopbackPlayer> {
     const backend = await createLoopbackBackend({ url, name });
-    return new LoopbackPlayer(label, backend, createLobbyRuntime({ backend }), channels);
+    return new LoopbackPlayer(label, backend, createLobbyRuntime({ ...options, backend }), channels);
   }
 
   get id(): bigint {
@@ -84,4 +92,28 @@ export class LoopbackPlayer {
     this.runtime.dispose();
     await this.backend.close();
   }
+}
+
+/** Drains a bare loopback `backend` into `seen` on every arrival until `check` holds; rejects after `timeoutMs`. */
+export function drainUntil(backend: LoopbackBackend, seen: BackendEvent[], what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const test = (): boolean => {
+      backend.drainEvents((e) => seen.push(e));
+      return check();
+    };
+    if (test()) return resolve();
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const stop = backend.onIncoming(() =>
+      queueMicrotask(() => {
+        if (test()) {
+          clearTimeout(timer);
+          stop();
+          resolve();
+        }
+      }),
+    );
+  });
 }

@@ -1,3 +1,7 @@
+/**
+ * Godot's `PackedByteArray.compress`/`decompress` in GZIP mode, the one the tutorial uses, with the inflated size
+ * bounded so a zip bomb is refused rather than expanded.
+ */
 import { Inflate, gzipSync } from 'fflate';
 import { codecError, ok, type CodecResult } from '../result.js';
 import { Crc32 } from './crc32.js';

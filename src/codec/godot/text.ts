@@ -1,3 +1,7 @@
+/**
+ * Text as Godot writes and reads it: strict UTF-8 both ways, and the engines' limits (a Godot 3 string ends at NUL,
+ * a lone surrogate cannot be written) refused by name.
+ */
 import { CodecEncodeError } from '../result.js';
 
 const utf8Encoder = new TextEncoder();

@@ -19,9 +19,16 @@ export interface SendBuffer {
 export class Link {
   effective: EffectiveFaults | undefined;
   effectiveVersion = -1;
-  /** Due time of the last reliable datagram per channel: later ones never arrive before it. */
-  readonly lastReliableDue = new Map<number, number>();
   // A lobby of 250 has 62,250 links, so what only some links need is made when first needed.
+  /**
+   * Due time of the last reliable datagram per channel (later ones never arrive before it): fields for channels 0–3,
+   * what games use, and a Map made for the first other channel, so a link holds no Map of its own for them.
+   */
+  private due0 = 0;
+  private due1 = 0;
+  private due2 = 0;
+  private due3 = 0;
+  private dueOther: Map<number, number> | undefined = undefined;
   /** Send type 3 messages waiting to go, per channel. */
   buffers: Map<number, SendBuffer> | undefined = undefined;
   /** Reliable datagrams that cannot get through (partition, vanished peer), in send order. */
@@ -138,5 +145,35 @@ export class Link {
     else if (channel === 1) this.queue1 = queue;
     else if (channel === 2) this.queue2 = queue;
     else if (channel === 3) this.queue3 = queue;
+  }
+
+  /** Due time of the last reliable datagram on `channel` (0: none yet). */
+  lastReliableDue(channel: number): number {
+    switch (channel) {
+      case 0:
+        return this.due0;
+      case 1:
+        return this.due1;
+      case 2:
+        return this.due2;
+      case 3:
+        return this.due3;
+      default:
+        return this.dueOther?.get(channel) ?? 0;
+    }
+  }
+
+  setLastReliableDue(channel: number, due: number): void {
+    if (channel === 0) this.due0 = due;
+    else if (channel === 1) this.due1 = due;
+    else if (channel === 2) this.due2 = due;
+    else if (channel === 3) this.due3 = due;
+    else (this.dueOther ??= new Map()).set(channel, due);
+  }
+
+  /** A new session orders its reliable datagrams afresh. */
+  forgetReliableDues(): void {
+    this.due0 = this.due1 = this.due2 = this.due3 = 0;
+    this.dueOther = undefined;
   }
 }

@@ -37,9 +37,8 @@ export class ReliableDelivery {
       transport.stats.retransmissions++;
     }
     const now = transport.scheduler.now();
-    const previous = link.lastReliableDue.get(packet.channel) ?? 0;
-    const due = Math.max(now + delay, previous);
-    link.lastReliableDue.set(packet.channel, due);
+    const due = Math.max(now + delay, link.lastReliableDue(packet.channel));
+    link.setLastReliableDue(packet.channel, due);
     transport.scheduler.schedule(packet, due);
   }
 
@@ -116,7 +115,7 @@ export class ReliableDelivery {
 
   /** The link's session ended: nothing queued for it is sent. */
   forget(link: Link): void {
-    link.lastReliableDue.clear();
+    link.forgetReliableDues();
     link.buffers = undefined;
     link.held = undefined;
     link.holdEpoch++;
