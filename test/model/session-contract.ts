@@ -12,8 +12,11 @@
  *
  * Time is part of the model: every timer that is running (the heartbeat, a peer's backoff, a held seat, a reconnect
  * round, our own seat window in the lobby) has a due time, and waiting runs to the next one. A timer the root
- * raised for a member who has since come back or gone stays in the model as a stale one: it falls due and does
- * nothing. Extending it: see lobby-contract.ts (same shape: an alphabet and a table).
+ * raised for a member who has since come back or gone still falls due in the machine, but its token no longer
+ * matches and it must do nothing: the model drops it, so a wait that runs past it expects nothing then. To keep
+ * the model finite and small, the world causes at most one trouble at a time (one held seat, backoff, reconnect
+ * round or our own seat window running): an event that would start a second is left out of the alphabet.
+ * Extending it: see lobby-contract.ts (same shape: an alphabet and a table).
  */
 import { expect } from 'vitest';
 import type { AnyActorRef, EventObject } from 'xstate';
@@ -34,9 +37,9 @@ type Voter = Remote | 'self';
 
 export const HEARTBEAT_MS = 1_000;
 export const LIVENESS_MS = 3_000;
-const PAUSE_MS = 400;
+const PAUSE_MS = 500;
 /** A peer's one backoff (two attempts per streak, no jitter). */
-const BACKOFF_MS = 300;
+const BACKOFF_MS = 500;
 /** How long a seat is held, a member's and our own. */
 const SEAT_MS = 1_500;
 /** Reconnect rounds: 2.5 s, then 5 s for every later one (no jitter). */
@@ -67,7 +70,7 @@ interface Member {
   readonly round?: number;
 }
 
-type TimerKind = 'heartbeat' | 'backoff' | 'seat' | 'reconnect' | 'lobbySeat' | 'stale';
+type TimerKind = 'heartbeat' | 'backoff' | 'seat' | 'reconnect' | 'lobbySeat';
 
 /** A running timer: what it does, for whom, when, and (for timers due together) which was set first. */
 interface Timer {
@@ -88,9 +91,9 @@ export interface SessionModel {
   readonly peers: Readonly<Partial<Record<Remote, Member>>>;
   /** The lobby's owner as the vote-kick child was last told. */
   readonly owner?: Voter;
-  /** The vote-kick child: a vote of A's against B open (its electorate), and whether one was held already. */
+  /** The vote-kick child: a vote of A's against B open (its electorate), and how many A started (its vote ids). */
   readonly vote?: readonly Voter[];
-  readonly voted?: true;
+  readonly votes: number;
   readonly now: number;
   readonly timers: readonly Timer[];
   readonly seq: number;
@@ -138,13 +141,11 @@ function cancel(m: SessionModel, kinds: readonly TimerKind[], who?: Remote): Ses
   return { ...m, timers: m.timers.filter((t) => !(kinds.includes(t.kind) && (who === undefined || t.who === who))) };
 }
 
-/** The root's own timers for `who` (or for everyone): still set, but their token is no longer the current one. */
-function staled(m: SessionModel, kinds: readonly ('seat' | 'reconnect')[], who?: Remote): SessionModel {
-  return {
-    ...m,
-    timers: m.timers.map((t) => (kinds.includes(t.kind as 'seat') && (who === undefined || t.who === who) ? { ...t, kind: 'stale' as const } : t)),
-  };
-}
+/**
+ * The root's own timers for `who`: still set in the machine, but their token is no longer the current one, so
+ * they must do nothing when they fall due; the model forgets them (a wait past their due time expects nothing).
+ */
+const staled = (m: SessionModel, kinds: readonly ('seat' | 'reconnect')[], who?: Remote): SessionModel => cancel(m, kinds, who);
 
 const byDue = (a: Timer, b: Timer) => a.due - b.due || a.seq - b.seq;
 
@@ -154,7 +155,15 @@ function nextDue(m: SessionModel): number | undefined {
 
 // ── the alphabet ────────────────────────────────────────────────────────────────────────────────────────────
 
+const TROUBLE: readonly TimerKind[] = ['backoff', 'seat', 'reconnect', 'lobbySeat'];
+const troubles = (m: SessionModel) => m.timers.filter((t) => TROUBLE.includes(t.kind)).length;
+
+/** What the world may send in `m`: every event, but one that would start a second trouble while one runs. */
 export function sessionAlphabet(m: SessionModel): SessionModelEvent[] {
+  return worldEvents(m).filter((e) => troubles(sessionStep(m, e).next) <= 1);
+}
+
+function worldEvents(m: SessionModel): SessionModelEvent[] {
   const out: SessionModelEvent[] = [];
   const add = (type: string, kind: SessionKind, events: SessionEvent[], who?: Who) =>
     out.push({ type, kind, who, events, stimulus: { send: events as EventObject[] } });
@@ -176,12 +185,20 @@ export function sessionAlphabet(m: SessionModel): SessionModelEvent[] {
   };
   const wait = nextDue(m);
   if (wait !== undefined && m.where === 'inLobby') out.push({ type: `wait (${wait} ms)`, kind: 'wait', events: [], stimulus: { wait } });
-  add('serversLost', 'serversLost', [{ type: 'steam.serversDisconnected' }]);
+  // Nothing wrong with any member's session: no trouble running, nobody away, closed or in reconnect rounds.
+  const settled = troubles(m) === 0 && Object.values(m.peers).every((p) => p.away !== true && p.round === undefined && p.state !== 'closed');
+  // Steam's servers go away (and our own seat is held) only while every member is connected, or outside.
+  if (m.lobby !== 'present' || (settled && Object.values(m.peers).every((p) => p.state === 'connected'))) {
+    add('serversLost', 'serversLost', [{ type: 'steam.serversDisconnected' }]);
+  }
   add('selfKicked', 'selfKicked', [{ type: 'member.changed', memberId: SELF, change: 'kicked', changedBy: IDS.A }]);
-  lists();
-  // A's vote against B (its start frame, as lobby chat delivers it), once.
-  if (m.vote === undefined && m.voted === undefined) {
-    add('vote(A→B)', 'vote', [{ type: 'vote.startReceived', starter: IDS.A, voteId: 1, target: IDS.B }]);
+  // Lists are nobody's business but the list child's: asked for only with no member about, so they do not multiply.
+  if (m.where === 'outside' || Object.keys(m.peers).length === 0) lists();
+  // A's vote against B (its start frame, as lobby chat delivers it; a new vote id each time), when both are here
+  // and connected and nothing else is going on; while it is open, only what a vote hears happens.
+  const calm = m.where === 'inLobby' && m.lobby === 'present' && m.list === 'ready' && troubles(m) === 0;
+  if (calm && m.vote === undefined && m.peers.A?.state === 'connected' && m.peers.B?.state === 'connected') {
+    add('vote(A→B)', 'vote', [{ type: 'vote.startReceived', starter: IDS.A, voteId: m.votes + 1, target: IDS.B }]);
   }
   if (m.where === 'outside') {
     add('create', 'create', [
@@ -208,10 +225,18 @@ export function sessionAlphabet(m: SessionModel): SessionModelEvent[] {
   // A list runs beside the lobby; while it waits, member events are left out so the two do not multiply.
   if (m.list === 'listing') return out;
   add('leave', 'leave', [{ type: 'lobby.leave' }, { type: 'lobby.left' }]);
+  if (m.vote !== undefined) {
+    // What an open vote hears: a voter leaving or dropping (the majority moves), the target leaving.
+    add('memberleft(A)', 'memberGone', [{ type: 'member.changed', memberId: IDS.A, change: 'left' }], 'A');
+    add('memberdisconnected(A)', 'memberGone', [{ type: 'member.changed', memberId: IDS.A, change: 'disconnected' }], 'A');
+    add('memberleft(B)', 'memberGone', [{ type: 'member.changed', memberId: IDS.B, change: 'left' }], 'B');
+    return out;
+  }
   // Lobby events that leave us in the lobby, and a member change about ourselves the lobby has no use for.
   add('invited', 'lobbyOnly', [{ type: 'lobby.invited', lobbyId: LOBBY + 1n, from: IDS.B }]);
   add('self:entered', 'lobbyOnly', [{ type: 'member.changed', memberId: SELF, change: 'entered' }]);
-  for (const who of ['A', 'B'] as const) {
+  // B (the second member) comes in only while nothing is wrong with A's session.
+  for (const who of settled ? (['A', 'B'] as const) : (['A'] as const)) {
     add(`memberEntered(${who})`, 'memberEntered', [{ type: 'member.changed', memberId: id(who), change: 'entered' }], who);
   }
   for (const change of ['left', 'disconnected', 'kicked', 'banned'] as const) {
@@ -408,8 +433,6 @@ function fire(m: SessionModel, timer: Timer): Outcome<SessionModel> {
     case 'lobbySeat':
       // Our own window ran out: the lobby gives up on getting back in, and we are out.
       return leaveLobby(n, { type: 'seat window', kind: 'wait', events: [], stimulus: { wait: 0 } });
-    case 'stale':
-      return { next: n };
   }
 }
 
@@ -430,7 +453,7 @@ const listAnswered: Row = (m) => ({ next: { ...m, list: 'ready' } });
 const voteFrame: Row = (m) => {
   const members = present(m);
   if (m.where !== 'inLobby' || !members.includes('A') || !members.includes('B')) return { next: m };
-  return { next: { ...m, vote: members.filter((w) => w !== 'B'), voted: true } };
+  return { next: { ...m, vote: members.filter((w) => w !== 'B'), votes: m.votes + 1 } };
 };
 
 export const SESSION_TABLE: Readonly<Record<SessionModel['where'], Partial<Record<SessionKind, Row>>>> = {
@@ -527,6 +550,10 @@ export const SESSION_TABLE: Readonly<Record<SessionModel['where'], Partial<Recor
   },
 };
 
+function sessionStep(m: SessionModel, e: SessionModelEvent): Outcome<SessionModel> {
+  return SESSION_TABLE[m.where][e.kind]?.(m, e) ?? { next: m };
+}
+
 const TABLE_STATUS: Readonly<Record<PeerState, string>> = {
   handshaking: 'connecting',
   retrying: 'connecting',
@@ -541,20 +568,23 @@ const LOBBY_VALUE: Readonly<Record<LobbyState, unknown>> = {
   rejoining: { joined: { reconnecting: 'rejoining' } },
 };
 
-/** What decides the future: everything but the clock itself, timers by how far off they are. */
+/**
+ * What decides the future: everything but the clock itself, timers by how far off they are. The owner the vote
+ * was told and the vote ids only show (no row of this table reads them): the view checks them on every path.
+ */
 function sessionKey(m: SessionModel): string {
   const peers = Object.fromEntries(
     (Object.entries(m.peers) as [Remote, Member][]).map(([w, p]) => [w, { ...p, round: p.round === undefined ? undefined : Math.min(p.round, 2) }]),
   );
   const timers = [...m.timers].sort(byDue).map((t) => [t.kind, t.who, t.due - m.now]);
-  return toStableJson({ ...m, peers, order: Object.keys(m.peers), now: undefined, seq: undefined, timers });
+  return toStableJson({ ...m, peers, now: undefined, seq: undefined, votes: undefined, owner: undefined, timers });
 }
 
 export const sessionContract: Contract<SessionModel, SessionModelEvent> = {
   name: 'session',
-  initial: { where: 'outside', lobby: 'idle', list: 'ready', peers: {}, now: 0, timers: [], seq: 0 },
+  initial: { where: 'outside', lobby: 'idle', list: 'ready', peers: {}, votes: 0, now: 0, timers: [], seq: 0 },
   alphabet: sessionAlphabet,
-  step: (m, e) => SESSION_TABLE[m.where][e.kind]?.(m, e) ?? { next: m },
+  step: sessionStep,
   key: sessionKey,
   scenarios: [
     // The heartbeat timer re-arms itself: a second interval brings a second heartbeat.
