@@ -588,6 +588,9 @@ function sessionKey(m: SessionModel): string {
   return toStableJson({ ...m, peers, now: undefined, seq: undefined, votes: undefined, owner: undefined, timers });
 }
 
+/** `n` heartbeat intervals of waiting, as labels. */
+const waits = (n: number): string[] => Array.from({ length: n }, () => `wait (${HEARTBEAT_MS} ms)`);
+
 export const sessionContract: Contract<SessionModel, SessionModelEvent> = {
   name: 'session',
   initial: { where: 'outside', lobby: 'idle', list: 'ready', peers: {}, votes: 0, now: 0, timers: [], seq: 0 },
@@ -599,6 +602,10 @@ export const sessionContract: Contract<SessionModel, SessionModelEvent> = {
     ['create', `wait (${HEARTBEAT_MS} ms)`, `wait (${HEARTBEAT_MS} ms)`],
     // Leaving stops the heartbeat timer: a visit started out of phase sees only its own heartbeats.
     ['create', 'leave', `pause (${PAUSE_MS} ms)`, 'create', `wait (${HEARTBEAT_MS} ms)`],
+    // A member back within their seat window: the window's timer still falls due, and must do nothing.
+    ['enter', 'ack(A)', 'memberdisconnected(A)', 'memberEntered(A)', ...waits(3)],
+    // A reconnect round the game overtook (reconnect(A), then connected): its timer falls due, and must do nothing.
+    ['enter', 'failed(A:4)', `wait (${HEARTBEAT_MS} ms)`, 'failed(A:4)', 'reconnect(A)', 'ack(A)', ...waits(5)],
   ],
   view: (m) => {
     const peers = Object.entries(m.peers) as [Remote, Member][];
