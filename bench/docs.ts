@@ -85,7 +85,8 @@ export const SUITE_ROWS: Readonly<Record<string, readonly Row[]>> = {
   hostile: [
     { measure: 'hostile packets from a member', cell: (r) => count(num(r, 'hostile.packets')) },
     { measure: 'thrown into the game loop / other errors / misattributed', cell: (r) => all(count(num(r, 'hostile.thrown')), ' / ', count(num(r, 'hostile.otherErrors')), ' / ', count(num(r, 'hostile.misattributed'))) },
-    { measure: 'classes judged otherwise than by an independent codec', cell: (r) => count(arrayLength(value(r, 'hostile.mismatchedClasses'))) },
+    { measure: 'classes whose outcomes differ from their generators\' labels', cell: (r) => count(arrayLength(value(r, 'hostile.mismatchedClasses'))) },
+    { measure: 'heavy packets shed undecoded (over-budget)', cell: (r) => count(num(r, 'hostile.shedOverBudget')) },
     { measure: 'member still connected, and a valid message delivered after', cell: (r) => all(yesNo(value(r, 'hostile.stillConnected')), ', ', yesNo(value(r, 'hostile.deliveredAfter'))) },
     { measure: 'heap after the storm, above the heap before it', cell: (r) => mib(num(r, 'hostile.heapGrowthBytes')) },
     { measure: 'worst frame with 32 heavy packets over an honest frame', cell: (r) => times(maxOf(value(r, 'hostile.worstFrameOverHonest'))) },

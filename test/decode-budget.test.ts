@@ -79,4 +79,81 @@ describe('the decode budget', () => {
     expect(new Set(backlog).size).toBeGreaterThan(2);
     expect(host.errorsOf('decode-failed')).toEqual([]);
   });
+  it('sheds, undecoded, the heavy excess of a member that keeps the budget waiting past five seconds; nothing vanishes unsaid', async () => {
+    const w = createRuntimeWorld('simulated');
+    world = w;
+    const host = w.player(0);
+    const created = host.runtime.createLobby({ maxMembers: 4 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    const heavy = new ThinMember(w.sim.user({ id: userId(10), name: 'heavy' }));
+    const light = new ThinMember(w.sim.user({ id: userId(11), name: 'light' }));
+    w.everyFrame(() => {
+      heavy.tick();
+      light.tick();
+    });
+    heavy.backend.joinLobby(lobby.lobbyId);
+    light.backend.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 3, 5_000)).toBe(true);
+
+    const bigs = host.listen(2);
+    const smalls = host.listen(1);
+    const big = frame(new Uint8Array(1 << 20), 2);
+    const overBudget = () => host.errorsOf('decode-failed').filter((e) => e.code === 'over-budget').length;
+    const start = w.sim.clock.now();
+    let firstShedAt: number | undefined;
+    let maxBacklog = 0;
+    let sent = 0;
+    // Eight seconds of four compressed megabytes a frame: four times what the budget decodes for one sender.
+    for (let f = 0; f < 480; f++) {
+      for (let i = 0; i < 4; i++) heavy.sendFrame(host.id, big, 2);
+      sent += 4;
+      light.sendFrame(host.id, frame({ f }, 1), 1);
+      await w.run(1000 / 60);
+      if (firstShedAt === undefined && overBudget() > 0) firstShedAt = w.sim.clock.now() - start;
+      maxBacklog = Math.max(maxBacklog, host.backend.pendingPackets());
+    }
+    // The rule: heavy packets may wait five seconds; past that the sender's excess is shed, so the wait stops growing.
+    expect(firstShedAt).toBeGreaterThanOrEqual(5_000);
+    expect(firstShedAt).toBeLessThan(5_500);
+    expect(maxBacklog).toBeLessThan(4 * 60 * 6);
+    // Each shed packet is said, once: a decode-failed error and a count, never a silent loss.
+    await w.runUntil(() => bigs.length + overBudget() >= sent, 20_000);
+    expect(bigs.length + overBudget()).toBe(sent);
+    expect(host.backend.pendingPackets()).toBe(0);
+    expect(host.runtime.stats().shedOverBudget).toBe(overBudget());
+    expect(bigs.length).toBeGreaterThanOrEqual(480);
+    // The light member was never held back.
+    expect(smalls).toHaveLength(480);
+    expect(host.errorsOf('decode-failed').filter((e) => e.from !== heavy.id)).toEqual([]);
+  });
+  it('starts the wait afresh for a member that caught up: bursts of heavy messages, each drained in time, lose nothing', async () => {
+    const w = createRuntimeWorld('simulated');
+    world = w;
+    const host = w.player(0);
+    const created = host.runtime.createLobby({ maxMembers: 4 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    const heavy = new ThinMember(w.sim.user({ id: userId(10), name: 'heavy' }));
+    w.everyFrame(() => heavy.tick());
+    heavy.backend.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 5_000)).toBe(true);
+
+    const bigs = host.listen(2);
+    const big = frame(new Uint8Array(1 << 20), 2);
+    // Three bursts of two compressed megabytes a frame for a second and a half: each keeps the member waiting about
+    // three seconds, then it catches up and rests two. Together they span far more than five seconds of waiting.
+    for (let burst = 0; burst < 3; burst++) {
+      for (let f = 0; f < 90; f++) {
+        heavy.sendFrame(host.id, big, 2);
+        heavy.sendFrame(host.id, big, 2);
+        await w.run(1000 / 60);
+      }
+      expect(await w.runUntil(() => bigs.length === (burst + 1) * 180, 10_000)).toBe(true);
+      await w.run(2_000);
+    }
+    expect(host.errorsOf('decode-failed')).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-// The README tells users to pass @statelyai/inspect's inspector, with bigint-safe sanitizers, as `inspect`. This runs
+// docs/inspection.md tells users to pass @statelyai/inspect's inspector, with bigint-safe sanitizers, as `inspect`. This runs
 // that wiring for real — through `createInspector` with a collecting adapter instead of the online UI — on a lobby
 // of two runtimes, so the documented recipe is known to work, not just to type-check. (It found that a sanitizer
 // must let `undefined` through: callback actors have no context.)

@@ -5,7 +5,7 @@ import type { PeerSlot } from '../src/runtime/member-directory.js';
 import { PacketRouter, type ChannelMessage } from '../src/runtime/packet-router.js';
 import { createStats } from '../src/runtime/stats.js';
 
-// README, "The game loop": a tick reads at most packetReadLimit packets, taking channels in turn — so a member who
+// README, "The runtime" (and docs/machines.md): a tick reads at most packetReadLimit packets, taking channels in turn — so a member who
 // floods one channel cannot hold back what arrived on another, whichever the backend lists first.
 
 const ALICE = 76561198000000001n;

@@ -1,5 +1,5 @@
 /**
- * The README's worked example: a game's "join failed" screen, tested for every enter response Steam can send,
+ * docs/testing.md's worked example: a game's "join failed" screen, tested for every enter response Steam can send,
  * with paths generated from lobbykit's lobby machine by `lobbykit/testing`.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -42,7 +42,7 @@ describe('scale bench targets on a short run', () => {
   it('does not call a short run of 80 players one that meets the targets, and says why', () => {
     const result = shortRun();
     expect(result['scale.targetsMet']).toBe(false);
-    // Under tsx (--source) the heap per session is also over the target: see the README's scale section.
+    // Under tsx (--source) the heap per session is also over the target: see docs/benchmarks.md's scale section.
     expect(result['scale.targetsUnmet']).toContain('the run was 80 players × 1 s; the targets are for 2000 × 60 s');
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 /**
  * The wire format of lobbykit's default payload codec, a compact self-describing binary form of plain JS values
- * (value-encoder.ts writes it, value-decoder.ts reads it; the README's "Why this serializer" has the measurements
+ * (value-encoder.ts writes it, value-decoder.ts reads it; docs/benchmarks.md has the measurements
  * against msgpackr and JSON).
  *
  * What makes it small on game messages:

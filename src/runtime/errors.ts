@@ -67,11 +67,14 @@ export type LobbyRuntimeError =
       readonly code: IgnoredCode | 'expelled';
       readonly reason: string;
     }
-  /** A member's packet that did not decode: the codec's code and detail. The runtime drops it and goes on. */
+  /**
+   * A member's packet that did not decode: the codec's code and detail, or `over-budget` for a heavy packet shed
+   * undecoded from a member that kept the tick's decode budget waiting too long. The runtime drops it and goes on.
+   */
   | {
       readonly kind: 'decode-failed';
       readonly from: bigint;
-      readonly code: CodecErrorCode;
+      readonly code: CodecErrorCode | 'over-budget';
       readonly detail: string;
       readonly reason: string;
     }

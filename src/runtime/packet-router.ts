@@ -10,7 +10,7 @@ import type { LobbyRuntimeError } from './errors.js';
 import type { PeerSlot } from './member-directory.js';
 import type { RuntimeStats } from './stats.js';
 import { ChannelStream } from './channel-stream.js';
-import { DecodeBudget, LIGHT_WORK_BYTES } from './decode-budget.js';
+import { DecodeBudget, HEAVY_WAIT_MS, LIGHT_WORK_BYTES } from './decode-budget.js';
 import { LOBBYKIT_WIRE, looksLikeLobbykitFrame, type PeerWire, type TutorialWire } from './peer-wire.js';
 import { decodeTutorialPacket, type TutorialLimits } from './tutorial-codec.js';
 
@@ -112,7 +112,13 @@ export class PacketRouter {
       const slot = this.admit(packet, from, gate);
       const bytes = packet.bytes;
       // Only a large packet, or one that may inflate, can be heavy: the common small frame skips the accounting.
-      if (bytes.length > LIGHT_WORK_BYTES || (bytes[0]! & 0b100) !== 0 || bytes[0] === 0x1f) work.charge(slot, bytes);
+      if (bytes.length > LIGHT_WORK_BYTES || (bytes[0]! & 0b100) !== 0 || bytes[0] === 0x1f) {
+        if (work.shedding(slot)) {
+          this.shed(from);
+          continue;
+        }
+        work.charge(slot, bytes);
+      }
       if (slot === undefined) {
         if (sinks.isExpelled(from)) stats.droppedExpelled++;
         else stats.droppedNonMember++;
@@ -153,6 +159,18 @@ export class PacketRouter {
     stats.packetsRead += read;
     this.budget -= read;
     return read;
+  }
+
+  /** A heavy packet from a member that kept the budget waiting too long (decode-budget.ts): dropped undecoded. */
+  private shed(from: bigint): void {
+    this.stats.shedOverBudget++;
+    this.sinks.error({
+      kind: 'decode-failed',
+      from,
+      code: 'over-budget',
+      detail: `heavy packets kept waiting on the decode budget for over ${HEAVY_WAIT_MS} ms`,
+      reason: `A packet from ${from} was dropped undecoded: it sends more heavy work than the game's ticks decode.`,
+    });
   }
 
   private deliver(from: bigint, channel: number, value: unknown): void {

@@ -14,8 +14,10 @@ export interface RuntimeStats {
   droppedNonMember: number;
   /** Packets from members kicked or banned from this lobby, dropped before decoding. */
   droppedExpelled: number;
-  /** Packets from members that did not decode (each is also a `decode-failed` error). */
+  /** Packets from members that did not decode (each is also a `decode-failed` error; shed ones are counted below). */
   decodeErrors: number;
+  /** Heavy packets shed undecoded from members that kept the decode budget waiting too long (also `decode-failed`). */
+  shedOverBudget: number;
   /** Game messages on a channel nobody asked for with `messages(channel)`. */
   unroutedMessages: number;
   sessionRequestsAccepted: number;
@@ -48,6 +50,7 @@ export function createStats(): RuntimeStats {
     droppedNonMember: 0,
     droppedExpelled: 0,
     decodeErrors: 0,
+    shedOverBudget: 0,
     unroutedMessages: 0,
     sessionRequestsAccepted: 0,
     sessionRequestsRefused: 0,

@@ -5,7 +5,7 @@
  * game can check its invite toast, its "reconnecting…" banner or its vote panel for every outcome.
  */
 import type { Subscription } from 'rxjs';
-import { getNextSnapshot } from 'xstate';
+import { getNextSnapshot, type SnapshotFrom } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { VirtualClock } from '../effects/clock.js';
 import { createSimulatedSteam, type SimulatedSteam } from '../effects/sim/network.js';
@@ -65,16 +65,32 @@ type Script = (w: Stage) => Promise<void>;
 
 // ── generated paths ─────────────────────────────────────────────────────────────────────────────────────────
 
-function lobbyPath(input: Partial<LobbyInput>, events: readonly LobbyEvent[], want: (value: string, ctx: { readonly joinSource?: string; readonly invites: readonly unknown[] }, types: readonly string[]) => boolean): string[] {
+type LobbyWant = (value: string, ctx: { readonly lobbyId?: bigint; readonly joinSource?: string; readonly invites: readonly unknown[] }, types: readonly string[]) => boolean;
+
+/**
+ * The machine's shortest path to a state `want` accepts, as event types; with `via`, the shortest path to a state
+ * `via` accepts and on from there, for an outcome whose end state is also reached by a shorter way (switching into
+ * an invited lobby ends where accepting it from no lobby does).
+ */
+function lobbyPath(input: Partial<LobbyInput>, events: readonly LobbyEvent[], want: LobbyWant, via?: LobbyWant): string[] {
   const timers = Object.values(lobbyMachine.root.states.joined!.states).flatMap((n) => n.after.map((t) => ({ type: t.eventType }) as unknown as LobbyEvent));
-  const paths = getShortestPaths(lobbyMachine, {
-    input: { selfId: PLAYER, effects: NO_EFFECTS, ...input },
-    events: [...events, ...timers],
-    serializeEvent: toStableJson,
-  });
-  const found = paths.find((p) => want(typeof p.state.value === 'string' ? p.state.value : JSON.stringify(p.state.value), p.state.context, p.steps.map((s) => s.event.type)));
-  if (found === undefined) throw new Error('lobbykit: the lobby machine has no such path');
-  return found.steps.map((s) => s.event.type);
+  const walk = (accept: LobbyWant, fromState?: SnapshotFrom<typeof lobbyMachine>) => {
+    const paths = getShortestPaths(lobbyMachine, {
+      input: { selfId: PLAYER, effects: NO_EFFECTS, ...input },
+      events: [...events, ...timers],
+      serializeEvent: toStableJson,
+      ...(fromState === undefined ? {} : { fromState }),
+    });
+    const found = paths.find((p) => accept(typeof p.state.value === 'string' ? p.state.value : JSON.stringify(p.state.value), p.state.context, p.steps.map((s) => s.event.type)));
+    if (found === undefined) throw new Error('lobbykit: the lobby machine has no such path');
+    return found;
+  };
+  if (via === undefined) return walk(want).steps.map((s) => s.event.type);
+  const first = walk(via);
+  const rest = walk(want, first.state);
+  // A path from a given state starts with that state itself, reached by no event of ours.
+  const types = (steps: typeof first.steps): string[] => steps.map((s) => s.event.type);
+  return [...types(first.steps), ...types(rest.steps).filter((t) => t !== 'xstate.init')];
 }
 
 /** Invites: ignored, accepted, accepted while in another lobby, auto-accepted. */
@@ -92,7 +108,11 @@ export function inviteFlowPaths(): FlowPath<InviteOutcome>[] {
   return [
     flow('ignored', lobbyPath({}, events, (v, c, t) => v === 'idle' && c.invites.length === 1 && !t.includes('lobby.join')), invites(false, false)),
     flow('accepted', lobbyPath({}, events, (v, c, t) => joined(v) && c.joinSource === 'invite' && !t.includes('lobby.join')), invites(true, false)),
-    flow('switched', lobbyPath({}, events, (v, c, t) => joined(v) && c.joinSource === 'invite' && t.includes('lobby.left')), invites(true, true)),
+    flow(
+      'switched',
+      lobbyPath({}, events, (v, c) => joined(v) && c.joinSource === 'invite', (v, c) => joined(v) && c.lobbyId === ELSEWHERE && c.invites.length === 1),
+      invites(true, true),
+    ),
     flow('auto-accepted', lobbyPath({ autoAcceptInvites: true }, [invited, events[2]!], (v) => joined(v)), invites(false, false), { autoAcceptInvites: true }),
   ];
 }

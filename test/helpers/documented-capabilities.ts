@@ -1,6 +1,6 @@
 /**
- * What each backend's `capabilities` must say, written from the README's capability table ("Each backend declares
- * `capabilities`") and, for its "native / emulated" row, the loopback service's own notes: the tests compare what a
+ * What each backend's `capabilities` must say, written from docs/capabilities.md's table ("The backends' own
+ * capabilities") and, for its "native / emulated" row, the loopback service's own notes: the tests compare what a
  * backend declares with this, never with the constant the backend declares it from.
  */
 import type { BackendCapabilities } from '../../src/effects/backend.js';

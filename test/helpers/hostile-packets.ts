@@ -30,7 +30,15 @@ export interface HostilePacket {
   readonly expected: Outcome;
   /** The channel the generator wrote in the header (0 where it wrote none it could read back). */
   readonly channel: number;
+  /**
+   * Heavy by docs/reliability.md's rule (its bytes plus the inflation its header announces over 4 KiB): the decode
+   * budget may shed it undecoded (`error:over-budget`) instead of its label, when its sender keeps the budget waiting.
+   */
+  readonly heavy: boolean;
 }
+
+/** Work over this is heavy (docs/reliability.md, "How much one tick does"). */
+const LIGHT_BYTES = 4 * 1024;
 
 // ── the wire format, from the spec ──────────────────────────────────────────────────────────────────────────
 
@@ -110,11 +118,12 @@ function controlFrame(i: number): number[] {
   return i % 2 === 0 ? [...header(CONTROL, VALUE, 0), 3, ...varint(i)] : [...header(CONTROL, VALUE, 0), 1, ...varint(1000 + i), ...varint(i % 5)];
 }
 
-const packet = (bytes: readonly number[] | Uint8Array, broke: string, expected: Outcome, channel = CHANNEL): HostilePacket => ({
+const packet = (bytes: readonly number[] | Uint8Array, broke: string, expected: Outcome, channel = CHANNEL, announced = 0): HostilePacket => ({
   bytes: Uint8Array.from(bytes),
   broke,
   expected,
   channel,
+  heavy: bytes.length + announced > LIGHT_BYTES,
 });
 
 // ── the classes ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -232,7 +241,7 @@ export function hostileGenerators(perClass: number, seed: number): Record<Hostil
     // Mostly 64 KiB bombs, and every 250th a 4 MiB one.
     zipBomb: sample(
       fc.tuple(fc.integer({ min: 1, max: 60_000 }), fc.nat(249)).map(([announced, n]) =>
-        packet([...header(APPLICATION, VALUE, CHANNEL, announced), ...(n === 0 ? bigBomb : smallBomb)], `bomb announcing ${announced} B`, 'error:oversize'),
+        packet([...header(APPLICATION, VALUE, CHANNEL, announced), ...(n === 0 ? bigBomb : smallBomb)], `bomb announcing ${announced} B`, 'error:oversize', CHANNEL, announced),
       ),
       6,
     ),
@@ -256,4 +265,27 @@ export function tally(outcomes: Iterable<string>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * What a class's outcomes must be, given what was seen: the generators' labels, except that heavy packets the decode
+ * budget shed are `error:over-budget`. Shed packets are taken from the heavy ones' labels when the counts allow it
+ * (no label seen more often than labelled, none short by more than its heavy packets, the shortfall all shed);
+ * otherwise the labels as they are, so a comparison with `seen` fails and shows the difference.
+ */
+export function expectedOutcomes(packets: readonly HostilePacket[], seen: Readonly<Record<string, number>>): Record<string, number> {
+  const labelled = tally(packets.map((p) => p.expected));
+  const shed = seen['error:over-budget'] ?? 0;
+  if (shed === 0) return labelled;
+  const heavy = tally(packets.filter((p) => p.heavy).map((p) => p.expected));
+  let short = 0;
+  for (const [label, n] of Object.entries(labelled)) {
+    const got = seen[label] ?? 0;
+    if (got > n || n - got > (heavy[label] ?? 0)) return labelled;
+    short += n - got;
+  }
+  if (short !== shed) return labelled;
+  const expected: Record<string, number> = { 'error:over-budget': shed };
+  for (const [label, n] of Object.entries(labelled)) if ((seen[label] ?? 0) > 0 || n === 0) expected[label] = seen[label] ?? 0;
+  return expected;
 }
