@@ -72,8 +72,8 @@ const CAUSABLE: Readonly<Record<LobbyWorldKind, Readonly<Record<LobbyState, read
     waitingForSteam: [],
     rejoining: [],
     pausing: [],
-    // Steam's leave is synchronous: the runtime answers `lobby.left` at once, within the step that left.
-    leaving: ['left'],
+    // Never rested in: Steam's leave is synchronous, so a step into leaving ends with `lobby.left` (see worldEvents).
+    leaving: [],
   },
   'Steam answers after the timeouts': {
     idle: ['create', 'join', 'created:late', 'entered:late', 'leave'],
@@ -85,12 +85,9 @@ const CAUSABLE: Readonly<Record<LobbyWorldKind, Readonly<Record<LobbyState, read
     waitingForSteam: [],
     rejoining: [],
     pausing: [],
-    leaving: ['left'],
+    leaving: [],
   },
 };
-
-/** Steps that happen inside the step before them in this world. */
-const INSTANT = new Set(['left']);
 
 /**
  * An event the world causes, as the contract events it sends the machine, in order: Steam sends the creator of a
@@ -356,8 +353,8 @@ async function cause(cast: Cast, w: LobbyWorldModel, e: WorldEvent, next: WorldE
 export const STEP_LIMIT_MS = 10_000;
 
 /**
- * Plays `path` on a fresh cast. Each step (with the instant steps that follow it) is caused once; the world then
- * runs until the runtime's lobby actor shows the contract's view, and the step's lifecycle events are compared.
+ * Plays `path` on a fresh cast. Each step is caused once; the world then runs until the runtime's lobby actor
+ * shows the contract's view, and the step's lifecycle events are compared.
  */
 export async function runLobbyWorldPath(
   kind: LobbyWorldKind,
@@ -376,23 +373,19 @@ export async function runLobbyWorldPath(
   try {
     const replayed = replay(contract, path.events);
     expect(view(), `${label}\nstart`).toEqual(role(withoutRoster(contract.view(replayed.states[0]!))));
-    for (let i = 0; i < path.events.length; ) {
-      let last = i;
-      while (last + 1 < path.events.length && INSTANT.has(path.events[last + 1]!.type)) last++;
-      const where = `${label}\nstep ${i + 1}${last > i ? `–${last + 1}` : ''} (${path.events.slice(i, last + 1).map((e) => e.type).join(', ')})`;
-      const expectedEmits = path.events
-        .slice(i, last + 1)
-        .flatMap((e, k) => [...(contract.step(replayed.states[i + k]!, e).emits ?? [])])
+    for (const [i, event] of path.events.entries()) {
+      const where = `${label}\nstep ${i + 1} (${event.type})`;
+      const expectedEmits = [...(contract.step(replayed.states[i]!, event).emits ?? [])]
         // The runtime adds the inviter's persona name to an invite it publishes (whatever the backend calls them).
         .map((emit) => ((emit as { type?: string }).type === 'lifecycle.inviteReceived' ? { ...(emit as object), fromName: expect.any(String) } : emit));
-      const expectedView = role(withoutRoster(contract.view(replayed.states[last + 1]!)));
+      const expectedView = role(withoutRoster(contract.view(replayed.states[i + 1]!)));
       const mark = me.lifecycle.length;
-      await cause(cast, replayed.states[i]!, path.events[i]!, path.events[last + 1]);
+      await cause(cast, replayed.states[i]!, event, path.events[i + 1]);
       const reached = () => toStableJson(view()) === toStableJson(expectedView) && me.lifecycle.length - mark >= expectedEmits.length;
       await world.runUntil(reached, STEP_LIMIT_MS);
       expect(view(), `${where}: the runtime's lobby actor`).toEqual(expectedView);
       expect(role(me.lifecycle.slice(mark)), `${where}: lifecycle$`).toEqual(role(expectedEmits));
-      const m = replayed.states[last + 1]!.m;
+      const m = replayed.states[i + 1]!.m;
       expect(role({ ...me.runtime.lobbyState() }), `${where}: lobbyState()`).toEqual(
         role({
           status: GAME_STATUS[m.state],
@@ -403,7 +396,6 @@ export async function runLobbyWorldPath(
           epoch: m.epoch,
         }),
       );
-      i = last + 1;
     }
   } finally {
     world.dispose();
