@@ -222,6 +222,22 @@ describe('lobby machine: join', () => {
     expect(j.membership()).toBe('joined');
   });
 
+  it('a join, join request or +connect_lobby naming no valid lobby is refused while in a lobby too, as in idle', () => {
+    const j = joinedLobby();
+    j.actor.send({ type: 'lobby.join', lobbyId: 0n });
+    j.actor.send({ type: 'lobby.joinRequested', lobbyId: -1n, friendId: OTHER });
+    j.actor.send({ type: 'lobby.launchArgs', argv: ['+connect_lobby', 'abc'] });
+    // Launch arguments that ask for no lobby ask for nothing.
+    j.actor.send({ type: 'lobby.launchArgs', argv: ['--windowed'] });
+    expect(j.ofType('lifecycle.rejected').map((r) => [r.command, r.code])).toEqual([
+      ['lobby.join', 'invalid-lobby-id'],
+      ['lobby.joinRequested', 'invalid-lobby-id'],
+      ['lobby.launchArgs', 'invalid-lobby-id'],
+    ]);
+    expect(j.membership()).toBe('joined');
+    expect(j.named('requestLeaveLobby')).toEqual([]);
+  });
+
   it('a join while in a lobby follows the join-request rule: leave, then join; the same lobby changes nothing', () => {
     const j = joinedLobby();
     j.actor.send({ type: 'lobby.join', lobbyId: LOBBY });

@@ -10,13 +10,15 @@ import { lobbyListMachine } from '../src/machines/lobby-list.machine.js';
 import { lobbyMachine } from '../src/machines/lobby.machine.js';
 import { peerSessionMachine } from '../src/machines/peer-session.machine.js';
 import { sessionMachine } from '../src/machines/session.machine.js';
+import { voteKickMachine } from '../src/machines/vote-kick.machine.js';
 import { describePath, edgePaths, runContractPath, scenarioPaths, type Contract, type ModelEvent, type Subject } from './model/contract.js';
 import { machineDefinition } from './model/definition.js';
-import { lobbyContract, lobbySubject } from './model/lobby-contract.js';
+import { lobbyContract, lobbySubject, makeLobbyContract, OTHER_RULES } from './model/lobby-contract.js';
 import { lobbyListContract, lobbyListSubject } from './model/lobby-list-contract.js';
 import { peerContract, peerSubject } from './model/peer-contract.js';
 import { BARE_MACHINES_RECORD, CoverageRecorder } from './model/recorder.js';
 import { sessionContract, sessionSubject } from './model/session-contract.js';
+import { voteKickContract, voteKickSubject } from './model/vote-kick-contract.js';
 
 const recorder = new CoverageRecorder();
 afterAll(() => recorder.save(BARE_MACHINES_RECORD.replace(/\.json$/, '')));
@@ -46,12 +48,14 @@ function judge<M, E extends ModelEvent>(contract: Contract<M, E>, subject: Subje
 }
 
 judge(lobbyContract, lobbySubject(lobbyMachine));
+judge(makeLobbyContract(OTHER_RULES), lobbySubject(lobbyMachine, OTHER_RULES));
 judge(lobbyListContract, lobbyListSubject(lobbyListMachine));
 judge(peerContract, peerSubject(peerSessionMachine));
 judge(sessionContract, sessionSubject(sessionMachine));
+judge(voteKickContract, voteKickSubject(voteKickMachine));
 
 describe('the contracts exercise every state and transition of their machines', () => {
-  it.each([lobbyMachine, lobbyListMachine, peerSessionMachine, sessionMachine].map((m) => [m.id, m] as const))('%s', (_id, machine) => {
+  it.each([lobbyMachine, lobbyListMachine, peerSessionMachine, sessionMachine, voteKickMachine].map((m) => [m.id, m] as const))('%s', (_id, machine) => {
     const definition = machineDefinition(machine);
     const record = recorder.record();
     const states = new Set(record.states[machine.id] ?? []);

@@ -32,6 +32,8 @@ import {
   acceptFromIdle,
   busyWhileInFlight,
   joinFromIdle,
+  joinFromLobby,
+  launchFromLobby,
   leaveFor,
   leaveStray,
   createParams,
@@ -311,9 +313,9 @@ export const lobbyMachine = setup({
       on: {
         'lobby.leave': { target: 'leaving', actions: 'recordLeaveByUser' },
         // Every deliberate join follows one rule: leave this lobby, then join the other.
-        'lobby.join': switchLobby,
-        'lobby.joinRequested': switchLobby,
-        'lobby.launchArgs': switchLobby,
+        'lobby.join': joinFromLobby,
+        'lobby.joinRequested': joinFromLobby,
+        'lobby.launchArgs': launchFromLobby,
         'lobby.acceptInvite': [
           { ...switchLobby, guard: and(['isPendingInvite', 'namesOtherLobby']) },
           { guard: 'isPendingInvite', actions: 'useUpInvite' },

@@ -3,7 +3,7 @@
  * (lobby.machine.ts defines them): refusals, joins from idle and from a lobby, owner-only commands, what a state
  * with a request in flight answers, and how a late or unexpected result is left at once.
  */
-import { assertEvent, not } from 'xstate';
+import { and, assertEvent, not } from 'xstate';
 import type { CreateParams, MemberParams } from './effects.js';
 import { currentLobby } from './lobby.helpers.js';
 import type { LobbyContext, LobbyEvent, RejectionCode } from './lobby.types.js';
@@ -27,6 +27,15 @@ export const acceptFromIdle = [
 
 /** A deliberate join while in a lobby: leave this one, then join the other; the same lobby changes nothing. */
 export const switchLobby = { guard: 'namesOtherLobby', target: '#lobby.leaving', actions: 'rememberNextJoin' } as const;
+
+/** A join (or join request) in a lobby: the one join rule, and one naming no lobby refused as in idle. */
+export const joinFromLobby = [switchLobby, { guard: not('namesValidLobby'), actions: reject('invalid-lobby-id') }] as const;
+
+/** Launch arguments in a lobby: as a join, but arguments without `+connect_lobby` ask for nothing. */
+export const launchFromLobby = [
+  switchLobby,
+  { guard: and([not('namesValidLobby'), not('launchArgsNameNoLobby')]), actions: reject('invalid-lobby-id') },
+] as const;
 
 /**
  * An owner-only command: run `effect` when we own the lobby at the epoch the command was issued under; otherwise

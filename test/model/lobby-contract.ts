@@ -1,10 +1,15 @@
 /**
  * The lobby machine's contract, written from Steam's rules (steam-facts.md), the seed tutorial's flow (create →
- * joinable + data + relay; join → enter response; leave), and the machine's documented behaviour (its header and
- * lobby.types.ts): per state, what every event the runtime can send does — the next state, the effects, the
- * events emitted. Nothing here reads the machine.
+ * joinable + data + relay; join → enter response; leave), the README and docs/capabilities.md (invites are
+ * notifications; one rule for every deliberate join; our seat held when Steam drops us, then one
+ * `lifecycle.reconnected`), and the machine's documented behaviour (its header and lobby.types.ts): per state, what
+ * every event the runtime can send does — the next state, the effects, the events emitted. Nothing here reads the
+ * machine.
  *
- * Extending it: a new event goes in `lobbyAlphabet` with a kind; a new behaviour is a row in `LOBBY_TABLE` under
+ * Two sets of rules are judged: the defaults (seats held, invites wait for `acceptInvite`) and the other choice of
+ * each (`seatReservationMs` 0: losing Steam leaves at once; `autoAcceptInvites`: an invite joins from idle).
+ *
+ * Extending it: a new event goes in `lobbyAlphabet` with a kind; a new behaviour is a row in `lobbyTable` under
  * its state and kind (a missing row means "ignored: nothing changes, nothing is called or emitted"); a new state is
  * a `LobbyState` and a block of rows. test/model-machines.test.ts fails, naming the transition, while the machine
  * has one that no row of the table exercises.
@@ -18,6 +23,8 @@ import { statusAndValue } from './contract.js';
 
 export const SELF = 76561198000000001n;
 export const MATE = 76561198000000003n;
+/** A friend whose invite never arrived. */
+export const STRANGER = 76561198000000007n;
 /** Lobbies: one we are asked to join, another to switch to, the one Steam creates for us, a late stray create. */
 export const TARGET = 109775240000000001n;
 export const OTHER = 109775240000000002n;
@@ -26,15 +33,40 @@ export const LATE = 109775240000000004n;
 /** A lobby we never asked for and are not in. */
 export const FOREIGN = 109775240000000009n;
 
-/** Distinct delays, so which timer is due is never in doubt. */
-export const LOBBY_TIMING = { requestTimeoutMs: 300, leaveTimeoutMs: 200, listTimeoutMs: 100 } as const;
+/**
+ * Distinct delays, so which timer is due is never in doubt. In the seat window (400 ms) a rejoin that times out
+ * (300 ms) pauses (150 ms) once before the window ends: every timer of `reconnecting` falls due on some path.
+ */
+export const LOBBY_TIMING = { requestTimeoutMs: 300, leaveTimeoutMs: 200, listTimeoutMs: 100, seatReservationMs: 400, rejoinIntervalMs: 150 } as const;
 
-export type LobbyState = 'idle' | 'creating' | 'joining' | 'abandoningCreate' | 'abandoningJoin' | 'joined' | 'leaving';
+/** Which of the machine's two configurable rules apply (its input's `autoAcceptInvites`, and seats on or off). */
+export interface LobbyRules {
+  readonly autoAcceptInvites: boolean;
+  readonly holdsSeats: boolean;
+}
+
+export const DEFAULT_RULES: LobbyRules = { autoAcceptInvites: false, holdsSeats: true };
+export const OTHER_RULES: LobbyRules = { autoAcceptInvites: true, holdsSeats: false };
+
+/** Out of Steam's lobby with our seat held: waiting for Steam's servers, asking to get back in, or between tries. */
+export type ReconnectingState = 'waitingForSteam' | 'rejoining' | 'pausing';
+
+export type LobbyState = 'idle' | 'creating' | 'joining' | 'abandoningCreate' | 'abandoningJoin' | 'present' | ReconnectingState | 'leaving';
+
+const RECONNECTING: readonly LobbyState[] = ['waitingForSteam', 'rejoining', 'pausing'];
+export const isReconnecting = (s: LobbyState): s is ReconnectingState => RECONNECTING.includes(s);
+/** In the lobby: present in Steam's, or dropped with our seat held. */
+export const isInLobby = (s: LobbyState): boolean => s === 'present' || isReconnecting(s);
 
 interface CreateRequest {
   readonly lobbyType: number;
   readonly maxMembers: number;
   readonly data?: Readonly<Record<string, string>>;
+}
+
+export interface Invite {
+  readonly lobbyId: bigint;
+  readonly from: bigint;
 }
 
 export interface LobbyModel {
@@ -43,15 +75,20 @@ export interface LobbyModel {
   readonly request?: CreateRequest;
   /** The lobby joining (or abandoningJoin) waits for. */
   readonly target?: bigint;
-  /** The lobby we are in (joined, leaving) and its owner. */
+  /** The lobby we are in (present, reconnecting, leaving) and its owner (none while Steam has dropped us). */
   readonly lobby?: bigint;
   readonly owner?: bigint;
   /** The lobby to join once leaving is done (switching lobbies). */
   readonly next?: bigint;
   /** Members (ourselves included) when we entered. */
   readonly roster?: readonly bigint[];
-  /** Grows on every entry and owner change; owner commands must carry the current one. */
+  /** Grows on every entry, owner change and drop; owner commands must carry the current one. */
   readonly epoch: number;
+  /** Invites that arrived and were not used up, oldest first. */
+  readonly invites: readonly Invite[];
+  /** While reconnecting: why Steam dropped us, and how much of the seat window has gone. */
+  readonly away?: 'servers-lost' | 'disconnected';
+  readonly elapsed?: number;
 }
 
 /** What decides which row applies: the event's type and the detail that matters. */
@@ -59,9 +96,12 @@ export type LobbyKind =
   | 'create'
   | 'create:invalid'
   | 'join'
+  | 'join:current'
   | 'join:invalid'
   | 'invited'
   | 'invited:invalid'
+  | 'acceptInvite'
+  | 'acceptInvite:unknown'
   | 'joinRequested'
   | 'joinRequested:current'
   | 'joinRequested:invalid'
@@ -78,9 +118,12 @@ export type LobbyKind =
   | 'entered:awaited'
   | 'entered:awaited:failed'
   | 'entered:current'
+  | 'entered:current:gone'
+  | 'entered:current:failed'
   | 'entered:elsewhere'
   | 'entered:elsewhere:failed'
   | 'joinRefused:awaited'
+  | 'joinRefused:current'
   | 'joinRefused:elsewhere'
   | 'ownerChanged'
   | 'ownerChanged:same'
@@ -94,12 +137,27 @@ export type LobbyKind =
   | 'self:entered'
   | 'member:left'
   | 'serversLost'
+  | 'serversBack'
   | 'timeout';
 
 export interface LobbyModelEvent extends ModelEvent {
   readonly kind: LobbyKind;
   /** The one event sent (undefined for the wait of a timeout). */
   readonly event?: LobbyEvent;
+}
+
+// ── timers ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+const REQUEST_TIMED: readonly LobbyState[] = ['creating', 'joining', 'abandoningCreate', 'abandoningJoin'];
+
+/** The timer due next in `m`: its wait, and whether it is the seat window's end. */
+export function dueTimer(rules: LobbyRules, m: LobbyModel): { readonly wait: number; readonly seat: boolean } | undefined {
+  if (REQUEST_TIMED.includes(m.state)) return { wait: LOBBY_TIMING.requestTimeoutMs, seat: false };
+  if (m.state === 'leaving') return { wait: LOBBY_TIMING.leaveTimeoutMs, seat: false };
+  if (!isReconnecting(m.state) || !rules.holdsSeats) return undefined;
+  const seatLeft = LOBBY_TIMING.seatReservationMs - (m.elapsed ?? 0);
+  const own = m.state === 'rejoining' ? LOBBY_TIMING.requestTimeoutMs : m.state === 'pausing' ? LOBBY_TIMING.rejoinIntervalMs : Infinity;
+  return own < seatLeft ? { wait: own, seat: false } : { wait: seatLeft, seat: true };
 }
 
 // ── the alphabet ────────────────────────────────────────────────────────────────────────────────────────────
@@ -109,18 +167,16 @@ function switchTo(m: LobbyModel): bigint {
   return m.lobby === TARGET ? OTHER : TARGET;
 }
 
+const ROLE_LABEL = new Map<bigint, string>([
+  [TARGET, 'target'],
+  [OTHER, 'other'],
+  [NEW, 'new'],
+]);
+
 /** EChatRoomEnterResponse failures: every code Valve defines (2..15) and one it does not. */
 export const ENTER_FAILURES = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 99] as const;
 
-const TIMED: Readonly<Partial<Record<LobbyState, number>>> = {
-  creating: LOBBY_TIMING.requestTimeoutMs,
-  joining: LOBBY_TIMING.requestTimeoutMs,
-  abandoningCreate: LOBBY_TIMING.requestTimeoutMs,
-  abandoningJoin: LOBBY_TIMING.requestTimeoutMs,
-  leaving: LOBBY_TIMING.leaveTimeoutMs,
-};
-
-export function lobbyAlphabet(m: LobbyModel): LobbyModelEvent[] {
+export function lobbyAlphabet(rules: LobbyRules, m: LobbyModel): LobbyModelEvent[] {
   const out: LobbyModelEvent[] = [];
   const add = (type: string, kind: LobbyKind, event: LobbyEvent) => out.push({ type, kind, event, stimulus: { send: [event as EventObject] } });
   const other = switchTo(m);
@@ -132,14 +188,21 @@ export function lobbyAlphabet(m: LobbyModel): LobbyModelEvent[] {
   add('create:NUL key', 'create:invalid', { type: 'lobby.create', lobbyType: 2, maxMembers: 4, data: { 'na\0me': 'x' } });
   add('join', 'join', { type: 'lobby.join', lobbyId: other });
   add('join:0', 'join:invalid', { type: 'lobby.join', lobbyId: 0n });
-  add('invited', 'invited', { type: 'lobby.invited', lobbyId: other, from: MATE });
+  // One invite pending at a time is enough to see what invites do; more would multiply the states, not the rows.
+  if (m.invites.length === 0) add('invited', 'invited', { type: 'lobby.invited', lobbyId: other, from: MATE });
   add('invited:-1', 'invited:invalid', { type: 'lobby.invited', lobbyId: -1n, from: MATE });
+  for (const invite of m.invites) {
+    add(`accept:${ROLE_LABEL.get(invite.lobbyId)}`, 'acceptInvite', { type: 'lobby.acceptInvite', lobbyId: invite.lobbyId, from: invite.from });
+  }
+  // An invite to a lobby that did arrive, but from someone else: not the invite that arrived.
+  add('accept:not invited', 'acceptInvite:unknown', { type: 'lobby.acceptInvite', lobbyId: other, from: STRANGER });
   add('joinRequested', 'joinRequested', { type: 'lobby.joinRequested', lobbyId: other, friendId: MATE });
   add('joinRequested:0', 'joinRequested:invalid', { type: 'lobby.joinRequested', lobbyId: 0n, friendId: MATE });
   add('launchArgs', 'launchArgs', { type: 'lobby.launchArgs', argv: ['-novid', '+connect_lobby', String(other)] });
   add('launchArgs:none', 'launchArgs:none', { type: 'lobby.launchArgs', argv: ['-novid'] });
   add('launchArgs:garbage', 'launchArgs:invalid', { type: 'lobby.launchArgs', argv: ['+connect_lobby', 'nonsense'] });
   if (m.lobby !== undefined) {
+    add('join:current', 'join:current', { type: 'lobby.join', lobbyId: m.lobby });
     add('joinRequested:current', 'joinRequested:current', { type: 'lobby.joinRequested', lobbyId: m.lobby, friendId: MATE });
     add('launchArgs:current', 'launchArgs:current', { type: 'lobby.launchArgs', argv: ['+connect_lobby', String(m.lobby)] });
   }
@@ -172,7 +235,13 @@ export function lobbyAlphabet(m: LobbyModel): LobbyModelEvent[] {
     }
     add('joinRefused:awaited', 'joinRefused:awaited', { type: 'lobby.joinRefused', lobbyId: m.target, reason: 'refused by the model backend' });
   }
-  if (m.lobby !== undefined) add('entered:current', 'entered:current', { type: 'lobby.entered', lobbyId: m.lobby, response: 1 });
+  if (m.lobby !== undefined) {
+    // Steam lets us (back) into the lobby we are in: it names the owner and the members now.
+    add('entered:current', 'entered:current', { type: 'lobby.entered', lobbyId: m.lobby, response: 1, ownerId: MATE, members: [MATE, SELF] });
+    add('entered:current:2', 'entered:current:gone', { type: 'lobby.entered', lobbyId: m.lobby, response: 2 });
+    add('entered:current:4', 'entered:current:failed', { type: 'lobby.entered', lobbyId: m.lobby, response: 4 });
+    add('joinRefused:current', 'joinRefused:current', { type: 'lobby.joinRefused', lobbyId: m.lobby, reason: 'refused by the model backend' });
+  }
   add('entered:elsewhere', 'entered:elsewhere', { type: 'lobby.entered', lobbyId: FOREIGN, response: 1 });
   add('entered:elsewhere:4', 'entered:elsewhere:failed', { type: 'lobby.entered', lobbyId: FOREIGN, response: 4 });
   add('joinRefused:elsewhere', 'joinRefused:elsewhere', { type: 'lobby.joinRefused', lobbyId: FOREIGN, reason: 'x' });
@@ -193,8 +262,9 @@ export function lobbyAlphabet(m: LobbyModel): LobbyModelEvent[] {
   add('self:entered', 'self:entered', { type: 'member.changed', memberId: SELF, change: 'entered' });
   add('mate:left', 'member:left', { type: 'member.changed', memberId: MATE, change: 'left' });
   add('serversLost', 'serversLost', { type: 'steam.serversDisconnected' });
-  const due = TIMED[m.state];
-  if (due !== undefined) out.push({ type: `timeout (${due} ms)`, kind: 'timeout', stimulus: { wait: due } });
+  add('serversBack', 'serversBack', { type: 'steam.serversConnected' });
+  const due = dueTimer(rules, m);
+  if (due !== undefined) out.push({ type: `timeout (${due.wait} ms)`, kind: 'timeout', stimulus: { wait: due.wait } });
   return out;
 }
 
@@ -242,7 +312,10 @@ function rejected(e: LobbyModelEvent, code: string) {
 
 type Row = (m: LobbyModel, e: LobbyModelEvent) => Outcome<LobbyModel>;
 
-const idle = (m: LobbyModel): LobbyModel => ({ state: 'idle', epoch: m.epoch });
+const idle = (m: LobbyModel): LobbyModel => ({ state: 'idle', epoch: m.epoch, invites: m.invites });
+
+/** Joining a lobby uses up every invite to it, whoever sent it. */
+const withoutInvitesTo = (invites: readonly Invite[], lobbyId: bigint): readonly Invite[] => invites.filter((i) => i.lobbyId !== lobbyId);
 
 const refuse =
   (code: string): Row =>
@@ -262,12 +335,20 @@ const leaveStray: Row = (m, e) => {
   return { next: m, effects: [['leaveStrayLobby', { lobbyId }]], emits: [{ type: 'lifecycle.strayLeft', lobbyId }] };
 };
 
-const startJoining =
-  (next: (m: LobbyModel) => LobbyModel = (m) => m): Row =>
-  (m, e) => {
-    const target = named(e);
-    return { next: { ...idle(next(m)), state: 'joining', target }, effects: [['joinLobby', { lobbyId: target }]] };
+/** An invite is a notification: recorded (a repeat moves to the end) and shown to the game. */
+const noteInvite: Row = (m, e) => {
+  const { lobbyId, from } = sent(e) as Extract<LobbyEvent, { type: 'lobby.invited' }>;
+  const invites = [...m.invites.filter((i) => i.lobbyId !== lobbyId || i.from !== from), { lobbyId, from }];
+  return { next: { ...m, invites }, emits: [{ type: 'lifecycle.inviteReceived', lobbyId, from }] };
+};
+
+const startJoining: Row = (m, e) => {
+  const target = named(e);
+  return {
+    next: { state: 'joining', target, epoch: m.epoch, invites: withoutInvitesTo(m.invites, target) },
+    effects: [['joinLobby', { lobbyId: target }]],
   };
+};
 
 const createFailed =
   (failure: (e: LobbyModelEvent) => object): Row =>
@@ -279,7 +360,7 @@ const joinFailed =
 
 const toIdle: Row = (m) => ({ next: idle(m) });
 
-/** Thrown out of the lobby we are in: leave it on Steam's side too, and say why. */
+/** Out of the lobby we are in: leave it on Steam's side too (Steam may still count us in), and say why. */
 const thrownOut =
   (reason: (e: LobbyModelEvent) => object): Row =>
   (m, e) => ({
@@ -293,15 +374,30 @@ const leftLobby: Row = (m) => {
   const reason = m.next === undefined ? { code: 'user', reason: anyText } : { code: 'switching', reason: anyText, nextLobbyId: m.next };
   const emits = [{ type: 'lifecycle.left', lobbyId: m.lobby, reason }];
   if (m.next === undefined) return { next: idle(m), emits };
-  return { next: { state: 'joining', target: m.next, epoch: m.epoch }, effects: [['joinLobby', { lobbyId: m.next }]], emits };
+  return { next: { state: 'joining', target: m.next, epoch: m.epoch, invites: m.invites }, effects: [['joinLobby', { lobbyId: m.next }]], emits };
 };
 
+/** Leave the lobby we are in (for the user, or to join `next` after it: the one join rule). */
 const startLeaving =
   (next: (e: LobbyModelEvent) => bigint | undefined): Row =>
-  (m, e) => ({
-    next: { state: 'leaving', lobby: m.lobby, owner: m.owner, next: next(e), epoch: m.epoch, roster: m.roster },
-    effects: [['leaveLobby', { lobbyId: m.lobby }]],
-  });
+  (m, e) => {
+    const then = next(e);
+    return {
+      next: {
+        state: 'leaving',
+        lobby: m.lobby,
+        owner: m.owner,
+        next: then,
+        epoch: m.epoch,
+        roster: m.roster,
+        invites: then === undefined ? m.invites : withoutInvitesTo(m.invites, then),
+      },
+      effects: [['leaveLobby', { lobbyId: m.lobby }]],
+    };
+  };
+
+/** A deliberate join while in a lobby: another lobby is switched to; the one we are in changes nothing. */
+const switchLobby: Row = (m, e) => (named(e) === m.lobby ? { next: m } : startLeaving(named)(m, e));
 
 /** Kick, ban or start from the owner, under the current epoch. */
 const ownerCommand: Row = (m, e) => {
@@ -314,14 +410,46 @@ const ownerCommand: Row = (m, e) => {
   return { next: m, effects: [effect] };
 };
 
-/** While a create, join or leave is in flight, new lobby requests are refused, not doubled. */
+/** In Steam's lobby again: a new epoch, the owner and members Steam named, and one `lifecycle.reconnected`. */
+const reconnected: Row = (m, e) => {
+  const { ownerId, members } = sent(e) as Extract<LobbyEvent, { type: 'lobby.entered' }>;
+  const epoch = m.epoch + 1;
+  const roster = members === undefined ? [SELF] : members.includes(SELF) ? members : [SELF, ...members];
+  return {
+    next: { state: 'present', lobby: m.lobby, owner: ownerId, epoch, roster, invites: m.invites },
+    emits: [{ type: 'lifecycle.reconnected', lobbyId: m.lobby, role: ownerId === SELF ? 'owner' : 'member', ownerId, epoch, members: roster }],
+  };
+};
+
+/** Back to `state` of reconnecting with `elapsed` of the seat window gone; a rejoin asks Steam again. */
+const reconnectingIn = (m: LobbyModel, state: ReconnectingState, elapsed: number): Outcome<LobbyModel> => ({
+  next: { ...m, state, elapsed },
+  effects: state === 'rejoining' ? [['joinLobby', { lobbyId: m.lobby }]] : [],
+});
+
+/**
+ * Steam dropped us (`cause`): with seats held we own nothing while out (a new epoch), say we are reconnecting,
+ * and wait for Steam's servers or ask to get back in; without them it is a leave.
+ */
+const droppedOut =
+  (rules: LobbyRules, cause: 'servers-lost' | 'disconnected'): Row =>
+  (m, e) => {
+    if (!rules.holdsSeats) return thrownOut(() => ({ code: cause, reason: anyText }))(m, e);
+    const epoch = m.epoch + 1;
+    const away: LobbyModel = { ...m, owner: undefined, epoch, away: cause };
+    const out = reconnectingIn(away, cause === 'servers-lost' ? 'waitingForSteam' : 'rejoining', 0);
+    return { ...out, emits: [{ type: 'lifecycle.reconnecting', lobbyId: m.lobby, cause, epoch }] };
+  };
+
+/** While a create, join or leave is in flight, new lobby requests are refused, not doubled; invites are noted. */
 const BUSY: Partial<Record<LobbyKind, Row>> = {
   create: refuse('busy'),
   'create:invalid': refuse('busy'),
   join: refuse('busy'),
   'join:invalid': refuse('busy'),
-  invited: refuse('busy'),
-  'invited:invalid': refuse('busy'),
+  invited: noteInvite,
+  acceptInvite: refuse('busy'),
+  'acceptInvite:unknown': refuse('busy'),
   joinRequested: refuse('busy'),
   'joinRequested:current': refuse('busy'),
   'joinRequested:invalid': refuse('busy'),
@@ -329,165 +457,260 @@ const BUSY: Partial<Record<LobbyKind, Row>> = {
   'launchArgs:current': refuse('busy'),
   'launchArgs:none': refuse('busy'),
   'launchArgs:invalid': refuse('busy'),
+  'join:current': refuse('busy'),
   ownerCommand: refuse('not-in-lobby'),
   'ownerCommand:stale': refuse('not-in-lobby'),
 };
 
-/** Rows per state; a kind without a row is ignored in that state. */
-export const LOBBY_TABLE: Readonly<Record<LobbyState, Partial<Record<LobbyKind, Row>>>> = {
-  idle: {
-    create: (m, e) => {
-      const { lobbyType, maxMembers, data } = sent(e) as Extract<LobbyEvent, { type: 'lobby.create' }>;
-      const request: CreateRequest = data === undefined ? { lobbyType, maxMembers } : { lobbyType, maxMembers, data };
-      return { next: { state: 'creating', request, epoch: m.epoch }, effects: [['createLobby', { lobbyType, maxMembers }]] };
+/** In the lobby, present or not: the one join rule, invites, leaving, and being thrown out. */
+const IN_LOBBY: Partial<Record<LobbyKind, Row>> = {
+  leave: startLeaving(() => undefined),
+  // The player picked another lobby (here, in Steam's UI, or the launcher did): leave this one, then join it.
+  join: switchLobby,
+  'join:current': switchLobby,
+  joinRequested: switchLobby,
+  'joinRequested:current': switchLobby,
+  launchArgs: switchLobby,
+  'launchArgs:current': switchLobby,
+  // A join that names no lobby is refused as in idle; launch arguments without `+connect_lobby` ask for none.
+  'join:invalid': refuse('invalid-lobby-id'),
+  'joinRequested:invalid': refuse('invalid-lobby-id'),
+  'launchArgs:invalid': refuse('invalid-lobby-id'),
+  invited: noteInvite,
+  // An accepted invite is a deliberate join; to the lobby we are in, it is only used up.
+  acceptInvite: (m, e) => (named(e) === m.lobby ? { next: { ...m, invites: withoutInvitesTo(m.invites, m.lobby) } } : switchLobby(m, e)),
+  'acceptInvite:unknown': refuse('no-such-invite'),
+  create: refuse('already-in-lobby'),
+  'create:invalid': refuse('already-in-lobby'),
+  // The reason says which it was: a game shows it as is.
+  'self:banned': thrownOut(() => ({ code: 'banned', reason: expect.stringMatching(/banned/), by: MATE })),
+  'self:kicked': thrownOut(() => ({ code: 'kicked', reason: expect.stringMatching(/kicked/), by: MATE })),
+  gone: thrownOut(() => ({ code: 'lobby-gone', reason: anyText })),
+  // A lobby we did not ask for, or a create answered late: left at once.
+  'entered:elsewhere': leaveStray,
+  created: leaveStray,
+};
+
+/** Rows per state, for a set of rules; a kind without a row is ignored in that state. */
+export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Partial<Record<LobbyKind, Row>>>> {
+  const reconnecting = (state: ReconnectingState): Partial<Record<LobbyKind, Row>> => ({
+    ...IN_LOBBY,
+    // Nobody owns the lobby for us while we are out of it: owner commands wait.
+    ownerCommand: refuse('reconnecting'),
+    'ownerCommand:stale': refuse('reconnecting'),
+    // Steam let us back in (whatever we were doing): one event instead of a leave and a join.
+    'entered:current': reconnected,
+    // Steam's servers went away again: wait for them; the seat window runs on.
+    serversLost: (m) => reconnectingIn(m, 'waitingForSteam', m.elapsed ?? 0),
+    timeout: (m) => {
+      const due = dueTimer(rules, m)!;
+      if (due.seat) return thrownOut(() => ({ code: 'reconnect-failed', reason: anyText }))(m, { type: 'timeout', kind: 'timeout', stimulus: { wait: 0 } });
+      return reconnectingIn(m, m.state === 'rejoining' ? 'pausing' : 'rejoining', (m.elapsed ?? 0) + due.wait);
     },
-    'create:invalid': refuse('invalid-request'),
-    join: startJoining(),
-    'join:invalid': refuse('invalid-lobby-id'),
-    invited: startJoining(),
-    'invited:invalid': refuse('invalid-lobby-id'),
-    joinRequested: startJoining(),
-    'joinRequested:invalid': refuse('invalid-lobby-id'),
-    launchArgs: startJoining(),
-    'launchArgs:invalid': refuse('invalid-lobby-id'),
-    leave: refuse('not-in-lobby'),
-    ownerCommand: refuse('not-in-lobby'),
-    'ownerCommand:stale': refuse('not-in-lobby'),
-    // A result nobody waits for any more (its request timed out): never keep a lobby we did not ask for.
-    created: leaveStray,
-    'entered:elsewhere': leaveStray,
-  },
-  creating: {
-    ...BUSY,
-    created: (m, e) => {
-      const lobbyId = named(e);
-      const data = m.request?.data;
-      const effects: Effect[] = [['setLobbyJoinable', { lobbyId }], ['allowRelay', undefined]];
-      if (data !== undefined && Object.keys(data).length > 0) effects.push(['setLobbyData', { lobbyId, data }]);
-      const epoch = m.epoch + 1;
-      return {
-        next: { state: 'joined', lobby: lobbyId, owner: SELF, epoch, roster: [SELF] },
-        effects,
-        emits: [{ type: 'lifecycle.entered', lobbyId, role: 'owner', ownerId: SELF, epoch }],
-      };
+    ...(state === 'waitingForSteam' ? { serversBack: (m: LobbyModel) => reconnectingIn(m, 'rejoining', m.elapsed ?? 0) } : {}),
+    ...(state === 'rejoining'
+      ? {
+          // The lobby is gone: there is nothing to get back into.
+          'entered:current:gone': thrownOut(() => ({ code: 'lobby-gone', reason: anyText })),
+          // Refused this time (full, say): try again after the pause.
+          'entered:current:failed': (m: LobbyModel) => reconnectingIn(m, 'pausing', m.elapsed ?? 0),
+          'joinRefused:current': (m: LobbyModel) => reconnectingIn(m, 'pausing', m.elapsed ?? 0),
+        }
+      : {}),
+  });
+  return {
+    idle: {
+      create: (m, e) => {
+        const { lobbyType, maxMembers, data } = sent(e) as Extract<LobbyEvent, { type: 'lobby.create' }>;
+        const request: CreateRequest = data === undefined ? { lobbyType, maxMembers } : { lobbyType, maxMembers, data };
+        return { next: { state: 'creating', request, epoch: m.epoch, invites: m.invites }, effects: [['createLobby', { lobbyType, maxMembers }]] };
+      },
+      'create:invalid': refuse('invalid-request'),
+      join: startJoining,
+      'join:invalid': refuse('invalid-lobby-id'),
+      // An invite is shown; it is joined when accepted, or at once from idle when the game auto-accepts invites.
+      invited: (m, e) => {
+        const noted = noteInvite(m, e);
+        return rules.autoAcceptInvites ? { ...startJoining(noted.next, e), emits: noted.emits } : noted;
+      },
+      acceptInvite: startJoining,
+      'acceptInvite:unknown': refuse('no-such-invite'),
+      joinRequested: startJoining,
+      'joinRequested:invalid': refuse('invalid-lobby-id'),
+      launchArgs: startJoining,
+      'launchArgs:invalid': refuse('invalid-lobby-id'),
+      leave: refuse('not-in-lobby'),
+      ownerCommand: refuse('not-in-lobby'),
+      'ownerCommand:stale': refuse('not-in-lobby'),
+      // A result nobody waits for any more (its request timed out): never keep a lobby we did not ask for.
+      created: leaveStray,
+      'entered:elsewhere': leaveStray,
     },
-    'created:failed': createFailed((e) => {
-      const event = sent(e) as Extract<LobbyEvent, { type: 'lobby.created' }>;
-      return { code: 'create-failed', result: event.result, reason: anyText };
+    creating: {
+      ...BUSY,
+      created: (m, e) => {
+        const lobbyId = named(e);
+        const data = m.request?.data;
+        const effects: Effect[] = [['setLobbyJoinable', { lobbyId }], ['allowRelay', undefined]];
+        if (data !== undefined && Object.keys(data).length > 0) effects.push(['setLobbyData', { lobbyId, data }]);
+        const epoch = m.epoch + 1;
+        return {
+          next: { state: 'present', lobby: lobbyId, owner: SELF, epoch, roster: [SELF], invites: m.invites },
+          effects,
+          emits: [{ type: 'lifecycle.entered', lobbyId, role: 'owner', ownerId: SELF, epoch }],
+        };
+      },
+      'created:failed': createFailed((e) => {
+        const event = sent(e) as Extract<LobbyEvent, { type: 'lobby.created' }>;
+        return { code: 'create-failed', result: event.result, reason: anyText };
+      }),
+      createRefused: createFailed(() => ({ code: 'backend-refused', reason: 'refused by the model backend' })),
+      'entered:elsewhere': leaveStray,
+      leave: (m) => ({ next: { ...m, state: 'abandoningCreate' }, emits: [{ type: 'lifecycle.cancelled', what: 'create' }] }),
+      serversLost: createFailed(() => ({ code: 'servers-lost', reason: anyText })),
+      timeout: createFailed(() => ({ code: 'timeout', reason: anyText })),
+    },
+    joining: {
+      ...BUSY,
+      'entered:awaited': (m) => {
+        const epoch = m.epoch + 1;
+        return {
+          next: { state: 'present', lobby: m.target, owner: MATE, epoch, roster: [SELF, MATE], invites: m.invites },
+          emits: [{ type: 'lifecycle.entered', lobbyId: m.target, role: 'member', ownerId: MATE, epoch }],
+        };
+      },
+      'entered:awaited:failed': (m, e) => {
+        const event = sent(e) as Extract<LobbyEvent, { type: 'lobby.entered' }>;
+        return { next: idle(m), emits: [enterFailed(m.target!, event.response)] };
+      },
+      'entered:elsewhere': leaveStray,
+      'joinRefused:awaited': joinFailed((m) => ({ code: 'backend-refused', lobbyId: m.target, reason: 'refused by the model backend' })),
+      created: leaveStray,
+      leave: (m) => ({ next: { ...m, state: 'abandoningJoin' }, emits: [{ type: 'lifecycle.cancelled', what: 'join', lobbyId: m.target }] }),
+      serversLost: joinFailed((m) => ({ code: 'servers-lost', lobbyId: m.target, reason: anyText })),
+      timeout: joinFailed((m) => ({ code: 'timeout', lobbyId: m.target, reason: anyText })),
+    },
+    abandoningCreate: {
+      ...BUSY,
+      // The answer to the create we cancelled: leave what it made, and we are done.
+      created: (m, e) => ({ ...leaveStray(m, e), next: idle(m) }),
+      'created:failed': toIdle,
+      createRefused: toIdle,
+      'entered:elsewhere': leaveStray,
+      serversLost: toIdle,
+      timeout: toIdle,
+    },
+    abandoningJoin: {
+      ...BUSY,
+      'entered:awaited': (m, e) => ({ ...leaveStray(m, e), next: idle(m) }),
+      'entered:awaited:failed': toIdle,
+      'entered:elsewhere': leaveStray,
+      'joinRefused:awaited': toIdle,
+      created: leaveStray,
+      serversLost: toIdle,
+      timeout: toIdle,
+    },
+    present: {
+      ...IN_LOBBY,
+      ownerCommand,
+      'ownerCommand:stale': refuse('stale-epoch'),
+      ownerChanged: (m, e) => {
+        const { ownerId } = sent(e) as Extract<LobbyEvent, { type: 'lobby.ownerChanged' }>;
+        const epoch = m.epoch + 1;
+        return {
+          next: { ...m, owner: ownerId, epoch },
+          emits: [{ type: 'lifecycle.ownerChanged', lobbyId: m.lobby, ownerId, epoch, isSelf: ownerId === SELF }],
+        };
+      },
+      // Steam dropped us from its lobby, or its servers went away.
+      'self:departed': droppedOut(rules, 'disconnected'),
+      serversLost: droppedOut(rules, 'servers-lost'),
+    },
+    waitingForSteam: reconnecting('waitingForSteam'),
+    rejoining: reconnecting('rejoining'),
+    pausing: reconnecting('pausing'),
+    leaving: {
+      ...BUSY,
+      left: leftLobby,
+      timeout: leftLobby,
+      // Steam is gone: so is the lobby, and with it any switch we meant to make (the leave is reported as asked).
+      serversLost: (m, e) => ({ ...leftLobby(m, e), next: idle(m), effects: [] }),
+      'entered:elsewhere': leaveStray,
+      created: leaveStray,
+    },
+  };
+}
+
+/** The machine's state value for a model state. */
+export function lobbyValue(state: LobbyState): unknown {
+  if (state === 'present') return { joined: 'present' };
+  if (isReconnecting(state)) return { joined: { reconnecting: state } };
+  return state;
+}
+
+/**
+ * What decides a state's future: lobbies by the part they play (every lobby behaves alike; which one is named is
+ * the view's business), the owner as us or someone else, invites by the lobby they name, and the seat window's
+ * clock. The roster, the epoch and why we are reconnecting only show: the view checks them on every path.
+ */
+function lobbyKey(m: LobbyModel): string {
+  const part = (id: bigint | undefined) =>
+    id === undefined ? undefined : id === m.lobby ? 'current' : id === m.target ? 'target' : id === m.next ? 'next' : 'other';
+  return toStableJson({
+    state: m.state,
+    request: m.request,
+    target: part(m.target),
+    lobby: part(m.lobby),
+    next: part(m.next),
+    owner: m.state === 'present' ? (m.owner === SELF ? 'self' : 'mate') : undefined,
+    invites: m.invites.map((i) => part(i.lobbyId)),
+    elapsed: m.elapsed,
+  });
+}
+
+export function makeLobbyContract(rules: LobbyRules): Contract<LobbyModel, LobbyModelEvent> {
+  const table = lobbyTable(rules);
+  const name = rules === DEFAULT_RULES ? 'lobby' : `lobby (${rules.autoAcceptInvites ? 'invites auto-accepted' : 'invites wait'}, ${rules.holdsSeats ? 'seats held' : 'no seats'})`;
+  return {
+    name,
+    initial: { state: 'idle', epoch: 0, invites: [] },
+    alphabet: (m) => lobbyAlphabet(rules, m),
+    step: (m, e) => table[m.state][e.kind]?.(m, e) ?? { next: m },
+    key: lobbyKey,
+    // The documented context: the lobby we are in, the one a join waits for, the owner, the epoch, the pending
+    // invites, and while reconnecting why.
+    view: (m) => ({
+      status: 'active',
+      value: lobbyValue(m.state),
+      lobbyId: m.lobby,
+      targetLobbyId: m.state === 'joining' || m.state === 'abandoningJoin' ? m.target : 'n/a',
+      ownerId: m.owner,
+      epoch: m.epoch,
+      roster: m.roster ?? [],
+      invites: m.invites,
+      awayCause: isReconnecting(m.state) ? m.away : 'n/a',
+      ...(m.state === 'leaving' ? { nextLobbyId: m.next, leaving: m.next === undefined ? 'user' : 'switching' } : {}),
     }),
-    createRefused: createFailed(() => ({ code: 'backend-refused', reason: 'refused by the model backend' })),
-    'entered:elsewhere': leaveStray,
-    leave: (m) => ({ next: { ...m, state: 'abandoningCreate' }, emits: [{ type: 'lifecycle.cancelled', what: 'create' }] }),
-    serversLost: createFailed(() => ({ code: 'servers-lost', reason: anyText })),
-    timeout: createFailed(() => ({ code: 'timeout', reason: anyText })),
-  },
-  joining: {
-    ...BUSY,
-    'entered:awaited': (m) => {
-      const epoch = m.epoch + 1;
-      return {
-        next: { state: 'joined', lobby: m.target, owner: MATE, epoch, roster: [SELF, MATE] },
-        emits: [{ type: 'lifecycle.entered', lobbyId: m.target, role: 'member', ownerId: MATE, epoch }],
-      };
-    },
-    'entered:awaited:failed': (m, e) => {
-      const event = sent(e) as Extract<LobbyEvent, { type: 'lobby.entered' }>;
-      return { next: idle(m), emits: [enterFailed(m.target!, event.response)] };
-    },
-    'entered:elsewhere': leaveStray,
-    'joinRefused:awaited': joinFailed((m) => ({ code: 'backend-refused', lobbyId: m.target, reason: 'refused by the model backend' })),
-    created: leaveStray,
-    leave: (m) => ({ next: { ...m, state: 'abandoningJoin' }, emits: [{ type: 'lifecycle.cancelled', what: 'join', lobbyId: m.target }] }),
-    serversLost: joinFailed((m) => ({ code: 'servers-lost', lobbyId: m.target, reason: anyText })),
-    timeout: joinFailed((m) => ({ code: 'timeout', lobbyId: m.target, reason: anyText })),
-  },
-  abandoningCreate: {
-    ...BUSY,
-    // The answer to the create we cancelled: leave what it made, and we are done.
-    created: (m, e) => ({ ...leaveStray(m, e), next: idle(m) }),
-    'created:failed': toIdle,
-    createRefused: toIdle,
-    'entered:elsewhere': leaveStray,
-    serversLost: toIdle,
-    timeout: toIdle,
-  },
-  abandoningJoin: {
-    ...BUSY,
-    'entered:awaited': (m, e) => ({ ...leaveStray(m, e), next: idle(m) }),
-    'entered:awaited:failed': toIdle,
-    'entered:elsewhere': leaveStray,
-    'joinRefused:awaited': toIdle,
-    created: leaveStray,
-    serversLost: toIdle,
-    timeout: toIdle,
-  },
-  joined: {
-    leave: startLeaving(() => undefined),
-    // The player picked another lobby in Steam's UI (or the launcher did): leave this one, then join that one.
-    joinRequested: startLeaving(named),
-    launchArgs: startLeaving(named),
-    // An invite while we are in a lobby is the game's to decide: surfaced, not followed.
-    invited: (m, e) => ({ next: m, emits: [{ type: 'lifecycle.inviteReceived', lobbyId: named(e), from: MATE }] }),
-    create: refuse('already-in-lobby'),
-    'create:invalid': refuse('already-in-lobby'),
-    join: refuse('already-in-lobby'),
-    'join:invalid': refuse('already-in-lobby'),
-    ownerCommand,
-    'ownerCommand:stale': refuse('stale-epoch'),
-    ownerChanged: (m, e) => {
-      const { ownerId } = sent(e) as Extract<LobbyEvent, { type: 'lobby.ownerChanged' }>;
-      const epoch = m.epoch + 1;
-      return {
-        next: { ...m, owner: ownerId, epoch },
-        emits: [{ type: 'lifecycle.ownerChanged', lobbyId: m.lobby, ownerId, epoch, isSelf: ownerId === SELF }],
-      };
-    },
-    // The reason says which it was: a game shows it as is.
-    'self:banned': thrownOut(() => ({ code: 'banned', reason: expect.stringMatching(/banned/), by: MATE })),
-    'self:kicked': thrownOut(() => ({ code: 'kicked', reason: expect.stringMatching(/kicked/), by: MATE })),
-    'self:departed': thrownOut(() => ({ code: 'disconnected', reason: anyText })),
-    gone: thrownOut(() => ({ code: 'lobby-gone', reason: anyText })),
-    serversLost: thrownOut(() => ({ code: 'servers-lost', reason: anyText })),
-    // Steam sends LobbyEnter to the creator too: the lobby we are in again is not a second join.
-    'entered:elsewhere': leaveStray,
-    created: leaveStray,
-  },
-  leaving: {
-    ...BUSY,
-    left: leftLobby,
-    timeout: leftLobby,
-    // Steam is gone: so is the lobby, and with it any switch we meant to make (the leave is reported as asked).
-    serversLost: (m, e) => ({ ...leftLobby(m, e), next: idle(m), effects: [] }),
-    'entered:elsewhere': leaveStray,
-    created: leaveStray,
-  },
-};
+    scenarios: rules.holdsSeats
+      ? [
+          // The seat window of an earlier drop does not outlive it: a second drop gets a whole window.
+          ['create', 'created:ok', 'serversLost', 'serversBack', 'timeout (300 ms)', 'entered:current', 'serversLost', 'timeout (400 ms)'],
+        ]
+      : [],
+  };
+}
 
-const step = (m: LobbyModel, e: LobbyModelEvent): Outcome<LobbyModel> => LOBBY_TABLE[m.state][e.kind]?.(m, e) ?? { next: m };
+export const lobbyContract = makeLobbyContract(DEFAULT_RULES);
 
-export const lobbyContract: Contract<LobbyModel, LobbyModelEvent> = {
-  name: 'lobby',
-  initial: { state: 'idle', epoch: 0 },
-  alphabet: lobbyAlphabet,
-  step,
-  key: (m) => toStableJson({ ...m, epoch: undefined }),
-  // The documented context: the lobby we are in (joined, leaving), the one a join waits for, the owner, the epoch.
-  view: (m) => ({
-    status: 'active',
-    value: m.state,
-    lobbyId: m.lobby,
-    targetLobbyId: m.state === 'joining' || m.state === 'abandoningJoin' ? m.target : 'n/a',
-    ownerId: m.owner,
-    epoch: m.epoch,
-    roster: m.roster ?? [],
-    ...(m.state === 'leaving' ? { nextLobbyId: m.next, leaving: m.next === undefined ? 'user' : 'switching' } : {}),
-  }),
-};
-
-export function lobbySubject(machine: Subject['machine']): Subject {
+export function lobbySubject(machine: Subject['machine'], rules: LobbyRules = DEFAULT_RULES): Subject {
   return {
     machine,
-    input: (effects) => ({ selfId: SELF, timing: LOBBY_TIMING, effects }),
+    input: (effects) => ({
+      selfId: SELF,
+      timing: { ...LOBBY_TIMING, seatReservationMs: rules.holdsSeats ? LOBBY_TIMING.seatReservationMs : 0 },
+      autoAcceptInvites: rules.autoAcceptInvites,
+      effects,
+    }),
     effects: [
       'createLobby',
       'joinLobby',
@@ -507,7 +730,9 @@ export function lobbySubject(machine: Subject['machine']): Subject {
 /** The lobby actor's state in the shape of the contract's `view`. */
 export function observeLobby(actor: AnyActorRef): unknown {
   const { status, value } = statusAndValue(actor);
-  const context = (actor.getSnapshot() as { context: LobbyContext }).context;
+  const snapshot = actor.getSnapshot() as { context: LobbyContext; matches(v: unknown): boolean };
+  const context = snapshot.context;
+  const reconnecting = typeof value === 'object' && snapshot.matches({ joined: 'reconnecting' });
   return {
     status,
     value,
@@ -516,6 +741,8 @@ export function observeLobby(actor: AnyActorRef): unknown {
     ownerId: context.ownerId,
     epoch: context.epoch,
     roster: context.roster,
+    invites: context.invites,
+    awayCause: reconnecting ? context.awayCause : 'n/a',
     ...(value === 'leaving' ? { nextLobbyId: context.nextJoin?.lobbyId, leaving: context.leaveReason?.code } : {}),
   };
 }
