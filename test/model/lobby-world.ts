@@ -13,6 +13,7 @@ import type { LobbyStatus } from '../../src/runtime/lobby-state.js';
 import { toStableJson } from '../../src/machines/serialize.js';
 import { createRuntimeWorld, type Player, type RuntimeWorld } from '../helpers/runtime-world.js';
 import { replay, type Contract, type ContractPath, type Outcome } from './contract.js';
+import { matchesAsAsserted } from './matches.js';
 import {
   ENTER_FAILURES,
   LATE,
@@ -381,7 +382,7 @@ export async function runLobbyWorldPath(
       const expectedView = role(withoutRoster(contract.view(replayed.states[i + 1]!)));
       const mark = me.lifecycle.length;
       await cause(cast, replayed.states[i]!, event, path.events[i + 1]);
-      const reached = () => toStableJson(view()) === toStableJson(expectedView) && me.lifecycle.length - mark >= expectedEmits.length;
+      const reached = () => matchesAsAsserted(view(), expectedView) && me.lifecycle.length - mark >= expectedEmits.length;
       await world.runUntil(reached, STEP_LIMIT_MS);
       expect(view(), `${where}: the runtime's lobby actor`).toEqual(expectedView);
       expect(role(me.lifecycle.slice(mark)), `${where}: lifecycle$`).toEqual(role(expectedEmits));

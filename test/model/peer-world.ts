@@ -11,6 +11,7 @@ import { expect } from 'vitest';
 import type { AnyActorRef } from 'xstate';
 import { createRuntimeWorld, type Player, type RuntimeWorld } from '../helpers/runtime-world.js';
 import { replay, type Contract, type ContractPath } from './contract.js';
+import { matchesAsAsserted } from './matches.js';
 import { makePeerContract, observePeer, REMOTE, type PeerModel, type PeerModelEvent, type PeerPolicy, type PeerState } from './peer-contract.js';
 import type { CoverageRecorder } from './recorder.js';
 
@@ -100,15 +101,6 @@ async function cause(cast: Cast, e: PeerModelEvent, next: PeerModelEvent | undef
   }
 }
 
-function matches(actual: unknown, expected: unknown): boolean {
-  try {
-    expect(actual).toEqual(expected);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const PEER_REPORTS = new Set(['peer.connected', 'peer.attemptFailed', 'peer.closed']);
 const STEP_LIMIT_MS = 60_000;
 
@@ -136,7 +128,7 @@ export async function runPeerWorldPath(path: ContractPath<PeerModel, PeerModelEv
       await cause(cast, e, path.events[i + 1]);
       // The view may hold matchers (a close's reason text): compared as the assertion below compares it, so the
       // world stops at the step's outcome and not after what the runtime's reconnect rounds do next.
-      const reached = () => matches(observePeer(peer!), expectedView) && reports().length - mark >= expectedReports.length;
+      const reached = () => matchesAsAsserted(observePeer(peer!), expectedView) && reports().length - mark >= expectedReports.length;
       await world.runUntil(reached, STEP_LIMIT_MS);
       expect(observePeer(peer!), `${where}: our peer actor`).toEqual(expectedView);
       expect(reports().slice(mark), `${where}: sessions$`).toEqual(expectedReports);
