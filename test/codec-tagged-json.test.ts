@@ -89,7 +89,7 @@ describe('tagged JSON: each tag read as documented (src/codec/tagged-json.ts)', 
     bad({ $bigint: '012' }, '$bigint');
     bad({ $bytes: 'abc' }, '$bytes');
     bad({ $map: {} }, '$map', '$');
-    bad({ $map: [[1, 2, 3]] }, '$map', '$.$map[0]');
+    bad({ $map: [[1, 2, 3]] }, 'pair', '$.$map[0]');
     bad({ $map: [[{ $bytes: 'x' }, 1]] }, '$.$map[0][0]');
     bad({ $map: [[1, { $bytes: 'x' }]] }, '$.$map[0][1]');
     bad({ $undefined: false }, '$undefined');

@@ -164,7 +164,7 @@ describe('application frames', () => {
   });
 
   it('refuses a payload codec it does not have, by name, and a frame for the user codec without one', () => {
-    refused(createPacketCodec().encode(1, { codec: 'msgpack' as never }), 'unknown-codec', undefined, 'msgpack');
+    refused(createPacketCodec().encode(1, { codec: 'msgpack' as never }), 'unknown-codec', undefined, 'msgpack', 'value, json, raw, user');
     refused(createPacketCodec().encode(1, { codec: 'user' }), 'unknown-codec');
     refused(createPacketCodec().decode(Uint8Array.of(0x43, 0x00, 1)), 'unknown-codec', 0);
   });
@@ -186,6 +186,10 @@ describe('application frames', () => {
     refused(codec.encode('text', { codec: 'raw' }), 'unencodable');
     refused(codec.encode(1, { channel: 1.5 }), 'unencodable', undefined, '1.5');
     refused(createPacketCodec({ maxDepth: 3 }).encode([[[[0]]]], { codec: 'json' }), 'too-deep', undefined, '3');
+    // Deeper than JSON.stringify's stack: still too deep, by the codec's own limit.
+    let deep: unknown[] = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    refused(codec.encode(deep, { codec: 'json' }), 'too-deep', undefined, '64');
   });
 
   it('refuses JSON that is not UTF-8 or not JSON where its payload starts', () => {
@@ -268,7 +272,11 @@ describe('send limits, counted on the frame as sent', () => {
 
   it('refuses a reliable frame over 1 MiB without calling it unreliable', () => {
     const detail = refused(createPacketCodec().encode(noise(MAX_RELIABLE_BYTES - 1), { codec: 'raw' }), 'too-large-to-send', undefined, String(MAX_RELIABLE_BYTES + 1));
-    expect(detail).not.toMatch(/unreliable/);
+    expect(detail).toMatch(/ reliable packets$/);
+    // Compressed and still over: a receiver that inflates 2 MiB would take it, Steam would not.
+    const roomy = createPacketCodec({ maxDecodedBytes: 2 * MAX_RELIABLE_BYTES });
+    const compressed = refused(roomy.encode(padded(noise(MAX_RELIABLE_BYTES + 1000), 100_000), { codec: 'raw' }), 'too-large-to-send', undefined, String(MAX_RELIABLE_BYTES));
+    expect(compressed).toMatch(/ reliable packets$/);
   });
 
   it('a fresh codec sends an unreliable payload that only fits once deflated', () => {
