@@ -3,7 +3,7 @@
 // floats and u64s, and UTF-8 as TextEncoder writes it. Round trips alone cannot see a value written in a longer
 // form than the table says, or a decoder that reads a tag as its neighbour; this table can.
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../src/codec/byte-writer.js';
+import { ByteWriter, WriteLimitExceeded } from '../src/codec/byte-writer.js';
 import { ValueDecoder, ValueEncoder, decodeValue, encodeFailureToError, encodeValue } from '../src/codec/value-codec.js';
 import type { CodecErrorCode, CodecResult } from '../src/codec/result.js';
 
@@ -20,6 +20,7 @@ const TABLE: readonly (readonly [string, unknown, readonly number[]])[] = [
   ['128', 128, [0xc6, 0x80, 0x01]],
   ['2^31', 2 ** 31, [0xc6, 0x80, 0x80, 0x80, 0x80, 0x08]],
   ['2^53 − 1', Number.MAX_SAFE_INTEGER, [0xc6, ...ff(7), 0x0f]],
+  ['2^35 (a group of exactly 0x80 on the way)', 2 ** 35, [0xc6, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]],
   ['−1', -1, [0xb0]],
   ['−16', -16, [0xbf]],
   ['−17', -17, [0xc7, 0x10]],
@@ -142,6 +143,16 @@ describe('the value codec, byte for byte', () => {
     expect(bytesOf(encodeValue([big, big]))).toEqual([0xa2, ...definition, ...definition]);
     const back = decodeValue(Uint8Array.from([0xa2, ...definition, ...definition]));
     expect(back).toEqual({ ok: true, value: [big, big] });
+    // A one-off definition still takes a shape index (the decoder cannot tell it apart), so {x} is shape 1.
+    const mixed = [0xa3, ...definition, 0xce, 0x01, 0x81, 0x78, 0x01, 0xd1, 0x02];
+    expect(bytesOf(encodeValue([big, { x: 1 }, { x: 2 }]))).toEqual(mixed);
+    expect(decodeValue(Uint8Array.from(mixed))).toEqual({ ok: true, value: [big, { x: 1 }, { x: 2 }] });
+  });
+
+  it('makes room for a wide bigint wherever it falls in a packet', () => {
+    const value = ['x'.repeat(200), (1n << 1029n) - 1n, 'after'];
+    const back = decodeValue(Uint8Array.from(bytesOf(encodeValue(value))));
+    expect(back).toEqual({ ok: true, value });
   });
 
   it('writes objects of many keys in a row the same way through a shared encoder', () => {
@@ -172,6 +183,9 @@ describe('what the value codec refuses to write', () => {
       ['a\udc00', 'unencodable'],
       ['\ud800a', 'unencodable'],
       ['\udbff\ud800', 'unencodable'],
+      ['\ud800\ue000', 'unencodable'],
+      ['\udfff', 'unencodable'],
+      [Object.create(Object.create(null) as object) as object, 'unencodable'],
       [1n << 1029n, 'unencodable'],
       [-(1n << 1029n) - 1n, 'unencodable'],
     ] as const) {
@@ -181,6 +195,8 @@ describe('what the value codec refuses to write', () => {
     expect(thing.ok ? '' : thing.detail).toContain('Thing');
     const symbol = encodeValue(Symbol('s'));
     expect(symbol.ok ? '' : symbol.detail).toContain('symbol');
+    const orphan = encodeValue(Object.create(Object.create(null) as object));
+    expect(orphan.ok ? '' : orphan.detail).toMatch(/^object /);
   });
 
   it('writes the widest bigint it carries, 147 varint bytes (1029 bits), and its negative', () => {
@@ -203,7 +219,7 @@ describe('what the value codec refuses to write', () => {
         thrown = e;
       }
       if (fine) expect(thrown).toBeUndefined();
-      else expect(encodeFailureToError(thrown)).toMatchObject({ code: 'too-deep' });
+      else expect(encodeFailureToError(thrown)).toMatchObject({ code: 'too-deep', detail: expect.stringContaining('2 levels') as unknown });
     }
     // Depth is nesting, not a count of containers: siblings do not add up.
     writer.pos = 0;
@@ -214,15 +230,17 @@ describe('what the value codec refuses to write', () => {
     expect(encodeFailureToError(new RangeError('Maximum call stack size exceeded'))).toMatchObject({ code: 'too-deep' });
     expect(encodeFailureToError(new TypeError('odd'))).toMatchObject({ code: 'unencodable', detail: 'odd' });
     expect(encodeFailureToError('plain')).toMatchObject({ code: 'unencodable', detail: 'plain' });
+    expect(encodeFailureToError(new RangeError('boom'))).toMatchObject({ detail: expect.stringContaining('boom') as unknown });
+    expect(encodeFailureToError(new WriteLimitExceeded(2000))).toMatchObject({ code: 'too-large-to-send', detail: expect.stringContaining('2000') as unknown });
   });
 });
 
 describe('what the value decoder refuses, and where', () => {
-  const cases: readonly (readonly [string, readonly number[], CodecErrorCode, number])[] = [
+  const cases: readonly (readonly [string, readonly number[], CodecErrorCode, number, ...string[]])[] = [
     ['nothing', [], 'truncated', 0],
     ['a varint cut short', [0xc6, 0x80], 'truncated', 2],
     ['a non-minimal varint', [0xc6, 0x80, 0x00], 'bad-payload', 1],
-    ['a varint over 8 bytes', [0xc6, ...new Array<number>(8).fill(0x80), 0x01], 'bad-payload', 1],
+    ['a varint over 8 bytes', [0xc6, ...new Array<number>(8).fill(0x80), 0x01], 'bad-payload', 1, '8 bytes'],
     ['a varint of 2^53', [0xc6, ...new Array<number>(7).fill(0x80), 0x10], 'bad-payload', 1],
     ['a float32 cut short', [0xc4, 0, 0, 0], 'truncated', 4],
     ['a float64 cut short', [0xc5, 0, 0, 0, 0, 0, 0, 0], 'truncated', 8],
@@ -230,7 +248,9 @@ describe('what the value decoder refuses, and where', () => {
     ['a string cut short', [0x83, 0x61, 0x62], 'truncated', 3],
     ['a long string cut short', [0xcb, 0x22, 0x61], 'truncated', 3],
     ['bytes cut short', [0xcd, 0x03, 1, 2], 'truncated', 4],
-    ['an array announcing more items than bytes', [0xcc, 0x05, 1, 2], 'truncated', 4],
+    ['an array announcing more items than bytes', [0xcc, 0x05, 1, 2], 'truncated', 4, '5 items', '2 bytes'],
+    ['an array announcing 2^40 items', [0xcc, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 1], 'truncated', 8],
+    ['a continuation byte first', [0x81, 0x80], 'bad-utf8', 1],
     ['a map announcing more entries than bytes', [0xe0, 0x05, 1], 'truncated', 3],
     ['a short array cut short', [0xa2, 1], 'truncated', 2],
     ['tag 0xE1', [0xe1], 'unknown-type', 0],
@@ -246,11 +266,19 @@ describe('what the value decoder refuses, and where', () => {
     ['a bigint over 1024 bits', [0xc8, ...new Array<number>(147).fill(0x80), 0x01], 'bad-payload', 1],
     ['a short string that is not UTF-8', [0x82, 0xc3, 0x28], 'bad-utf8', 1],
     ['a long string that is not UTF-8', [0xcb, 0x42, ...new Array<number>(65).fill(0x61), 0xff], 'bad-utf8', 2],
-    ['bytes after the value', [0x01, 0x02, 0x03], 'trailing-bytes', 1],
+    ['bytes after the value', [0x01, 0x02, 0x03], 'trailing-bytes', 1, '2 bytes'],
   ];
 
-  it.each(cases)('%s', (_, bytes, code, offset) => {
-    refused(decodeValue(Uint8Array.from(bytes)), code, offset);
+  it.each(cases)('%s', (_, bytes, code, offset, ...mentions) => {
+    const result = decodeValue(Uint8Array.from(bytes));
+    refused(result, code, offset);
+    for (const m of mentions) expect(result.ok ? '' : result.detail).toContain(m);
+  });
+
+  it('never throws, even nested deeper than the stack when no limit stops it', () => {
+    const bytes = new Uint8Array(300_001).fill(0xa1);
+    bytes[300_000] = 0;
+    refused(new ValueDecoder(1e9).decode(bytes), 'bad-payload');
   });
 
   it('reads the bigint forms at their edges', () => {
@@ -269,6 +297,7 @@ describe('what the value decoder refuses, and where', () => {
     refused(decoder.decode(Uint8Array.of(0xce, 0x01, 0x81, 0x61, 0xce, 0x01, 0x81, 0x62, 0xa0)), 'too-deep', 8);
     // Siblings are one level each, however many.
     expect(decoder.decode(Uint8Array.of(0xa4, 0xa0, 0xa0, 0xe0, 0x00, 0xce, 0x00)).ok).toBe(true);
+    expect(decoder.decode(Uint8Array.of(0xa4, 0xce, 0x00, 0xd0, 0xd0, 0xa0)).ok).toBe(true);
   });
 
   it('decodes a value inside a larger buffer from where it starts to where it ends', () => {
@@ -277,6 +306,10 @@ describe('what the value decoder refuses, and where', () => {
     expect(decoder.decode(bytes, 2, 5)).toEqual({ ok: true, value: 'hi' });
     refused(decoder.decode(bytes, 2, 4), 'truncated', 4);
     refused(decoder.decode(bytes, 2), 'trailing-bytes', 5);
+    // Nothing past the end is read, even when the buffer goes on.
+    refused(decoder.decode(Uint8Array.of(0xc6, 0x80, 0x01), 0, 2), 'truncated', 2);
+    refused(decoder.decode(Uint8Array.of(0xc8, 0x81, 0x01), 0, 2), 'truncated', 2);
+    refused(decoder.decode(Uint8Array.of(0x01, 0x02), 0, 0), 'truncated', 0);
   });
 
   it('keeps a "__proto__" key as data, whether the shape is new or seen before', () => {
