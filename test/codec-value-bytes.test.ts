@@ -269,7 +269,8 @@ describe('what the value decoder refuses, and where', () => {
     ['bytes after the value', [0x01, 0x02, 0x03], 'trailing-bytes', 1, ['2 bytes']],
   ];
 
-  it.each(cases)('%s', (_, bytes, code, offset, mentions = []) => {
+  const named = cases.map(([name, bytes, code, offset, mentions]) => ({ name, bytes, code, offset, mentions: mentions ?? [] }));
+  it.each(named)('$name', ({ bytes, code, offset, mentions }) => {
     const result = decodeValue(Uint8Array.from(bytes));
     refused(result, code, offset);
     for (const m of mentions) expect(result.ok ? '' : result.detail).toContain(m);
