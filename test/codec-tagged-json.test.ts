@@ -64,3 +64,60 @@ describe('tagged JSON', () => {
     expect(fromTaggedJson({ $number: 'zero' })).toMatchObject({ ok: false, code: 'bad-payload' });
   });
 });
+
+describe('tagged JSON: each tag read as documented (src/codec/tagged-json.ts)', () => {
+  const bad = (json: unknown, ...mentions: string[]) => {
+    const result = fromTaggedJson(json);
+    expect(result).toMatchObject({ ok: false, code: 'bad-payload' });
+    if (!result.ok) for (const m of mentions) expect(result.detail).toContain(m);
+  };
+
+  it('reads the four $number spellings back to the numbers JSON cannot write', () => {
+    const back = fromTaggedJson([{ $number: 'NaN' }, { $number: 'Infinity' }, { $number: '-Infinity' }, { $number: '-0' }]);
+    expect(back.ok).toBe(true);
+    const [nan, inf, negInf, negZero] = (back.ok ? back.value : []) as number[];
+    expect(Number.isNaN(nan)).toBe(true);
+    expect(inf).toBe(Infinity);
+    expect(negInf).toBe(-Infinity);
+    expect(Object.is(negZero, -0)).toBe(true);
+    bad({ $number: '' }, '$number');
+    bad({ $number: 'nan' }, '$number');
+  });
+
+  it('refuses each malformed tag, naming the tag and the path to it', () => {
+    bad({ a: { $bigint: 12 } }, '$bigint', '$.a');
+    bad({ $bigint: '012' }, '$bigint');
+    bad({ $bytes: 'abc' }, '$bytes');
+    bad({ $map: {} }, '$map', '$');
+    bad({ $map: [[1, 2, 3]] }, 'pair', '$.$map[0]');
+    bad({ $map: [[{ $bytes: 'x' }, 1]] }, '$.$map[0][0]');
+    bad({ $map: [[1, { $bytes: 'x' }]] }, '$.$map[0][1]');
+    bad({ $undefined: false }, '$undefined');
+    bad({ $undefined: 'true' }, '$undefined');
+    for (const body of [5, 'x', null, [], [1]]) bad({ $object: body }, '$object');
+    bad({ $object: { a: { $bytes: 'x' } } }, '$.$object.a');
+    bad({ $what: 1 }, '$what');
+  });
+
+  it('refuses values no JSON text can hold', () => {
+    bad(5n, 'bigint');
+    bad([() => 1], 'function', '$[0]');
+    bad({ s: Symbol('s') }, 'symbol', '$.s');
+  });
+
+  it('spells what the value codec cannot carry as $unsupported with its type', () => {
+    expect(toTaggedJson([Symbol('s'), () => 1])).toEqual([{ $unsupported: 'symbol' }, { $unsupported: 'function' }]);
+  });
+
+  it('keeps a "__proto__" key as an own key in both directions, as JSON.parse does, prototype untouched', () => {
+    const parsed = JSON.parse('{"__proto__": {"x": 1}, "y": 2}') as Record<string, unknown>;
+    const tagged = toTaggedJson(parsed) as Record<string, unknown>;
+    const back = fromTaggedJson(parsed);
+    for (const out of [tagged, back.ok ? (back.value as Record<string, unknown>) : {}]) {
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+      expect(Object.keys(out)).toEqual(['__proto__', 'y']);
+      expect(Object.getOwnPropertyDescriptor(out, '__proto__')).toEqual({ ...Object.getOwnPropertyDescriptor(parsed, '__proto__'), value: { x: 1 } });
+      expect((out as { x?: unknown }).x).toBeUndefined();
+    }
+  });
+});

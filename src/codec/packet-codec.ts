@@ -279,7 +279,8 @@ export function createPacketCodec(options: PacketCodecOptions = {}): PacketCodec
     if (compressed) {
       const announced = header.value.uncompressedLength!;
       if (announced > maxDecodedBytes) {
-        return codecError('oversize', `frame announces ${announced} bytes after inflation; the limit is ${maxDecodedBytes}`, 1);
+        // The offset of the announced length itself, as readFrameHeader reports a length it cannot read.
+        return codecError('oversize', `frame announces ${announced} bytes after inflation; the limit is ${maxDecodedBytes}`, payloadOffset - varintLength(announced));
       }
       if (payloadOffset >= bytes.length) return codecError('truncated', 'compressed frame has no payload', bytes.length);
       const inflated = inflateBounded(bytes.subarray(payloadOffset), announced);

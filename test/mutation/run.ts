@@ -4,7 +4,8 @@
  * (killed, survived, …, score), the survivors not explained in docs/mutation.md, rewrites the scores section of
  * docs/mutation.md, and ends with one JSON line: `{"mutation": {"src/machines": <score>, …}}` (scores in percent).
  * Stryker's own output goes to reports/mutation/<scope>.log; its HTML report to reports/mutation/<scope>.html.
- * `--report-only` reads the last reports without running Stryker.
+ * `--report-only` reads the last reports without running Stryker (a scope with no report here: its committed
+ * incremental file).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -59,12 +60,21 @@ if (!args.includes('--report-only')) {
 /** A survivor's key, as docs/mutation.md lists the equivalent ones: `file:line:column Mutator`. */
 const keyOf = (file: string, m: Mutant) => `${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`;
 
+/**
+ * A scope's last results: its report, or on a tree where it has not run (a fresh clone) the committed incremental
+ * file, which holds the same report as of the run that wrote it. Files deleted since are left out.
+ */
+function lastReport(scope: Scope): Report | undefined {
+  const path = [`reports/mutation/${scope}.json`, `test/mutation/incremental-${scope}.json`].find((p) => existsSync(p));
+  if (path === undefined) return undefined;
+  const report = JSON.parse(readFileSync(path, 'utf8')) as Report;
+  return { files: Object.fromEntries(Object.entries(report.files).filter(([file]) => existsSync(file))) };
+}
+const reports = SCOPES.flatMap((scope) => lastReport(scope) ?? []);
+
 const counts = new Map<string, Record<string, number>>();
 const survivors: { key: string; replacement: string }[] = [];
-for (const scope of SCOPES) {
-  const path = `reports/mutation/${scope}.json`;
-  if (!existsSync(path)) continue;
-  const report = JSON.parse(readFileSync(path, 'utf8')) as Report;
+for (const report of reports) {
   for (const [file, { mutants }] of Object.entries(report.files)) {
     const folder = folderOf(file);
     const tally = counts.get(folder) ?? {};
@@ -96,11 +106,7 @@ for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd
 
 // A file of the product with no mutant in any report: one no scope names (add it in stryker.config.mjs), or one
 // with nothing to mutate (types, re-exports).
-const reported = new Set<string>();
-for (const scope of SCOPES) {
-  const path = `reports/mutation/${scope}.json`;
-  if (existsSync(path)) for (const file of Object.keys((JSON.parse(readFileSync(path, 'utf8')) as Report).files)) reported.add(file);
-}
+const reported = new Set(reports.flatMap((report) => Object.keys(report.files)));
 const product = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? product(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 const unreported = ['src/machines', 'src/codec', 'src/runtime'].flatMap(product).filter((f) => !reported.has(f));
