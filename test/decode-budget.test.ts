@@ -17,6 +17,24 @@ function frame(value: unknown, channel: number): Uint8Array {
   return encoded.value;
 }
 
+/** A runtime hosting a lobby, joined and connected by bare members with these names (ticked every frame). */
+async function lobbyWith(names: readonly string[]) {
+  const w = createRuntimeWorld('simulated');
+  world = w;
+  const host = w.player(0);
+  const created = host.runtime.createLobby({ maxMembers: 4 });
+  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
+  const lobby = await created;
+  if (!lobby.ok) throw new Error(lobby.error.reason);
+  const members = names.map((name, i) => new ThinMember(w.sim.user({ id: userId(10 + i), name })));
+  w.everyFrame(() => {
+    for (const member of members) member.tick();
+  });
+  for (const member of members) member.backend.joinLobby(lobby.lobbyId);
+  expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === names.length + 1, 5_000)).toBe(true);
+  return { w, host, members };
+}
+
 describe('the decode budget', () => {
   it('counts what a header announces: a compressed megabyte weighs a megabyte, a plain packet its length', () => {
     const big = frame(new Uint8Array(1 << 20), 2);
@@ -27,22 +45,8 @@ describe('the decode budget', () => {
   });
 
   it("reads one member's heavy packets a share per tick, and every other member's in turn, none lost", async () => {
-    const w = createRuntimeWorld('simulated');
-    world = w;
-    const host = w.player(0);
-    const created = host.runtime.createLobby({ maxMembers: 4 });
-    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
-    const lobby = await created;
-    if (!lobby.ok) throw new Error(lobby.error.reason);
-    const heavy = new ThinMember(w.sim.user({ id: userId(10), name: 'heavy' }));
-    const light = new ThinMember(w.sim.user({ id: userId(11), name: 'light' }));
-    w.everyFrame(() => {
-      heavy.tick();
-      light.tick();
-    });
-    heavy.backend.joinLobby(lobby.lobbyId);
-    light.backend.joinLobby(lobby.lobbyId);
-    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 3, 5_000)).toBe(true);
+    const { w, host, members } = await lobbyWith(['heavy', 'light']);
+    const [heavy, light] = members as [ThinMember, ThinMember];
 
     const bigs = host.listen(2);
     const smalls = host.listen(1);
@@ -80,22 +84,8 @@ describe('the decode budget', () => {
     expect(host.errorsOf('decode-failed')).toEqual([]);
   });
   it('sheds, undecoded, the heavy excess of a member that keeps the budget waiting past five seconds; nothing vanishes unsaid', async () => {
-    const w = createRuntimeWorld('simulated');
-    world = w;
-    const host = w.player(0);
-    const created = host.runtime.createLobby({ maxMembers: 4 });
-    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
-    const lobby = await created;
-    if (!lobby.ok) throw new Error(lobby.error.reason);
-    const heavy = new ThinMember(w.sim.user({ id: userId(10), name: 'heavy' }));
-    const light = new ThinMember(w.sim.user({ id: userId(11), name: 'light' }));
-    w.everyFrame(() => {
-      heavy.tick();
-      light.tick();
-    });
-    heavy.backend.joinLobby(lobby.lobbyId);
-    light.backend.joinLobby(lobby.lobbyId);
-    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 3, 5_000)).toBe(true);
+    const { w, host, members } = await lobbyWith(['heavy', 'light']);
+    const [heavy, light] = members as [ThinMember, ThinMember];
 
     const bigs = host.listen(2);
     const smalls = host.listen(1);
@@ -129,17 +119,8 @@ describe('the decode budget', () => {
     expect(host.errorsOf('decode-failed').filter((e) => e.from !== heavy.id)).toEqual([]);
   });
   it('starts the wait afresh for a member that caught up: bursts of heavy messages, each drained in time, lose nothing', async () => {
-    const w = createRuntimeWorld('simulated');
-    world = w;
-    const host = w.player(0);
-    const created = host.runtime.createLobby({ maxMembers: 4 });
-    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
-    const lobby = await created;
-    if (!lobby.ok) throw new Error(lobby.error.reason);
-    const heavy = new ThinMember(w.sim.user({ id: userId(10), name: 'heavy' }));
-    w.everyFrame(() => heavy.tick());
-    heavy.backend.joinLobby(lobby.lobbyId);
-    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 5_000)).toBe(true);
+    const { w, host, members } = await lobbyWith(['heavy']);
+    const [heavy] = members as [ThinMember];
 
     const bigs = host.listen(2);
     const big = frame(new Uint8Array(1 << 20), 2);
