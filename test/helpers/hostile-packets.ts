@@ -286,6 +286,6 @@ export function expectedOutcomes(packets: readonly HostilePacket[], seen: Readon
   }
   if (short !== shed) return labelled;
   const expected: Record<string, number> = { 'error:over-budget': shed };
-  for (const [label, n] of Object.entries(labelled)) if ((seen[label] ?? 0) > 0 || n === 0) expected[label] = seen[label] ?? 0;
+  for (const label of Object.keys(labelled)) if ((seen[label] ?? 0) > 0) expected[label] = seen[label]!;
   return expected;
 }
