@@ -5,8 +5,8 @@
  * sent on it or been asked for it), else carried in the lobbykit frame header over Steam's channel 0. Lobby chat frames
  * (chat-frame.ts) travel on channel 0 and are handed to `onChat`, never queued as game packets. A 0-byte packet
  * cannot hold up the queue: `isP2PPacketAvailable` says 0 for it as for nothing (steamworks.js networking.rs:59-66),
- * so an empty-looking channel is read anyway now and then, with a buffer no packet can overflow. Packets are pulled only
- * while the inbox is under its caps (in packets and bytes): the rest wait in Steam's own queue, none lost.
+ * so an empty-looking channel is read anyway now and then, with a buffer no packet can overflow. Packets are pulled
+ * only while the inbox is under its caps (in packets and bytes): the rest wait in Steam's own queue, none lost.
  */
 import { MAX_RELIABLE_BYTES, sendP2PProblem, type P2PPacket, type P2PSendType } from '../backend.js';
 import { peekChannel } from '../../codec/frame.js';
@@ -105,11 +105,6 @@ export class SteamworksPackets {
     return this.inbox.size;
   }
 
-  /** Bytes of the packets in the inbox, unread. */
-  get pendingBytes(): number {
-    return this.inboxBytes;
-  }
-
   channelsWithPackets(): readonly number[] {
     return this.inbox.channelsWithPackets();
   }
@@ -123,7 +118,8 @@ export class SteamworksPackets {
    * Reads what is waiting, at most `maxPacketsPerPoll` packets over all channels, and only while the inbox is under
    * its caps. Every ZERO_BYTE_PROBE_POLLS-th poll probes each channel that has carried packets, and one other
    * channel in turn: a 0-byte packet holds up a channel in use for that many polls at most, and any other for that
-   * many times the channels read (while the game keeps reading: a full inbox reads nothing).
+   * many times the channels read, while the inbox has room for all that waits (short of it, channels take turns at
+   * what room there is, and a full inbox reads nothing until the game reads).
    */
   poll(): void {
     const order = this.order;
