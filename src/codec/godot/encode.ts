@@ -1,6 +1,7 @@
 /**
- * Godot 4's var_to_bytes: each Godot 4 type's header (with typed-container kinds and the 64-bit math flag), and its
- * payload through the writers both versions share.
+ * var2bytes (Godot 3) and var_to_bytes (Godot 4) as one walk: each value's header from the version's table
+ * (wire.ts: its type ids, which types it has, the 64-bit flag on math, typed containers) and its payload through
+ * the writers both versions share (write-common.ts).
  */
 import { ByteWriter } from './byte-writer.js';
 import { godotByteLength } from './size.js';
@@ -13,20 +14,19 @@ import {
   isFloatTupleType,
   isIntTupleType,
   isVectorPoolType,
-  mayBeDouble,
   type GodotContainerType,
+  type GodotTypeName,
   type GodotValue,
 } from './value.js';
+import { GODOT_FLAG_64, GODOT_NODEPATH_NEW_FORMAT, type GodotWire } from './wire.js';
 import {
   GODOT4_ARRAY_KIND_SHIFT,
   GODOT4_DICT_KEY_KIND_SHIFT,
   GODOT4_DICT_VALUE_KIND_SHIFT,
-  GODOT4_FLAG_64,
   GODOT4_ID,
   GODOT4_KIND_BUILTIN,
   GODOT4_KIND_CLASS_NAME,
   GODOT4_KIND_SCRIPT,
-  GODOT4_TYPE_ID,
 } from './wire4.js';
 import {
   checkObject,
@@ -47,146 +47,147 @@ import {
   writeVectorArray,
 } from './write-common.js';
 
-const NODEPATH_NEW_FORMAT = 0x80000000;
-
-/** Godot 3 names whose Godot 4 successor the error message points to. */
-const GODOT4_NAME_OF: Readonly<Record<string, string>> = {
-  Quat: 'Quaternion',
-  Transform: 'Transform3D',
-  PoolByteArray: 'PackedByteArray',
-  PoolIntArray: 'PackedInt32Array',
-  PoolRealArray: 'PackedFloat32Array',
-  PoolStringArray: 'PackedStringArray',
-  PoolVector2Array: 'PackedVector2Array',
-  PoolVector3Array: 'PackedVector3Array',
-  PoolColorArray: 'PackedColorArray',
-};
-
-/**
- * Godot 4's `var_to_bytes(value)`: the same bytes the official (single-precision) engine writes, padding zeroed;
- * math values marked `bits: 64` are written as a double-precision build writes them. Throws
- * CodecEncodeError('unencodable') for a value Godot 4 cannot hold (an int out of its width, a NUL in a string, a
- * tuple of the wrong length, a Godot 3-only type name, a typed container holding another type).
- */
-export function encodeGodot4(value: GodotValue): Uint8Array {
+/** The bytes `wire`'s engine writes for `value`, padding zeroed; throws CodecEncodeError('unencodable'). */
+export function encodeWith(value: GodotValue, wire: GodotWire): Uint8Array {
   const writer = new ByteWriter(godotByteLength(value));
-  writeValue(writer, value, 0);
+  writeValue(writer, value, 0, wire);
   return writer.finish();
 }
 
+/** The header's type id, refusing a type this version does not have (naming its own, when it renamed it). */
+function idOf(wire: GodotWire, type: GodotTypeName): number {
+  const id = wire.idOf.get(type);
+  if (id !== undefined) return id;
+  const renamed = wire.renamed.get(type);
+  return fail(`${JSON.stringify(type)} is not a ${wire.name} type${renamed ? ` (${wire.name} calls it ${renamed})` : ''}`);
+}
+
 /** Writes one value at nesting `depth` (the plain encoder hands it what it does not write itself). */
-export function writeValue(writer: ByteWriter, value: GodotValue, depth: number): void {
+export function writeValue(writer: ByteWriter, value: GodotValue, depth: number, wire: GodotWire): void {
   checkObject(value, depth);
   const type = value.type;
   switch (value.type) {
     case 'Nil':
     case 'Callable':
-      writer.u32(GODOT4_ID[value.type]);
+      writer.u32(idOf(wire, type));
       return;
     case 'bool':
-      writer.u32(GODOT4_ID.bool);
+      writer.u32(idOf(wire, type));
       writer.u32(value.value ? 1 : 0);
       return;
     case 'int':
-      writer.u32(GODOT4_ID.int | (checkWidth(value.bits, 'int') === 64 ? GODOT4_FLAG_64 : 0));
+      writer.u32(idOf(wire, type) | (checkWidth(value.bits, type) === 64 ? GODOT_FLAG_64 : 0));
       writeIntPayload(writer, value);
       return;
     case 'float':
-      writer.u32(GODOT4_ID.float | (checkWidth(value.bits, 'float') === 64 ? GODOT4_FLAG_64 : 0));
+      writer.u32(idOf(wire, type) | (checkWidth(value.bits, type) === 64 ? GODOT_FLAG_64 : 0));
       writeFloatPayload(writer, value);
       return;
     case 'String':
     case 'StringName':
-      writer.u32(GODOT4_ID[value.type]);
+      writer.u32(idOf(wire, type));
       writer.string(value.value, type);
       return;
     case 'NodePath':
-      writer.u32(GODOT4_ID.NodePath);
-      writeNodePath(writer, value.value, NODEPATH_NEW_FORMAT);
+      writer.u32(idOf(wire, type));
+      writeNodePath(writer, value.value, GODOT_NODEPATH_NEW_FORMAT);
       return;
     case 'Dictionary': {
       if (!Array.isArray(value.value)) fail('Dictionary.value must be an array of [key, value] entries');
-      const { keyType, valueType } = value;
-      writer.u32(GODOT4_ID.Dictionary | (kindOf(keyType) << GODOT4_DICT_KEY_KIND_SHIFT) | (kindOf(valueType) << GODOT4_DICT_VALUE_KIND_SHIFT));
+      const keyType = containerType(wire, value.keyType, 'Dictionaries');
+      const valueType = containerType(wire, value.valueType, 'Dictionaries');
+      writer.u32(idOf(wire, type) | (kindOf(keyType) << GODOT4_DICT_KEY_KIND_SHIFT) | (kindOf(valueType) << GODOT4_DICT_VALUE_KIND_SHIFT));
       writeContainerType(writer, keyType);
       writeContainerType(writer, valueType);
       writer.u32(value.value.length);
       for (const entry of value.value) {
         if (!Array.isArray(entry) || entry.length !== 2) fail('Dictionary entries must be [key, value] pairs');
-        writeElement(writer, entry[0], keyType, depth);
-        writeElement(writer, entry[1], valueType, depth);
+        writeElement(writer, entry[0], keyType, depth, wire);
+        writeElement(writer, entry[1], valueType, depth, wire);
       }
       return;
     }
     case 'Array': {
       if (!Array.isArray(value.value)) fail('Array.value must be an array');
-      const { elementType } = value;
-      writer.u32(GODOT4_ID.Array | (kindOf(elementType) << GODOT4_ARRAY_KIND_SHIFT));
+      const elementType = containerType(wire, value.elementType, 'Arrays');
+      writer.u32(idOf(wire, type) | (kindOf(elementType) << GODOT4_ARRAY_KIND_SHIFT));
       writeContainerType(writer, elementType);
       writer.u32(value.value.length);
-      for (const item of value.value) writeElement(writer, item, elementType, depth);
+      for (const item of value.value) writeElement(writer, item, elementType, depth, wire);
       return;
     }
+    // Godot 4 renamed the pools Packed* and added the 64-bit ones; each version's table has only its own names.
+    case 'PoolByteArray':
     case 'PackedByteArray':
-      writer.u32(GODOT4_ID.PackedByteArray);
+      writer.u32(idOf(wire, type));
       writeByteArray(writer, value.value, type);
       return;
+    case 'PoolIntArray':
     case 'PackedInt32Array':
-      writer.u32(GODOT4_ID.PackedInt32Array);
+      writer.u32(idOf(wire, type));
       writeInt32Array(writer, value.value, type);
       return;
     case 'PackedInt64Array':
-      writer.u32(GODOT4_ID.PackedInt64Array);
+      writer.u32(idOf(wire, type));
       writeInt64Array(writer, value.value, type);
       return;
+    case 'PoolRealArray':
     case 'PackedFloat32Array':
-      writer.u32(GODOT4_ID.PackedFloat32Array);
+      writer.u32(idOf(wire, type));
       writeFloat32Array(writer, value.value, type);
       return;
     case 'PackedFloat64Array':
-      writer.u32(GODOT4_ID.PackedFloat64Array);
+      writer.u32(idOf(wire, type));
       writeFloat64Array(writer, value.value, type);
       return;
+    case 'PoolStringArray':
     case 'PackedStringArray':
-      writer.u32(GODOT4_ID.PackedStringArray);
+      writer.u32(idOf(wire, type));
       writeStringArray(writer, value.value, type);
       return;
     default:
-      writeMath(writer, value);
+      writeMath(writer, value, wire);
   }
 }
 
-/** The fixed-size math types and the packed vector arrays, by their component counts. */
-function writeMath(writer: ByteWriter, value: GodotValue): void {
+/** The fixed-size math types and the vector arrays, by their component counts. */
+function writeMath(writer: ByteWriter, value: GodotValue, wire: GodotWire): void {
   const type = value.type;
-  const id = GODOT4_TYPE_ID.get(type);
-  if (id === undefined) {
-    const successor = GODOT4_NAME_OF[type];
-    fail(`${JSON.stringify(type)} is not a Godot 4 type${successor ? ` (Godot 4 calls it ${successor})` : ''}`);
-  }
+  const id = idOf(wire, type);
   const payload = (value as { readonly value?: unknown }).value;
   if (isFloatTupleType(type) || isVectorPoolType(type)) {
     const bits = (value as { readonly bits?: unknown }).bits;
-    if (!mayBeDouble(type) && bits !== undefined && bits !== 32) fail(`${type} is always 32-bit floats`);
-    const wide = mayBeDouble(type) && mathWide(bits, type);
-    writer.u32(id | (wide ? GODOT4_FLAG_64 : 0));
+    const doubles = wire.mayBeDouble(type);
+    if (!doubles && bits !== undefined && bits !== 32) fail(`${wire.name} writes ${type} in 32-bit floats only`);
+    const wide = doubles && mathWide(bits, type);
+    writer.u32(id | (wide ? GODOT_FLAG_64 : 0));
     if (isFloatTupleType(type)) writeFloats(writer, payload, GODOT_FLOAT_TUPLE_LENGTH[type], wide, type);
     else writeVectorArray(writer, payload, GODOT_VECTOR_POOL_WIDTH[type], wide, type);
   } else if (isIntTupleType(type)) {
     writer.u32(id);
     writeInt32s(writer, payload, GODOT_INT_TUPLE_LENGTH[type], type);
   } else {
-    fail(`Godot 4 type ${type} has no encoder`);
+    fail(`${wire.name} type ${type} has no encoder`);
   }
 }
 
 /** Godot would drop an element that does not fit its container's type: refuse it here instead of losing it there. */
-function writeElement(writer: ByteWriter, item: GodotValue, type: GodotContainerType | undefined, depth: number): void {
+function writeElement(writer: ByteWriter, item: GodotValue, type: GodotContainerType | undefined, depth: number, wire: GodotWire): void {
   if (type && item !== null && typeof item === 'object' && !fitsContainerType(type, item)) {
     fail(`a ${String(item.type)} cannot be in a container typed ${type.kind === 'builtin' ? type.type : type.kind}`);
   }
-  writeValue(writer, item, depth + 1);
+  writeValue(writer, item, depth + 1, wire);
 }
+
+/** A container's element type as given, where the version has typed containers; none (or a refusal) elsewhere. */
+function containerType(wire: GodotWire, type: GodotContainerType | undefined, what: string): GodotContainerType | undefined {
+  if (wire.typedContainers) return type;
+  if (type) fail(`${wire.name} has no typed ${what}`);
+  return undefined;
+}
+
+// Typed containers are Godot 4's alone (containerType gives none for Godot 3), so their kinds and element ids are
+// Godot 4's.
 
 function kindOf(type: GodotContainerType | undefined): number {
   if (type === undefined) return 0;
