@@ -18,7 +18,7 @@ import {
   type GodotTypeName,
   type GodotValue,
 } from './value.js';
-import { GODOT_FLAG_64, GODOT_NODEPATH_NEW_FORMAT, type GodotWire } from './wire.js';
+import { GODOT_FLAG_64, GODOT_NODEPATH_NEW_FORMAT, GODOT_SHARED_ID, type GodotWire } from './wire.js';
 import {
   GODOT4_ARRAY_KIND_SHIFT,
   GODOT4_DICT_KEY_KIND_SHIFT,
@@ -67,23 +67,58 @@ export function writeValue(writer: ByteWriter, value: GodotValue, depth: number,
   checkObject(value, depth);
   const type = value.type;
   switch (value.type) {
-    case 'Nil':
-    case 'Callable':
-      writer.u32(idOf(wire, type));
-      return;
-    case 'bool':
-      writer.u32(idOf(wire, type));
-      writer.u32(value.value ? 1 : 0);
+    // Most used first: string switches compare case by case.
+    case 'String':
+      writer.u32(GODOT_SHARED_ID.String);
+      writer.string(value.value, type);
       return;
     case 'int':
-      writer.u32(idOf(wire, type) | (checkWidth(value.bits, type) === 64 ? GODOT_FLAG_64 : 0));
+      writer.u32(GODOT_SHARED_ID.int | (checkWidth(value.bits, type) === 64 ? GODOT_FLAG_64 : 0));
       writeIntPayload(writer, value);
       return;
     case 'float':
-      writer.u32(idOf(wire, type) | (checkWidth(value.bits, type) === 64 ? GODOT_FLAG_64 : 0));
+      writer.u32(GODOT_SHARED_ID.float | (checkWidth(value.bits, type) === 64 ? GODOT_FLAG_64 : 0));
       writeFloatPayload(writer, value);
       return;
-    case 'String':
+    case 'Dictionary': {
+      if (!Array.isArray(value.value)) fail('Dictionary.value must be an array of [key, value] entries');
+      const keyType = containerType(wire, value.keyType, 'Dictionaries');
+      const valueType = containerType(wire, value.valueType, 'Dictionaries');
+      writer.u32(wire.plain.dictionary | (kindOf(keyType) << GODOT4_DICT_KEY_KIND_SHIFT) | (kindOf(valueType) << GODOT4_DICT_VALUE_KIND_SHIFT));
+      writeContainerType(writer, keyType);
+      writeContainerType(writer, valueType);
+      writer.u32(value.value.length);
+      for (const entry of value.value) {
+        if (!Array.isArray(entry) || entry.length !== 2) fail('Dictionary entries must be [key, value] pairs');
+        if (keyType) checkFits(entry[0], keyType);
+        writeValue(writer, entry[0], depth + 1, wire);
+        if (valueType) checkFits(entry[1], valueType);
+        writeValue(writer, entry[1], depth + 1, wire);
+      }
+      return;
+    }
+    case 'Array': {
+      if (!Array.isArray(value.value)) fail('Array.value must be an array');
+      const elementType = containerType(wire, value.elementType, 'Arrays');
+      writer.u32(wire.plain.array | (kindOf(elementType) << GODOT4_ARRAY_KIND_SHIFT));
+      writeContainerType(writer, elementType);
+      writer.u32(value.value.length);
+      for (const item of value.value) {
+        if (elementType) checkFits(item, elementType);
+        writeValue(writer, item, depth + 1, wire);
+      }
+      return;
+    }
+    case 'bool':
+      writer.u32(GODOT_SHARED_ID.bool);
+      writer.u32(value.value ? 1 : 0);
+      return;
+    case 'Nil':
+      writer.u32(GODOT_SHARED_ID.Nil);
+      return;
+    case 'Callable':
+      writer.u32(idOf(wire, type));
+      return;
     case 'StringName':
       writer.u32(idOf(wire, type));
       writer.string(value.value, type);
@@ -92,30 +127,6 @@ export function writeValue(writer: ByteWriter, value: GodotValue, depth: number,
       writer.u32(idOf(wire, type));
       writeNodePath(writer, value.value, GODOT_NODEPATH_NEW_FORMAT);
       return;
-    case 'Dictionary': {
-      if (!Array.isArray(value.value)) fail('Dictionary.value must be an array of [key, value] entries');
-      const keyType = containerType(wire, value.keyType, 'Dictionaries');
-      const valueType = containerType(wire, value.valueType, 'Dictionaries');
-      writer.u32(idOf(wire, type) | (kindOf(keyType) << GODOT4_DICT_KEY_KIND_SHIFT) | (kindOf(valueType) << GODOT4_DICT_VALUE_KIND_SHIFT));
-      writeContainerType(writer, keyType);
-      writeContainerType(writer, valueType);
-      writer.u32(value.value.length);
-      for (const entry of value.value) {
-        if (!Array.isArray(entry) || entry.length !== 2) fail('Dictionary entries must be [key, value] pairs');
-        writeElement(writer, entry[0], keyType, depth, wire);
-        writeElement(writer, entry[1], valueType, depth, wire);
-      }
-      return;
-    }
-    case 'Array': {
-      if (!Array.isArray(value.value)) fail('Array.value must be an array');
-      const elementType = containerType(wire, value.elementType, 'Arrays');
-      writer.u32(idOf(wire, type) | (kindOf(elementType) << GODOT4_ARRAY_KIND_SHIFT));
-      writeContainerType(writer, elementType);
-      writer.u32(value.value.length);
-      for (const item of value.value) writeElement(writer, item, elementType, depth, wire);
-      return;
-    }
     // Godot 4 renamed the pools Packed* and added the 64-bit ones; each version's table has only its own names.
     case 'PoolByteArray':
     case 'PackedByteArray':
@@ -172,11 +183,10 @@ function writeMath(writer: ByteWriter, value: GodotValue, wire: GodotWire): void
 }
 
 /** Godot would drop an element that does not fit its container's type: refuse it here instead of losing it there. */
-function writeElement(writer: ByteWriter, item: GodotValue, type: GodotContainerType | undefined, depth: number, wire: GodotWire): void {
-  if (type && item !== null && typeof item === 'object' && !fitsContainerType(type, item)) {
+function checkFits(item: GodotValue, type: GodotContainerType): void {
+  if (item !== null && typeof item === 'object' && !fitsContainerType(type, item)) {
     fail(`a ${String(item.type)} cannot be in a container typed ${type.kind === 'builtin' ? type.type : type.kind}`);
   }
-  writeValue(writer, item, depth + 1, wire);
 }
 
 /** A container's element type as given, where the version has typed containers; none (or a refusal) elsewhere. */

@@ -27,6 +27,12 @@ export interface GodotWire {
   readonly plain: PlainHeaders;
 }
 
+/**
+ * The ids Godot 3 and Godot 4 number alike (core/variant.h in both), the types messages are mostly made of: the
+ * walks write and read these without a table lookup.
+ */
+export const GODOT_SHARED_ID = { Nil: 0, bool: 1, int: 2, float: 3, String: 4 } as const;
+
 /** The low byte of the 32-bit header is the type (both versions). */
 export const GODOT_TYPE_MASK = 0xff;
 /** Bit 16: a 64-bit int or float, and in Godot 4 also double-precision math components. */
