@@ -127,39 +127,31 @@ export function writeValue(writer: ByteWriter, value: GodotValue, depth: number,
       writer.u32(idOf(wire, type));
       writeNodePath(writer, value.value, GODOT_NODEPATH_NEW_FORMAT);
       return;
-    // Godot 4 renamed the pools Packed* and added the 64-bit ones; each version's table has only its own names.
-    case 'PoolByteArray':
-    case 'PackedByteArray':
+    default: {
+      const writePacked = PACKED_WRITERS.get(type);
+      if (writePacked === undefined) return writeMath(writer, value, wire);
       writer.u32(idOf(wire, type));
-      writeByteArray(writer, value.value, type);
-      return;
-    case 'PoolIntArray':
-    case 'PackedInt32Array':
-      writer.u32(idOf(wire, type));
-      writeInt32Array(writer, value.value, type);
-      return;
-    case 'PackedInt64Array':
-      writer.u32(idOf(wire, type));
-      writeInt64Array(writer, value.value, type);
-      return;
-    case 'PoolRealArray':
-    case 'PackedFloat32Array':
-      writer.u32(idOf(wire, type));
-      writeFloat32Array(writer, value.value, type);
-      return;
-    case 'PackedFloat64Array':
-      writer.u32(idOf(wire, type));
-      writeFloat64Array(writer, value.value, type);
-      return;
-    case 'PoolStringArray':
-    case 'PackedStringArray':
-      writer.u32(idOf(wire, type));
-      writeStringArray(writer, value.value, type);
-      return;
-    default:
-      writeMath(writer, value, wire);
+      writePacked(writer, (value as { readonly value?: unknown }).value, type);
+    }
   }
 }
+
+/**
+ * The packed arrays of bytes, numbers and strings, by how their elements are written. Godot 4 renamed the pools
+ * Packed* and added the 64-bit ones; idOf refuses the names a version does not have.
+ */
+const PACKED_WRITERS: ReadonlyMap<string, (writer: ByteWriter, data: unknown, type: string) => void> = new Map([
+  ['PoolByteArray', writeByteArray],
+  ['PackedByteArray', writeByteArray],
+  ['PoolIntArray', writeInt32Array],
+  ['PackedInt32Array', writeInt32Array],
+  ['PackedInt64Array', writeInt64Array],
+  ['PoolRealArray', writeFloat32Array],
+  ['PackedFloat32Array', writeFloat32Array],
+  ['PackedFloat64Array', writeFloat64Array],
+  ['PoolStringArray', writeStringArray],
+  ['PackedStringArray', writeStringArray],
+]);
 
 /** The fixed-size math types and the vector arrays, by their component counts. */
 function writeMath(writer: ByteWriter, value: GodotValue, wire: GodotWire): void {

@@ -12,7 +12,7 @@ import { godotFromPlain } from './plain.js';
 import { stringLength } from './size.js';
 import type { GodotVersion } from './value.js';
 import { godotWire } from './version.js';
-import type { GodotWire } from './wire.js';
+import { GODOT_FLAG_64, GODOT_SHARED_ID, type GodotWire } from './wire.js';
 import { GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
 
 /** `encodeGodot(godotFromPlain(value, version), version)`, without the tree. */
@@ -24,13 +24,13 @@ export function encodeGodotPlain(value: unknown, version: GodotVersion): Uint8Ar
   return writer.finish();
 }
 
-// The header ids both versions share (core/variant.h); only containers moved in Godot 4.
-const NIL = 0;
-const BOOL = 1;
-const INT = 2;
-const FLOAT = 3;
-const STRING = 4;
-const FLAG_64 = 1 << 16;
+// Local copies of the shared ids (wire.ts): plain numbers in the data plane's hottest switch.
+const NIL = GODOT_SHARED_ID.Nil;
+const BOOL = GODOT_SHARED_ID.bool;
+const INT = GODOT_SHARED_ID.int;
+const FLOAT = GODOT_SHARED_ID.float;
+const STRING = GODOT_SHARED_ID.String;
+const FLAG_64 = GODOT_FLAG_64;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN_N = BigInt(INT32_MIN);
