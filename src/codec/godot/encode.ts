@@ -84,9 +84,13 @@ export function writeValue(writer: ByteWriter, value: GodotValue, depth: number,
       if (!Array.isArray(value.value)) fail('Dictionary.value must be an array of [key, value] entries');
       const keyType = containerType(wire, value.keyType, 'Dictionaries');
       const valueType = containerType(wire, value.valueType, 'Dictionaries');
-      writer.u32(wire.plain.dictionary | (kindOf(keyType) << GODOT4_DICT_KEY_KIND_SHIFT) | (kindOf(valueType) << GODOT4_DICT_VALUE_KIND_SHIFT));
-      writeContainerType(writer, keyType);
-      writeContainerType(writer, valueType);
+      // Most containers are untyped: their header is the id alone, and the walk skips the typed-header helpers.
+      if (keyType === undefined && valueType === undefined) writer.u32(wire.plain.dictionary);
+      else {
+        writer.u32(wire.plain.dictionary | (kindOf(keyType) << GODOT4_DICT_KEY_KIND_SHIFT) | (kindOf(valueType) << GODOT4_DICT_VALUE_KIND_SHIFT));
+        writeContainerType(writer, keyType);
+        writeContainerType(writer, valueType);
+      }
       writer.u32(value.value.length);
       for (const entry of value.value) {
         if (!Array.isArray(entry) || entry.length !== 2) fail('Dictionary entries must be [key, value] pairs');
@@ -100,8 +104,11 @@ export function writeValue(writer: ByteWriter, value: GodotValue, depth: number,
     case 'Array': {
       if (!Array.isArray(value.value)) fail('Array.value must be an array');
       const elementType = containerType(wire, value.elementType, 'Arrays');
-      writer.u32(wire.plain.array | (kindOf(elementType) << GODOT4_ARRAY_KIND_SHIFT));
-      writeContainerType(writer, elementType);
+      if (elementType === undefined) writer.u32(wire.plain.array);
+      else {
+        writer.u32(wire.plain.array | (kindOf(elementType) << GODOT4_ARRAY_KIND_SHIFT));
+        writeContainerType(writer, elementType);
+      }
       writer.u32(value.value.length);
       for (const item of value.value) {
         if (elementType) checkFits(item, elementType);
@@ -183,7 +190,7 @@ function checkFits(item: GodotValue, type: GodotContainerType): void {
 
 /** A container's element type as given, where the version has typed containers; none (or a refusal) elsewhere. */
 function containerType(wire: GodotWire, type: GodotContainerType | undefined, what: string): GodotContainerType | undefined {
-  if (wire.typedContainers) return type;
+  if (type === undefined || wire.typedContainers) return type;
   if (type) fail(`${wire.name} has no typed ${what}`);
   return undefined;
 }
