@@ -16,6 +16,7 @@ const RUNTIME = [
   'test/reliability-*.test.ts',
   'test/packet-router-*.test.ts',
   'test/channel-stream.test.ts',
+  'test/held-sends.test.ts',
   'test/testing-example.test.ts',
 ];
 const TESTS: Readonly<Record<string, readonly string[]>> = {
