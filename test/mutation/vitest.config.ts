@@ -17,6 +17,7 @@ const RUNTIME = [
   'test/packet-router-*.test.ts',
   'test/channel-stream.test.ts',
   'test/held-sends.test.ts',
+  'test/game-streams.test.ts',
   'test/testing-example.test.ts',
 ];
 const TESTS: Readonly<Record<string, readonly string[]>> = {
