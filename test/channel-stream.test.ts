@@ -1,4 +1,4 @@
-import { filter, map, take } from 'rxjs';
+import { Subject, config, filter, map, take, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChannelStream } from '../src/runtime/channel-stream.js';
 
@@ -80,6 +80,39 @@ describe('ChannelStream (the per-channel multicast of game messages)', () => {
     expect(() => stream.next(7)).not.toThrow();
     expect(seen).toEqual([7]);
     expect(() => vi.runAllTimers()).toThrow('game handler bug');
+  });
+
+  it('lets an unsubscribed subscriber go, as a Subject does: nothing is offered to it afterwards', () => {
+    // RxJS reports a message offered to a subscriber that has unsubscribed to `config.onStoppedNotification`; a
+    // Subject (the oracle) drops the subscriber at unsubscribe, so it reports none, and neither may the stream.
+    vi.useFakeTimers();
+    function script(source: Observable<number>, next: (v: number) => void): { seen: string[]; stopped: number } {
+      let stopped = 0;
+      config.onStoppedNotification = () => stopped++;
+      try {
+        const seen: string[] = [];
+        const a = source.subscribe((v) => seen.push(`a${v}`));
+        const b = source.subscribe((v) => seen.push(`b${v}`));
+        next(1);
+        a.unsubscribe();
+        next(2);
+        b.unsubscribe();
+        next(3);
+        const c = source.subscribe((v) => seen.push(`c${v}`));
+        next(4);
+        c.unsubscribe();
+        next(5);
+        vi.runAllTimers();
+        return { seen, stopped };
+      } finally {
+        config.onStoppedNotification = null;
+      }
+    }
+    const subject = new Subject<number>();
+    const oracle = script(subject.asObservable(), (v) => subject.next(v));
+    expect(oracle).toEqual({ seen: ['a1', 'b1', 'b2', 'c4'], stopped: 0 });
+    const stream = new ChannelStream<number>();
+    expect(script(stream.observable, (v) => stream.next(v))).toEqual(oracle);
   });
 
   it('completes every subscriber once, and a subscriber after completion completes at once', () => {

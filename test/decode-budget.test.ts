@@ -1,6 +1,8 @@
+import { gzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
-import { LIGHT_WORK_BYTES, announcedWork } from '../src/runtime/decode-budget.js';
+import { DecodeBudget, LIGHT_WORK_BYTES, announcedWork } from '../src/runtime/decode-budget.js';
+import type { PeerSlot } from '../src/runtime/member-directory.js';
 import { createRuntimeWorld, userId, type RuntimeWorld } from './helpers/runtime-world.js';
 import { ThinMember } from './helpers/thin-member.js';
 
@@ -136,5 +138,123 @@ describe('the decode budget', () => {
       await w.run(2_000);
     }
     expect(host.errorsOf('decode-failed')).toEqual([]);
+  });
+});
+
+/** The budget's figures, as docs/reliability.md states them. */
+const KiB = 1024;
+const LIGHT = 4 * KiB;
+const TICK = 256 * KiB;
+const SHARE = 64 * KiB;
+const WAIT_MS = 5_000;
+
+/** A packet of exactly `work` bytes of work: first byte 0 is neither a lobbykit frame (version 0) nor GZIP. */
+function plain(work: number): Uint8Array {
+  return new Uint8Array(work);
+}
+
+/** A budget over a gate of members 1n, 2n, 3n, as the router drives it: `skip` asks, `charge` counts what was read. */
+function budgetOf() {
+  const gate = new Map<bigint, PeerSlot>();
+  for (const id of [1n, 2n, 3n]) gate.set(id, { id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined, wire: undefined, opens: false });
+  const budget = new DecodeBudget(gate, 1 << 20);
+  const slot = (id: bigint) => gate.get(id)!;
+  /** What becomes of `id`'s next packet: left waiting, read and shed undecoded, or read. */
+  const fate = (id: bigint, bytes: Uint8Array): 'waits' | 'shed' | 'read' => {
+    if (budget.skip(id, bytes)) return 'waits';
+    if (budget.shedding(slot(id))) return 'shed';
+    budget.charge(slot(id), bytes);
+    return 'read';
+  };
+  return { budget, slot, fate };
+}
+
+describe('the decode budget, driven directly (figures from docs/reliability.md)', () => {
+  it('counts a GZIP packet (a tutorial peer\'s) as its length plus the inflated length its trailer gives, capped', () => {
+    const data = new Uint8Array(100_000).map((_, i) => i % 7);
+    const gz = gzipSync(data);
+    expect(announcedWork(gz, 1 << 20)).toBe(gz.length + data.length);
+    expect(announcedWork(gz, 50_000)).toBe(gz.length + 50_000);
+  });
+
+  it('never holds back a light packet (4 KiB or less), even in a spent tick; 4 KiB and a byte is heavy and waits', () => {
+    const { budget, slot, fate } = budgetOf();
+    budget.beginTick(0);
+    budget.charge(slot(2n), plain(TICK));
+    expect(fate(1n, plain(LIGHT))).toBe('read');
+    expect(fate(1n, plain(LIGHT + 1))).toBe('waits');
+  });
+
+  it("reads heavy packets up to exactly the tick's 256 KiB; a byte over waits for the next tick", () => {
+    const { budget, slot, fate } = budgetOf();
+    budget.beginTick(0);
+    budget.charge(slot(2n), plain(TICK - 32 * KiB));
+    expect(budget.skip(1n, plain(32 * KiB + 1))).toBe(true);
+    expect(fate(1n, plain(32 * KiB))).toBe('read');
+    budget.beginTick(16);
+    budget.charge(slot(2n), plain(TICK));
+    expect(fate(1n, plain(8 * KiB))).toBe('waits');
+  });
+
+  it("reads a sender's heavy packets up to exactly its 64 KiB a tick; a byte over waits, while the others are read", () => {
+    const { budget, fate } = budgetOf();
+    budget.beginTick(0);
+    expect(fate(1n, plain(32 * KiB))).toBe('read');
+    expect(budget.skip(1n, plain(32 * KiB + 1))).toBe(true);
+    expect(fate(1n, plain(32 * KiB))).toBe('read');
+    expect(fate(1n, plain(LIGHT + 1))).toBe('waits');
+    expect(fate(2n, plain(32 * KiB + 1))).toBe('read');
+    // The share is a tick's: next tick the sender has all of it again.
+    budget.beginTick(16);
+    expect(fate(1n, plain(SHARE))).toBe('read');
+  });
+
+  it("holds a sender's next heavy packet by its share, its first only by the tick's budget: a message over a share is delayed, never starved", () => {
+    const { budget, fate } = budgetOf();
+    budget.beginTick(0);
+    expect(fate(2n, plain(8 * KiB))).toBe('read');
+    // A message larger than a share, from a sender that has read nothing this tick: the tick's budget has room.
+    expect(fate(1n, plain(100 * KiB))).toBe('read');
+    expect(fate(1n, plain(8 * KiB))).toBe('waits');
+  });
+
+  it("never holds back a non-member's packet: it is dropped before any decoding, so it must be read, not left queued", () => {
+    const { budget, slot } = budgetOf();
+    budget.beginTick(0);
+    budget.charge(slot(2n), plain(TICK));
+    expect(budget.skip(99n, plain(TICK))).toBe(false);
+    expect(budget.shedding(undefined)).toBe(false);
+  });
+
+  /** At `now`, member 1 reads its share, then offers one more heavy packet: what becomes of it. */
+  function overShareAt(b: ReturnType<typeof budgetOf>, now: number) {
+    b.budget.beginTick(now);
+    expect(b.fate(1n, plain(SHARE))).toBe('read');
+    return b.fate(1n, plain(8 * KiB));
+  }
+
+  it('keeps a sender waiting while its wait is under five seconds, and sheds its excess at five', () => {
+    const b = budgetOf();
+    for (const now of [0, 900, 1_800, 2_700, 3_600, 4_500, WAIT_MS - 1]) expect(overShareAt(b, now)).toBe('waits');
+    expect(overShareAt(b, WAIT_MS)).toBe('shed');
+    // It is shed once: the packet after it is again the budget's to judge.
+    expect(b.budget.shedding(b.slot(1n))).toBe(false);
+  });
+
+  it('starts a wait when the sender is first held back, not when it first sent heavy packets', () => {
+    const b = budgetOf();
+    b.budget.beginTick(0);
+    expect(b.fate(1n, plain(SHARE))).toBe('read');
+    for (const now of [10_000, 10_900, 11_800, 12_700, 13_600, 14_500]) expect(overShareAt(b, now)).toBe('waits');
+    expect(overShareAt(b, 10_000 + WAIT_MS)).toBe('shed');
+  });
+
+  it('starts the wait afresh only after a whole second free: holds exactly a second apart are one wait, a millisecond more are not', () => {
+    // A hold at t lasts past t (the packet waits for a later tick), so holds a second apart leave less than a second free.
+    const together = budgetOf();
+    for (const now of [0, 1_000, 2_000, 3_000, 4_000]) expect(overShareAt(together, now)).toBe('waits');
+    expect(overShareAt(together, 5_000)).toBe('shed');
+    const apart = budgetOf();
+    for (let i = 0; i <= 8; i++) expect(overShareAt(apart, i * 1_001)).toBe('waits');
   });
 });

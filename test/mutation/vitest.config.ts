@@ -16,6 +16,9 @@ const RUNTIME = [
   'test/reliability-*.test.ts',
   'test/packet-router-*.test.ts',
   'test/channel-stream.test.ts',
+  'test/decode-budget.test.ts',
+  'test/held-sends.test.ts',
+  'test/game-streams.test.ts',
   'test/testing-example.test.ts',
 ];
 const TESTS: Readonly<Record<string, readonly string[]>> = {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { GameStreams } from '../src/runtime/game-streams.js';
+import { IDLE_LOBBY } from '../src/runtime/lobby-state.js';
+
+describe('GameStreams: backlog$ (the unread packets, published when the number changes)', () => {
+  it('gives each subscriber the current backlog, then each change, and never repeats a value to one already listening', () => {
+    const streams = new GameStreams(IDLE_LOBBY);
+    const a: number[] = [];
+    const b: number[] = [];
+    const c: number[] = [];
+    const subA = streams.backlog$.subscribe((n) => a.push(n));
+    streams.setBacklog(3);
+    // A second subscriber joining changes nothing, so the first hears nothing.
+    const subB = streams.backlog$.subscribe((n) => b.push(n));
+    streams.setBacklog(3);
+    streams.setBacklog(0);
+    subA.unsubscribe();
+    subB.unsubscribe();
+    // Changes while nobody listens still reach the next subscriber as its first value.
+    streams.setBacklog(7);
+    streams.setBacklog(5);
+    streams.backlog$.subscribe((n) => c.push(n)).unsubscribe();
+    expect(a).toEqual([0, 3, 0]);
+    expect(b).toEqual([3, 0]);
+    expect(c).toEqual([5]);
+  });
+});
