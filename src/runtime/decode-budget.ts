@@ -13,7 +13,7 @@ import { looksLikeLobbykitFrame } from './peer-wire.js';
 
 /** Heavy work one tick may do (bytes read + inflated). */
 export const TICK_WORK_BYTES = 256 * 1024;
-/** Heavy work one sender may cause in one tick, so one member cannot spend the whole tick's share. */
+/** Heavy work one sender may cause in one tick beyond its first heavy packet, so one member cannot spend the tick. */
 export const SENDER_WORK_BYTES = 64 * 1024;
 /** Packets of at most this much work are light: the read limit bounds them, the budget never holds them back. */
 export const LIGHT_WORK_BYTES = 4 * 1024;
