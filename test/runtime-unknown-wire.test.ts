@@ -7,6 +7,7 @@ import { encodeGodot3, godotCompress, godotFromPlain } from '../src/codec/godot/
 import { P2PSendType } from '../src/effects/backend.js';
 import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 import { TutorialPeer } from './helpers/tutorial-peer.js';
+import { WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE } from '../src/runtime/peer-wire.js';
 
 let world: RuntimeWorld | undefined;
 afterEach(() => {
@@ -53,6 +54,8 @@ describe('sending to a member who has not shown its wire yet', () => {
     expect(game.received).toEqual([]);
     const held = me.runtime.stats();
     expect(held.sendsRefused - before.sendsRefused).toBe(2);
+    // Only the two refused sends were errors: a held message is no refusal.
+    expect(me.errorsOf('send-refused').map((e) => e.code)).toEqual(['not-connected', 'not-connected']);
     expect(held.packetsSent).toBe(before.packetsSent);
 
     // Its first Dictionary shows its wire (Godot 4, not GZIP'd): what was held goes out in that wire, in order.
@@ -61,6 +64,10 @@ describe('sending to a member who has not shown its wire yet', () => {
     expect(game.unreadable).toBe(0);
     expect(game.messagesFrom(me.id).map((p) => p.value)).toEqual([{ message: 'one' }, { message: 'two' }, { message: 'three' }]);
     expect(me.runtime.stats().packetsSent - held.packetsSent).toBe(3);
+    // Its next Dictionaries are messages, not handshakes: its session is up, and nothing answers them.
+    game.send(me.id, { message: 'again' }, 0);
+    game.send(me.id, { message: 'and again' }, 0);
+    await w.run(300);
     // Our answer to a game whose wire we know is the tutorial's own handshake: the lobbykit mark is for opening only.
     expect(game.received.filter((p) => p.from === me.id && p.value.message === 'handshake').map((p) => p.value)).toEqual([
       { message: 'handshake', from: me.id },
@@ -91,34 +98,54 @@ describe('sending to a member who has not shown its wire yet', () => {
     expect(me.runtime.stats().packetsSent - before.packetsSent).toBe(HELD_MESSAGES);
   });
 
-  it('turns a backend that throws while sending into an internal error, not a throw', async () => {
+  it('turns a backend that throws while sending into an internal error, and one that refuses into backend-refused', async () => {
     const { w, me, game } = await hostWithSilentGame(3, true);
-    game.send(me.id, { message: 'hello' }, 0);
-    await w.run(300);
+    const send = me.backend.sendP2P.bind(me.backend);
+    // Held, then the backend throws when it goes out: the tick goes on and the game hears where it broke.
+    expect(me.runtime.send(game.id, { message: 'held' })).toEqual({ ok: true, recipients: 1 });
     me.backend.sendP2P = () => {
       throw new Error('native crash');
     };
-    const result = me.runtime.send(game.id, { message: 'x' });
-    expect(result).toMatchObject({ ok: false, error: { kind: 'internal', where: 'send' } });
+    game.send(me.id, { message: 'hello' }, 0);
+    await w.run(300);
+    expect(me.errorsOf('internal').map((e) => e.where)).toContain('send');
+    expect(me.runtime.send(game.id, { message: 'x' })).toMatchObject({ ok: false, error: { kind: 'internal', where: 'send' } });
+    me.backend.sendP2P = () => false;
+    expect(me.runtime.send(game.id, { message: 'x' })).toMatchObject({ ok: false, error: { kind: 'backend-refused', command: 'send' } });
+    me.backend.sendP2P = send;
+    expect(me.runtime.send(game.id, { message: 'x' })).toEqual({ ok: true, recipients: 1 });
   });
 });
 
 describe('a lobbykit member sending in the tutorial wire', () => {
-  it("reports a tutorial Dictionary from a member that speaks lobbykit frames as decode-failed unknown-version, counted", async () => {
+  it("reports a tutorial Dictionary from a member that declared lobbykit's wire as decode-failed unknown-version, counted", async () => {
     const w = createRuntimeWorld('simulated');
     world = w;
-    const [me, other] = [w.player(0), w.player(1)];
+    const me = w.player(0);
     const created = me.runtime.createLobby({ maxMembers: 4 });
     await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 2_000);
     const result = await created;
     if (!result.ok) throw new Error(result.error.reason);
-    void other.runtime.joinLobby(result.lobbyId);
-    expect(await w.runUntil(() => me.runtime.allConnected() && other.runtime.allConnected(), 5_000)).toBe(true);
+    // A bare backend that declares lobbykit's wire in member data, as a runtime does on entering, and sends nothing.
+    const member = w.sim.user({ id: userId(20), name: 'declared' });
+    let entered = false;
+    w.everyFrame(() => {
+      member.poll();
+      member.drainEvents((event) => {
+        if (event.type !== 'lobbyEntered' || event.response !== 1) return;
+        member.setLobbyMemberData(event.lobbyId, WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE);
+        entered = true;
+      });
+    });
+    member.joinLobby(result.lobbyId);
+    expect(await w.runUntil(() => entered && me.runtime.members().some((m) => m.id === member.localUserId()), 2_000)).toBe(true);
+    await w.run(300);
     const before = me.runtime.stats().decodeErrors;
     const inbox = me.listen(0);
-    other.backend.sendP2P(me.id, godotCompress(encodeGodot3(godotFromPlain({ message: 'move', x: 1 })), 'gzip'), P2PSendType.reliable, 0);
+    // Its first packet is a tutorial Dictionary: only a runtime's marked opening handshake may come in that wire.
+    member.sendP2P(me.id, godotCompress(encodeGodot3(godotFromPlain({ message: 'move', x: 1 })), 'gzip'), P2PSendType.reliable, 0);
     await w.run(300);
-    expect(me.errorsOf('decode-failed').map((e) => [e.from, e.code])).toEqual([[other.id, 'unknown-version']]);
+    expect(me.errorsOf('decode-failed').map((e) => [e.from, e.code])).toEqual([[member.localUserId(), 'unknown-version']]);
     expect(me.runtime.stats().decodeErrors - before).toBe(1);
     expect(inbox).toEqual([]);
   });
