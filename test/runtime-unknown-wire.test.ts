@@ -117,6 +117,32 @@ describe('sending to a member who has not shown its wire yet', () => {
   });
 });
 
+describe('reopening a session with a game whose wire is known', () => {
+  it("retries with the tutorial's own handshake: the lobbykit mark is only for members whose wire is unknown", async () => {
+    const w = createRuntimeWorld('simulated');
+    world = w;
+    const me = w.player(0, {}, { retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 200 }, timing: { peer: { handshakeTimeoutMs: 300 } } });
+    const created = me.runtime.createLobby({ maxMembers: 4 });
+    await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 2_000);
+    const result = await created;
+    if (!result.ok) throw new Error(result.error.reason);
+    const game = new TutorialPeer(w.sim.user({ id: userId(10), name: 'godot' }));
+    w.everyFrame(() => game.tick([0]));
+    game.joinLobby(result.lobbyId);
+    expect(await w.runUntil(() => me.runtime.allConnected() && me.runtime.members().length === 2, 5_000)).toBe(true);
+    // Steam fails the session (a reliable message times out across a cut), and the runtime tries again: the
+    // tutorial's reader never answers those (it answers session requests only), so they go on while we look.
+    w.sim.steam.faults.partition([game.id]);
+    me.runtime.send(game.id, { message: 'across the cut' });
+    expect(await w.runUntil(() => me.sessionsOf('peer.attemptFailed').length > 0, 60_000)).toBe(true);
+    w.sim.steam.faults.heal();
+    expect(await w.runUntil(() => game.handshakesFrom(me.id) >= 2, 30_000)).toBe(true);
+    const handshakes = game.received.filter((p) => p.from === me.id && p.value.message === 'handshake').map((p) => p.value);
+    expect(handshakes.length).toBeGreaterThanOrEqual(2);
+    expect(handshakes.every((h) => Object.keys(h).length === 2 && h.from === me.id)).toBe(true);
+  });
+});
+
 describe('a lobbykit member sending in the tutorial wire', () => {
   it("reports a tutorial Dictionary from a member that declared lobbykit's wire as decode-failed unknown-version, counted", async () => {
     const w = createRuntimeWorld('simulated');
