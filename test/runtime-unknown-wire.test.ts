@@ -28,7 +28,7 @@ async function hostWithSilentGame(godot: 3 | 4, gzip: boolean): Promise<{ w: Run
   const result = await created;
   if (!result.ok) throw new Error(result.error.reason);
   const game = new TutorialPeer(w.sim.user({ id: userId(10), name: 'godot' }), { handshakes: false, godot, gzip });
-  w.everyFrame(() => game.tick([0]));
+  w.everyFrame(() => game.tick([0, 1, 2]));
   game.joinLobby(result.lobbyId);
   expect(await w.runUntil(() => me.runtime.members().some((m) => m.id === game.id), 2_000)).toBe(true);
   await w.run(300);
@@ -49,7 +49,7 @@ describe('sending to a member who has not shown its wire yet', () => {
 
     expect(me.runtime.send(game.id, { message: 'one' })).toEqual({ ok: true, recipients: 1 });
     expect(me.runtime.send(game.id, { message: 'two' }, { sendType: P2PSendType.reliableWithBuffering })).toEqual({ ok: true, recipients: 1 });
-    expect(me.runtime.send('all', { message: 'three' })).toEqual({ ok: true, recipients: 1 });
+    expect(me.runtime.send('all', { message: 'three' }, { channel: 2 })).toEqual({ ok: true, recipients: 1 });
     await w.run(500);
     expect(game.received).toEqual([]);
     const held = me.runtime.stats();
@@ -64,6 +64,11 @@ describe('sending to a member who has not shown its wire yet', () => {
     expect(game.unreadable).toBe(0);
     expect(game.messagesFrom(me.id).map((p) => p.value)).toEqual([{ message: 'one' }, { message: 'two' }, { message: 'three' }]);
     expect(me.runtime.stats().packetsSent - held.packetsSent).toBe(3);
+    // A game reads the Steam channel itself, and the simulated Steam has real channels: each message on its own.
+    expect(game.messagesFrom(me.id).map((p) => p.channel)).toEqual([0, 0, 2]);
+    expect(me.runtime.send(game.id, { message: 'four' }, { channel: 1 })).toEqual({ ok: true, recipients: 1 });
+    await w.run(300);
+    expect(game.messagesFrom(me.id).map((p) => [p.channel, p.value.message])).toContainEqual([1, 'four']);
     // Its next Dictionaries are messages, not handshakes: its session is up, and nothing answers them.
     game.send(me.id, { message: 'again' }, 0);
     game.send(me.id, { message: 'and again' }, 0);
