@@ -18,6 +18,8 @@ import { encodeTutorialMessage, encodeTutorialVariant } from './tutorial-codec.j
 
 const textEncoder = new TextEncoder();
 
+const fullHold = (id: bigint) => `${id} has not said what it speaks yet and already has the most messages held for it`;
+
 export class Sends extends CommandBase {
 
   sendChat(text: string): RuntimeResult {
@@ -63,6 +65,8 @@ export class Sends extends CommandBase {
     const frameChannel = steamChannel(core.backend, LOBBYKIT_WIRE, channel);
     const tutorialChannel = steamChannel(core.backend, undefined, channel);
     let recipients = 0;
+    // Held messages are recipients of this send, but count as sent when they go out (releaseHeld), once.
+    let held = 0;
     // A reliable message does a heartbeat's job (it arrives, or Steam fails the session), so it postpones the next
     // heartbeat; an unreliable one may be lost, so it does not.
     const sentAt = reliable ? core.clock.now() : undefined;
@@ -74,7 +78,10 @@ export class Sends extends CommandBase {
           const wire = slot.wire;
           if (wire === undefined) {
             // Not shown what it speaks yet: reliable messages wait for it (held-sends.ts); unreliable ones would be stale.
-            if (reliable && this.hold(slot, frame, message, sendType, channel)) recipients++;
+            if (!reliable) continue;
+            if (this.hold(slot, frame, message, sendType, channel)) held++;
+            // The send as a whole goes on; the game hears which member it missed (a single recipient's send is refused).
+            else this.core.reporter.report({ kind: 'send-refused', command: 'send', code: 'not-connected', reason: fullHold(slot.id) });
             continue;
           }
           const lobbykit = wire === LOBBYKIT_WIRE;
@@ -85,9 +92,9 @@ export class Sends extends CommandBase {
         }
       } else if (target.wire === undefined) {
         if (!this.hold(target, frame, message, sendType, channel)) {
-          return this.refuseSend('send', 'not-connected', `${String(to)} has not said what it speaks yet and already has the most messages held for it`);
+          return this.refuseSend('send', 'not-connected', fullHold(target.id));
         }
-        recipients++;
+        held++;
       } else if (
         target.wire === LOBBYKIT_WIRE
           ? this.sendTo(target, frame, sendType, frameChannel)
@@ -102,7 +109,7 @@ export class Sends extends CommandBase {
       return core.reporter.fail({ kind: 'internal', where: 'send', reason: describeThrown(thrown) });
     }
     core.counters.packetsSent += recipients;
-    return { ok: true, recipients };
+    return { ok: true, recipients: recipients + held };
   }
 
   /**
@@ -141,22 +148,13 @@ export class Sends extends CommandBase {
     return encoded;
   }
 
-  /** A reliable message for a member whose wire is not known yet: held until it shows it. */
+  /** A reliable message for a member whose wire is not known yet: held until it shows it; false when its hold is full. */
   private hold(slot: PeerSlot, frame: Uint8Array, message: unknown, sendType: P2PSendType, channel: number): boolean {
     const godot = (version: 3 | 4) => {
       const raw = encodeTutorialVariant(message, version);
       return raw.ok ? raw.value : undefined;
     };
-    const held = this.core.held.hold(slot.id, { frame, godot: { 3: godot(3), 4: godot(4) }, sendType, channel });
-    if (!held) {
-      this.core.reporter.report({
-        kind: 'send-refused',
-        command: 'send',
-        code: 'not-connected',
-        reason: `${slot.id} has not said what it speaks yet and already has the most messages held for it`,
-      });
-    }
-    return held;
+    return this.core.held.hold(slot.id, { frame, godot: { 3: godot(3), 4: godot(4) }, sendType, channel });
   }
 
   /** A member showed its wire: what was held for it goes out now, in order, in that wire. */
