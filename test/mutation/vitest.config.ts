@@ -17,6 +17,10 @@ const RUNTIME = [
   'test/packet-router-*.test.ts',
   'test/channel-stream.test.ts',
   'test/testing-example.test.ts',
+  'test/testing-paths.test.ts',
+  'test/vote-kick-paths.test.ts',
+  'test/decode-budget.test.ts',
+  'test/steamworks-runtime.test.ts',
 ];
 const TESTS: Readonly<Record<string, readonly string[]>> = {
   machines: ['test/machine-*.test.ts', 'test/model-machines.test.ts'],
@@ -31,8 +35,12 @@ const TESTS: Readonly<Record<string, readonly string[]>> = {
 const scope = process.env.LOBBYKIT_MUTATION_SCOPE ?? 'machines';
 
 export default defineConfig({
+  // As in vitest.config.ts: tests and examples import 'lobbykit' by name, mapped to src/ by tsconfig.json's paths.
+  resolve: { tsconfigPaths: true },
   test: {
     include: [...(TESTS[scope] ?? [])],
+    // The runtime in Chromium is an external program, like Godot's.
+    exclude: ['test/runtime-browser.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
