@@ -288,6 +288,13 @@ describe('encodeGodot(value, 4) refuses what Godot 4 cannot hold', () => {
     ['a typed Array', { type: 'Array', elementType: { kind: 'builtin', type: 'int' }, value: [] }],
   ])('and Godot 3 refuses %s', (_name, value) => refuses(value, 3));
 
+  it('names the successor of a Godot 3 type, and nothing for a type name that is an Object.prototype key', () => {
+    expect(() => encodeGodot({ type: 'Quat', value: [0, 0, 0, 1] }, 4)).toThrow(/^"Quat" is not a Godot 4 type \(Godot 4 calls it Quaternion\)$/);
+    for (const type of ['toString', '__proto__', 'constructor']) {
+      expect(() => encodeGodot({ type, value: [] } as unknown as GodotValue, 4)).toThrow(new RegExp(`^"${type}" is not a Godot 4 type$`));
+    }
+  });
+
   it('a cyclic Array, and a version that is neither 3 nor 4', () => {
     const items: GodotValue[] = [];
     items.push({ type: 'Array', value: items });

@@ -294,6 +294,52 @@ describe('lobby machine: leave during create and join', () => {
     expect(t.named('requestLeaveLobby')).toHaveLength(0);
   });
 
+  // Steam sends the creator LobbyEnter after LobbyCreated (sdk isteammatchmaking.h:135-136): one lobby, one stray.
+  it('a cancelled create answered by LobbyCreated then its LobbyEnter: the lobby is left once and reported once', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    t.actor.send({ type: 'lobby.leave' });
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1 });
+    expect(t.membership()).toBe('idle');
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.ofType('lifecycle.strayLeft')).toEqual([{ type: 'lifecycle.strayLeft', lobbyId: LOBBY }]);
+    // Another lobby's enter is a stray of its own: left and reported as before.
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY_B, response: 1 });
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }, { lobbyId: LOBBY_B }]);
+    expect(t.ofType('lifecycle.strayLeft').map((e) => e.lobbyId)).toEqual([LOBBY, LOBBY_B]);
+    expect(t.ofType('lifecycle.entered')).toEqual([]);
+  });
+
+  it('a create that timed out, answered while a join is pending: its lobby is left once, and the join goes on', () => {
+    const t = startLobby({ timing: { requestTimeoutMs: 1_000 } });
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    t.clock.advance(1_000);
+    t.actor.send({ type: 'lobby.join', lobbyId: LOBBY_B });
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1 });
+    expect(t.membership()).toBe('joining');
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
+    expect(t.ofType('lifecycle.strayLeft')).toEqual([{ type: 'lifecycle.strayLeft', lobbyId: LOBBY }]);
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY_B, response: 1 });
+    expect(t.membership()).toBe('joined');
+    expect(t.actor.getSnapshot().context.lobbyId).toBe(LOBBY_B);
+  });
+
+  it('Steam sends one LobbyEnter per created lobby: a later successful enter to it is a stray again', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    t.actor.send({ type: 'lobby.leave' });
+    t.actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    // A failed enter puts us in no lobby: nothing to leave, and the creator's LobbyEnter is still to come.
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 2 });
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1 });
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }]);
+    t.actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1 });
+    expect(t.named('requestLeaveLobby')).toEqual([{ lobbyId: LOBBY }, { lobbyId: LOBBY }]);
+    expect(t.ofType('lifecycle.strayLeft').map((e) => e.lobbyId)).toEqual([LOBBY, LOBBY]);
+  });
+
   it('settles in idle if the abandoned result never comes', () => {
     const t = startLobby({ timing: { requestTimeoutMs: 500 } });
     t.actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });

@@ -40,10 +40,10 @@ const EQUIVALENT: readonly { readonly id: RegExp; readonly why: string }[] = [
       'them there (or not, or any of them) changes nothing; a target into the lobby is undone by the snapshot that follows',
   },
   {
-    id: /^lobby\.(creating \| lobby\.created #[01]|joining \| lobby\.entered #0|joined \| lobby\.entered #0): target → #lobby\.joined\.present$|^lobby\.joined\.reconnecting \| lobby\.entered #0: target → #lobby\.joined$/,
+    id: /^lobby\.(creating \| lobby\.created #[01]|joining \| lobby\.entered #0|joined \| lobby\.entered #[01]): target → #lobby\.joined\.present$|^lobby\.joined\.reconnecting \| lobby\.entered #0: target → #lobby\.joined$/,
     why:
       "joined's initial state is present: targeting joined or joined.present enters the same states (neither has an " +
-      "entry, exit or timer); joined's own LobbyEnter row is reached only from present (reconnecting answers it itself)",
+      "entry, exit or timer); joined's own LobbyEnter rows are reached only from present (reconnecting answers it itself)",
   },
   {
     id: /^lobby\.joined\.present \| steam\.serversDisconnected #0: target → #lobby\.joined\.reconnecting\.waitingForSteam$/,

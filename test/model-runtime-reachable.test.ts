@@ -8,7 +8,7 @@
  * that timed out is answered while the next one is pending. Each test asserts
  * what a game would see and that the runtime's actor really took the transition (from XState inspection).
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { P2PSendType } from '../src/effects/backend.js';
 import type { LobbyRuntimeOptions } from '../src/runtime.js';
 import { createRuntimeWorld, FRAME_MS, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
@@ -147,16 +147,44 @@ describe('lobby: Steam asks us to join while we abandon a request', () => {
   });
 });
 
+describe('lobby: a stray create is left once', () => {
+  // Steam sends the creator LobbyEnter right after LobbyCreated (sdk isteammatchmaking.h:135-136, as the simulator
+  // does): both name the one lobby we no longer want, which is one stray, left once.
+  it.each([
+    ['cancelled', {}, 'lobby.abandoningCreate | lobby.created #0'],
+    // Steam answers 40 ms after a request; this create gives up after 30.
+    ['timed out', { timing: { lobby: { requestTimeoutMs: 30 } } }, 'lobby.idle | lobby.created #0'],
+  ] as const)('a create %s before Steam answered: one strayLeft, one leave of its lobby at Steam', async (how, options, key) => {
+    const { w, local, player } = cast();
+    const me = player(0, options);
+    const leaves = vi.spyOn(me.backend, 'leaveLobby');
+    void me.runtime.createLobby();
+    if (how === 'cancelled') expect(me.runtime.leaveLobby().ok).toBe(true);
+    expect(await w.runUntil(() => me.lifecycleOf('lifecycle.strayLeft').length > 0, 1_000)).toBe(true);
+    await w.run(1_000);
+    const strays = me.lifecycleOf('lifecycle.strayLeft').map((e) => e.lobbyId);
+    expect(strays).toHaveLength(1);
+    expect(leaves.mock.calls).toEqual([[strays[0]]]);
+    // We were its only member: Steam deleted it when we left.
+    expect(w.sim.steam.lobby(strays[0]!)).toBeUndefined();
+    expect(me.runtime.lobbyState().status).toBe('idle');
+    expect(me.errors).toEqual(how === 'cancelled' ? [expect.objectContaining({ code: 'cancelled' })] : [expect.objectContaining({ code: 'timeout' })]);
+    expect(local.taken('lobby')).toContain(key);
+    // Its LobbyEnter reached the machine, in idle, and was absorbed there.
+    expect(local.taken('lobby')).toContain('lobby.idle | lobby.entered #0');
+  });
+});
+
 describe('lobby: the late answer to a request that timed out lands in the next request', () => {
   // Steam answers 40 ms after a request; ours give up after 30, so the first answer always comes late.
   const timing = { lobby: { requestTimeoutMs: 30 } };
 
   it.each([
-    ['a join', 'a join', 'join', 'join', false, 'lobby.joining | lobby.entered #2'],
-    ['a join', 'a create', 'join', 'create', false, 'lobby.creating | lobby.entered #0'],
+    ['a join', 'a join', 'join', 'join', false, 'lobby.joining | lobby.entered #3'],
+    ['a join', 'a create', 'join', 'create', false, 'lobby.creating | lobby.entered #1'],
     ['a create', 'a join', 'create', 'join', false, 'lobby.joining | lobby.created #0'],
-    ['a join', 'an abandoned join', 'join', 'join', true, 'lobby.abandoningJoin | lobby.entered #2'],
-    ['a join', 'an abandoned create', 'join', 'create', true, 'lobby.abandoningCreate | lobby.entered #0'],
+    ['a join', 'an abandoned join', 'join', 'join', true, 'lobby.abandoningJoin | lobby.entered #3'],
+    ['a join', 'an abandoned create', 'join', 'create', true, 'lobby.abandoningCreate | lobby.entered #1'],
     ['a create', 'an abandoned join', 'create', 'join', true, 'lobby.abandoningJoin | lobby.created #0'],
   ] as const)('%s that timed out, answered during %s: the stray lobby is left at once', async (_a, _b, first, second, abandon, key) => {
     const { w, local, player } = cast();
@@ -176,6 +204,8 @@ describe('lobby: the late answer to a request that timed out lands in the next r
     await w.run(1_000);
     expect(local.taken('lobby')).toContain(key);
     const strays = me.lifecycleOf('lifecycle.strayLeft').map((e) => e.lobbyId);
+    // Each stray lobby is reported once, a created one too (Steam follows LobbyCreated with LobbyEnter).
+    expect(new Set(strays).size).toBe(strays.length);
     // The first request's lobby is never kept: for a join it is lobby A; for a create, a lobby only we were in.
     if (first === 'join') expect(strays[0]).toBe(lobbyA);
     const stray = strays[0]!;

@@ -32,6 +32,7 @@ export {
   type SteamworksBackendOptions,
 } from './steamworks/adapter.js';
 export { steamworksCallbacks, type SteamworksCallbackHub } from './steamworks/callbacks.js';
+export type { SteamworksPacketOptions } from './steamworks/packets.js';
 export { SteamNotRunningError, loadSteamworksClient, type SteamNotRunningCause } from './steamworks/load.js';
 export {
   SteamCallbackId,

@@ -3,6 +3,7 @@
  * join-like event names, whether a result succeeded), and the failures and reasons it builds from them. Nothing
  * here knows about actors; the machine file wires these into guards and actions.
  */
+import { assertEvent } from 'xstate';
 import { CreateLobbyResult, EnterResponse, enterFailure, isSteamId, lobbyFromLaunchArgs, type MemberChange } from '../steam/index.js';
 import { contextToJson, jsonSafeContext } from './serialize.js';
 import {
@@ -74,6 +75,11 @@ export function isSuccessfulResult(event: LobbyEvent): boolean {
   if (event.type === 'lobby.created') return event.result === CreateLobbyResult.ok && isSteamId(event.lobbyId);
   if (event.type === 'lobby.entered') return event.response === EnterResponse.success && isSteamId(event.lobbyId);
   return false;
+}
+
+/** Steam's successful LobbyEnter for the lobby a stray create made, which we left and reported already. */
+export function isEnterOfLeftStray(context: LobbyContext, event: LobbyEvent): boolean {
+  return event.type === 'lobby.entered' && isSuccessfulResult(event) && event.lobbyId === context.strayLobbyId;
 }
 
 export function commandEpoch(event: LobbyEvent): number | undefined {
@@ -226,6 +232,12 @@ export function enteredUpdate(context: LobbyContext, event: LobbyEvent): Update 
   };
 }
 
+/** A lobby a stray create made, left already: remembered until Steam's LobbyEnter to its creator arrives. */
+export function strayCreatedUpdate(event: LobbyEvent): Update {
+  assertEvent(event, 'lobby.created');
+  return { strayLobbyId: event.lobbyId };
+}
+
 /** Dropped by Steam: we own nothing while out (a new epoch refuses what was issued before), whatever we owned. */
 export function dropOutUpdate(context: LobbyContext, event: LobbyEvent): Update {
   const awayCause = event.type === 'steam.serversDisconnected' ? 'servers-lost' : 'disconnected';
@@ -253,6 +265,7 @@ export function initialContext(input: LobbyInput): LobbyContext {
       autoAcceptInvites: input.autoAcceptInvites === true,
       invites: [],
       awayCause: undefined,
+      strayLobbyId: undefined,
     },
     CONTEXT_JSON,
   );

@@ -5,6 +5,7 @@
  *   idle → creating → joined; idle → joining → joined | idle (typed enter response or refusal);
  *   joined → leaving → idle (or → joining when switching lobbies);
  *   creating/joining ──leave──► abandoningCreate/abandoningJoin ──late result left at once──► idle;
+ *   a stray create's lobby is remembered until the LobbyEnter Steam sends its creator: that is no second stray.
  *   kicked / banned / lobby gone ──► idle with the reason.
  *
  * joined has two children. `present`: we are in Steam's lobby. `reconnecting`: Steam dropped us (its servers went
@@ -36,6 +37,7 @@ import {
   launchFromLobby,
   leaveFor,
   leaveStray,
+  leaveStrayCreated,
   createParams,
   leftNowJoinNext,
   memberCommandParams,
@@ -44,6 +46,7 @@ import {
   refuseOwnerCommands,
   reject,
   setUpCreated,
+  strayEnterElsewhere,
   strayResults,
   switchLobby,
 } from './lobby.transitions.js';
@@ -114,6 +117,9 @@ export const lobbyMachine = setup({
     }),
     /** An accepted invite to the lobby we are in: nothing to join, but it is used up. */
     useUpInvite: assign({ invites: ({ context }) => lobby.withoutInvitesTo(context.invites, context.lobbyId) }),
+    rememberStrayLobby: assign(({ event }) => lobby.strayCreatedUpdate(event)),
+    /** Steam sends one LobbyEnter per lobby it creates: after it, an enter to that lobby is news again. */
+    forgetStrayLobby: assign({ strayLobbyId: undefined }),
     /** In a lobby Steam created or entered for us (or let us back into), under a new epoch with Steam's owner. */
     enterLobby: assign(({ context, event }) => lobby.enteredUpdate(context, event)),
     adoptNewOwner: assign(({ context, event }) => {
@@ -191,6 +197,7 @@ export const lobbyMachine = setup({
     isPendingInvite: ({ context, event }) => lobby.isPendingInvite(context, event),
     autoAcceptsInvites: ({ context }) => context.autoAcceptInvites,
     isSuccessfulResult: ({ event }) => lobby.isSuccessfulResult(event),
+    isEnterOfLeftStray: ({ context, event }) => lobby.isEnterOfLeftStray(context, event),
     isForTargetLobby: ({ context, event }) => {
       assertEvent(event, ['lobby.entered', 'lobby.joinRefused']);
       return event.lobbyId === context.targetLobbyId;
@@ -272,7 +279,7 @@ export const lobbyMachine = setup({
         'lobby.entered': [
           { guard: and(['isForTargetLobby', 'isSuccessfulResult']), target: 'joined', actions: ['enterLobby', 'reportEntered'] },
           { guard: 'isForTargetLobby', target: 'idle', actions: 'reportJoinFailed' },
-          { guard: 'isSuccessfulResult', actions: leaveStray },
+          ...strayResults['lobby.entered'],
         ],
         'lobby.joinRefused': { guard: 'isForTargetLobby', target: 'idle', actions: 'reportJoinFailed' },
         'lobby.created': strayResults['lobby.created'],
@@ -284,7 +291,7 @@ export const lobbyMachine = setup({
     abandoningCreate: {
       after: { requestTimeout: { target: 'idle' } },
       on: {
-        'lobby.created': [{ guard: 'isSuccessfulResult', target: 'idle', actions: leaveStray }, { target: 'idle' }],
+        'lobby.created': [{ guard: 'isSuccessfulResult', target: 'idle', actions: leaveStrayCreated }, { target: 'idle' }],
         'lobby.createRefused': { target: 'idle' },
         'lobby.entered': strayResults['lobby.entered'],
         'steam.serversDisconnected': { target: 'idle' },
@@ -299,7 +306,7 @@ export const lobbyMachine = setup({
         'lobby.entered': [
           { guard: and(['isForTargetLobby', 'isSuccessfulResult']), target: 'idle', actions: leaveStray },
           { guard: 'isForTargetLobby', target: 'idle' },
-          { guard: 'isSuccessfulResult', actions: leaveStray },
+          ...strayResults['lobby.entered'],
         ],
         'lobby.joinRefused': { guard: 'isForTargetLobby', target: 'idle' },
         'lobby.created': strayResults['lobby.created'],
@@ -326,7 +333,7 @@ export const lobbyMachine = setup({
         'member.changed': { guard: 'selfWasExpelled', target: 'idle', actions: leaveFor('recordExpelled') },
         'lobby.gone': { guard: 'isForCurrentLobby', target: 'idle', actions: leaveFor('recordLobbyGone') },
         // Steam also sends LobbyEnter to the lobby's creator: the same lobby again is not a second join.
-        'lobby.entered': { guard: and([not('isForCurrentLobby'), 'isSuccessfulResult']), actions: leaveStray },
+        'lobby.entered': strayEnterElsewhere,
         'lobby.created': strayResults['lobby.created'],
       },
       states: {
@@ -355,7 +362,7 @@ export const lobbyMachine = setup({
             'steam.serversDisconnected': { target: '.waitingForSteam' },
             'lobby.entered': [
               { guard: and(['isForCurrentLobby', 'isSuccessfulResult']), target: 'present', actions: ['enterLobby', 'reportReconnected'] },
-              { guard: and([not('isForCurrentLobby'), 'isSuccessfulResult']), actions: leaveStray },
+              ...strayEnterElsewhere,
             ],
           },
           states: {
@@ -384,7 +391,7 @@ export const lobbyMachine = setup({
         'steam.serversDisconnected': { target: 'idle', actions: 'reportLeft' },
         'lobby.leave': {},
         'lobby.created': strayResults['lobby.created'],
-        'lobby.entered': { guard: and([not('isForCurrentLobby'), 'isSuccessfulResult']), actions: leaveStray },
+        'lobby.entered': strayEnterElsewhere,
         ...busyWhileInFlight(),
       },
     },

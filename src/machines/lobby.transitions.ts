@@ -1,7 +1,7 @@
 /**
  * Transition fragments the lobby machine uses in more than one state, as plain data naming its actions and guards
  * (lobby.machine.ts defines them): refusals, joins from idle and from a lobby, owner-only commands, what a state
- * with a request in flight answers, and how a late or unexpected result is left at once.
+ * with a request in flight answers, and how a late or unexpected result is left at once (and only once).
  */
 import { and, assertEvent, not } from 'xstate';
 import type { CreateParams, MemberParams } from './effects.js';
@@ -83,11 +83,20 @@ export const leftNowJoinNext = [
 /** Leave a lobby a late or unexpected result put us in, at once, so no stale lobby (or second host) survives. */
 export const leaveStray = ['leaveStrayLobby', 'reportStrayLeft'] as const;
 
+/** A lobby a create we no longer wait for made: left, and remembered until Steam's LobbyEnter for it comes. */
+export const leaveStrayCreated = [...leaveStray, 'rememberStrayLobby'] as const;
+
+/** The LobbyEnter Steam sends the creator of a stray lobby we left already: nothing to leave or report again. */
+export const absorbStrayEnter = { guard: 'isEnterOfLeftStray', actions: 'forgetStrayLobby' } as const;
+
 /** A successful result we are not waiting for (in any state but the one that waits for it). */
 export const strayResults = {
-  'lobby.created': { guard: 'isSuccessfulResult', actions: leaveStray },
-  'lobby.entered': { guard: 'isSuccessfulResult', actions: leaveStray },
+  'lobby.created': { guard: 'isSuccessfulResult', actions: leaveStrayCreated },
+  'lobby.entered': [absorbStrayEnter, { guard: 'isSuccessfulResult', actions: leaveStray }],
 } as const;
+
+/** In a lobby: an enter to another lobby is a stray (unless it is the one a stray create made, left already). */
+export const strayEnterElsewhere = [absorbStrayEnter, { guard: and([not('isForCurrentLobby'), 'isSuccessfulResult']), actions: leaveStray }] as const;
 
 /** Out of the lobby for `record`'s reason: leave (Steam may still count us in) and report it. */
 export const leaveFor = <const R extends string>(record: R) => [record, 'requestLeaveLobby', 'reportLeft'] as const;

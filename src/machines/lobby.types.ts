@@ -218,4 +218,9 @@ export interface LobbyContext {
   readonly invites: readonly LobbyInvite[];
   /** Why we are reconnecting (set while in joined.reconnecting). */
   readonly awayCause: AwayCause | undefined;
+  /**
+   * The lobby a stray create made for us, already left and reported, until Steam's LobbyEnter for it (sent to
+   * the creator after LobbyCreated) arrives: that one is no second stray. Kept whatever state we move through.
+   */
+  readonly strayLobbyId: bigint | undefined;
 }

@@ -2,7 +2,8 @@
  * The lobby machine's contract, written from Steam's rules (steam-facts.md), the seed tutorial's flow (create →
  * joinable + data + relay; join → enter response; leave), the README and docs/capabilities.md (invites are
  * notifications; one rule for every deliberate join; our seat held when Steam drops us, then one
- * `lifecycle.reconnected`), and the machine's documented behaviour (its header and lobby.types.ts): per state, what
+ * `lifecycle.reconnected`; Steam sends a lobby's creator LobbyEnter after LobbyCreated, so a stray create's lobby
+ * is left and reported once), and the machine's documented behaviour (its header and lobby.types.ts): per state, what
  * every event the runtime can send does — the next state, the effects, the events emitted. Nothing here reads the
  * machine.
  *
@@ -25,7 +26,7 @@ export const SELF = 76561198000000001n;
 export const MATE = 76561198000000003n;
 /** A friend whose invite never arrived. */
 export const STRANGER = 76561198000000007n;
-/** Lobbies: one we are asked to join, another to switch to, the one Steam creates for us, a late stray create. */
+/** Lobbies: one we are asked to join, another to switch to, the one Steam creates for us, a stray create's. */
 export const TARGET = 109775240000000001n;
 export const OTHER = 109775240000000002n;
 export const NEW = 109775240000000003n;
@@ -89,6 +90,11 @@ export interface LobbyModel {
   /** While reconnecting: why Steam dropped us, and how much of the seat window has gone. */
   readonly away?: 'servers-lost' | 'disconnected';
   readonly elapsed?: number;
+  /**
+   * The lobby a create we no longer waited for made, left and reported already, until Steam's one LobbyEnter to
+   * its creator arrives: whatever state we are in meanwhile, that enter is no second stray.
+   */
+  readonly stray?: bigint;
 }
 
 /** What decides which row applies: the event's type and the detail that matters. */
@@ -122,6 +128,8 @@ export type LobbyKind =
   | 'entered:current:failed'
   | 'entered:elsewhere'
   | 'entered:elsewhere:failed'
+  | 'entered:stray'
+  | 'entered:stray:failed'
   | 'joinRefused:awaited'
   | 'joinRefused:current'
   | 'joinRefused:elsewhere'
@@ -213,8 +221,9 @@ export function lobbyAlphabet(rules: LobbyRules, m: LobbyModel): LobbyModelEvent
     add(`ban@${when}`, kind, { type: 'lobby.ban', memberId: MATE, epoch });
     add(`start@${when}`, kind, { type: 'lobby.start', epoch });
   }
-  // Steam answers a create with the lobby it made; in any other state a create result is a late (stray) one.
-  const created = m.state === 'creating' || m.state === 'abandoningCreate' ? NEW : LATE;
+  // Steam answers a create with the lobby it made: NEW for the create we wait for; in any other state (the create
+  // cancelled, or answered after its timeout) LATE, a stray. Steam never makes a lobby twice: the two stay apart.
+  const created = m.state === 'creating' ? NEW : LATE;
   add('created:ok', 'created', { type: 'lobby.created', result: 1, lobbyId: created });
   add('created:fail', 'created:failed', { type: 'lobby.created', result: 2, lobbyId: 0n });
   add('created:ok but lobby 0', 'created:failed', { type: 'lobby.created', result: 1, lobbyId: 0n });
@@ -243,6 +252,11 @@ export function lobbyAlphabet(rules: LobbyRules, m: LobbyModel): LobbyModelEvent
     add('joinRefused:current', 'joinRefused:current', { type: 'lobby.joinRefused', lobbyId: m.lobby, reason: 'refused by the model backend' });
   }
   add('entered:elsewhere', 'entered:elsewhere', { type: 'lobby.entered', lobbyId: FOREIGN, response: 1 });
+  if (m.stray !== undefined) {
+    // The LobbyEnter Steam sends the creator of the stray lobby we left (it follows LobbyCreated), and a refusal.
+    add('entered:stray', 'entered:stray', { type: 'lobby.entered', lobbyId: m.stray, response: 1 });
+    add('entered:stray:4', 'entered:stray:failed', { type: 'lobby.entered', lobbyId: m.stray, response: 4 });
+  }
   add('entered:elsewhere:4', 'entered:elsewhere:failed', { type: 'lobby.entered', lobbyId: FOREIGN, response: 4 });
   add('joinRefused:elsewhere', 'joinRefused:elsewhere', { type: 'lobby.joinRefused', lobbyId: FOREIGN, reason: 'x' });
   if (m.lobby !== undefined) {
@@ -312,7 +326,7 @@ function rejected(e: LobbyModelEvent, code: string) {
 
 type Row = (m: LobbyModel, e: LobbyModelEvent) => Outcome<LobbyModel>;
 
-const idle = (m: LobbyModel): LobbyModel => ({ state: 'idle', epoch: m.epoch, invites: m.invites });
+const idle = (m: LobbyModel): LobbyModel => ({ state: 'idle', epoch: m.epoch, invites: m.invites, stray: m.stray });
 
 /** Joining a lobby uses up every invite to it, whoever sent it. */
 const withoutInvitesTo = (invites: readonly Invite[], lobbyId: bigint): readonly Invite[] => invites.filter((i) => i.lobbyId !== lobbyId);
@@ -335,6 +349,15 @@ const leaveStray: Row = (m, e) => {
   return { next: m, effects: [['leaveStrayLobby', { lobbyId }]], emits: [{ type: 'lifecycle.strayLeft', lobbyId }] };
 };
 
+/** A lobby a create we no longer wait for made: left and reported as any stray, and remembered as this one. */
+const leaveStrayCreated: Row = (m, e) => {
+  const left = leaveStray(m, e);
+  return { ...left, next: { ...left.next, stray: named(e) } };
+};
+
+/** Steam's LobbyEnter to the creator of the stray lobby we left: said and done already; only the memory goes. */
+const strayEntered: Row = (m) => ({ next: { ...m, stray: undefined } });
+
 /** An invite is a notification: recorded (a repeat moves to the end) and shown to the game. */
 const noteInvite: Row = (m, e) => {
   const { lobbyId, from } = sent(e) as Extract<LobbyEvent, { type: 'lobby.invited' }>;
@@ -345,7 +368,7 @@ const noteInvite: Row = (m, e) => {
 const startJoining: Row = (m, e) => {
   const target = named(e);
   return {
-    next: { state: 'joining', target, epoch: m.epoch, invites: withoutInvitesTo(m.invites, target) },
+    next: { state: 'joining', target, epoch: m.epoch, invites: withoutInvitesTo(m.invites, target), stray: m.stray },
     effects: [['joinLobby', { lobbyId: target }]],
   };
 };
@@ -374,7 +397,8 @@ const leftLobby: Row = (m) => {
   const reason = m.next === undefined ? { code: 'user', reason: anyText } : { code: 'switching', reason: anyText, nextLobbyId: m.next };
   const emits = [{ type: 'lifecycle.left', lobbyId: m.lobby, reason }];
   if (m.next === undefined) return { next: idle(m), emits };
-  return { next: { state: 'joining', target: m.next, epoch: m.epoch, invites: m.invites }, effects: [['joinLobby', { lobbyId: m.next }]], emits };
+  const next: LobbyModel = { state: 'joining', target: m.next, epoch: m.epoch, invites: m.invites, stray: m.stray };
+  return { next, effects: [['joinLobby', { lobbyId: m.next }]], emits };
 };
 
 /** Leave the lobby we are in (for the user, or to join `next` after it: the one join rule). */
@@ -391,6 +415,7 @@ const startLeaving =
         epoch: m.epoch,
         roster: m.roster,
         invites: then === undefined ? m.invites : withoutInvitesTo(m.invites, then),
+        stray: m.stray,
       },
       effects: [['leaveLobby', { lobbyId: m.lobby }]],
     };
@@ -416,7 +441,7 @@ const reconnected: Row = (m, e) => {
   const epoch = m.epoch + 1;
   const roster = members === undefined ? [SELF] : members.includes(SELF) ? members : [SELF, ...members];
   return {
-    next: { state: 'present', lobby: m.lobby, owner: ownerId, epoch, roster, invites: m.invites },
+    next: { state: 'present', lobby: m.lobby, owner: ownerId, epoch, roster, invites: m.invites, stray: m.stray },
     emits: [{ type: 'lifecycle.reconnected', lobbyId: m.lobby, role: ownerId === SELF ? 'owner' : 'member', ownerId, epoch, members: roster }],
   };
 };
@@ -486,9 +511,10 @@ const IN_LOBBY: Partial<Record<LobbyKind, Row>> = {
   'self:banned': thrownOut(() => ({ code: 'banned', reason: expect.stringMatching(/banned/), by: MATE })),
   'self:kicked': thrownOut(() => ({ code: 'kicked', reason: expect.stringMatching(/kicked/), by: MATE })),
   gone: thrownOut(() => ({ code: 'lobby-gone', reason: anyText })),
-  // A lobby we did not ask for, or a create answered late: left at once.
+  // A lobby we did not ask for, or a create answered late: left at once (and a stray create's own enter absorbed).
   'entered:elsewhere': leaveStray,
-  created: leaveStray,
+  created: leaveStrayCreated,
+  'entered:stray': strayEntered,
 };
 
 /** Rows per state, for a set of rules; a kind without a row is ignored in that state. */
@@ -523,7 +549,8 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
       create: (m, e) => {
         const { lobbyType, maxMembers, data } = sent(e) as Extract<LobbyEvent, { type: 'lobby.create' }>;
         const request: CreateRequest = data === undefined ? { lobbyType, maxMembers } : { lobbyType, maxMembers, data };
-        return { next: { state: 'creating', request, epoch: m.epoch, invites: m.invites }, effects: [['createLobby', { lobbyType, maxMembers }]] };
+        const next: LobbyModel = { state: 'creating', request, epoch: m.epoch, invites: m.invites, stray: m.stray };
+        return { next, effects: [['createLobby', { lobbyType, maxMembers }]] };
       },
       'create:invalid': refuse('invalid-request'),
       join: startJoining,
@@ -543,8 +570,9 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
       ownerCommand: refuse('not-in-lobby'),
       'ownerCommand:stale': refuse('not-in-lobby'),
       // A result nobody waits for any more (its request timed out): never keep a lobby we did not ask for.
-      created: leaveStray,
+      created: leaveStrayCreated,
       'entered:elsewhere': leaveStray,
+      'entered:stray': strayEntered,
     },
     creating: {
       ...BUSY,
@@ -555,7 +583,7 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
         if (data !== undefined && Object.keys(data).length > 0) effects.push(['setLobbyData', { lobbyId, data }]);
         const epoch = m.epoch + 1;
         return {
-          next: { state: 'present', lobby: lobbyId, owner: SELF, epoch, roster: [SELF], invites: m.invites },
+          next: { state: 'present', lobby: lobbyId, owner: SELF, epoch, roster: [SELF], invites: m.invites, stray: m.stray },
           effects,
           emits: [{ type: 'lifecycle.entered', lobbyId, role: 'owner', ownerId: SELF, epoch }],
         };
@@ -566,6 +594,7 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
       }),
       createRefused: createFailed(() => ({ code: 'backend-refused', reason: 'refused by the model backend' })),
       'entered:elsewhere': leaveStray,
+      'entered:stray': strayEntered,
       leave: (m) => ({ next: { ...m, state: 'abandoningCreate' }, emits: [{ type: 'lifecycle.cancelled', what: 'create' }] }),
       serversLost: createFailed(() => ({ code: 'servers-lost', reason: anyText })),
       timeout: createFailed(() => ({ code: 'timeout', reason: anyText })),
@@ -575,7 +604,7 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
       'entered:awaited': (m) => {
         const epoch = m.epoch + 1;
         return {
-          next: { state: 'present', lobby: m.target, owner: MATE, epoch, roster: [SELF, MATE], invites: m.invites },
+          next: { state: 'present', lobby: m.target, owner: MATE, epoch, roster: [SELF, MATE], invites: m.invites, stray: m.stray },
           emits: [{ type: 'lifecycle.entered', lobbyId: m.target, role: 'member', ownerId: MATE, epoch }],
         };
       },
@@ -584,8 +613,9 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
         return { next: idle(m), emits: [enterFailed(m.target!, event.response)] };
       },
       'entered:elsewhere': leaveStray,
+      'entered:stray': strayEntered,
       'joinRefused:awaited': joinFailed((m) => ({ code: 'backend-refused', lobbyId: m.target, reason: 'refused by the model backend' })),
-      created: leaveStray,
+      created: leaveStrayCreated,
       leave: (m) => ({ next: { ...m, state: 'abandoningJoin' }, emits: [{ type: 'lifecycle.cancelled', what: 'join', lobbyId: m.target }] }),
       serversLost: joinFailed((m) => ({ code: 'servers-lost', lobbyId: m.target, reason: anyText })),
       timeout: joinFailed((m) => ({ code: 'timeout', lobbyId: m.target, reason: anyText })),
@@ -593,10 +623,11 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
     abandoningCreate: {
       ...BUSY,
       // The answer to the create we cancelled: leave what it made, and we are done.
-      created: (m, e) => ({ ...leaveStray(m, e), next: idle(m) }),
+      created: (m, e) => ({ ...leaveStrayCreated(m, e), next: { ...idle(m), stray: named(e) } }),
       'created:failed': toIdle,
       createRefused: toIdle,
       'entered:elsewhere': leaveStray,
+      'entered:stray': strayEntered,
       serversLost: toIdle,
       timeout: toIdle,
     },
@@ -605,8 +636,9 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
       'entered:awaited': (m, e) => ({ ...leaveStray(m, e), next: idle(m) }),
       'entered:awaited:failed': toIdle,
       'entered:elsewhere': leaveStray,
+      'entered:stray': strayEntered,
       'joinRefused:awaited': toIdle,
-      created: leaveStray,
+      created: leaveStrayCreated,
       serversLost: toIdle,
       timeout: toIdle,
     },
@@ -636,7 +668,8 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
       // Steam is gone: so is the lobby, and with it any switch we meant to make (the leave is reported as asked).
       serversLost: (m, e) => ({ ...leftLobby(m, e), next: idle(m), effects: [] }),
       'entered:elsewhere': leaveStray,
-      created: leaveStray,
+      'entered:stray': strayEntered,
+      created: leaveStrayCreated,
     },
   };
 }
@@ -665,6 +698,8 @@ function lobbyKey(m: LobbyModel): string {
     owner: m.state === 'present' ? (m.owner === SELF ? 'self' : 'mate') : undefined,
     invites: m.invites.map((i) => part(i.lobbyId)),
     elapsed: m.elapsed,
+    // Which lobby it is never matters (Steam makes none twice), only that its creator's enter is still to come.
+    stray: m.stray !== undefined,
   });
 }
 
@@ -678,7 +713,7 @@ export function makeLobbyContract(rules: LobbyRules): Contract<LobbyModel, Lobby
     step: (m, e) => table[m.state][e.kind]?.(m, e) ?? { next: m },
     key: lobbyKey,
     // The documented context: the lobby we are in, the one a join waits for, the owner, the epoch, the pending
-    // invites, and while reconnecting why.
+    // invites, while reconnecting why, and the stray create's lobby whose LobbyEnter is still to come.
     view: (m) => ({
       status: 'active',
       value: lobbyValue(m.state),
@@ -689,6 +724,7 @@ export function makeLobbyContract(rules: LobbyRules): Contract<LobbyModel, Lobby
       roster: m.roster ?? [],
       invites: m.invites,
       awayCause: isReconnecting(m.state) ? m.away : 'n/a',
+      strayLobbyId: m.stray,
       ...(m.state === 'leaving' ? { nextLobbyId: m.next, leaving: m.next === undefined ? 'user' : 'switching' } : {}),
     }),
     scenarios: rules.holdsSeats
@@ -743,6 +779,7 @@ export function observeLobby(actor: AnyActorRef): unknown {
     roster: context.roster,
     invites: context.invites,
     awayCause: reconnecting ? context.awayCause : 'n/a',
+    strayLobbyId: context.strayLobbyId,
     ...(value === 'leaving' ? { nextLobbyId: context.nextJoin?.lobbyId, leaving: context.leaveReason?.code } : {}),
   };
 }

@@ -98,12 +98,12 @@ export interface WorldEvent extends LobbyModelEvent {
   readonly then?: (m: LobbyModel) => LobbyModelEvent;
 }
 
-/** The LobbyEnter Steam sends the creator of `lobbyId`: our lobby again, or a stray one. */
+/** The LobbyEnter Steam sends the creator of `lobbyId`: our lobby again, or the stray lobby its LobbyCreated left. */
 const creatorEnters =
   (lobbyId: bigint) =>
   (m: LobbyModel): LobbyModelEvent => ({
     type: 'entered (creator)',
-    kind: m.lobby === lobbyId ? 'entered:current' : 'entered:elsewhere',
+    kind: m.lobby === lobbyId ? 'entered:current' : m.stray === lobbyId ? 'entered:stray' : 'entered:elsewhere',
     event: { type: 'lobby.entered', lobbyId, response: 1 },
     stimulus: { send: [] },
   });

@@ -20,10 +20,8 @@ export type {
   GodotContainerType,
   Godot4VariantType,
 } from './value.js';
-export { decodeGodot, decodeGodotPlain, encodeGodot } from './version.js';
+export { decodeGodot, decodeGodotPlain, encodeGodot, encodeGodot3, decodeGodot3 } from './version.js';
 export { encodeGodotPlain } from './plain-encode.js';
-export { encodeGodot3 } from './encode3.js';
-export { decodeGodot3 } from './decode3.js';
 export { GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
 export { GODOT_DEFAULT_MAX_BYTES, GODOT_DEFAULT_MAX_DEPTH, type GodotDecodeOptions } from './reader.js';
 export {

@@ -2,35 +2,35 @@
  * Plain JS straight to Godot bytes: exactly `encodeGodot(godotFromPlain(value, version), version)` (plain.ts has
  * the mapping), without building the GodotValue tree for what messages are made of (null, booleans, numbers,
  * bigints, strings, arrays and plain objects): the data plane's encode. Anything else (typed arrays, Maps) is
- * mapped by godotFromPlain and written by the version's own encoder, and what cannot be sent throws the same
- * CodecEncodeError('unencodable').
+ * mapped by godotFromPlain and written by the encoder (encode.ts) with the version's table, and what cannot be
+ * sent throws the same CodecEncodeError('unencodable').
  */
 import { CodecEncodeError } from '../result.js';
 import { ByteWriter } from './byte-writer.js';
-import { writeValue as writeGodot3Value } from './encode3.js';
-import { writeValue as writeGodot4Value } from './encode4.js';
+import { writeValue } from './encode.js';
 import { godotFromPlain } from './plain.js';
 import { stringLength } from './size.js';
-import type { GodotValue, GodotVersion } from './value.js';
-import { GODOT3_ID } from './wire3.js';
-import { GODOT4_ID } from './wire4.js';
+import type { GodotVersion } from './value.js';
+import { godotWire } from './version.js';
+import { GODOT_FLAG_64, GODOT_SHARED_ID, type GodotWire } from './wire.js';
 import { GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
 
 /** `encodeGodot(godotFromPlain(value, version), version)`, without the tree. */
 export function encodeGodotPlain(value: unknown, version: GodotVersion): Uint8Array {
-  if (version !== 3 && version !== 4) throw new CodecEncodeError('unencodable', `Godot version must be 3 or 4, got ${String(version)}`);
-  const writer = new ByteWriter(plainByteLength(value, version, 0));
-  writePlain(writer, value, version, 0);
+  const wire = godotWire(version);
+  if (wire === undefined) throw new CodecEncodeError('unencodable', `Godot version must be 3 or 4, got ${String(version)}`);
+  const writer = new ByteWriter(plainByteLength(value, 0));
+  writePlain(writer, value, wire, 0);
   return writer.finish();
 }
 
-// The header ids both versions share (core/variant.h); only containers moved in Godot 4.
-const NIL = 0;
-const BOOL = 1;
-const INT = 2;
-const FLOAT = 3;
-const STRING = 4;
-const FLAG_64 = 1 << 16;
+// Local copies of the shared ids (wire.ts): plain numbers in the data plane's hottest switch.
+const NIL = GODOT_SHARED_ID.Nil;
+const BOOL = GODOT_SHARED_ID.bool;
+const INT = GODOT_SHARED_ID.int;
+const FLOAT = GODOT_SHARED_ID.float;
+const STRING = GODOT_SHARED_ID.String;
+const FLAG_64 = GODOT_FLAG_64;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN_N = BigInt(INT32_MIN);
@@ -45,7 +45,7 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function writePlain(writer: ByteWriter, value: unknown, version: GodotVersion, depth: number): void {
+function writePlain(writer: ByteWriter, value: unknown, wire: GodotWire, depth: number): void {
   switch (typeof value) {
     case 'string':
       writer.u32(STRING);
@@ -92,20 +92,20 @@ function writePlain(writer: ByteWriter, value: unknown, version: GodotVersion, d
       }
       if (depth >= GODOT_MAX_ENCODE_DEPTH) throw new CodecEncodeError('unencodable', `nesting deeper than ${GODOT_MAX_ENCODE_DEPTH} (a value that contains itself?)`);
       if (Array.isArray(value)) {
-        writer.u32(version === 4 ? GODOT4_ID.Array : GODOT3_ID.Array);
+        writer.u32(wire.plain.array);
         writer.u32(value.length);
-        for (let i = 0; i < value.length; i++) writePlain(writer, value[i], version, depth + 1);
+        for (let i = 0; i < value.length; i++) writePlain(writer, value[i], wire, depth + 1);
         return;
       }
       if (isPlainObject(value)) {
         const keys = Object.keys(value);
-        writer.u32(version === 4 ? GODOT4_ID.Dictionary : GODOT3_ID.Dictionary);
+        writer.u32(wire.plain.dictionary);
         writer.u32(keys.length);
         for (let i = 0; i < keys.length; i++) {
           const key = keys[i]!;
           writer.u32(STRING);
           writer.string(key, 'String');
-          writePlain(writer, value[key], version, depth + 1);
+          writePlain(writer, value[key], wire, depth + 1);
         }
         return;
       }
@@ -113,16 +113,11 @@ function writePlain(writer: ByteWriter, value: unknown, version: GodotVersion, d
     default:
       break;
   }
-  writeMapped(writer, godotFromPlain(value, version), version, depth);
-}
-
-function writeMapped(writer: ByteWriter, value: GodotValue, version: GodotVersion, depth: number): void {
-  if (version === 4) writeGodot4Value(writer, value, depth);
-  else writeGodot3Value(writer, value, depth);
+  writeValue(writer, godotFromPlain(value, wire.version), depth, wire);
 }
 
 /** The encoded size (a capacity hint, as in size.ts; never throws). */
-function plainByteLength(value: unknown, version: GodotVersion, depth: number): number {
+function plainByteLength(value: unknown, depth: number): number {
   switch (typeof value) {
     case 'string':
       return 4 + stringLength(value, 0);
@@ -138,19 +133,19 @@ function plainByteLength(value: unknown, version: GodotVersion, depth: number): 
       if (depth >= GODOT_MAX_ENCODE_DEPTH) return 0;
       if (Array.isArray(value)) {
         let n = 8;
-        for (let i = 0; i < value.length; i++) n += plainByteLength(value[i], version, depth + 1);
+        for (let i = 0; i < value.length; i++) n += plainByteLength(value[i], depth + 1);
         return n;
       }
       if (isPlainObject(value)) {
         let n = 8;
         // for…in allocates no key array (Object.keys does, and writePlain needs it once already); an inherited
         // enumerable key would only make this hint too long.
-        for (const key in value) n += 4 + stringLength(key, 0) + plainByteLength(value[key], version, depth + 1);
+        for (const key in value) n += 4 + stringLength(key, 0) + plainByteLength(value[key], depth + 1);
         return n;
       }
       if (value instanceof Map) {
         let n = 8;
-        for (const [k, v] of value) n += plainByteLength(k, version, depth + 1) + plainByteLength(v, version, depth + 1);
+        for (const [k, v] of value) n += plainByteLength(k, depth + 1) + plainByteLength(v, depth + 1);
         return n;
       }
       if (ArrayBuffer.isView(value)) return 8 + ((value.byteLength + 3) & ~3);

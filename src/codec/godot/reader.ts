@@ -9,6 +9,7 @@ import { decodeGodotUtf8 } from './text.js';
 import { int64FromWords, plainInt64FromWords, wordAt } from './bits.js';
 import { godotToPlain } from './plain.js';
 import type { GodotNodePath, GodotValue } from './value.js';
+import { GODOT_FLAG_64, GODOT_SHARED_ID } from './wire.js';
 
 export interface GodotDecodeOptions {
   /** Deepest Array/Dictionary nesting accepted (default 64): a guard against stack exhaustion. */
@@ -81,13 +82,14 @@ export interface PlainHeaders {
   readonly stringName: number;
 }
 
-const NIL = 0;
-const BOOL = 1;
-const INT32 = 2;
-const INT64 = 2 | (1 << 16);
-const FLOAT32 = 3;
-const FLOAT64 = 3 | (1 << 16);
-const STRING = 4;
+// The header words of the ids both versions share (wire.ts), as plain numbers for plain()'s comparisons.
+const NIL = GODOT_SHARED_ID.Nil;
+const BOOL = GODOT_SHARED_ID.bool;
+const INT32 = GODOT_SHARED_ID.int;
+const INT64 = GODOT_SHARED_ID.int | GODOT_FLAG_64;
+const FLOAT32 = GODOT_SHARED_ID.float;
+const FLOAT64 = GODOT_SHARED_ID.float | GODOT_FLAG_64;
+const STRING = GODOT_SHARED_ID.String;
 /** Array and Dictionary counts carry an obsolete "shared" bit that the engine masks away (both versions). */
 export const SHARED_BIT = 0x80000000;
 

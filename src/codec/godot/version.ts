@@ -1,21 +1,30 @@
 /**
  * The Godot wire format by engine version, which the caller always states: Godot 4 reads Godot 3 bytes as
  * whatever Godot 4 type has that number (the tutorial's Godot 3 handshake becomes a garbage Transform3D, with no
- * error), so the bytes cannot tell the versions apart and lobbykit never guesses.
+ * error), so the bytes cannot tell the versions apart and lobbykit never guesses. The stated version picks the
+ * table (wire3.ts, wire4.ts) the one encoder and decoder walk with.
  */
 import { CodecEncodeError, codecError, type CodecResult } from '../result.js';
-import { decodeGodot3, decodeGodot3Plain } from './decode3.js';
-import { decodeGodot4, decodeGodot4Plain } from './decode4.js';
-import { encodeGodot3 } from './encode3.js';
-import { encodeGodot4 } from './encode4.js';
+import { decodeVariant } from './decode.js';
+import { encodeWith } from './encode.js';
 import type { GodotDecodeOptions } from './reader.js';
 import type { GodotValue, GodotVersion } from './value.js';
+import type { GodotWire } from './wire.js';
+import { GODOT3_WIRE } from './wire3.js';
+import { GODOT4_WIRE } from './wire4.js';
+
+/** The table of `version`'s wire format, or undefined for anything but 3 or 4 (a caller's untyped mistake). */
+export function godotWire(version: GodotVersion): GodotWire | undefined {
+  return version === 4 ? GODOT4_WIRE : version === 3 ? GODOT3_WIRE : undefined;
+}
+
+const badVersion = (version: unknown): string => `Godot version must be 3 or 4, got ${String(version)}`;
 
 /** Godot `version`'s bytes_to_var (objects not allowed). Never throws: a value or a typed error with its offset. */
 export function decodeGodot(bytes: Uint8Array, version: GodotVersion, options?: GodotDecodeOptions | null): CodecResult<GodotValue> {
-  if (version === 4) return decodeGodot4(bytes, options);
-  if (version === 3) return decodeGodot3(bytes, options);
-  return codecError('unknown-version', `Godot version must be 3 or 4, got ${String(version)}`);
+  const wire = godotWire(version);
+  if (wire === undefined) return codecError('unknown-version', badVersion(version));
+  return decodeVariant(bytes, wire, options, false) as CodecResult<GodotValue>;
 }
 
 /**
@@ -23,14 +32,39 @@ export function decodeGodot(bytes: Uint8Array, version: GodotVersion, options?: 
  * Same errors, same limits; never throws.
  */
 export function decodeGodotPlain(bytes: Uint8Array, version: GodotVersion, options?: GodotDecodeOptions | null): CodecResult<unknown> {
-  if (version === 4) return decodeGodot4Plain(bytes, options);
-  if (version === 3) return decodeGodot3Plain(bytes, options);
-  return codecError('unknown-version', `Godot version must be 3 or 4, got ${String(version)}`);
+  const wire = godotWire(version);
+  if (wire === undefined) return codecError('unknown-version', badVersion(version));
+  return decodeVariant(bytes, wire, options, true);
 }
 
-/** Godot `version`'s var_to_bytes / var2bytes. Throws CodecEncodeError('unencodable') for what it cannot hold. */
+/**
+ * Godot `version`'s var_to_bytes / var2bytes: the same bytes the engine writes, padding zeroed. In Godot 4, math
+ * values marked `bits: 64` are written as a double-precision build writes them. Throws
+ * CodecEncodeError('unencodable') for a value that version cannot hold (an int out of its width, a NUL in a
+ * string, a tuple of the wrong length, the other version's type names, a typed container holding another type,
+ * 64-bit math or typed containers in Godot 3): encoding is for the caller's own values, so a throw is the honest
+ * signal.
+ */
 export function encodeGodot(value: GodotValue, version: GodotVersion): Uint8Array {
-  if (version === 4) return encodeGodot4(value);
-  if (version === 3) return encodeGodot3(value);
-  throw new CodecEncodeError('unencodable', `Godot version must be 3 or 4, got ${String(version)}`);
+  const wire = godotWire(version);
+  if (wire === undefined) throw new CodecEncodeError('unencodable', badVersion(version));
+  return encodeWith(value, wire);
+}
+
+/**
+ * Godot 3's `var2bytes(value)` (full_objects = false), `encodeGodot(value, 3)`: the same bytes the engine writes,
+ * padding zeroed. Throws CodecEncodeError('unencodable') for a value Godot 3 cannot hold (an int out of its width,
+ * a NUL in a string, a tuple of the wrong length, a Godot 4-only type or 64-bit math).
+ */
+export function encodeGodot3(value: GodotValue): Uint8Array {
+  return encodeWith(value, GODOT3_WIRE);
+}
+
+/**
+ * Godot 3's `bytes2var(bytes)` (objects not allowed): `decodeGodot(bytes, 3, options)`. Never throws. Refuses
+ * Object and RID and flag bits Godot 3 never writes, caps nesting, and bounds every allocation by the bytes that
+ * remain.
+ */
+export function decodeGodot3(bytes: Uint8Array, options?: GodotDecodeOptions | null): CodecResult<GodotValue> {
+  return decodeVariant(bytes, GODOT3_WIRE, options, false) as CodecResult<GodotValue>;
 }

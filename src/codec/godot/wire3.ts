@@ -1,12 +1,13 @@
-/** Godot 3's wire constants: Variant type ids by lobbykit type name and back, and the header bits. */
+/** Godot 3's wire: Variant type ids by lobbykit type name and back, and the table the shared walks read. */
 import type { GodotTypeName } from './value.js';
+import type { GodotWire } from './wire.js';
 
 /**
- * Godot 3's Variant type ids (core/variant.h) and header bits (core/io/marshalls.h), in the order the engine
- * numbers them. RID (16) and Object (17) exist on the wire but lobbykit refuses them: an RID means nothing
- * outside the process that made it, and objects can carry scripts.
+ * Godot 3's Variant type ids (core/variant.h), in the order the engine numbers them. RID (16) and Object (17)
+ * exist on the wire but lobbykit refuses them: an RID means nothing outside the process that made it, and objects
+ * can carry scripts.
  */
-export const GODOT3_ID = {
+const GODOT3_ID = {
   Nil: 0,
   bool: 1,
   int: 2,
@@ -34,22 +35,28 @@ export const GODOT3_ID = {
   PoolColorArray: 26,
 } as const satisfies Partial<Record<GodotTypeName, number>>;
 
-/** Wire id of every GodotValue type Godot 3 has, by lobbykit's type name (Godot 4-only names are absent). */
-export const GODOT3_TYPE_ID: ReadonlyMap<GodotTypeName, number> = new Map(
+const RID_ID = 16;
+const OBJECT_ID = 17;
+
+const ID_OF: ReadonlyMap<GodotTypeName, number> = new Map(
   Object.entries(GODOT3_ID).map(([name, id]) => [name as GodotTypeName, id]),
 );
 
-export const GODOT3_RID_ID = 16;
-export const GODOT3_OBJECT_ID = 17;
-
-/** GodotValue type by wire id, with the refused ids (RID, Object) absent. */
-export const GODOT3_TYPE_BY_ID: readonly (GodotTypeName | undefined)[] = Array.from({ length: 27 }, (_, id) =>
-  [...GODOT3_TYPE_ID].find(([, n]) => n === id)?.[0],
-);
-
-/** The low byte of the 32-bit header is the type; bit 16 marks a 64-bit int or float. */
-export const GODOT3_TYPE_MASK = 0xff;
-export const GODOT3_FLAG_64 = 1 << 16;
-
-/** NodePath's first word has this bit set to tell the current format from the pre-3.0 one. */
-export const GODOT3_NODEPATH_NEW_FORMAT = 0x80000000;
+/**
+ * Godot 3 (core/io/marshalls.cpp): no typed containers, and math always in 32-bit floats (only int and float
+ * take the 64-bit flag).
+ */
+export const GODOT3_WIRE: GodotWire = {
+  version: 3,
+  name: 'Godot 3',
+  idOf: ID_OF,
+  typeOf: Array.from({ length: 27 }, (_, id) => [...ID_OF].find(([, n]) => n === id)?.[0]),
+  refused: new Map([
+    [OBJECT_ID, 'Godot Object values are refused: they can carry scripts'],
+    [RID_ID, 'Godot RID values are refused: they mean nothing outside their process'],
+  ]),
+  mayBeDouble: () => false,
+  typedContainers: false,
+  renamed: new Map(),
+  plain: { dictionary: GODOT3_ID.Dictionary, array: GODOT3_ID.Array, stringName: -1 },
+};

@@ -35,12 +35,12 @@ import { ADAPTER_CALLBACKS, eventOfCallback } from './events.js';
 import { LobbyListRequests } from './lobby-list.js';
 import { MemberWatch } from './member-watch.js';
 import { NativeCalls, messageOf } from './native.js';
-import { SteamworksPackets } from './packets.js';
+import { SteamworksPackets, packetLimitsOf, type PacketLimits, type SteamworksPacketOptions } from './packets.js';
 import { loadSteamworksClient } from './load.js';
 
 export { STEAMWORKS_CAPABILITIES, PIPELAB_STEAMWORKS_CAPABILITIES } from './binding.js';
 
-export interface SteamworksBackendOptions {
+export interface SteamworksBackendOptions extends SteamworksPacketOptions {
   /**
    * The client your game already has (`require('steamworks.js').init()`): the way to use this backend. A second
    * successful `init()` in one process drops the first client and every callback registered through it, so lobbykit
@@ -51,21 +51,24 @@ export interface SteamworksBackendOptions {
   readonly appId?: number;
   /** The game's arguments, searched whole for `+connect_lobby <id>` (default: `process.argv`). */
   readonly argv?: readonly string[];
-  /** Native packets pulled into the fair inbox per `poll()` (default 4096), so one poll stays bounded. */
-  readonly maxPacketsPerPoll?: number;
 }
 
 const NO_ENTER_CODE_NOTE = 'steamworks.js rejects a failed join without Steam\'s reason ("Failed to join lobby")';
 
-/** Uses the game's client if given, else loads and starts steamworks.js; rejects with SteamNotRunningError without Steam. */
+/**
+ * Uses the game's client if given, else loads and starts steamworks.js; rejects with SteamNotRunningError without
+ * Steam, and with a TypeError or RangeError naming an option that is not an object or not a positive integer.
+ */
 export async function createSteamworksBackend(options: SteamworksBackendOptions = {}): Promise<Backend> {
+  // Before loading steamworks.js: bad options start nothing.
+  const limits = packetLimitsOf(options, 'createSteamworksBackend');
   const client = options.client ?? (await loadSteamworksClient(options.appId));
-  return new SteamworksBackend(client, options);
+  return new SteamworksBackend(client, options, limits);
 }
 
-/** Wraps a client you already have (synchronous). */
+/** Wraps a client you already have (synchronous); throws, naming the option, on bad options as createSteamworksBackend rejects. */
 export function wrapSteamworksClient(client: SteamworksClient, options: Omit<SteamworksBackendOptions, 'client' | 'appId'> = {}): Backend {
-  return new SteamworksBackend(client, options);
+  return new SteamworksBackend(client, options, packetLimitsOf(options, 'wrapSteamworksClient'));
 }
 
 class SteamworksBackend implements Backend {
@@ -92,15 +95,14 @@ class SteamworksBackend implements Backend {
   constructor(
     private readonly client: SteamworksClient,
     options: Omit<SteamworksBackendOptions, 'client' | 'appId'>,
+    limits: PacketLimits,
   ) {
     this.argv = options.argv ?? process.argv;
     this.me = client.localplayer.getSteamId().steamId64;
     this.myName = client.localplayer.getName();
     this.binding = detectBinding(client);
     this.capabilities = this.binding.capabilities;
-    this.packets = new SteamworksPackets(client, this.binding.channels, this.calls, options.maxPacketsPerPoll ?? 4096, (from, bytes) =>
-      this.onChatFrame(from, bytes),
-    );
+    this.packets = new SteamworksPackets(client, this.binding.channels, this.calls, limits, (from, bytes) => this.onChatFrame(from, bytes));
     this.lists = new LobbyListRequests(client, this.calls, (event) => this.events.push(event), (lobby) => this.lobbies.set(lobby.id, lobby));
     this.members = new MemberWatch(this.me, (problem) => this.events.push(problem));
     this.hub = steamworksCallbacks(client);
@@ -124,7 +126,7 @@ class SteamworksBackend implements Backend {
     for (const handle of this.handles) handle.disconnect();
     this.handles.length = 0;
     this.events.clear();
-    this.packets.inbox.clear();
+    this.packets.clear();
   }
 
   lastRefusal(): Refusal | undefined {
@@ -376,11 +378,11 @@ class SteamworksBackend implements Backend {
   }
 
   channelsWithPackets(): readonly number[] {
-    return this.packets.inbox.channelsWithPackets();
+    return this.packets.channelsWithPackets();
   }
 
   pendingPackets(): number {
-    return this.packets.inbox.size;
+    return this.packets.pending;
   }
 
   acceptSession(remote: bigint): boolean {

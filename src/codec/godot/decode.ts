@@ -1,6 +1,7 @@
 /**
- * Godot 4's bytes_to_var: the Godot 4 type ids, typed containers and 64-bit math dispatched over the bounded
- * reader both versions share (reader.ts).
+ * bytes2var (Godot 3) and bytes_to_var (Godot 4) as one walk over the bounded reader both versions share
+ * (reader.ts): the version's table (wire.ts) says which type an id is, which ids are refused, where the 64-bit
+ * flag may stand and whether containers are typed. Objects are never allowed.
  */
 import type { CodecResult } from '../result.js';
 import { decodeWith, SHARED_BIT, WireReader, type GodotDecodeOptions } from './reader.js';
@@ -13,62 +14,50 @@ import {
   isFloatTupleType,
   isIntTupleType,
   isVectorPoolType,
-  mayBeDouble,
   type GodotContainerType,
   type GodotDictionaryEntry,
   type GodotTypeName,
   type GodotValue,
 } from './value.js';
+import { GODOT_FLAG_64, GODOT_NODEPATH_NEW_FORMAT, GODOT_TYPE_MASK, type GodotWire } from './wire.js';
 import {
   GODOT4_ARRAY_KIND_SHIFT,
   GODOT4_DICT_KEY_KIND_SHIFT,
   GODOT4_DICT_VALUE_KIND_SHIFT,
-  GODOT4_FLAG_64,
-  GODOT4_ID,
   GODOT4_KIND_BUILTIN,
   GODOT4_KIND_CLASS_NAME,
   GODOT4_KIND_NONE,
-  GODOT4_OBJECT_ID,
-  GODOT4_RID_ID,
-  GODOT4_SIGNAL_ID,
-  GODOT4_TYPE_BY_ID,
-  GODOT4_TYPE_MASK,
 } from './wire4.js';
 
-/** NodePath's first word: the name count with this bit set (the "new" format, the only one Godot 4 reads). */
-const NODEPATH_NEW_FORMAT = 0x80000000;
 const ARRAY_FLAGS = 0b11 << GODOT4_ARRAY_KIND_SHIFT;
 const DICT_FLAGS = 0b1111 << GODOT4_DICT_KEY_KIND_SHIFT;
 
 /**
- * Godot 4's `bytes_to_var(bytes)` (objects not allowed). Never throws. Refuses Object, RID and Signal (see
- * wire4.ts), header bits Godot 4 never writes for a type, and typed containers whose elements do not fit their
- * type; caps nesting, and bounds every allocation by the bytes that remain (see reader.ts). Math types written by a
- * double-precision build (the 64-bit flag) are read and keep `bits: 64`, so they re-encode to the same bytes.
+ * `wire`'s engine's bytes_to_var as a GodotValue (or, when `plain`, as plain JS; see WireReader.plain). Never
+ * throws: caps nesting and bounds every allocation by the bytes that remain (see reader.ts).
  */
-export function decodeGodot4(bytes: Uint8Array, options?: GodotDecodeOptions | null): CodecResult<GodotValue> {
-  return decodeWith(bytes, options, makeReader, false) as CodecResult<GodotValue>;
+export function decodeVariant(bytes: Uint8Array, wire: GodotWire, options: GodotDecodeOptions | null | undefined, plain: boolean): CodecResult<unknown> {
+  return decodeWith(bytes, options, (b, maxDepth) => new VariantReader(b, maxDepth, wire), plain);
 }
 
-/** `godotToPlain(decodeGodot4(bytes))` without the intermediate tree (see WireReader.plain). */
-export function decodeGodot4Plain(bytes: Uint8Array, options?: GodotDecodeOptions | null): CodecResult<unknown> {
-  return decodeWith(bytes, options, makeReader, true);
-}
+class VariantReader extends WireReader {
+  constructor(
+    bytes: Uint8Array,
+    maxDepth: number,
+    private readonly wire: GodotWire,
+  ) {
+    super(bytes, maxDepth, wire.plain);
+  }
 
-const HEADERS = { dictionary: GODOT4_ID.Dictionary, array: GODOT4_ID.Array, stringName: GODOT4_ID.StringName } as const;
-const makeReader = (bytes: Uint8Array, maxDepth: number): Godot4Reader => new Godot4Reader(bytes, maxDepth, HEADERS);
-
-class Godot4Reader extends WireReader {
   value(depth: number): GodotValue {
     const at = this.offset;
     const header = this.u32('Variant header');
-    const id = header & GODOT4_TYPE_MASK;
-    const flags = header & ~GODOT4_TYPE_MASK;
-    const type = GODOT4_TYPE_BY_ID[id];
+    const id = header & GODOT_TYPE_MASK;
+    const flags = header & ~GODOT_TYPE_MASK;
+    const type = this.wire.typeOf[id];
     if (type === undefined) this.refuse(id, at);
-    const wide = flags === GODOT4_FLAG_64;
+    const wide = flags === GODOT_FLAG_64;
     if (flags !== 0) this.checkFlags(header, type, at);
-
 
     switch (type) {
       case 'Nil':
@@ -93,21 +82,25 @@ class Godot4Reader extends WireReader {
       case 'StringName':
         return { type, value: this.string(type) };
       case 'NodePath':
-        return { type, value: this.nodePath(at, NODEPATH_NEW_FORMAT) };
+        return { type, value: this.nodePath(at, GODOT_NODEPATH_NEW_FORMAT) };
       case 'Dictionary':
         return this.dictionary(header, depth, at);
       case 'Array':
         return this.array(header, depth, at);
+      case 'PoolByteArray':
       case 'PackedByteArray':
         return { type, value: this.byteArray(type) };
+      case 'PoolIntArray':
       case 'PackedInt32Array':
         return { type, value: this.int32Array(type) };
       case 'PackedInt64Array':
         return { type, value: this.int64Array(type) };
+      case 'PoolRealArray':
       case 'PackedFloat32Array':
         return { type, value: this.float32Array(type) };
       case 'PackedFloat64Array':
         return { type, value: this.float64Array(type) };
+      case 'PoolStringArray':
       case 'PackedStringArray':
         return { type, value: this.stringArray(type) };
       default:
@@ -115,8 +108,9 @@ class Godot4Reader extends WireReader {
     }
   }
 
-  /** The fixed-size math types and the packed vector arrays, by their component counts. */
+  /** The fixed-size math types and the vector arrays, by their component counts. */
   private math(type: GodotTypeName, wide: boolean, at: number): GodotValue {
+    // The tables fix the length per type, which is what the tuple types promise.
     if (isFloatTupleType(type)) {
       const value = this.floats(GODOT_FLOAT_TUPLE_LENGTH[type], wide, type);
       return (wide ? { type, value, bits: 64 } : { type, value }) as unknown as GodotValue;
@@ -128,26 +122,32 @@ class Godot4Reader extends WireReader {
     if (isIntTupleType(type)) {
       return { type, value: this.int32s(GODOT_INT_TUPLE_LENGTH[type], type) } as unknown as GodotValue;
     }
-    // Every id in GODOT4_TYPE_BY_ID is handled; this keeps the dispatch honest if one is added.
-    return this.fail('unknown-type', `Godot 4 type ${type} has no decoder`, at);
+    // Every type in the version's table is handled; this keeps the dispatch honest if one is added.
+    return this.fail('unknown-type', `${this.wire.name} type ${type} has no decoder`, at);
   }
 
-  /** Flag bits exist for 64-bit numbers and math and for typed containers; anywhere else Godot never sets them. */
+  /**
+   * Flag bits exist for 64-bit numbers (and, where the version allows it, double math) and for typed containers;
+   * anywhere else the engine never sets them.
+   */
   private checkFlags(header: number, type: GodotTypeName, at: number): void {
-    const flags = header & ~GODOT4_TYPE_MASK;
+    const wire = this.wire;
+    const flags = header & ~GODOT_TYPE_MASK;
     const allowed =
-      (flags === GODOT4_FLAG_64 && (type === 'int' || type === 'float' || mayBeDouble(type))) ||
-      (type === 'Array' && (flags & ~ARRAY_FLAGS) === 0) ||
-      (type === 'Dictionary' && (flags & ~DICT_FLAGS) === 0);
-    if (!allowed) this.fail('unknown-type', `header 0x${header.toString(16)} sets flag bits Godot 4 never writes for ${type}`, at);
+      (flags === GODOT_FLAG_64 && (type === 'int' || type === 'float' || wire.mayBeDouble(type))) ||
+      (wire.typedContainers && type === 'Array' && (flags & ~ARRAY_FLAGS) === 0) ||
+      (wire.typedContainers && type === 'Dictionary' && (flags & ~DICT_FLAGS) === 0);
+    if (!allowed) this.fail('unknown-type', `header 0x${header.toString(16)} sets flag bits ${wire.name} never writes for ${type}`, at);
   }
 
   private refuse(id: number, at: number): never {
-    if (id === GODOT4_OBJECT_ID) this.fail('bad-payload', 'Godot Object values are refused: they can carry scripts and instance ids', at);
-    if (id === GODOT4_RID_ID) this.fail('bad-payload', "Godot RID values are refused: an RID is a handle into the sender's process", at);
-    if (id === GODOT4_SIGNAL_ID) this.fail('bad-payload', "Godot Signal values are refused: they carry an object id from the sender's process", at);
-    return this.fail('unknown-type', `unknown Godot 4 type id ${id}`, at);
+    const reason = this.wire.refused.get(id);
+    if (reason !== undefined) this.fail('bad-payload', reason, at);
+    return this.fail('unknown-type', `unknown ${this.wire.name} type id ${id}`, at);
   }
+
+  // A container's kind bits are zero unless checkFlags let them through, which only a version with typed
+  // containers does; so the untyped walk is the typed one with no element type.
 
   private dictionary(header: number, depth: number, at: number): GodotValue {
     this.enter(depth, at);
@@ -182,7 +182,7 @@ class Godot4Reader extends WireReader {
     return value;
   }
 
-  /** The element type that follows a typed container's header, by its kind (bits of the header). */
+  /** The element type that follows a typed container's header, by its kind (bits of the header; Godot 4's ids). */
   private containerType(kind: number): GodotContainerType | undefined {
     if (kind === GODOT4_KIND_NONE) return undefined;
     const at = this.offset;
