@@ -41,9 +41,30 @@ const args = process.argv.slice(2);
 const chosen = SCOPES.filter((s) => args.some((a) => s === a || s.startsWith(`${a}-`)));
 const scopes: readonly Scope[] = chosen.length > 0 ? chosen : SCOPES;
 
+/** How many tests the scope's vitest config collects in this tree (vitest list), or undefined if it cannot. */
+function testsNamed(scope: Scope): number | undefined {
+  const list = spawnSync('npx', ['vitest', 'list', '--config', 'test/mutation/vitest.config.ts', '--json'], {
+    env: { ...process.env, LOBBYKIT_MUTATION_SCOPE: scope },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return list.status === 0 ? (JSON.parse(list.stdout) as unknown[]).length : undefined;
+}
+
+/** How many tests judged the scope's mutants in its last report (Stryker's test files, with `perTest` coverage). */
+function testsRun(scope: Scope): number {
+  const path = `reports/mutation/${scope}.json`;
+  if (!existsSync(path)) return 0;
+  const report = JSON.parse(readFileSync(path, 'utf8')) as { testFiles?: Record<string, { tests: unknown[] }> };
+  return Object.values(report.testFiles ?? {}).reduce((n, file) => n + file.tests.length, 0);
+}
+
 mkdirSync('reports/mutation', { recursive: true });
 if (!args.includes('--report-only')) {
   for (const scope of scopes) {
+    // Stryker's dry run passes when a suite fails to load in its sandbox, and every mutant that suite would kill
+    // then survives: a scope counts only if every test its config names judged it.
+    const named = testsNamed(scope);
     const log = `reports/mutation/${scope}.log`;
     const started = Date.now();
     const out = openSync(log, 'w');
@@ -54,6 +75,11 @@ if (!args.includes('--report-only')) {
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     process.stdout.write(`stryker ${scope}: exit ${run.status}, ${minutes} min (log: ${log})\n`);
     if (run.status !== 0) process.exitCode = 1;
+    const ran = testsRun(scope);
+    if (named === undefined || ran < named) {
+      process.stdout.write(`stryker ${scope}: ${ran} tests judged the mutants of the ${named ?? '?'} the scope names (a suite failed to load?)\n`);
+      process.exitCode = 1;
+    }
   }
 }
 

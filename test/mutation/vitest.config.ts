@@ -20,6 +20,10 @@ const RUNTIME = [
   'test/held-sends.test.ts',
   'test/game-streams.test.ts',
   'test/testing-example.test.ts',
+  'test/testing-paths.test.ts',
+  'test/vote-kick-paths.test.ts',
+  'test/decode-budget.test.ts',
+  'test/steamworks-runtime.test.ts',
 ];
 const TESTS: Readonly<Record<string, readonly string[]>> = {
   machines: ['test/machine-*.test.ts', 'test/model-machines.test.ts'],
@@ -34,8 +38,12 @@ const TESTS: Readonly<Record<string, readonly string[]>> = {
 const scope = process.env.LOBBYKIT_MUTATION_SCOPE ?? 'machines';
 
 export default defineConfig({
+  // As in vitest.config.ts: tests and examples import 'lobbykit' by name, mapped to src/ by tsconfig.json's paths.
+  resolve: { tsconfigPaths: true },
   test: {
     include: [...(TESTS[scope] ?? [])],
+    // The runtime in Chromium is an external program, like Godot's.
+    exclude: ['test/runtime-browser.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
