@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSy
 import { join } from 'node:path';
 
 // The scopes stryker.config.mjs defines, in the order they run.
-const SCOPES = ['machines', 'codec-wire', 'codec-values', 'codec-godot', 'runtime-control', 'runtime-data', 'effects'] as const;
+const SCOPES = ['machines', 'codec-wire', 'codec-values', 'codec-godot', 'runtime-commands', 'runtime-control', 'runtime-data', 'effects'] as const;
 type Scope = (typeof SCOPES)[number];
 
 /** The folder a file counts under in the JSON line (src/runtime.ts with src/runtime). */

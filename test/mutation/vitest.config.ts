@@ -25,11 +25,29 @@ const RUNTIME = [
   'test/decode-budget.test.ts',
   'test/steamworks-runtime.test.ts',
 ];
+/**
+ * The control plane's mutants are judged without the data plane's long runs (a storm of heavy packets, 250 members,
+ * a soak, the hostile million) and the spawned child of the filter suite: each of them takes seconds per mutant.
+ */
+const CONTROL_SLOW = [
+  'test/decode-budget.test.ts',
+  'test/runtime-large.test.ts',
+  'test/reliability-soak.test.ts',
+  'test/reliability-hostile.test.ts',
+  'test/runtime-malformed-filters.test.ts',
+];
 const TESTS: Readonly<Record<string, readonly string[]>> = {
   machines: ['test/machine-*.test.ts', 'test/model-machines.test.ts'],
   'codec-wire': CODEC,
   'codec-values': CODEC,
-  'codec-godot': ['test/godot-codec.test.ts', 'test/godot-gzip-plain.test.ts', 'test/codec-tagged-json.test.ts'],
+  'codec-godot': [
+    'test/godot-codec.test.ts',
+    'test/godot4-codec.test.ts',
+    'test/godot-plain-codec.test.ts',
+    'test/godot-gzip-plain.test.ts',
+    'test/codec-tagged-json.test.ts',
+  ],
+  'runtime-commands': RUNTIME,
   'runtime-control': RUNTIME,
   'runtime-data': RUNTIME,
   effects: ['test/data-plane-queues.test.ts', 'test/streams-pump.test.ts', 'test/runtime-large.test.ts', 'test/reliability-hostile.test.ts', 'test/backend-contract.test.ts'],
@@ -43,7 +61,10 @@ export default defineConfig({
   test: {
     include: [...(TESTS[scope] ?? [])],
     // The runtime in Chromium is an external program, like Godot's.
-    exclude: ['test/runtime-browser.test.ts'],
+    exclude: ['test/runtime-browser.test.ts', ...(scope === 'runtime-commands' || scope === 'runtime-control' ? CONTROL_SLOW : [])],
+    // One worker keeps the product's modules loaded from one mutant's run to the next (src/ has no module state);
+    // isolating each file reloads the runtime's module graph per mutant, which is most of a run's time.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
