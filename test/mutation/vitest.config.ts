@@ -22,7 +22,6 @@ const RUNTIME = [
   'test/testing-example.test.ts',
   'test/testing-paths.test.ts',
   'test/vote-kick-paths.test.ts',
-  'test/decode-budget.test.ts',
   'test/steamworks-runtime.test.ts',
 ];
 /**
