@@ -2,10 +2,11 @@
 // reads their packets, not for a single frame, whether they come back after the newcomer entered or at the same
 // moment (so that Steam's member list at the newcomer's entry still has them). Before, a newcomer listed the
 // returning user and delivered their packets until the owner had kicked them again.
+// A member already in the lobby when the owner publishes an expulsion drops whoever it names that it had admitted.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { P2PSendType } from '../src/effects/backend.js';
-import { formatExpelled, parseExpelled } from '../src/runtime/expulsions.js';
+import { EXPELLED_LOBBY_DATA_KEY, formatExpelled, parseExpelled } from '../src/runtime/expulsions.js';
 import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 import { ThinMember } from './helpers/thin-member.js';
 
@@ -108,5 +109,75 @@ describe('the published list of expulsions', () => {
     const text = ['76561198000000001', '', ' 76561198000000002', '-5', '0', '18446744073709551616', '0x10', '7e3', '42'].join(',');
     expect(parseExpelled(text)).toEqual([76561198000000001n, 42n]);
     expect(parseExpelled('')).toEqual([]);
+  });
+});
+
+describe('formatting the published list', () => {
+  it('writes decimal ids joined by commas, newest last, nothing around them', () => {
+    expect(formatExpelled([76561198000000001n, 42n, 76561198000000003n])).toBe('76561198000000001,42,76561198000000003');
+    expect(formatExpelled([42n])).toBe('42');
+    expect(formatExpelled([])).toBe('');
+  });
+
+  it('keeps every id when the list is exactly one full value (8,192 bytes)', () => {
+    // "42," is 3 bytes and 455 ids of 17 digits joined by commas are 455 * 18 - 1: 8,192 in all.
+    const ids = [42n, ...Array.from({ length: 455 }, (_, i) => 76561198000000000n + BigInt(i))];
+    const text = formatExpelled(ids);
+    expect(Buffer.byteLength(text, 'utf8')).toBe(8192);
+    expect(parseExpelled(text)).toEqual(ids);
+  });
+});
+
+describe('an expulsion the owner publishes while we are in the lobby', () => {
+  /** Host, a member with a runtime, and a thin member `x` every one of them has admitted and is connected with. */
+  async function inLobby() {
+    const w = createRuntimeWorld('simulated', 23);
+    world = w;
+    const host = w.player(0);
+    const member = w.player(1);
+    const x = new ThinMember(w.sim.user({ id: userId(7), name: 'x' }));
+    const created = host.runtime.createLobby({ maxMembers: 8 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    void member.runtime.joinLobby(lobby.lobbyId);
+    x.backend.joinLobby(lobby.lobbyId);
+    w.everyFrame(() => x.tick());
+    expect(await w.runUntil(() => member.runtime.allConnected() && member.runtime.members().length === 3, 10_000)).toBe(true);
+    const inbox = member.listen(1);
+    const codec = createPacketCodec();
+    const message = codec.encode({ from: 'x' }, { channel: 1 });
+    if (!message.ok) throw new Error(message.detail);
+    const fromX = () => inbox.filter((m) => m.from === x.id).length;
+    x.backend.sendP2P(member.id, message.value, P2PSendType.reliable, 1);
+    expect(await w.runUntil(() => fromX() === 1, 2_000)).toBe(true);
+    // x keeps sending to the member every frame from now on.
+    w.everyFrame(() => void x.backend.sendP2P(member.id, message.value, P2PSendType.reliable, 1));
+    return { w, host, member, x, lobbyId: lobby.lobbyId, fromX };
+  }
+
+  it('drops a member we had admitted: out of the list, told to the game as kicked by the owner, no more packets', async () => {
+    const { w, host, member, x, lobbyId, fromX } = await inLobby();
+    const absent = userId(9);
+    // The owner's word, as its backend writes it (only the owner can write lobby data); `absent` never entered.
+    host.backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, `${absent},${x.id}`);
+    await w.run(500);
+    expect(new Set(member.runtime.members().map((m) => m.id))).toEqual(new Set([member.id, host.id]));
+    const dismissed = member.sessionsOf('member.dismissed');
+    expect(dismissed).toEqual([{ type: 'member.dismissed', memberId: x.id, change: 'kicked', by: host.id }]);
+    const heard = fromX();
+    await w.run(1_000);
+    expect(fromX()).toBe(heard);
+    // x's sends open a new session request, which is refused as theirs.
+    expect(member.errorsOf('session-refused').map((e) => [e.remoteId, e.code])).toContainEqual([x.id, 'expelled']);
+  });
+
+  it('never takes the owner for expelled, even when the owner names itself', async () => {
+    const { w, host, member, x, lobbyId } = await inLobby();
+    host.backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, `${host.id},${x.id}`);
+    await w.run(500);
+    expect(member.runtime.members().map((m) => m.id)).toContain(host.id);
+    expect(member.sessionsOf('member.dismissed').map((e) => e.memberId)).toEqual([x.id]);
+    expect(member.runtime.allConnected()).toBe(true);
   });
 });
