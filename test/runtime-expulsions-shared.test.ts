@@ -172,6 +172,22 @@ describe('an expulsion the owner publishes while we are in the lobby', () => {
     expect(member.errorsOf('session-refused').map((e) => [e.remoteId, e.code])).toContainEqual([x.id, 'expelled']);
   });
 
+  it("refuses the game lobbykit's own lobby data keys, so no game call can let a kicked user back in", async () => {
+    const { w, host, member, x, lobbyId } = await inLobby();
+    expect(host.runtime.kick(x.id).ok).toBe(true);
+    await w.run(500);
+    const published = host.backend.getLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY);
+    expect(published).toBe(String(x.id));
+    for (const key of [EXPELLED_LOBBY_DATA_KEY, 'lobbykit:started', 'lobbykit:anything']) {
+      const wiped = host.runtime.setLobbyData(key, '');
+      expect(wiped).toMatchObject({ ok: false, error: { kind: 'invalid-argument', command: 'setLobbyData' } });
+    }
+    expect(host.backend.getLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY)).toBe(published);
+    expect(host.runtime.setLobbyData('lobbykit', 'a key of the game')).toEqual({ ok: true });
+    const made = await member.runtime.createLobby({ data: { 'lobbykit:expelled': '' } });
+    expect(made).toMatchObject({ ok: false, error: { kind: 'invalid-argument', command: 'createLobby' } });
+  });
+
   it('never takes the owner for expelled, even when the owner names itself', async () => {
     const { w, host, member, x, lobbyId } = await inLobby();
     host.backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, `${host.id},${x.id}`);

@@ -142,6 +142,7 @@ export interface LobbyRuntime {
   startVoteKick(memberId: bigint): RuntimeResult;
   /** Our ballot on the open vote. */
   voteKick(approve: boolean): RuntimeResult;
+  /** Sets a key of the lobby's data (owner only). Keys starting `lobbykit:` are lobbykit's own: `invalid-argument`. */
   setLobbyData(key: string, value: string): RuntimeResult;
   /** Owner only: marks the lobby started (lobby data `lobbykit:started` = "1"; Steam has no start call). */
   startGame(options?: OwnerCommandOptions): RuntimeResult;

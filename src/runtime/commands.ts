@@ -22,6 +22,18 @@ import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import type { LobbyRuntimeError, RuntimeResult } from './errors.js';
 import type { Outcomes } from './outcomes.js';
 
+/** Lobby data keys lobbykit writes itself start with this (lobby-state.ts, expulsions.ts). */
+const RESERVED_KEY_PREFIX = 'lobbykit:';
+
+/**
+ * Lobby data keys lobbykit writes itself (the expelled list, the started flag): a game that could write them could
+ * let kicked users back in for newcomers, or drop a member for everyone without a kick.
+ */
+function reservedKeyProblem(keys: readonly string[]): string | undefined {
+  const key = keys.find((k) => k.startsWith(RESERVED_KEY_PREFIX));
+  return key === undefined ? undefined : `"${key}" is lobbykit's own lobby data key: kick, ban and startGame set it`;
+}
+
 export class Commands extends CommandBase {
   constructor(
     core: RuntimeCore,
@@ -41,7 +53,7 @@ export class Commands extends CommandBase {
     };
     const problem =
       this.disposedError('createLobby') ??
-      this.invalid('createLobby', shape ?? createLobbyProblem(request.lobbyType, request.maxMembers, request.data)) ??
+      this.invalid('createLobby', shape ?? createLobbyProblem(request.lobbyType, request.maxMembers, request.data) ?? reservedKeyProblem(Object.keys(request.data ?? {}))) ??
       this.busy('createLobby');
     if (problem !== undefined) return Promise.resolve(this.core.reporter.fail(problem));
     const result = this.core.membershipRequest.open('create');
@@ -165,7 +177,7 @@ export class Commands extends CommandBase {
     const lobbyId = directory.lobbyId;
     const problem =
       this.disposedError('setLobbyData') ??
-      this.invalid('setLobbyData', lobbyDataProblem(key, value)) ??
+      this.invalid('setLobbyData', lobbyDataProblem(key, value) ?? reservedKeyProblem([key])) ??
       this.notInLobby('setLobbyData', lobbyId) ??
       (directory.ownerId !== this.core.selfId
         ? this.wrongState('setLobbyData', 'not-owner', 'Only the lobby owner can set lobby data.')
