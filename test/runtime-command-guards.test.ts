@@ -184,3 +184,39 @@ describe('commands the machines refuse, and the join rule while reconnecting', (
     if (result !== 'pending' && !result.ok) expect(result.error).not.toMatchObject({ code: 'reconnecting' });
   });
 });
+
+describe('an invite to the lobby we are in', () => {
+  it('is accepted at once and used up: the same invite later names no invite', async () => {
+    const { w, players, host, lobbyId } = await lobbyOf(2);
+    const guest = players[1]!;
+    expect(host.runtime.invite(guest.id)).toEqual({ ok: true });
+    expect(await w.runUntil(() => guest.lifecycleOf('lifecycle.inviteReceived').length === 1, 5_000)).toBe(true);
+    const invite = { lobbyId, from: host.id };
+    expect(await settledNow(guest.runtime.acceptInvite(invite))).toEqual({ ok: true, lobbyId });
+    expect(guest.runtime.leaveLobby()).toEqual({ ok: true });
+    expect(await w.runUntil(() => guest.runtime.lobbyState().status === 'idle', 5_000)).toBe(true);
+    const again = guest.runtime.acceptInvite(invite);
+    await w.run(1_000);
+    expect(await settledNow(again)).toMatchObject({ ok: false, error: { kind: 'wrong-state', code: 'no-such-invite' } });
+  });
+});
+
+describe('a machine-issued backend call the backend refuses', () => {
+  it('fails the command that caused it with backend-refused', async () => {
+    const { players, host } = await lobbyOf(2);
+    const guest = players[1]!;
+    // A backend whose own kick says no.
+    Object.assign(host.backend, { kickLobbyMember: () => false });
+    const result = host.runtime.kick(guest.id);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'backend-refused', command: 'kick' } });
+    expect(host.errorsOf('backend-refused')).toEqual([(result as { error: LobbyRuntimeError }).error]);
+  });
+
+  it('a refusal the backend gives no detail for still has a readable reason', async () => {
+    const { host } = await lobbyOf(2);
+    Object.assign(host.backend, { inviteUserToLobby: () => false, lastRefusal: () => undefined });
+    const result = host.runtime.invite(userId(9));
+    expect(result).toMatchObject({ ok: false, error: { kind: 'backend-refused', command: 'invite' } });
+    expect((result as { error: LobbyRuntimeError }).error.reason.length).toBeGreaterThan(0);
+  });
+});
