@@ -65,6 +65,15 @@ describe("the runtime's read loop", () => {
     expect(first.messages.length).toBeGreaterThanOrEqual(30);
   });
 
+  it.each([0, -5, 2.5, Number.NaN])('reads the seed\'s 32 packets a tick when packetReadLimit is %s, not a positive integer', (limit) => {
+    const lobby = lobbyOfThree(limit, [1]);
+    for (let i = 0; i < 40; i++) lobby.ann.send('all', { i }, { channel: 1 });
+    lobby.deliverWithoutReading();
+    const [first, second] = [lobby.tick(), lobby.tick()];
+    expect(first.packets).toBe(32);
+    expect([...first.messages, ...second.messages].map((m) => (m.value as { i: number }).i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
   it('takes channels in turn, and the next tick starts with the channel after the last one read', () => {
     const lobby = lobbyOfThree(3, [1, 5]);
     for (let i = 0; i < 20; i++) lobby.ann.send('all', { i }, { channel: 1 });

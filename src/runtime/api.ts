@@ -33,7 +33,7 @@ export interface LobbyRuntimeOptions {
   readonly codec?: PacketCodec;
   /** The one clock: actors' timers, liveness, the auto-ticker (default: the system clock). */
   readonly clock?: LobbyClock;
-  /** Packets read per tick at most (the seed's PACKET_READ_LIMIT, default 32). */
+  /** Packets read per tick at most (the seed's PACKET_READ_LIMIT: 32, also when not a positive integer). */
   readonly packetReadLimit?: number;
   /** Peer session retries: attempts, backoff, jitter. */
   readonly retry?: Partial<RetryPolicy>;
