@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LobbyRuntime, LobbyRuntimeError, RuntimeResult } from '../src/runtime.js';
 import { Reporter } from '../src/runtime/reporter.js';
 import { RequestSlot } from '../src/runtime/request-slot.js';
-import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { connectAll, createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
 let world: RuntimeWorld | undefined;
 afterEach(() => {
@@ -139,15 +139,8 @@ const SEATS = { timing: { lobby: { seatReservationMs: 3_000, rejoinIntervalMs: 5
 async function lobbyOf(size: number) {
   const w = (world = createRuntimeWorld('simulated'));
   const players = Array.from({ length: size }, (_, i) => w.player(i, {}, SEATS));
-  const host = players[0]!;
-  const created = host.runtime.createLobby({ maxMembers: 8 });
-  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-  const result = await created;
-  if (!result.ok) throw new Error(result.error.reason);
-  for (const p of players.slice(1)) void p.runtime.joinLobby(result.lobbyId);
-  const all = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === size);
-  if (!(await w.runUntil(all, 15_000))) throw new Error('lobby did not connect');
-  return { w, players, host, lobbyId: result.lobbyId };
+  const lobbyId = await connectAll(w, players);
+  return { w, players, host: players[0]!, lobbyId };
 }
 
 describe('commands the machines refuse, and the join rule while reconnecting', () => {

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LobbyRuntimeOptions } from '../src/runtime.js';
 import type { BackendFlavour } from './helpers/sim-world.js';
-import { createRuntimeWorld, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { connectAll, createRuntimeWorld, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
 const FLAVOURS: readonly BackendFlavour[] = ['simulated', 'steamworks-adapter'];
 
@@ -21,15 +21,9 @@ const SEATS: Partial<LobbyRuntimeOptions> = {
 async function lobbyOf(flavour: BackendFlavour, size: number, options: Partial<LobbyRuntimeOptions> = {}) {
   const w = (world = createRuntimeWorld(flavour));
   const players = Array.from({ length: size }, (_, i) => w.player(i, {}, options));
-  const host = players[0]!;
-  const created = host.runtime.createLobby({ maxMembers: 8 });
-  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-  const result = await created;
-  if (!result.ok) throw new Error(result.error.reason);
-  for (const p of players.slice(1)) void p.runtime.joinLobby(result.lobbyId);
+  const lobbyId = await connectAll(w, players);
   const all = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === size);
-  if (!(await w.runUntil(all, 15_000))) throw new Error('lobby did not connect');
-  return { w, players, host, lobbyId: result.lobbyId, all };
+  return { w, players, host: players[0]!, lobbyId, all };
 }
 
 describe.each(FLAVOURS)('joins, listings and the read backlog (%s)', (flavour) => {

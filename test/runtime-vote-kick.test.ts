@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LobbyRuntimeOptions } from '../src/runtime.js';
 import type { VoteKickEmitted } from '../src/machines/vote-kick.machine.js';
 import type { BackendFlavour } from './helpers/sim-world.js';
-import { createRuntimeWorld, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { connectAll, createRuntimeWorld, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
 const FLAVOURS: readonly BackendFlavour[] = ['simulated', 'steamworks-adapter'];
 const TIMING: Partial<LobbyRuntimeOptions> = { timing: { vote: { voteTimeoutMs: 3_000, executeTimeoutMs: 2_000 } } };
@@ -27,15 +27,8 @@ async function lobbyOf(flavour: BackendFlavour, size: number) {
     p.runtime.votes$.subscribe((e) => votes.push(e));
     return Object.assign(p, { votes });
   });
-  const host = players[0]!;
-  const created = host.runtime.createLobby({ maxMembers: 8 });
-  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-  const result = await created;
-  if (!result.ok) throw new Error(result.error.reason);
-  for (const p of players.slice(1)) void p.runtime.joinLobby(result.lobbyId);
-  const all = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === size);
-  if (!(await w.runUntil(all, 15_000))) throw new Error('lobby did not connect');
-  return { w, players, lobbyId: result.lobbyId };
+  const lobbyId = await connectAll(w, players);
+  return { w, players, lobbyId };
 }
 
 const ended = (p: Voter) => p.votes.filter((e) => e.type === 'vote.ended');

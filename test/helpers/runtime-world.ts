@@ -141,3 +141,20 @@ export function createRuntimeWorld(flavour: BackendFlavour, seed = 7): RuntimeWo
   };
   return world;
 }
+
+/**
+ * The first player creates a lobby and the others join it; resolves with its id once everyone is connected to
+ * everyone (throws if that does not happen within 15 s of virtual time).
+ */
+export async function connectAll(w: RuntimeWorld, players: readonly Player[], maxMembers = 8): Promise<bigint> {
+  const host = players[0]!;
+  const created = host.runtime.createLobby({ maxMembers });
+  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+  const result = await created;
+  if (!result.ok) throw new Error(result.error.reason);
+  for (const p of players.slice(1)) void p.runtime.joinLobby(result.lobbyId);
+  const size = players.length;
+  const all = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === size);
+  if (!(await w.runUntil(all, 15_000))) throw new Error('lobby did not connect');
+  return result.lobbyId;
+}
