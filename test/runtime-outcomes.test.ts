@@ -1,0 +1,143 @@
+// What the game sees of the machines' outcomes, at the edges the flows do not reach: a request that times out on a
+// runtime nobody ticked says so (README, "Errors"), a ticked one does not; a refusal settles only the request it
+// refused; a lobby list from Steam's full search is complete (api.ts findLobbies); when the owner leaves, members
+// see the new owner Steam names (steam-facts.md); a cancelled create/join fails with code `cancelled`.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Backend, BackendEvent } from '../src/effects/backend.js';
+import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
+import { createRuntimeWorld, FRAME_MS, userId, type RuntimeWorld } from './helpers/runtime-world.js';
+
+/** A backend whose answers of these types are lost: the runtime can only give up after its timeout. */
+function deafTo(backend: Backend, lost: readonly BackendEvent['type'][]): Backend {
+  return new Proxy(backend, {
+    get(target, property) {
+      if (property === 'drainEvents') return (sink: (e: BackendEvent) => void) => target.drainEvents((e) => !lost.includes(e.type) && sink(e));
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+}
+
+const TIMING = { lobby: { requestTimeoutMs: 1_000, listTimeoutMs: 1_000 } };
+const HINT = 'tick()';
+
+describe('a request that times out', () => {
+  let world: RuntimeWorld;
+  let runtime: LobbyRuntime;
+  afterEach(() => {
+    runtime.dispose();
+    world.dispose();
+  });
+
+  function deafRuntime(): LobbyRuntime {
+    world = createRuntimeWorld('simulated');
+    const backend = deafTo(world.sim.user({ id: userId(3), name: 'deaf' }), ['lobbyCreated', 'lobbyEntered', 'lobbyList']);
+    runtime = createLobbyRuntime({ backend, clock: world.sim.clock, timing: TIMING });
+    // Ticked before the request: "nobody ticked" means since the request, not ever.
+    for (let i = 0; i < 3; i++) runtime.tick();
+    return runtime;
+  }
+
+  it('on a runtime nobody ticked since createLobby says to tick', async () => {
+    const created = deafRuntime().createLobby();
+    world.sim.clock.advance(1_500);
+    expect(await created).toMatchObject({ ok: false, error: { kind: 'create-failed', code: 'timeout', reason: expect.stringContaining(HINT) } });
+  });
+
+  it('on a runtime nobody ticked since findLobbies says to tick', async () => {
+    const listed = deafRuntime().findLobbies();
+    world.sim.clock.advance(1_500);
+    expect(await listed).toMatchObject({ ok: false, error: { kind: 'list-failed', code: 'timeout', reason: expect.stringContaining(HINT) } });
+  });
+
+  it('on a ticked runtime does not blame the ticking, for create and list alike', async () => {
+    const rt = deafRuntime();
+    const created = rt.createLobby();
+    const listed = rt.findLobbies();
+    for (let t = 0; t < 1_500; t += FRAME_MS) {
+      world.sim.clock.advance(FRAME_MS);
+      rt.tick();
+    }
+    const [c, l] = [await created, await listed];
+    expect(c).toMatchObject({ ok: false, error: { kind: 'create-failed', code: 'timeout' } });
+    expect(l).toMatchObject({ ok: false, error: { kind: 'list-failed', code: 'timeout' } });
+    if (!c.ok && !l.ok) {
+      expect(c.error.reason).not.toContain(HINT);
+      expect(l.error.reason).not.toContain(HINT);
+    }
+  });
+});
+
+describe('outcomes in a lobby (simulated)', () => {
+  let world: RuntimeWorld;
+  afterEach(() => world.dispose());
+
+  async function lobbyOf(size: number): Promise<bigint> {
+    world = createRuntimeWorld('simulated');
+    const players = Array.from({ length: size }, (_, i) => world.player(i));
+    const created = players[0]!.runtime.createLobby({ maxMembers: 8 });
+    await world.runUntil(() => players[0]!.runtime.lobbyState().status === 'joined', 5_000);
+    const result = await created;
+    if (!result.ok) throw new Error(result.error.reason);
+    for (const p of players.slice(1)) void p.runtime.joinLobby(result.lobbyId);
+    const all = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === size);
+    if (!(await world.runUntil(all, 15_000))) throw new Error('lobby did not connect');
+    return result.lobbyId;
+  }
+
+  it('a lobby list from Steam is complete, and a refused kick meanwhile leaves the list request waiting for it', async () => {
+    const lobbyId = await lobbyOf(2);
+    const [host, guest] = world.players as [NonNullable<(typeof world.players)[0]>, NonNullable<(typeof world.players)[0]>];
+    let listed: unknown;
+    void guest.runtime.findLobbies().then((r) => (listed = r));
+    // Only the owner kicks: the machines refuse the guest's kick, which is no answer to the list.
+    expect(guest.runtime.kick(host.id)).toMatchObject({ ok: false, error: { kind: 'wrong-state', command: 'kick', code: 'not-owner' } });
+    await world.run(100);
+    expect(listed).toMatchObject({ ok: true, complete: true });
+    expect(listed).toMatchObject({ lobbies: expect.arrayContaining([expect.objectContaining({ lobbyId, memberCount: 2, memberLimit: 8 })]) });
+  });
+
+  it('when the owner leaves, the others see the member Steam made owner', async () => {
+    const lobbyId = await lobbyOf(3);
+    const [host, ...rest] = world.players;
+    // Steam picks the new owner as the old one leaves (steam-facts.md): no list the game is shown names none.
+    const ownersShown = rest.map((p) => {
+      const owners: bigint[][] = [];
+      p.runtime.members$.subscribe((members) => owners.push(members.filter((m) => m.isOwner).map((m) => m.id)));
+      return owners;
+    });
+    host!.runtime.leaveLobby();
+    await world.run(1_000);
+    const owner = world.sim.steam.lobby(lobbyId)?.owner;
+    expect(rest.map((p) => p.id)).toContain(owner);
+    for (const p of rest) {
+      expect(p.runtime.members().filter((m) => m.isOwner).map((m) => m.id)).toEqual([owner]);
+    }
+    for (const owners of ownersShown) {
+      expect(owners.length).toBeGreaterThan(1);
+      for (const shown of owners) expect(shown).toHaveLength(1);
+    }
+  });
+
+  it('an invite that is not pending is refused at once, naming acceptInvite', async () => {
+    const lobbyId = await lobbyOf(2);
+    const guest = world.players[1]!;
+    let accepted: unknown;
+    void guest.runtime.acceptInvite({ lobbyId: lobbyId + 1n, from: world.players[0]!.id }).then((r) => (accepted = r));
+    await world.run(100);
+    expect(accepted).toMatchObject({ ok: false, error: { kind: 'wrong-state', command: 'acceptInvite', code: 'no-such-invite' } });
+    expect(guest.runtime.lobbyState().lobbyId).toBe(lobbyId);
+  });
+
+  it('leaveLobby() during a create or join fails it with code cancelled', async () => {
+    const lobbyId = await lobbyOf(1);
+    const joiner = world.player(1);
+    const joining = joiner.runtime.joinLobby(lobbyId);
+    joiner.runtime.leaveLobby();
+    expect(await joining).toMatchObject({ ok: false, error: { kind: 'join-failed', lobbyId, code: 'cancelled' } });
+    const creator = world.player(2);
+    const creating = creator.runtime.createLobby();
+    creator.runtime.leaveLobby();
+    expect(await creating).toMatchObject({ ok: false, error: { kind: 'create-failed', code: 'cancelled' } });
+  });
+});
