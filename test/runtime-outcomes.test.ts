@@ -141,3 +141,53 @@ describe('outcomes in a lobby (simulated)', () => {
     expect(await creating).toMatchObject({ ok: false, error: { kind: 'create-failed', code: 'cancelled' } });
   });
 });
+
+describe('a backend without member data (steamworks.js 0.4, docs/capabilities.md)', () => {
+  let world: RuntimeWorld;
+  afterEach(() => world.dispose());
+
+  it('is never asked for member data, neither to declare our wire nor to read a member\'s', async () => {
+    world = createRuntimeWorld('steamworks-adapter');
+    const host = world.player(0);
+    const guest = world.player(1);
+    expect(host.backend.capabilities.memberData).toBe('absent');
+    const asked: string[] = [];
+    for (const p of [host, guest]) {
+      const backend = p.backend as { -readonly [K in 'getLobbyMemberData' | 'setLobbyMemberData']: Backend[K] };
+      backend.getLobbyMemberData = (..._args) => (asked.push('get'), '');
+      backend.setLobbyMemberData = (..._args) => (asked.push('set'), false);
+    }
+    const created = host.runtime.createLobby();
+    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const result = await created;
+    if (!result.ok) throw new Error(result.error.reason);
+    void guest.runtime.joinLobby(result.lobbyId);
+    expect(await world.runUntil(() => host.runtime.allConnected() && guest.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
+    expect(asked).toEqual([]);
+  });
+});
+
+describe('an invite whose sender has no name to give (simulated)', () => {
+  let world: RuntimeWorld;
+  afterEach(() => world.dispose());
+
+  it('still reaches the game, with an empty fromName rather than an invented one', async () => {
+    world = createRuntimeWorld('simulated');
+    const host = world.player(0);
+    const friend = world.player(1);
+    world.sim.steam.befriend(host.id, friend.id);
+    (friend.backend as { personaName: Backend['personaName'] }).personaName = () => {
+      throw new Error('persona names are gone');
+    };
+    const created = host.runtime.createLobby();
+    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const result = await created;
+    if (!result.ok) throw new Error(result.error.reason);
+    expect(host.runtime.invite(friend.id)).toEqual({ ok: true });
+    expect(await world.runUntil(() => friend.lifecycleOf('lifecycle.inviteReceived').length > 0, 10_000)).toBe(true);
+    expect(friend.lifecycleOf('lifecycle.inviteReceived')).toEqual([
+      { type: 'lifecycle.inviteReceived', lobbyId: result.lobbyId, from: host.id, fromName: '' },
+    ]);
+    expect(friend.errorsOf('internal').length).toBeGreaterThan(0);
+  });
+});
