@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend, BackendEvent } from '../src/effects/backend.js';
 import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
-import { createRuntimeWorld, FRAME_MS, userId, type RuntimeWorld } from './helpers/runtime-world.js';
+import { createRuntimeWorld, FRAME_MS, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
 /** A backend whose answers of these types are lost: the runtime can only give up after its timeout. */
 function deafTo(backend: Backend, lost: readonly BackendEvent['type'][]): Backend {
@@ -189,5 +189,39 @@ describe('an invite whose sender has no name to give (simulated)', () => {
       { type: 'lifecycle.inviteReceived', lobbyId: result.lobbyId, from: host.id, fromName: '' },
     ]);
     expect(friend.errorsOf('internal').length).toBeGreaterThan(0);
+  });
+});
+
+describe('back in the lobby after Steam dropped us (simulated)', () => {
+  let world: RuntimeWorld;
+  afterEach(() => world.dispose());
+
+  it('whoever left meanwhile is gone and whoever came meanwhile is there, as Steam lists them', async () => {
+    world = createRuntimeWorld('simulated');
+    const seats = { timing: { lobby: { seatReservationMs: 3_000, rejoinIntervalMs: 500, requestTimeoutMs: 2_000 } } };
+    const [host, dropped, leaver, late] = [0, 1, 2, 3].map((i) => world.player(i, {}, seats)) as [Player, Player, Player, Player];
+    const created = host.runtime.createLobby({ maxMembers: 8 });
+    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const result = await created;
+    if (!result.ok) throw new Error(result.error.reason);
+    const lobbyId = result.lobbyId;
+    for (const p of [dropped, leaver]) void p.runtime.joinLobby(lobbyId);
+    expect(await world.runUntil(() => dropped.runtime.allConnected() && dropped.runtime.members().length === 3, 10_000)).toBe(true);
+
+    world.sim.steam.faults.disconnectServers(dropped.id);
+    world.sim.steam.faults.dropFromLobbies(dropped.id);
+    expect(await world.runUntil(() => dropped.runtime.lobbyState().status === 'reconnecting', 5_000)).toBe(true);
+    leaver.runtime.leaveLobby();
+    void late.runtime.joinLobby(lobbyId);
+    expect(await world.runUntil(() => late.runtime.lobbyState().status === 'joined', 5_000)).toBe(true);
+    world.sim.steam.faults.reconnectServers(dropped.id);
+    expect(await world.runUntil(() => dropped.runtime.lobbyState().status === 'joined', 5_000)).toBe(true);
+    const connected = await world.runUntil(() => dropped.runtime.allConnected(), 5_000);
+
+    const steamLists = [...(world.sim.steam.lobby(lobbyId)?.members ?? [])].sort();
+    expect(steamLists).toEqual([host.id, dropped.id, late.id].sort());
+    expect(dropped.runtime.members().map((m) => m.id).sort()).toEqual(steamLists);
+    expect(dropped.runtime.members().filter((m) => m.isSelf).map((m) => m.id)).toEqual([dropped.id]);
+    expect(connected).toBe(true);
   });
 });
