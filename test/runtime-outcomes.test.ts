@@ -225,3 +225,25 @@ describe('back in the lobby after Steam dropped us (simulated)', () => {
     expect(connected).toBe(true);
   });
 });
+
+describe('a session Steam fails (simulated)', () => {
+  let world: RuntimeWorld;
+  afterEach(() => world.dispose());
+
+  it('shows the member connecting again while the runtime retries', async () => {
+    world = createRuntimeWorld('simulated');
+    const host = world.player(0);
+    const guest = world.player(1);
+    const created = host.runtime.createLobby();
+    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const result = await created;
+    if (!result.ok) throw new Error(result.error.reason);
+    void guest.runtime.joinLobby(result.lobbyId);
+    expect(await world.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
+    world.sim.steam.faults.partition([guest.id]);
+    host.runtime.send(guest.id, 'across the cut');
+    const retried = () => host.sessionsOf('peer.attemptFailed').some((e) => e.remoteId === guest.id && e.retryInMs !== undefined);
+    expect(await world.runUntil(retried, 60_000)).toBe(true);
+    expect(host.runtime.members().find((m) => m.id === guest.id)?.session).toBe('connecting');
+  });
+});
