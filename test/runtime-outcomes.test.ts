@@ -247,3 +247,40 @@ describe('a session Steam fails (simulated)', () => {
     expect(host.runtime.members().find((m) => m.id === guest.id)?.session).toBe('connecting');
   });
 });
+
+describe('entering a lobby of lobbykit runtimes (simulated)', () => {
+  let world: RuntimeWorld;
+  afterEach(() => world.dispose());
+
+  it('opens to a member who declared lobbykit in its member data in lobbykit, never in the tutorial\'s GZIP', async () => {
+    world = createRuntimeWorld('simulated');
+    const host = world.player(0);
+    const created = host.runtime.createLobby();
+    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const result = await created;
+    if (!result.ok) throw new Error(result.error.reason);
+    // Our guest sends through a wrapper, so every packet goes through sendP2P (backend.ts P2PRoutes).
+    const sent: Uint8Array[] = [];
+    const inner = world.sim.user({ id: userId(1), name: 'guest' });
+    const backend: Backend = new Proxy(inner, {
+      get(target, property) {
+        if (property === 'sendP2P') {
+          return (to: bigint, bytes: Uint8Array, ...rest: [never, number]) => {
+            if (to === host.id) sent.push(bytes.slice());
+            return target.sendP2P(to, bytes, ...rest);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const guest = createLobbyRuntime({ backend, clock: world.sim.clock });
+    world.everyFrame(() => guest.tick());
+    void guest.joinLobby(result.lobbyId);
+    expect(await world.runUntil(() => guest.allConnected() && guest.members().length === 2, 10_000)).toBe(true);
+    guest.dispose();
+    expect(sent.length).toBeGreaterThan(0);
+    // 1f 8b opens every GZIP member (RFC 1952), as the tutorial's compressed packets are.
+    expect(sent.filter((b) => b[0] === 0x1f && b[1] === 0x8b)).toEqual([]);
+  });
+});
