@@ -223,6 +223,8 @@ describe('back in the lobby after Steam dropped us (simulated)', () => {
     expect(dropped.runtime.members().map((m) => m.id).sort()).toEqual(steamLists);
     expect(dropped.runtime.members().filter((m) => m.isSelf).map((m) => m.id)).toEqual([dropped.id]);
     expect(connected).toBe(true);
+    // The one who came meanwhile is admitted once, as any member who enters is; the one who left is dismissed.
+    expect(dropped.sessionsOf('member.admitted').filter((e) => e.memberId === late.id)).toHaveLength(1);
   });
 });
 
