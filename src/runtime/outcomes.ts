@@ -212,10 +212,6 @@ export class Outcomes {
     this.core.streams.session(event);
   };
 
-  /**
-   * Back in the lobby after Steam dropped us: whoever left meanwhile leaves now, whoever came meanwhile enters
-   * now, as Steam's member list says (we heard none of it while out).
-   */
   /** Says what we speak, so members who see it before our first packet never open to us in the tutorial's. */
   private declareOwnWire(lobbyId: bigint): void {
     const { backend, reporter } = this.core;
@@ -224,6 +220,10 @@ export class Outcomes {
     }
   }
 
+  /**
+   * Back in the lobby after Steam dropped us: whoever left meanwhile leaves now, whoever came meanwhile enters
+   * now, as Steam's member list says (we heard none of it while out).
+   */
   private catchUpMembers(lobbyId: bigint, members: readonly bigint[]): void {
     const { directory, selfId } = this.core;
     const now = new Set(members);
