@@ -44,7 +44,9 @@ describe.each(FLAVOURS)('vote-kick (%s)', (flavour) => {
         { type: 'vote.started', starter: starter.id, target: target.id, electorate: [owner.id, starter.id, voter.id].sort(), needed: 2 },
       ].map((e) => ({ ...e, electorate: expect.arrayContaining(e.electorate) })));
     }
-    expect(target.runtime.voteKick(true)).toMatchObject({ ok: false, error: { kind: 'wrong-state', code: 'target-cannot-vote' } });
+    // A refused ballot and a refused second vote name the command the game called (errors.ts RuntimeCommand).
+    expect(target.runtime.voteKick(true)).toMatchObject({ ok: false, error: { kind: 'wrong-state', command: 'voteKick', code: 'target-cannot-vote' } });
+    expect(voter.runtime.startVoteKick(target.id)).toMatchObject({ ok: false, error: { kind: 'wrong-state', command: 'startVoteKick' } });
     expect(voter.runtime.voteKick(true)).toEqual({ ok: true });
     expect(await w.runUntil(() => target.runtime.lobbyState().status === 'idle', 5_000)).toBe(true);
     await w.run(500);

@@ -73,10 +73,7 @@ export class Outcomes {
         const lobbyId = event.lobbyId;
         const members = reporter.guarded('members', () => backend.getLobbyMembers(lobbyId)) ?? [];
         directory.enter(lobbyId, members, event.ownerId, (id) => declaredWire(core, lobbyId, id), publishedExpulsions(core, lobbyId));
-        // Say what we speak, so members who see it before our first packet never open to us in the tutorial's.
-        if (backend.capabilities.memberData !== 'absent') {
-          reporter.guarded('members', () => backend.setLobbyMemberData(lobbyId, WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE));
-        }
+        this.declareOwnWire(lobbyId);
         core.refreshLobbyData();
         directory.publish();
         membershipRequest.settle({ ok: true, lobbyId: event.lobbyId });
@@ -130,7 +127,9 @@ export class Outcomes {
         break;
       case 'lifecycle.reconnected':
         directory.setOwner(event.ownerId);
-        this.catchUpMembers(event.members);
+        // Steam dropped our member data with our seat: say again what we speak.
+        this.declareOwnWire(event.lobbyId);
+        this.catchUpMembers(event.lobbyId, event.members);
         directory.publish();
         break;
       case 'lifecycle.lobbyList':
@@ -213,11 +212,19 @@ export class Outcomes {
     this.core.streams.session(event);
   };
 
+  /** Says what we speak, so members who see it before our first packet never open to us in the tutorial's. */
+  private declareOwnWire(lobbyId: bigint): void {
+    const { backend, reporter } = this.core;
+    if (backend.capabilities.memberData !== 'absent') {
+      reporter.guarded('members', () => backend.setLobbyMemberData(lobbyId, WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE));
+    }
+  }
+
   /**
    * Back in the lobby after Steam dropped us: whoever left meanwhile leaves now, whoever came meanwhile enters
    * now, as Steam's member list says (we heard none of it while out).
    */
-  private catchUpMembers(members: readonly bigint[]): void {
+  private catchUpMembers(lobbyId: bigint, members: readonly bigint[]): void {
     const { directory, selfId } = this.core;
     const now = new Set(members);
     for (const id of directory.remoteMemberIds()) {
@@ -227,7 +234,7 @@ export class Outcomes {
       this.core.toMachines({ type: 'member.changed', memberId: id, change: 'left', changedBy: id });
     }
     for (const id of members) {
-      if (id === selfId || directory.has(id) || !directory.add(id)) continue;
+      if (id === selfId || directory.has(id) || !directory.add(id, declaredWire(this.core, lobbyId, id))) continue;
       this.core.toMachines({ type: 'member.changed', memberId: id, change: 'entered', changedBy: id });
     }
   }
