@@ -50,6 +50,18 @@ describe('a request that times out', () => {
     expect(await listed).toMatchObject({ ok: false, error: { kind: 'list-failed', code: 'timeout', reason: expect.stringContaining(HINT) } });
   });
 
+  it('on a runtime nobody ticked, blames no tick for a failure that is not a timeout (a create the backend refuses)', async () => {
+    world = createRuntimeWorld('simulated');
+    const backend = Object.assign(world.sim.user({ id: userId(3), name: 'refusing' }), { createLobby: () => false });
+    runtime = createLobbyRuntime({ backend, clock: world.sim.clock, timing: TIMING });
+    const created = await runtime.createLobby();
+    expect(created).toMatchObject({ ok: false, error: { kind: 'create-failed' } });
+    if (!created.ok) {
+      expect(created.error.kind === 'create-failed' && created.error.code).not.toBe('timeout');
+      expect(created.error.reason).not.toContain(HINT);
+    }
+  });
+
   it('on a ticked runtime does not blame the ticking, for create and list alike', async () => {
     const rt = deafRuntime();
     const created = rt.createLobby();
@@ -129,6 +141,32 @@ describe('outcomes in a lobby (simulated)', () => {
     expect(guest.runtime.lobbyState().lobbyId).toBe(lobbyId);
   });
 
+  it('joinLobby() of the lobby just left joins it again (Steam seats us anew), never answers ok from the old seat', async () => {
+    const lobbyId = await lobbyOf(2);
+    const guest = world.players[1]!;
+    guest.runtime.leaveLobby();
+    await world.run(100);
+    const rejoining = guest.runtime.joinLobby(lobbyId);
+    expect(guest.runtime.lobbyState().status).toBe('joining');
+    await world.run(1_000);
+    expect(await rejoining).toEqual({ ok: true, lobbyId });
+    expect(guest.runtime.lobbyState()).toMatchObject({ status: 'joined', lobbyId });
+    expect(world.sim.steam.lobby(lobbyId)?.members).toContain(guest.id);
+  });
+
+  it('joinLobby() while a cancelled create is still unwinding is refused busy, and settles (README, wrong-state)', async () => {
+    const lobbyId = await lobbyOf(1);
+    const player = world.player(1);
+    const creating = player.runtime.createLobby();
+    player.runtime.leaveLobby();
+    expect(player.runtime.lobbyState().status).toBe('cancelling');
+    let joined: unknown = 'pending';
+    void player.runtime.joinLobby(lobbyId).then((r) => (joined = r));
+    await world.run(100);
+    expect(await creating).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(joined).toMatchObject({ ok: false, error: { kind: 'wrong-state', command: 'joinLobby', code: 'busy' } });
+  });
+
   it('leaveLobby() during a create or join fails it with code cancelled', async () => {
     const lobbyId = await lobbyOf(1);
     const joiner = world.player(1);
@@ -138,7 +176,11 @@ describe('outcomes in a lobby (simulated)', () => {
     const creator = world.player(2);
     const creating = creator.runtime.createLobby();
     creator.runtime.leaveLobby();
-    expect(await creating).toMatchObject({ ok: false, error: { kind: 'create-failed', code: 'cancelled' } });
+    const created = await creating;
+    expect(created).toMatchObject({ ok: false, error: { kind: 'create-failed', code: 'cancelled' } });
+    // Only a timeout blames a missing tick() (README, "Errors"): both were cancelled before any tick.
+    const joinedResult = await joining;
+    for (const result of [joinedResult, created]) if (!result.ok) expect(result.error.reason).not.toContain(HINT);
   });
 });
 

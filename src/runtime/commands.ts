@@ -20,17 +20,15 @@ import type { OwnerCommandOptions } from './api.js';
 import { CommandBase, OK, epochProblem, optionsProblem, type CommandState } from './command-base.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import type { LobbyRuntimeError, RuntimeResult } from './errors.js';
+import { LOBBYKIT_KEY_PREFIX } from './lobby-state.js';
 import type { Outcomes } from './outcomes.js';
-
-/** Lobby data keys lobbykit writes itself start with this (lobby-state.ts, expulsions.ts). */
-const RESERVED_KEY_PREFIX = 'lobbykit:';
 
 /**
  * Lobby data keys lobbykit writes itself (the expelled list, the started flag): a game that could write them could
  * let kicked users back in for newcomers, or drop a member for everyone without a kick.
  */
 function reservedKeyProblem(keys: readonly string[]): string | undefined {
-  const key = keys.find((k) => k.startsWith(RESERVED_KEY_PREFIX));
+  const key = keys.find((k) => k.startsWith(LOBBYKIT_KEY_PREFIX));
   return key === undefined ? undefined : `"${key}" is lobbykit's own lobby data key: kick, ban and startGame set it`;
 }
 
@@ -53,7 +51,10 @@ export class Commands extends CommandBase {
     };
     const problem =
       this.disposedError('createLobby') ??
-      this.invalid('createLobby', shape ?? createLobbyProblem(request.lobbyType, request.maxMembers, request.data) ?? reservedKeyProblem(Object.keys(request.data ?? {}))) ??
+      this.invalid(
+        'createLobby',
+        shape ?? createLobbyProblem(request.lobbyType, request.maxMembers, request.data) ?? reservedKeyProblem(Object.keys(request.data ?? {})),
+      ) ??
       this.busy('createLobby');
     if (problem !== undefined) return Promise.resolve(this.core.reporter.fail(problem));
     const result = this.core.membershipRequest.open('create');
@@ -186,14 +187,7 @@ export class Commands extends CommandBase {
     return this.backendCall('setLobbyData', () => this.core.backend.setLobbyData(lobbyId, key, value));
   }
 
-
-
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
-
-
-
-
-
 
   /** A join-like command: settled at once in the lobby it names, refused while reconnecting to it, else asked for. */
   private join(command: 'joinLobby' | 'acceptInvite', lobbyId: bigint, problem: LobbyRuntimeError | undefined, event: SessionEvent): Promise<MembershipResult> {
@@ -213,10 +207,13 @@ export class Commands extends CommandBase {
     return result;
   }
 
-  /** A command that goes through the machines: fails with the first refusal reported while it ran. */
+  /**
+   * A command that goes through the machines: fails with the first refusal reported while it ran (the machines'
+   * wrong-state, or backend-refused from a backend call they made).
+   */
   private throughMachines(event: SessionEvent): RuntimeResult {
     const captured = this.core.reporter.capture(() => this.core.toMachines(event));
-    const refusal = captured.find((e) => e.kind === 'wrong-state' || e.kind === 'backend-refused' || e.kind === 'invalid-argument');
+    const refusal = captured.find((e) => e.kind === 'wrong-state' || e.kind === 'backend-refused');
     this.core.directory.publish();
     return refusal === undefined ? OK : { ok: false, error: refusal };
   }

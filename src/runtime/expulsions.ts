@@ -6,8 +6,9 @@
  */
 import { isSteamId, MAX_LOBBY_DATA_VALUE_BYTES } from '../steam/index.js';
 import type { RuntimeCore } from './core.js';
+import { LOBBYKIT_KEY_PREFIX } from './lobby-state.js';
 
-export const EXPELLED_LOBBY_DATA_KEY = 'lobbykit:expelled';
+export const EXPELLED_LOBBY_DATA_KEY = `${LOBBYKIT_KEY_PREFIX}expelled`;
 
 /** Decimal ids, comma-separated, newest last; the oldest are left out when they would not fit in one value. */
 export function formatExpelled(ids: readonly bigint[]): string {

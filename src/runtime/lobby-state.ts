@@ -20,8 +20,11 @@ export interface LobbyState {
   readonly epoch: number;
 }
 
+/** Lobby and member data keys lobbykit writes itself start with this; a game cannot write them (commands.ts). */
+export const LOBBYKIT_KEY_PREFIX = 'lobbykit:';
+
 /** Lobby data key `startGame()` sets: Steam has no "start" call, so the start is lobby data every member sees. */
-export const STARTED_LOBBY_DATA_KEY = 'lobbykit:started';
+export const STARTED_LOBBY_DATA_KEY = `${LOBBYKIT_KEY_PREFIX}started`;
 
 type LobbySnapshot = SnapshotFrom<typeof lobbyMachine>;
 

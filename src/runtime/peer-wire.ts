@@ -4,6 +4,7 @@
  * that shows it — its lobby member data (lobbykit runtimes declare themselves) or its own first packet — and never
  * changes after: packets come stamped with their sender by the transport, so no one else can pick a member's wire.
  */
+import { LOBBYKIT_KEY_PREFIX } from './lobby-state.js';
 
 export type GodotVersion = 3 | 4;
 
@@ -29,7 +30,7 @@ export function tutorialWire(godot: GodotVersion, gzip: boolean): TutorialWire {
 }
 
 /** Lobby member data key a lobbykit runtime sets on itself, so members know its wire before its first packet. */
-export const WIRE_MEMBER_DATA_KEY = 'lobbykit:wire';
+export const WIRE_MEMBER_DATA_KEY = `${LOBBYKIT_KEY_PREFIX}wire`;
 export const WIRE_MEMBER_DATA_VALUE = 'lobbykit/1';
 
 /** Every lobbykit frame starts with format version 1 in bits 7–6 of its first byte (codec/frame.ts). */
