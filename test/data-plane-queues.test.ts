@@ -73,6 +73,19 @@ describe('Fifo (ring buffer)', () => {
     fifo.push(items[1]!);
     expect(fifo.shift()).toBe(items[1]);
   });
+
+  it('keeps each emptied queue to itself: two cleared queues refilled side by side each give back only their own items', () => {
+    // Cleared queues share the "nothing allocated" array, which a push must never write (fifo.ts: EMPTY).
+    const a = new Fifo<string>();
+    const b = new Fifo<string>();
+    a.push('a0');
+    a.clear();
+    b.clear();
+    for (const item of ['a1', 'a2', 'a3']) a.push(item);
+    for (const item of ['b1', 'b2', 'b3']) b.push(item);
+    expect([a.shift(), a.shift(), a.shift(), a.shift()]).toEqual(['a1', 'a2', 'a3', undefined]);
+    expect([b.shift(), b.shift(), b.shift(), b.shift()]).toEqual(['b1', 'b2', 'b3', undefined]);
+  });
 });
 
 function packet(from: bigint, n: number): P2PPacket {
@@ -129,6 +142,94 @@ describe('FairInbox', () => {
     }
     expect(seen.size).toBe(8000);
     expect(inbox.size).toBe(0);
+  });
+});
+
+describe('FairInbox bookkeeping after drops, clears and emptied channels', () => {
+  const drain = (inbox: FairInbox, channel: number): string[] => {
+    const out: string[] = [];
+    for (let p = inbox.read(channel); p !== undefined; p = inbox.read(channel)) out.push(`${p.from}:${p.bytes[0]}`);
+    return out;
+  };
+
+  it('counts what is left after a sender is dropped, and keeps the others in their turn', () => {
+    const inbox = new FairInbox();
+    inbox.push(1, packet(1n, 1));
+    inbox.push(1, packet(2n, 2));
+    inbox.push(1, packet(3n, 3));
+    inbox.push(1, packet(1n, 4));
+    inbox.push(2, packet(1n, 5));
+    // 1n is first in channel 1's turn; dropping it leaves 2n and 3n waiting, then a newcomer joins the turn.
+    expect(inbox.dropSender(1n)).toBe(3);
+    expect(inbox.size).toBe(2);
+    inbox.push(1, packet(4n, 6));
+    expect(inbox.size).toBe(3);
+    expect(drain(inbox, 1)).toEqual(['2:2', '3:3', '4:6']);
+    expect(inbox.size).toBe(0);
+    expect(drain(inbox, 2)).toEqual([]);
+  });
+
+  it('keeps the order of the other channels with packets when one empties', () => {
+    const inbox = new FairInbox();
+    for (const channel of [4, 0, 7, 2]) inbox.push(channel, packet(1n, channel));
+    expect(inbox.channelsWithPackets()).toEqual([4, 0, 7, 2]);
+    inbox.read(0);
+    expect(inbox.channelsWithPackets()).toEqual([4, 7, 2]);
+    inbox.read(4);
+    expect(inbox.channelsWithPackets()).toEqual([7, 2]);
+  });
+
+  it('reads every channel again after a clear, whichever channel was read last before it', () => {
+    const inbox = new FairInbox();
+    inbox.push(1, packet(5n, 1));
+    inbox.read(1);
+    inbox.clear();
+    inbox.push(1, packet(5n, 2));
+    inbox.push(2, packet(6n, 3));
+    expect(drain(inbox, 2)).toEqual(['6:3']);
+    expect(drain(inbox, 1)).toEqual(['5:2']);
+    expect(inbox.size).toBe(0);
+  });
+
+  it('reads a channel again after it was let go past the kept number of channels', () => {
+    const inbox = new FairInbox();
+    // 65 channels, one past the 64 kept (inbox.ts: KEPT_CHANNEL_QUEUES): the first to empty is let go.
+    for (let channel = 0; channel < 65; channel++) inbox.push(channel, packet(1n, channel));
+    expect(drain(inbox, 0)).toEqual(['1:0']);
+    expect(inbox.channelQueues).toBe(64);
+    // A packet on the let-go channel, then reading another channel first: neither is lost.
+    inbox.push(0, packet(2n, 1));
+    inbox.push(1, packet(2n, 2));
+    expect(drain(inbox, 1)).toEqual(['1:1', '2:2']);
+    expect(drain(inbox, 0)).toEqual(['2:1']);
+  });
+
+  it('keeps 256 emptied sender queues per channel and lets go only those past them (inbox.ts: KEPT_SENDER_QUEUES)', () => {
+    for (const senders of [256, 257]) {
+      const inbox = new FairInbox();
+      const held = Array.from({ length: senders }, (_, i) => inbox.queueFor(3, BigInt(i + 1)));
+      held.forEach((q) => inbox.pushTo(q, packet(q.from, 0)));
+      expect(drain(inbox, 3).length).toBe(senders);
+      expect(held.filter((q) => !q.live).length).toBe(senders - 256);
+    }
+  });
+
+  it('lets no channel queue go when a sender with nothing queued is dropped: a channel goes only when it empties', () => {
+    const inbox = new FairInbox();
+    // Two members send on channel 0 and are read; the channel is empty and kept.
+    const member = inbox.queueFor(0, 2n);
+    inbox.pushTo(member, packet(2n, 1));
+    inbox.push(0, packet(1n, 2));
+    expect(drain(inbox, 0)).toEqual(['2:1', '1:2']);
+    // A stranger then fills more channels than are kept, unread for now.
+    for (let channel = 1; channel <= 70; channel++) inbox.push(channel, packet(666n, channel));
+    const queues = inbox.channelQueues;
+    expect(queues).toBe(71);
+    // Member 1n leaves with nothing queued: channel 0 did not just empty, so it and 2n's queue stay.
+    expect(inbox.dropSender(1n)).toBe(0);
+    expect(inbox.channelQueues).toBe(queues);
+    expect(member.live).toBe(true);
+    expect(inbox.size).toBe(70);
   });
 });
 
