@@ -1,7 +1,8 @@
 /**
  * The real engine as the oracle for the Godot 3 wire format: one godot3-server run evaluates every case's
  * GDScript, prints its var2bytes and gzip, and reads back the bytes lobbykit wrote for the same case.
- * CI (CI=true) must have the engine; elsewhere the suite skips with the reason in its name.
+ * CI (CI=true) must have the engine; elsewhere the suite skips with the reason in its name. The engine's own outputs
+ * must equal test/godot/recorded3.json (LOBBYKIT_RECORD_GODOT=1 rewrites it from this run instead).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,16 @@ import {
 } from '../src/codec/godot/index.js';
 import { ORACLE_CASES, type OracleCase } from './godot/cases.js';
 import { GD_FROM_HEX, oracleMode, runGodotScript } from './godot/engine.js';
+import {
+  readRecorded,
+  RECORDED3,
+  recordedCase,
+  recordingGodot,
+  rerecordHint,
+  writeRecorded,
+  zeroNodePathPadding,
+  type RecordedFixture,
+} from './godot/recorded.js';
 
 const mode = oracleMode();
 if (!mode.run) console.warn(`[godot-oracle] skipped: ${mode.reason}`);
@@ -79,9 +90,29 @@ function expectSameWire(actual: Uint8Array, expected: Uint8Array, c: OracleCase)
   expect(a.ok && b.ok && godotValueToJson(a.value)).toEqual(b.ok && godotValueToJson(b.value));
 }
 
+/** What this run's engine said about every case, in the fixture's form: nothing lobbykit wrote goes in. */
+function recordedFrom(stdout: string, reports: ReadonlyMap<string, CaseReport>): RecordedFixture {
+  const cases = Object.fromEntries(
+    ORACLE_CASES.flatMap((c) => {
+      const r = reports.get(c.name);
+      if (!r) return [];
+      const godot = c.nodePathPadding ? zeroNodePathPadding(r.godot) : r.godot;
+      // GZIP of uninitialised padding is not the same from run to run.
+      const gzip = c.nodePathPadding ? undefined : r.godot_gzip;
+      return [[c.name, recordedCase({ godot, godot_gzip: gzip, godot_str: r.godot_str })]];
+    }),
+  );
+  return {
+    about: 'godot3-server var2bytes, compress(GZIP) and var2str of test/godot/cases.ts; written by LOBBYKIT_RECORD_GODOT=1 npx vitest run test/godot-oracle.test.ts, checked by that suite, read by test/godot-recorded.test.ts. NodePath padding is zeroed and its GZIP left out: the engine leaves those bytes uninitialised.',
+    engine: stdout.split('\n').find((line) => line.startsWith('Godot Engine v'))?.trim() ?? '',
+    cases,
+  };
+}
+
 describe.skipIf(!mode.run)(`Godot 3 oracle${mode.run ? '' : ` (SKIPPED: ${mode.reason})`}`, () => {
   const reports = new Map<string, CaseReport>();
   let done = false;
+  let fresh: RecordedFixture | undefined;
 
   beforeAll(() => {
     if (!mode.run) return;
@@ -99,6 +130,12 @@ describe.skipIf(!mode.run)(`Godot 3 oracle${mode.run ? '' : ` (SKIPPED: ${mode.r
       if (line.trim() === 'DONE') done = true;
     }
     if (!done) throw new Error(`Godot did not finish (status ${run.status}):\n${run.stdout}\n${run.stderr}`);
+    fresh = recordedFrom(run.stdout, reports);
+    if (recordingGodot()) writeRecorded(RECORDED3, fresh);
+  });
+
+  it('says what test/godot/recorded3.json holds, which judges the codec where no engine runs', () => {
+    expect(fresh, rerecordHint('test/godot-oracle.test.ts')).toEqual(readRecorded(RECORDED3));
   });
 
   it('reports on every case in one engine run', () => {

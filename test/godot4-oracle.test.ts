@@ -3,6 +3,7 @@
  * headless Chromium, test/godot/engine4.ts) evaluates every case's GDScript, prints its var_to_bytes, var_to_str
  * and GZIP, and reads back the bytes lobbykit wrote for the same case.
  * CI (CI=true) must have Chromium and the engine package; elsewhere the suite skips with the reason in its name.
+ * The engine's own outputs must equal test/godot/recorded4.json (LOBBYKIT_RECORD_GODOT=1 rewrites it from this run).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,18 @@ import {
   godotValueToJson,
   type GodotValue,
 } from '../src/codec/godot/index.js';
-import { ORACLE4_CASES, type Oracle4Case } from './godot/cases4.js';
+import { asGodotWrites, ORACLE4_CASES, type Oracle4Case } from './godot/cases4.js';
 import { godot4Mode, runGodot4, type Godot4Run } from './godot/engine4.js';
+import {
+  readRecorded,
+  RECORDED4,
+  recordedCase,
+  recordingGodot,
+  rerecordHint,
+  writeRecorded,
+  zeroNodePathPadding,
+  type RecordedFixture,
+} from './godot/recorded.js';
 
 const mode = godot4Mode();
 if (!mode.run) console.warn(`[godot4-oracle] skipped: ${mode.reason}`);
@@ -38,13 +49,6 @@ interface CaseReport {
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const unhex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));
 const asJson = (value: GodotValue): unknown => godotValueToJson(value);
-
-/** The value the single-precision engine writes back for a case: 64-bit math comes back as float32. */
-function asGodotWrites(c: Oracle4Case): GodotValue {
-  if (!c.oursOnly) return c.value;
-  const { bits: _dropped, ...rest } = c.value as GodotValue & { bits?: number };
-  return rest as GodotValue;
-}
 
 function oracleScript(cases: readonly Oracle4Case[]): string {
   const rows = cases.map((c) => `\t\t[${JSON.stringify(c.name)}, ${c.gd}],`).join('\n');
@@ -90,9 +94,29 @@ function expectSameWire(actual: Uint8Array, expected: Uint8Array, c: Oracle4Case
   expect(a.ok && asJson(a.value)).toEqual(b.ok && asJson(b.value));
 }
 
+/** What this run's engine said about every case, in the fixture's form: nothing lobbykit wrote goes in. */
+function recordedFrom(lines: readonly string[], reports: ReadonlyMap<string, CaseReport>): RecordedFixture {
+  const cases = Object.fromEntries(
+    ORACLE4_CASES.flatMap((c) => {
+      const r = reports.get(c.name);
+      if (!r) return [];
+      const godot = c.nodePathPadding ? zeroNodePathPadding(r.godot) : r.godot;
+      // GZIP of uninitialised padding is not the same from run to run.
+      const gzip = c.nodePathPadding ? undefined : r.godot_gzip;
+      return [[c.name, recordedCase({ godot, godot_gzip: gzip, godot_str: r.godot_str, godot_back_str: r.godot_back_str })]];
+    }),
+  );
+  return {
+    about: 'Godot 4.6 (web build) var_to_bytes, compress(GZIP), var_to_str and var_to_str(bytes_to_var) of test/godot/cases4.ts; written by LOBBYKIT_RECORD_GODOT=1 npx vitest run test/godot4-oracle.test.ts, checked by that suite, read by test/godot-recorded.test.ts. NodePath padding is zeroed and its GZIP left out: the engine leaves those bytes uninitialised.',
+    engine: lines.find((line) => line.startsWith('Godot Engine v'))?.trim() ?? '',
+    cases,
+  };
+}
+
 describe.skipIf(!mode.run)(`Godot 4 oracle${mode.run ? '' : ` (SKIPPED: ${mode.reason})`}`, () => {
   const reports = new Map<string, CaseReport>();
   let run: Godot4Run | undefined;
+  let fresh: RecordedFixture | undefined;
 
   beforeAll(async () => {
     if (!mode.run) return;
@@ -108,6 +132,9 @@ describe.skipIf(!mode.run)(`Godot 4 oracle${mode.run ? '' : ` (SKIPPED: ${mode.r
         reports.set(report.name, report);
       }
     }
+    fresh = recordedFrom(run.lines, reports);
+    // Only a run that got through every case may write the fixture.
+    if (recordingGodot() && run.lines.at(-1) === 'DONE') writeRecorded(RECORDED4, fresh);
   }, 120_000);
 
   it('reports on every case in one engine launch, without script errors', () => {
@@ -115,6 +142,10 @@ describe.skipIf(!mode.run)(`Godot 4 oracle${mode.run ? '' : ` (SKIPPED: ${mode.r
     expect(run?.errors.filter((line) => /SCRIPT ERROR|ERROR: (?!Could not load global script cache)/.test(line))).toEqual([]);
     expect([...reports.keys()].sort()).toEqual(ORACLE4_CASES.map((c) => c.name).sort());
     expect(run?.lines.some((line) => line.startsWith('Godot Engine v4.6.stable.official'))).toBe(true);
+  });
+
+  it('says what test/godot/recorded4.json holds, which judges the codec where no engine runs', () => {
+    expect(fresh, rerecordHint('test/godot4-oracle.test.ts')).toEqual(readRecorded(RECORDED4));
   });
 
   describe.each(ORACLE4_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {

@@ -280,3 +280,10 @@ export const ORACLE4_CASES: readonly Oracle4Case[] = [
     ),
   },
 ];
+
+/** The value the single-precision engine writes back for a case: 64-bit math comes back as float32. */
+export function asGodotWrites(c: Oracle4Case): GodotValue {
+  if (!c.oursOnly) return c.value;
+  const { bits: _dropped, ...rest } = c.value as GodotValue & { bits?: number };
+  return rest as GodotValue;
+}

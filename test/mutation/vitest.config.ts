@@ -45,6 +45,8 @@ const TESTS: Readonly<Record<string, readonly string[]>> = {
     'test/godot-plain-codec.test.ts',
     'test/godot-gzip-plain.test.ts',
     'test/codec-tagged-json.test.ts',
+    // The engines' recorded bytes (test/godot/recorded*.json): the oracles' knowledge without spawning an engine.
+    'test/godot-recorded.test.ts',
   ],
   'runtime-commands': RUNTIME,
   'runtime-control': RUNTIME,
