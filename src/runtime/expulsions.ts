@@ -4,6 +4,7 @@
  * user who comes back, and reads their packets, for the frames until the owner kicks them again. Only the owner can
  * write lobby data (Steam's rule), so the list is the owner's word; it holds the newest ids that fit in one value.
  */
+import { encodeChatNotice } from '../codec/chat-notice.js';
 import { isSteamId, MAX_LOBBY_DATA_VALUE_BYTES } from '../steam/index.js';
 import type { RuntimeCore } from './core.js';
 import { LOBBYKIT_KEY_PREFIX } from './lobby-state.js';
@@ -47,6 +48,16 @@ export function publishExpulsions(core: RuntimeCore): void {
   if (lobbyId === undefined) return;
   const value = formatExpelled(core.directory.expelled);
   core.reporter.guarded('kick', () => core.backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, value));
+}
+
+/** As owner, someone expelled came back to Steam's lobby: kick them again. */
+export function reExpel(core: RuntimeCore, id: bigint): void {
+  const { backend, directory, reporter } = core;
+  const lobbyId = directory.lobbyId;
+  if (lobbyId === undefined) return;
+  // Without Steam's kick (steamworks.js) the notice is the kick, as for the first one.
+  if (backend.capabilities.kickAndBan === 'absent') reporter.guarded('kick', () => backend.sendLobbyChat(lobbyId, encodeChatNotice({ kind: 'expel', target: id, ban: false })));
+  else reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
 }
 
 /**
