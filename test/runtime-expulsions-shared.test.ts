@@ -3,6 +3,7 @@
 // moment (so that Steam's member list at the newcomer's entry still has them). Before, a newcomer listed the
 // returning user and delivered their packets until the owner had kicked them again.
 // A member already in the lobby when the owner publishes an expulsion drops whoever it names that it had admitted.
+// A backend that throws while the list is read is an `internal` error, never a throw into tick() (README, errors).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { P2PSendType } from '../src/effects/backend.js';
@@ -195,5 +196,35 @@ describe('an expulsion the owner publishes while we are in the lobby', () => {
     expect(member.runtime.members().map((m) => m.id)).toContain(host.id);
     expect(member.sessionsOf('member.dismissed').map((e) => e.memberId)).toEqual([x.id]);
     expect(member.runtime.allConnected()).toBe(true);
+  });
+});
+
+describe('the list, against a backend that throws or refuses', () => {
+  /** A host in its lobby. */
+  async function hosted(seed: number) {
+    const w = createRuntimeWorld('simulated', seed);
+    world = w;
+    const host = w.player(0);
+    const created = host.runtime.createLobby({ maxMembers: 8 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    return { w, host, lobbyId: lobby.lobbyId };
+  }
+
+  it('a newcomer whose backend throws on reading lobby data still enters: an internal error, and the game loop goes on', async () => {
+    const { w, host, lobbyId } = await hosted(29);
+    const late = w.player(1);
+    // README, errors: a throw is caught and reported as `internal`, never thrown into the game's tick().
+    Object.assign(late.backend, {
+      getLobbyData: () => {
+        throw new Error('lobby data unreadable');
+      },
+    });
+    const joined = late.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => late.runtime.allConnected() && host.runtime.allConnected(), 10_000)).toBe(true);
+    expect(await joined).toEqual({ ok: true, lobbyId });
+    expect(late.errorsOf('internal').map((e) => e.reason)).toContain('lobby data unreadable');
+    expect(new Set(late.runtime.members().map((m) => m.id))).toEqual(new Set([host.id, late.id]));
   });
 });

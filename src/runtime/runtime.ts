@@ -32,7 +32,7 @@ import { Sends } from './sends.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
 import { EventTranslator } from './event-translator.js';
-import { learnExpulsions, reExpel } from './expulsions.js';
+import { learnExpulsions, publishedExpulsions, reExpel } from './expulsions.js';
 import { EMPTY_DATA, GameStreams } from './game-streams.js';
 import { HeldSends } from './held-sends.js';
 import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
@@ -161,6 +161,7 @@ class Runtime implements LobbyRuntime {
       memberGone: (id) => core.forgetPeer(id),
       // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
       beforeDeparture: () => void router.read(clock.now()),
+      publishedExpulsions: (lobbyId) => publishedExpulsions(core, lobbyId),
       reExpel: (id) => reExpel(core, id),
       refuseExpelled: (id) => {
         counters.sessionRequestsRefused++;
