@@ -3,7 +3,8 @@
 // moment (so that Steam's member list at the newcomer's entry still has them). Before, a newcomer listed the
 // returning user and delivered their packets until the owner had kicked them again.
 // A member already in the lobby when the owner publishes an expulsion drops whoever it names that it had admitted.
-// A backend that throws while the list is read is an `internal` error, never a throw into tick() (README, errors).
+// A backend that throws while the list is read is an `internal` error, never a throw into tick(); one that refuses
+// to publish it is a `backend-refused` error of the kick (README, errors).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { P2PSendType } from '../src/effects/backend.js';
@@ -226,5 +227,24 @@ describe('the list, against a backend that throws or refuses', () => {
     expect(await joined).toEqual({ ok: true, lobbyId });
     expect(late.errorsOf('internal').map((e) => e.reason)).toContain('lobby data unreadable');
     expect(new Set(late.runtime.members().map((m) => m.id))).toEqual(new Set([host.id, late.id]));
+  });
+
+  it('a list the backend refuses to publish (ownership moved mid-kick) is a backend-refused error of the kick', async () => {
+    const { w, host, lobbyId } = await hosted(31);
+    const member = w.player(1);
+    void member.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
+    const refusal = { code: 'not-owner', detail: 'Only the lobby owner can set its data.' } as const;
+    const setLobbyData = host.backend.setLobbyData.bind(host.backend);
+    Object.assign(host.backend, {
+      setLobbyData: (id: bigint, key: string, value: string) => (key === EXPELLED_LOBBY_DATA_KEY ? false : setLobbyData(id, key, value)),
+      lastRefusal: () => refusal,
+    });
+    const kicked = host.runtime.kick(member.id);
+    // README, errors: `backend-refused` is the backend saying no, on errors$ and as the command's result.
+    const error = { kind: 'backend-refused', command: 'kick', code: refusal.code, reason: refusal.detail };
+    expect(host.errorsOf('backend-refused')).toEqual([error]);
+    expect(kicked).toEqual({ ok: false, error });
+    expect(host.backend.getLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY)).toBe('');
   });
 });

@@ -42,12 +42,17 @@ export function publishedExpulsions(core: RuntimeCore, lobbyId: bigint): bigint[
   return typeof value === 'string' ? parseExpelled(value).filter((id) => id !== owner) : [];
 }
 
-/** As owner, after a kick or ban: publish everyone expelled from this lobby. */
-export function publishExpulsions(core: RuntimeCore): void {
-  const lobbyId = core.directory.lobbyId;
+/**
+ * As owner, after a kick or ban: publish everyone expelled from this lobby. A refusal (ownership moved meanwhile)
+ * is reported as one of `command`: the game must hear that newcomers will not know of this expulsion.
+ */
+export function publishExpulsions(core: RuntimeCore, command: 'kick' | 'ban'): void {
+  const { backend, directory, reporter } = core;
+  const lobbyId = directory.lobbyId;
   if (lobbyId === undefined) return;
-  const value = formatExpelled(core.directory.expelled);
-  core.reporter.guarded('kick', () => core.backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, value));
+  const value = formatExpelled(directory.expelled);
+  const published = reporter.guarded(command, () => backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, value));
+  if (published === false) reporter.refused(command, backend.lastRefusal());
 }
 
 /** As owner, someone expelled came back to Steam's lobby: kick them again. */
