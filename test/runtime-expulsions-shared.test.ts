@@ -4,7 +4,8 @@
 // returning user and delivered their packets until the owner had kicked them again.
 // A member already in the lobby when the owner publishes an expulsion drops whoever it names that it had admitted.
 // A backend that throws while the list is read is an `internal` error, never a throw into tick(); one that refuses
-// to publish it is a `backend-refused` error of the kick (README, errors).
+// to publish it is a `backend-refused` error of the kick (README, errors). A user kicked again is the newest in the
+// list, so a full list drops older ids first (expulsions.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { P2PSendType } from '../src/effects/backend.js';
@@ -246,5 +247,37 @@ describe('the list, against a backend that throws or refuses', () => {
     expect(host.errorsOf('backend-refused')).toEqual([error]);
     expect(kicked).toEqual({ ok: false, error });
     expect(host.backend.getLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY)).toBe('');
+  });
+});
+
+describe('a user kicked again', () => {
+  it('moves to the newest place in a full list, so the next kick leaves out someone older', async () => {
+    const w = createRuntimeWorld('simulated', 37);
+    world = w;
+    const host = w.player(0);
+    const member = w.player(1);
+    const x = new ThinMember(w.sim.user({ id: userId(7), name: 'x' }));
+    w.everyFrame(() => x.tick());
+    const created = host.runtime.createLobby({ maxMembers: 8 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    void member.runtime.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
+    // A full list, x its oldest id: 455 ids of 17 digits and their commas fill 8,189 of the value's 8,192 bytes.
+    const others = Array.from({ length: 454 }, (_, i) => userId(1_000 + i));
+    const full = [x.id, ...others].join(',');
+    host.backend.setLobbyData(lobby.lobbyId, EXPELLED_LOBBY_DATA_KEY, full);
+    await w.run(500);
+    const published = () => parseExpelled(host.backend.getLobbyData(lobby.lobbyId, EXPELLED_LOBBY_DATA_KEY));
+    // x comes back and the owner kicks them again: newest last (expulsions.ts, formatExpelled).
+    x.backend.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.runtime.stats().expelledRejoins === 1, 5_000)).toBe(true);
+    await w.run(500);
+    expect(w.sim.steam.lobby(lobby.lobbyId)?.members).not.toContain(x.id);
+    expect(published()).toEqual([...others, x.id]);
+    // One more kick overflows the list: the oldest goes, which is no longer x.
+    expect(host.runtime.kick(member.id)).toEqual({ ok: true });
+    expect(published()).toEqual([...others.slice(1), x.id, member.id]);
   });
 });

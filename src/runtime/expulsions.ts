@@ -2,7 +2,8 @@
  * The lobby's expulsions, shared through lobby data: the owner publishes every user it kicked or banned under
  * `lobbykit:expelled`, so a member who enters after the kick knows it too. Without it a newcomer admits a kicked
  * user who comes back, and reads their packets, for the frames until the owner kicks them again. Only the owner can
- * write lobby data (Steam's rule), so the list is the owner's word; it holds the newest ids that fit in one value.
+ * write lobby data (Steam's rule), so the list is the owner's word; it holds the ids expelled most recently (a
+ * user kicked again counts from that kick) that fit in one value.
  */
 import { encodeChatNotice } from '../codec/chat-notice.js';
 import { isSteamId, MAX_LOBBY_DATA_VALUE_BYTES } from '../steam/index.js';
@@ -55,7 +56,10 @@ export function publishExpulsions(core: RuntimeCore, command: 'kick' | 'ban'): v
   if (published === false) reporter.refused(command, backend.lastRefusal());
 }
 
-/** As owner, someone expelled came back to Steam's lobby: kick them again. */
+/**
+ * As owner, someone expelled came back to Steam's lobby: kick them again, and publish them as the newest expelled
+ * (unless they are already), so a full list keeps them.
+ */
 export function reExpel(core: RuntimeCore, id: bigint): void {
   const { backend, directory, reporter } = core;
   const lobbyId = directory.lobbyId;
@@ -63,6 +67,10 @@ export function reExpel(core: RuntimeCore, id: bigint): void {
   // Without Steam's kick (steamworks.js) the notice is the kick, as for the first one.
   if (backend.capabilities.kickAndBan === 'absent') reporter.guarded('kick', () => backend.sendLobbyChat(lobbyId, encodeChatNotice({ kind: 'expel', target: id, ban: false })));
   else reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
+  // One who keeps coming back is newest already: no lobby data write (and update to every member) per return.
+  if (directory.expelled.at(-1) === id) return;
+  directory.expel(id);
+  publishExpulsions(core, 'kick');
 }
 
 /**
