@@ -3,6 +3,9 @@
 // moment (so that Steam's member list at the newcomer's entry still has them). Before, a newcomer listed the
 // returning user and delivered their packets until the owner had kicked them again.
 // A member already in the lobby when the owner publishes an expulsion drops whoever it names that it had admitted.
+// A backend that throws while the list is read is an `internal` error, never a throw into tick(); one that refuses
+// to publish it is a `backend-refused` error of the kick (README, errors). A user kicked again is the newest in the
+// list, so a full list drops older ids first (expulsions.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { P2PSendType } from '../src/effects/backend.js';
@@ -195,5 +198,86 @@ describe('an expulsion the owner publishes while we are in the lobby', () => {
     expect(member.runtime.members().map((m) => m.id)).toContain(host.id);
     expect(member.sessionsOf('member.dismissed').map((e) => e.memberId)).toEqual([x.id]);
     expect(member.runtime.allConnected()).toBe(true);
+  });
+});
+
+describe('the list, against a backend that throws or refuses', () => {
+  /** A host in its lobby. */
+  async function hosted(seed: number) {
+    const w = createRuntimeWorld('simulated', seed);
+    world = w;
+    const host = w.player(0);
+    const created = host.runtime.createLobby({ maxMembers: 8 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    return { w, host, lobbyId: lobby.lobbyId };
+  }
+
+  it('a newcomer whose backend throws on reading lobby data still enters: an internal error, and the game loop goes on', async () => {
+    const { w, host, lobbyId } = await hosted(29);
+    const late = w.player(1);
+    // README, errors: a throw is caught and reported as `internal`, never thrown into the game's tick().
+    Object.assign(late.backend, {
+      getLobbyData: () => {
+        throw new Error('lobby data unreadable');
+      },
+    });
+    const joined = late.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => late.runtime.allConnected() && host.runtime.allConnected(), 10_000)).toBe(true);
+    expect(await joined).toEqual({ ok: true, lobbyId });
+    expect(late.errorsOf('internal').map((e) => e.reason)).toContain('lobby data unreadable');
+    expect(new Set(late.runtime.members().map((m) => m.id))).toEqual(new Set([host.id, late.id]));
+  });
+
+  it('a list the backend refuses to publish (ownership moved mid-kick) is a backend-refused error of the kick', async () => {
+    const { w, host, lobbyId } = await hosted(31);
+    const member = w.player(1);
+    void member.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
+    const refusal = { code: 'not-owner', detail: 'Only the lobby owner can set its data.' } as const;
+    const setLobbyData = host.backend.setLobbyData.bind(host.backend);
+    Object.assign(host.backend, {
+      setLobbyData: (id: bigint, key: string, value: string) => (key === EXPELLED_LOBBY_DATA_KEY ? false : setLobbyData(id, key, value)),
+      lastRefusal: () => refusal,
+    });
+    const kicked = host.runtime.kick(member.id);
+    // README, errors: `backend-refused` is the backend saying no, on errors$ and as the command's result.
+    const error = { kind: 'backend-refused', command: 'kick', code: refusal.code, reason: refusal.detail };
+    expect(host.errorsOf('backend-refused')).toEqual([error]);
+    expect(kicked).toEqual({ ok: false, error });
+    expect(host.backend.getLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY)).toBe('');
+  });
+});
+
+describe('a user kicked again', () => {
+  it('moves to the newest place in a full list, so the next kick leaves out someone older', async () => {
+    const w = createRuntimeWorld('simulated', 37);
+    world = w;
+    const host = w.player(0);
+    const member = w.player(1);
+    const x = new ThinMember(w.sim.user({ id: userId(7), name: 'x' }));
+    w.everyFrame(() => x.tick());
+    const created = host.runtime.createLobby({ maxMembers: 8 });
+    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    void member.runtime.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
+    // A full list, x its oldest id: 455 ids of 17 digits and their commas fill 8,189 of the value's 8,192 bytes.
+    const others = Array.from({ length: 454 }, (_, i) => userId(1_000 + i));
+    const full = [x.id, ...others].join(',');
+    host.backend.setLobbyData(lobby.lobbyId, EXPELLED_LOBBY_DATA_KEY, full);
+    await w.run(500);
+    const published = () => parseExpelled(host.backend.getLobbyData(lobby.lobbyId, EXPELLED_LOBBY_DATA_KEY));
+    // x comes back and the owner kicks them again: newest last (expulsions.ts, formatExpelled).
+    x.backend.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.runtime.stats().expelledRejoins === 1, 5_000)).toBe(true);
+    await w.run(500);
+    expect(w.sim.steam.lobby(lobby.lobbyId)?.members).not.toContain(x.id);
+    expect(published()).toEqual([...others, x.id]);
+    // One more kick overflows the list: the oldest goes, which is no longer x.
+    expect(host.runtime.kick(member.id)).toEqual({ ok: true });
+    expect(published()).toEqual([...others.slice(1), x.id, member.id]);
   });
 });

@@ -6,7 +6,6 @@ import { decodeChatNotice, isChatNotice, type ChatNotice } from '../codec/chat-n
 import { EnterResponse, type Backend, type BackendEvent, type BackendProblemCode } from '../effects/backend.js';
 import { memberChangeFromSteam, type MemberChange } from '../steam/index.js';
 import type { SessionEvent } from '../machines/session.machine.js';
-import { EXPELLED_LOBBY_DATA_KEY, parseExpelled } from './expulsions.js';
 import type { MemberDirectory } from './member-directory.js';
 import type { RuntimeStats } from './stats.js';
 
@@ -33,6 +32,11 @@ export interface TranslatorSinks {
    * delivered rather than dropped with their session. Not for kicks and bans, whose packets stay out.
    */
   beforeDeparture(): void;
+  /**
+   * Who the owner of `lobbyId` has published as expelled (never the owner): read through the runtime's one parser,
+   * whose backend reads are guarded, so a backend that throws is an error on errors$, not a throw into tick().
+   */
+  publishedExpulsions(lobbyId: bigint): readonly bigint[];
   /** We own the lobby and someone expelled came back: kick them again. */
   reExpel(id: bigint): void;
   /** A session request from someone kicked or banned from this lobby: refused without asking the machines. */
@@ -262,10 +266,9 @@ export class EventTranslator {
   /** The members Steam lists, less any the owner has published as expelled (the owner is about to kick them again). */
   private admissibleMembers(lobbyId: bigint): readonly bigint[] {
     const members = this.backend.getLobbyMembers(lobbyId);
-    const expelled = parseExpelled(this.backend.getLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY));
+    const expelled = this.sinks.publishedExpulsions(lobbyId);
     if (expelled.length === 0) return members;
-    const owner = this.backend.getLobbyOwner(lobbyId);
-    return members.filter((id) => id === this.selfId || id === owner || !expelled.includes(id));
+    return members.filter((id) => id === this.selfId || !expelled.includes(id));
   }
 
   private ownerOf(lobbyId: bigint): bigint | undefined {

@@ -2,8 +2,10 @@
  * The lobby's expulsions, shared through lobby data: the owner publishes every user it kicked or banned under
  * `lobbykit:expelled`, so a member who enters after the kick knows it too. Without it a newcomer admits a kicked
  * user who comes back, and reads their packets, for the frames until the owner kicks them again. Only the owner can
- * write lobby data (Steam's rule), so the list is the owner's word; it holds the newest ids that fit in one value.
+ * write lobby data (Steam's rule), so the list is the owner's word; it holds the ids expelled most recently (a
+ * user kicked again counts from that kick) that fit in one value.
  */
+import { encodeChatNotice } from '../codec/chat-notice.js';
 import { isSteamId, MAX_LOBBY_DATA_VALUE_BYTES } from '../steam/index.js';
 import type { RuntimeCore } from './core.js';
 import { LOBBYKIT_KEY_PREFIX } from './lobby-state.js';
@@ -41,12 +43,34 @@ export function publishedExpulsions(core: RuntimeCore, lobbyId: bigint): bigint[
   return typeof value === 'string' ? parseExpelled(value).filter((id) => id !== owner) : [];
 }
 
-/** As owner, after a kick or ban: publish everyone expelled from this lobby. */
-export function publishExpulsions(core: RuntimeCore): void {
-  const lobbyId = core.directory.lobbyId;
+/**
+ * As owner, after a kick or ban: publish everyone expelled from this lobby. A refusal (ownership moved meanwhile)
+ * is reported as one of `command`: the game must hear that newcomers will not know of this expulsion.
+ */
+export function publishExpulsions(core: RuntimeCore, command: 'kick' | 'ban'): void {
+  const { backend, directory, reporter } = core;
+  const lobbyId = directory.lobbyId;
   if (lobbyId === undefined) return;
-  const value = formatExpelled(core.directory.expelled);
-  core.reporter.guarded('kick', () => core.backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, value));
+  const value = formatExpelled(directory.expelled);
+  const published = reporter.guarded(command, () => backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, value));
+  if (published === false) reporter.refused(command, backend.lastRefusal());
+}
+
+/**
+ * As owner, someone expelled came back to Steam's lobby: kick them again, and publish them as the newest expelled
+ * (unless they are already), so a full list keeps them.
+ */
+export function reExpel(core: RuntimeCore, id: bigint): void {
+  const { backend, directory, reporter } = core;
+  const lobbyId = directory.lobbyId;
+  if (lobbyId === undefined) return;
+  // Without Steam's kick (steamworks.js) the notice is the kick, as for the first one.
+  if (backend.capabilities.kickAndBan === 'absent') reporter.guarded('kick', () => backend.sendLobbyChat(lobbyId, encodeChatNotice({ kind: 'expel', target: id, ban: false })));
+  else reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
+  // One who keeps coming back is newest already: no lobby data write (and update to every member) per return.
+  if (directory.expelled.at(-1) === id) return;
+  directory.expel(id);
+  publishExpulsions(core, 'kick');
 }
 
 /**

@@ -157,13 +157,7 @@ export class RuntimeEffects implements MachineEffects {
   }
 
   private backendRefused(command: RuntimeCommand): void {
-    const refusal = this.core.backend.lastRefusal();
-    this.core.reporter.report({
-      kind: 'backend-refused',
-      command,
-      code: refusal?.code ?? 'native-error',
-      reason: refusal?.detail ?? `The backend refused ${command}.`,
-    });
+    this.core.reporter.refused(command, this.core.backend.lastRefusal());
   }
 
   /**
@@ -183,7 +177,7 @@ export class RuntimeEffects implements MachineEffects {
       return;
     }
     core.directory.expel(memberId);
-    publishExpulsions(core);
+    publishExpulsions(core, command);
     core.forgetPeer(memberId);
     core.toMachines({ type: 'member.changed', memberId, change: command === 'kick' ? 'kicked' : 'banned', changedBy: core.selfId });
   }

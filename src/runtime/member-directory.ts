@@ -108,7 +108,7 @@ export class MemberDirectory {
     return this.entries.get(id)?.session === 'connected';
   }
 
-  /** Everyone kicked or banned from this lobby that we know of, oldest first. */
+  /** Everyone kicked or banned from this lobby that we know of, by their latest kick or ban, oldest first. */
   get expelled(): readonly bigint[] {
     return [...this.expelledIds];
   }
@@ -180,6 +180,8 @@ export class MemberDirectory {
 
   /** Kicked or banned: out, and kept out until we leave this lobby. */
   expel(id: bigint): void {
+    // Kicked again counts as newest: a full published list leaves out the oldest, and whoever comes back is the one to keep.
+    this.expelledIds.delete(id);
     this.expelledIds.add(id);
     this.remove(id);
   }

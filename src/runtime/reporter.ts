@@ -4,7 +4,8 @@
  * result. Backend calls go through `guarded`, so a backend that throws becomes an `internal` error, never a throw
  * into the game loop.
  */
-import { describeThrown, failed, type Failed, type LobbyRuntimeError } from './errors.js';
+import type { Refusal } from '../effects/backend.js';
+import { describeThrown, failed, type Failed, type LobbyRuntimeError, type RuntimeCommand } from './errors.js';
 
 export class Reporter {
   /** Errors reported while a command runs, so a synchronous command can return them. */
@@ -23,6 +24,16 @@ export class Reporter {
   /** Publishes `error` and returns it as a failed result. */
   fail(error: LobbyRuntimeError): Failed {
     return failed(this.report(error));
+  }
+
+  /** The backend returned false to a call made for `command`: `backend-refused`, with the backend's own reason. */
+  refused(command: RuntimeCommand, refusal: Refusal | undefined): void {
+    this.report({
+      kind: 'backend-refused',
+      command,
+      code: refusal?.code ?? 'native-error',
+      reason: refusal?.detail ?? `The backend refused ${command}.`,
+    });
   }
 
   /** Runs `call`; a throw becomes an `internal` error (published) and `undefined`. */

@@ -10,7 +10,6 @@
  */
 import type { Observable } from 'rxjs';
 import { createActor, type Actor, type ActorRefFrom } from 'xstate';
-import { encodeChatNotice } from '../codec/chat-notice.js';
 import { DEFAULT_MAX_DECODED_BYTES, createPacketCodec } from '../codec/packet-codec.js';
 import { createSystemClock } from '../effects/clock.js';
 import type { lobbyListMachine } from '../machines/lobby-list.machine.js';
@@ -33,7 +32,7 @@ import { Sends } from './sends.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
 import { EventTranslator } from './event-translator.js';
-import { learnExpulsions } from './expulsions.js';
+import { learnExpulsions, publishedExpulsions, reExpel } from './expulsions.js';
 import { EMPTY_DATA, GameStreams } from './game-streams.js';
 import { HeldSends } from './held-sends.js';
 import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
@@ -162,13 +161,8 @@ class Runtime implements LobbyRuntime {
       memberGone: (id) => core.forgetPeer(id),
       // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
       beforeDeparture: () => void router.read(clock.now()),
-      reExpel: (id) => {
-        const lobbyId = directory.lobbyId;
-        if (lobbyId === undefined) return;
-        // Without Steam's kick (steamworks.js) the notice is the kick, as for the first one.
-        if (backend.capabilities.kickAndBan === 'absent') reporter.guarded('kick', () => backend.sendLobbyChat(lobbyId, encodeChatNotice({ kind: 'expel', target: id, ban: false })));
-        else reporter.guarded('kick', () => backend.kickLobbyMember(lobbyId, id));
-      },
+      publishedExpulsions: (lobbyId) => publishedExpulsions(core, lobbyId),
+      reExpel: (id) => reExpel(core, id),
       refuseExpelled: (id) => {
         counters.sessionRequestsRefused++;
         reporter.report({ kind: 'session-refused', remoteId: id, code: 'expelled', reason: `${id} was kicked or banned from this lobby.` });
