@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { DecodeBudget, LIGHT_WORK_BYTES, announcedWork } from '../src/runtime/decode-budget.js';
 import type { PeerSlot } from '../src/runtime/member-directory.js';
-import { createRuntimeWorld, userId, type RuntimeWorld } from './helpers/runtime-world.js';
+import { createRuntimeWorld, hostLobby, userId, type RuntimeWorld } from './helpers/runtime-world.js';
 import { ThinMember } from './helpers/thin-member.js';
 
 let world: RuntimeWorld | undefined;
@@ -24,15 +24,12 @@ async function lobbyWith(names: readonly string[]) {
   const w = createRuntimeWorld('simulated');
   world = w;
   const host = w.player(0);
-  const created = host.runtime.createLobby({ maxMembers: 4 });
-  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 2_000);
-  const lobby = await created;
-  if (!lobby.ok) throw new Error(lobby.error.reason);
+  const lobbyId = await hostLobby(w, host, { maxMembers: 4 });
   const members = names.map((name, i) => new ThinMember(w.sim.user({ id: userId(10 + i), name })));
   w.everyFrame(() => {
     for (const member of members) member.tick();
   });
-  for (const member of members) member.backend.joinLobby(lobby.lobbyId);
+  for (const member of members) member.backend.joinLobby(lobbyId);
   expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === names.length + 1, 5_000)).toBe(true);
   return { w, host, members };
 }

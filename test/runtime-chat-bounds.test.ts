@@ -2,7 +2,7 @@
 // counted in UTF-8; a lone surrogate cannot be carried by UTF-8; text starting with a NUL would read as one of
 // lobbykit's notices (docs/capabilities.md), so it is refused. Anything else, the empty line included, goes out.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRuntimeWorld, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { createRuntimeWorld, hostLobby, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
 let world: RuntimeWorld | undefined;
 afterEach(() => {
@@ -14,11 +14,7 @@ async function lobbyOfTwo(): Promise<{ w: RuntimeWorld; me: Player; other: Playe
   const w = createRuntimeWorld('simulated');
   world = w;
   const [me, other] = [w.player(0), w.player(1)];
-  const created = me.runtime.createLobby({ maxMembers: 4 });
-  await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 2_000);
-  const result = await created;
-  if (!result.ok) throw new Error(result.error.reason);
-  void other.runtime.joinLobby(result.lobbyId);
+  void other.runtime.joinLobby(await hostLobby(w, me, { maxMembers: 4 }));
   expect(await w.runUntil(() => me.runtime.allConnected() && other.runtime.allConnected(), 5_000)).toBe(true);
   return { w, me, other };
 }

@@ -11,7 +11,7 @@ import { encodeChatFrame } from '../src/effects/steamworks/chat-frame.js';
 import { P2PSendType } from '../src/effects/backend.js';
 import type { RuntimeStats } from '../src/runtime.js';
 import { hostileClasses } from './helpers/hostile-packets.js';
-import { createRuntimeWorld, userId, type RuntimeWorld } from './helpers/runtime-world.js';
+import { createRuntimeWorld, hostLobby, userId, type RuntimeWorld } from './helpers/runtime-world.js';
 import { ThinMember } from './helpers/thin-member.js';
 
 /**
@@ -58,10 +58,7 @@ describe('runtime counters under a hostile storm', () => {
     const w = createRuntimeWorld('simulated', 23);
     world = w;
     const host = w.player(0);
-    const created = host.runtime.createLobby({ maxMembers: 8 });
-    await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-    const lobby = await created;
-    if (!lobby.ok) throw new Error(lobby.error.reason);
+    const lobbyId = await hostLobby(w, host, { maxMembers: 8 });
     const hostile = new ThinMember(w.sim.user({ id: userId(9), name: 'hostile' }));
     const kicked = new ThinMember(w.sim.user({ id: userId(10), name: 'kicked' }));
     const stranger = w.sim.user({ id: userId(11), name: 'stranger' });
@@ -74,8 +71,8 @@ describe('runtime counters under a hostile storm', () => {
       const stats = host.runtime.stats();
       if (stats.packetsRead !== outcomes(stats)) broken.push(`frame ${frames}: read ${stats.packetsRead}, outcomes ${outcomes(stats)}`);
     });
-    hostile.backend.joinLobby(lobby.lobbyId);
-    kicked.backend.joinLobby(lobby.lobbyId);
+    hostile.backend.joinLobby(lobbyId);
+    kicked.backend.joinLobby(lobbyId);
     expect(await w.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 3, 10_000)).toBe(true);
     host.listen(1);
 
@@ -93,8 +90,8 @@ describe('runtime counters under a hostile storm', () => {
     };
     const storm: Uint8Array[] = [
       ...Object.values(hostileClasses(60, 99)).flat().map((p) => p.bytes),
-      ...Array.from({ length: 40 }, (_, i) => encodeChatFrame(lobby.lobbyId, new Uint8Array([0xff, 0xfe, i]))),
-      ...Array.from({ length: 40 }, (_, i) => encodeChatFrame(lobby.lobbyId, new TextEncoder().encode(`chat ${i}`))),
+      ...Array.from({ length: 40 }, (_, i) => encodeChatFrame(lobbyId, new Uint8Array([0xff, 0xfe, i]))),
+      ...Array.from({ length: 40 }, (_, i) => encodeChatFrame(lobbyId, new TextEncoder().encode(`chat ${i}`))),
       ...Array.from({ length: 20 }, () => jsonFrame('['.repeat(100_000) + ']'.repeat(100_000))),
       ...Array.from({ length: 60 }, (_, i) => valid({ seq: i }, i % 2 === 0 ? 1 : 5)),
     ];

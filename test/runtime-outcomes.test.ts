@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend, BackendEvent } from '../src/effects/backend.js';
 import { createLobbyRuntime, type LobbyRuntime } from '../src/runtime.js';
-import { createRuntimeWorld, FRAME_MS, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { connectAll, createRuntimeWorld, FRAME_MS, hostLobby, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
 /** A backend whose answers of these types are lost: the runtime can only give up after its timeout. */
 function deafTo(backend: Backend, lost: readonly BackendEvent['type'][]): Backend {
@@ -84,17 +84,9 @@ describe('outcomes in a lobby (simulated)', () => {
   let world: RuntimeWorld;
   afterEach(() => world.dispose());
 
-  async function lobbyOf(size: number): Promise<bigint> {
+  function lobbyOf(size: number): Promise<bigint> {
     world = createRuntimeWorld('simulated');
-    const players = Array.from({ length: size }, (_, i) => world.player(i));
-    const created = players[0]!.runtime.createLobby({ maxMembers: 8 });
-    await world.runUntil(() => players[0]!.runtime.lobbyState().status === 'joined', 5_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
-    for (const p of players.slice(1)) void p.runtime.joinLobby(result.lobbyId);
-    const all = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === size);
-    if (!(await world.runUntil(all, 15_000))) throw new Error('lobby did not connect');
-    return result.lobbyId;
+    return connectAll(world, Array.from({ length: size }, (_, i) => world.player(i)), 8);
   }
 
   it('a lobby list from Steam is complete, and a refused kick meanwhile leaves the list request waiting for it', async () => {
@@ -199,11 +191,8 @@ describe('a backend without member data (steamworks.js 0.4, docs/capabilities.md
       backend.getLobbyMemberData = (..._args) => (asked.push('get'), '');
       backend.setLobbyMemberData = (..._args) => (asked.push('set'), false);
     }
-    const created = host.runtime.createLobby();
-    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
-    void guest.runtime.joinLobby(result.lobbyId);
+    const lobbyId = await hostLobby(world, host);
+    void guest.runtime.joinLobby(lobbyId);
     expect(await world.runUntil(() => host.runtime.allConnected() && guest.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
     expect(asked).toEqual([]);
   });
@@ -221,14 +210,11 @@ describe('an invite whose sender has no name to give (simulated)', () => {
     (friend.backend as { personaName: Backend['personaName'] }).personaName = () => {
       throw new Error('persona names are gone');
     };
-    const created = host.runtime.createLobby();
-    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
+    const lobbyId = await hostLobby(world, host);
     expect(host.runtime.invite(friend.id)).toEqual({ ok: true });
     expect(await world.runUntil(() => friend.lifecycleOf('lifecycle.inviteReceived').length > 0, 10_000)).toBe(true);
     expect(friend.lifecycleOf('lifecycle.inviteReceived')).toEqual([
-      { type: 'lifecycle.inviteReceived', lobbyId: result.lobbyId, from: host.id, fromName: '' },
+      { type: 'lifecycle.inviteReceived', lobbyId, from: host.id, fromName: '' },
     ]);
     expect(friend.errorsOf('internal').length).toBeGreaterThan(0);
   });
@@ -242,11 +228,7 @@ describe('back in the lobby after Steam dropped us (simulated)', () => {
     world = createRuntimeWorld('simulated');
     const seats = { timing: { lobby: { seatReservationMs: 3_000, rejoinIntervalMs: 500, requestTimeoutMs: 2_000 } } };
     const [host, dropped, leaver, late] = [0, 1, 2, 3].map((i) => world.player(i, {}, seats)) as [Player, Player, Player, Player];
-    const created = host.runtime.createLobby({ maxMembers: 8 });
-    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
-    const lobbyId = result.lobbyId;
+    const lobbyId = await hostLobby(world, host, { maxMembers: 8 });
     for (const p of [dropped, leaver]) void p.runtime.joinLobby(lobbyId);
     expect(await world.runUntil(() => dropped.runtime.allConnected() && dropped.runtime.members().length === 3, 10_000)).toBe(true);
 
@@ -278,11 +260,8 @@ describe('a session Steam fails (simulated)', () => {
     world = createRuntimeWorld('simulated');
     const host = world.player(0);
     const guest = world.player(1);
-    const created = host.runtime.createLobby();
-    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
-    void guest.runtime.joinLobby(result.lobbyId);
+    const lobbyId = await hostLobby(world, host);
+    void guest.runtime.joinLobby(lobbyId);
     expect(await world.runUntil(() => host.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
     world.sim.steam.faults.partition([guest.id]);
     host.runtime.send(guest.id, 'across the cut');
@@ -299,10 +278,7 @@ describe('entering a lobby of lobbykit runtimes (simulated)', () => {
   it('opens to a member who declared lobbykit in its member data in lobbykit, never in the tutorial\'s GZIP', async () => {
     world = createRuntimeWorld('simulated');
     const host = world.player(0);
-    const created = host.runtime.createLobby();
-    await world.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
+    const lobbyId = await hostLobby(world, host);
     // Our guest sends through a wrapper, so every packet goes through sendP2P (backend.ts P2PRoutes).
     const sent: Uint8Array[] = [];
     const inner = world.sim.user({ id: userId(1), name: 'guest' });
@@ -320,7 +296,7 @@ describe('entering a lobby of lobbykit runtimes (simulated)', () => {
     });
     const guest = createLobbyRuntime({ backend, clock: world.sim.clock });
     world.everyFrame(() => guest.tick());
-    void guest.joinLobby(result.lobbyId);
+    void guest.joinLobby(lobbyId);
     expect(await world.runUntil(() => guest.allConnected() && guest.members().length === 2, 10_000)).toBe(true);
     guest.dispose();
     expect(sent.length).toBeGreaterThan(0);

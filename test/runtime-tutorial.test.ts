@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeGodot3, encodeGodot3, godotCompress, godotDecompress, godotFromPlain } from '../src/codec/godot/index.js';
 import { P2PSendType } from '../src/effects/backend.js';
-import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { createRuntimeWorld, hostLobby, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 import type { BackendFlavour } from './helpers/sim-world.js';
 import { TutorialPeer } from './helpers/tutorial-peer.js';
 
@@ -68,14 +68,11 @@ describe.each<BackendFlavour>(['simulated', 'steamworks-adapter'])('a runtime wi
     const w = createRuntimeWorld(flavour);
     world = w;
     const me = w.player(0);
-    const created = me.runtime.createLobby({ maxMembers: 4 });
-    await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 2_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
+    const lobbyId = await hostLobby(w, me, { maxMembers: 4 });
     const zipped = tutorialPeer(w, 10, true);
     const plain = tutorialPeer(w, 11, false);
-    zipped.joinLobby(result.lobbyId);
-    plain.joinLobby(result.lobbyId);
+    zipped.joinLobby(lobbyId);
+    plain.joinLobby(lobbyId);
     expect(await w.runUntil(() => me.runtime.allConnected() && me.runtime.members().length === 3, 5_000)).toBe(true);
 
     // steamworks.js 0.4 reads one P2P channel, 0: a tutorial peer must send there for it to hear.
@@ -154,11 +151,8 @@ describe.each<BackendFlavour>(['simulated', 'steamworks-adapter'])('a runtime wi
     const w = createRuntimeWorld(flavour);
     world = w;
     const [me, other] = [w.player(0), w.player(1)];
-    const created = me.runtime.createLobby({ maxMembers: 4 });
-    await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 2_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
-    void other.runtime.joinLobby(result.lobbyId);
+    const lobbyId = await hostLobby(w, me, { maxMembers: 4 });
+    void other.runtime.joinLobby(lobbyId);
     expect(await w.runUntil(() => me.runtime.allConnected() && other.runtime.allConnected(), 5_000)).toBe(true);
 
     // The other runtime's transport sends a tutorial handshake and a Dictionary; a stranger sends one too.
@@ -196,12 +190,9 @@ describe.each<BackendFlavour>(['simulated', 'steamworks-adapter'])('a runtime wi
     expect(await w.runUntil(() => joiner.runtime.allConnected(), 5_000)).toBe(true);
 
     const owner = w.player(1);
-    const created = owner.runtime.createLobby({ maxMembers: 4 });
-    await w.runUntil(() => owner.runtime.lobbyState().status === 'joined', 2_000);
-    const lobby = await created;
-    if (!lobby.ok) throw new Error(lobby.error.reason);
+    const lobbyId = await hostLobby(w, owner, { maxMembers: 4 });
     const guest = godot4(11);
-    guest.joinLobby(lobby.lobbyId);
+    guest.joinLobby(lobbyId);
     expect(await w.runUntil(() => owner.runtime.allConnected() && owner.runtime.members().length === 2, 5_000)).toBe(true);
 
     const [atJoiner, atOwner] = [joiner.listen(0), owner.listen(0)];

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeGodot3, godotCompress, godotFromPlain } from '../src/codec/godot/index.js';
 import { P2PSendType } from '../src/effects/backend.js';
-import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { createRuntimeWorld, hostLobby, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 import { TutorialPeer } from './helpers/tutorial-peer.js';
 import { WIRE_MEMBER_DATA_KEY, WIRE_MEMBER_DATA_VALUE } from '../src/runtime/peer-wire.js';
 
@@ -23,13 +23,10 @@ async function hostWithSilentGame(godot: 3 | 4, gzip: boolean): Promise<{ w: Run
   const w = createRuntimeWorld('simulated');
   world = w;
   const me = w.player(0);
-  const created = me.runtime.createLobby({ maxMembers: 4 });
-  await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 2_000);
-  const result = await created;
-  if (!result.ok) throw new Error(result.error.reason);
+  const lobbyId = await hostLobby(w, me, { maxMembers: 4 });
   const game = new TutorialPeer(w.sim.user({ id: userId(10), name: 'godot' }), { handshakes: false, godot, gzip });
   w.everyFrame(() => game.tick([0, 1, 2]));
-  game.joinLobby(result.lobbyId);
+  game.joinLobby(lobbyId);
   expect(await w.runUntil(() => me.runtime.members().some((m) => m.id === game.id), 2_000)).toBe(true);
   await w.run(300);
   return { w, me, game };
@@ -127,13 +124,10 @@ describe('reopening a session with a game whose wire is known', () => {
     const w = createRuntimeWorld('simulated');
     world = w;
     const me = w.player(0, {}, { retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 200 }, timing: { peer: { handshakeTimeoutMs: 300 } } });
-    const created = me.runtime.createLobby({ maxMembers: 4 });
-    await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 2_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
+    const lobbyId = await hostLobby(w, me, { maxMembers: 4 });
     const game = new TutorialPeer(w.sim.user({ id: userId(10), name: 'godot' }));
     w.everyFrame(() => game.tick([0]));
-    game.joinLobby(result.lobbyId);
+    game.joinLobby(lobbyId);
     expect(await w.runUntil(() => me.runtime.allConnected() && me.runtime.members().length === 2, 5_000)).toBe(true);
     // Steam fails the session (a reliable message times out across a cut), and the runtime tries again: the
     // tutorial's reader never answers those (it answers session requests only), so they go on while we look.
@@ -153,10 +147,7 @@ describe('a lobbykit member sending in the tutorial wire', () => {
     const w = createRuntimeWorld('simulated');
     world = w;
     const me = w.player(0);
-    const created = me.runtime.createLobby({ maxMembers: 4 });
-    await w.runUntil(() => me.runtime.lobbyState().status === 'joined', 2_000);
-    const result = await created;
-    if (!result.ok) throw new Error(result.error.reason);
+    const lobbyId = await hostLobby(w, me, { maxMembers: 4 });
     // A bare backend that declares lobbykit's wire in member data, as a runtime does on entering, and sends nothing.
     const member = w.sim.user({ id: userId(20), name: 'declared' });
     let entered = false;
@@ -168,7 +159,7 @@ describe('a lobbykit member sending in the tutorial wire', () => {
         entered = true;
       });
     });
-    member.joinLobby(result.lobbyId);
+    member.joinLobby(lobbyId);
     expect(await w.runUntil(() => entered && me.runtime.members().some((m) => m.id === member.localUserId()), 2_000)).toBe(true);
     await w.run(300);
     const before = me.runtime.stats().decodeErrors;

@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FrameKind, PayloadCodecId, encodeFrameHeader } from '../src/codec/frame.js';
 import type { Backend, BackendEvent } from '../src/effects/backend.js';
-import { VirtualClock } from '../src/effects/clock.js';
-import { createSimulatedSteam, type SimulatedSteam } from '../src/effects/sim/network.js';
+import type { SimulatedSteam } from '../src/effects/sim/network.js';
 import type { SteamworksBindingName } from '../src/effects/sim/steamworks/client.js';
 import { PIPELAB_STEAMWORKS_CAPABILITIES, STEAMWORKS_CAPABILITIES, createSteamworksBackend, wrapSteamworksClient } from '../src/effects/steamworks/adapter.js';
 import { steamworksCallbacks } from '../src/effects/steamworks/callbacks.js';
@@ -14,27 +13,10 @@ import { decodeChatFrame, encodeChatFrame } from '../src/effects/steamworks/chat
 import { SteamCallbackId, type SteamworksClient } from '../src/effects/steamworks/client-types.js';
 import { UNANNOUNCED_MEMBER_GRACE_POLLS } from '../src/effects/steamworks/member-watch.js';
 import { ZERO_BYTE_PROBE_POLLS } from '../src/effects/steamworks/packets.js';
-import { ALICE, BOB, CAROL, ofType } from './helpers/sim-world.js';
-
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import { ALICE, BOB, CAROL, ofType, simulatedSteamWithAliceBobCarol } from './helpers/sim-world.js';
 
 function setup(binding: SteamworksBindingName = 'steamworks.js') {
-  const clock = new VirtualClock();
-  const steam: SimulatedSteam = createSimulatedSteam({ seed: 3, clock });
-  for (const [id, name] of [
-    [ALICE, 'Alice'],
-    [BOB, 'Bob'],
-    [CAROL, 'Carol'],
-  ] as const) {
-    steam.addUser({ id, name });
-  }
-  const settle = async (ms = 300): Promise<void> => {
-    await turn();
-    for (let t = 0; t < ms; t += 10) {
-      clock.advance(10);
-      await turn();
-    }
-  };
+  const { clock, steam, settle } = simulatedSteamWithAliceBobCarol(3);
   const client = (id: bigint): SteamworksClient => steam.steamworksClient(id, binding);
   const backend = (id: bigint, argv: readonly string[] = []): Backend => wrapSteamworksClient(client(id), { argv });
   return { clock, steam, settle, client, backend };

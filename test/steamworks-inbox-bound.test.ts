@@ -5,13 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { FrameKind, PayloadCodecId, encodeFrameHeader } from '../src/codec/frame.js';
 import type { Backend } from '../src/effects/backend.js';
-import { VirtualClock } from '../src/effects/clock.js';
-import { createSimulatedSteam } from '../src/effects/sim/network.js';
 import { createRandom } from '../src/effects/sim/random.js';
 import type { SteamworksBindingName } from '../src/effects/sim/steamworks/client.js';
 import { createSteamworksBackend, wrapSteamworksClient, type SteamworksBackendOptions } from '../src/effects/steamworks/adapter.js';
 import type { SteamworksClient, SteamworksNetworking, SteamworksP2PPacket } from '../src/effects/steamworks/client-types.js';
-import { ALICE, BOB, CAROL } from './helpers/sim-world.js';
+import { ALICE, BOB, CAROL, simulatedSteamWithAliceBobCarol } from './helpers/sim-world.js';
 
 const RELIABLE = 2;
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -20,15 +18,7 @@ type Limits = Pick<SteamworksBackendOptions, 'maxPacketsPerPoll' | 'maxInboxPack
 
 /** Alice's adapter over a client whose reads are counted, so what the adapter holds is seen from outside it. */
 function setup(limits: Limits, binding: SteamworksBindingName = 'steamworks.js') {
-  const clock = new VirtualClock();
-  const steam = createSimulatedSteam({ seed: 11, clock });
-  for (const [id, name] of [
-    [ALICE, 'Alice'],
-    [BOB, 'Bob'],
-    [CAROL, 'Carol'],
-  ] as const) {
-    steam.addUser({ id, name });
-  }
+  const { clock, steam } = simulatedSteamWithAliceBobCarol(11);
   const pulled = { packets: 0, bytes: 0 };
   const count = (packet: SteamworksP2PPacket): SteamworksP2PPacket => {
     pulled.packets++;

@@ -3,34 +3,12 @@
 // the file:line is beside each), or from running the real package (test/steamworks-real.test.ts), never from the
 // simulator's code.
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/effects/clock.js';
-import { createSimulatedSteam } from '../src/effects/sim/network.js';
 import { SimulatedNativeAbort } from '../src/effects/sim/steamworks/client.js';
 import { RUN_CALLBACKS_MS } from '../src/effects/sim/steamworks/process.js';
 import { SteamCallbackId, type SteamworksLobby } from '../src/effects/steamworks/client-types.js';
-import { ALICE, BOB, CAROL } from './helpers/sim-world.js';
+import { ALICE, BOB, CAROL, simulatedSteamWithAliceBobCarol } from './helpers/sim-world.js';
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function setup() {
-  const clock = new VirtualClock();
-  const steam = createSimulatedSteam({ seed: 11, clock });
-  for (const [id, name] of [
-    [ALICE, 'Alice'],
-    [BOB, 'Bob'],
-    [CAROL, 'Carol'],
-  ] as const) {
-    steam.addUser({ id, name });
-  }
-  const settle = async (ms = 300): Promise<void> => {
-    await turn();
-    for (let t = 0; t < ms; t += 10) {
-      clock.advance(10);
-      await turn();
-    }
-  };
-  return { clock, steam, settle };
-}
+const setup = () => simulatedSteamWithAliceBobCarol(11);
 
 async function lobbyOf(promise: Promise<SteamworksLobby>, settle: () => Promise<void>): Promise<SteamworksLobby> {
   await settle();

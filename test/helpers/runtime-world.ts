@@ -11,6 +11,7 @@ import {
   createLobbyRuntime,
   type ChannelMessage,
   type ChatMessage,
+  type CreateLobbyOptions,
   type LobbyRuntime,
   type LobbyRuntimeError,
   type LobbyRuntimeOptions,
@@ -142,19 +143,24 @@ export function createRuntimeWorld(flavour: BackendFlavour, seed = 7): RuntimeWo
   return world;
 }
 
+/** The player creates a lobby; resolves with its id once the player is in it (throws if Steam refuses the lobby). */
+export async function hostLobby(w: RuntimeWorld, host: Player, options?: CreateLobbyOptions): Promise<bigint> {
+  const created = host.runtime.createLobby(options);
+  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
+  const result = await created;
+  if (!result.ok) throw new Error(result.error.reason);
+  return result.lobbyId;
+}
+
 /**
  * The first player creates a lobby and the others join it; resolves with its id once everyone is connected to
  * everyone (throws if that does not happen within 15 s of virtual time).
  */
 export async function connectAll(w: RuntimeWorld, players: readonly Player[], maxMembers = 8): Promise<bigint> {
-  const host = players[0]!;
-  const created = host.runtime.createLobby({ maxMembers });
-  await w.runUntil(() => host.runtime.lobbyState().status === 'joined', 5_000);
-  const result = await created;
-  if (!result.ok) throw new Error(result.error.reason);
-  for (const p of players.slice(1)) void p.runtime.joinLobby(result.lobbyId);
+  const lobbyId = await hostLobby(w, players[0]!, { maxMembers });
+  for (const p of players.slice(1)) void p.runtime.joinLobby(lobbyId);
   const size = players.length;
   const all = () => players.every((p) => p.runtime.allConnected() && p.runtime.members().length === size);
   if (!(await w.runUntil(all, 15_000))) throw new Error('lobby did not connect');
-  return result.lobbyId;
+  return lobbyId;
 }

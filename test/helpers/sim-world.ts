@@ -64,3 +64,27 @@ export const ALICE = 76561198000000001n;
 export const BOB = 76561198000000002n;
 export const CAROL = 76561198000000003n;
 export const DAVE = 76561198000000004n;
+
+/**
+ * Alice, Bob and Carol signed in to a simulated Steam of their own clock, for tests that drive the steamworks.js-shaped
+ * client directly; `settle` lets promise callbacks run before and between 10 ms steps of virtual time.
+ */
+export function simulatedSteamWithAliceBobCarol(seed: number): { clock: VirtualClock; steam: SimulatedSteam; settle(ms?: number): Promise<void> } {
+  const clock = new VirtualClock();
+  const steam = createSimulatedSteam({ seed, clock });
+  for (const [id, name] of [
+    [ALICE, 'Alice'],
+    [BOB, 'Bob'],
+    [CAROL, 'Carol'],
+  ] as const) {
+    steam.addUser({ id, name });
+  }
+  const settle = async (ms = 300): Promise<void> => {
+    await flushMicrotasks();
+    for (let t = 0; t < ms; t += 10) {
+      clock.advance(10);
+      await flushMicrotasks();
+    }
+  };
+  return { clock, steam, settle };
+}
