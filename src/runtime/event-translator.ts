@@ -7,13 +7,14 @@ import { EnterResponse, type Backend, type BackendEvent, type BackendProblemCode
 import { memberChangeFromSteam, type MemberChange } from '../steam/index.js';
 import type { SessionEvent } from '../machines/session.machine.js';
 import type { MemberDirectory } from './member-directory.js';
+import type { Reporter } from './reporter.js';
 import type { RuntimeStats } from './stats.js';
 
 /** A lobby chat line. */
 export interface ChatMessage {
   readonly lobbyId: bigint;
   readonly from: bigint;
-  /** The sender's persona name when the message arrived. */
+  /** The sender's persona name when the message arrived ('' if the backend threw reading it). */
   readonly name: string;
   readonly text: string;
 }
@@ -58,14 +59,24 @@ function chatText(bytes: Uint8Array): string {
 }
 
 /**
+ * A user's persona name (ours is `localUserName`), read guarded: undefined when the backend threw, which is
+ * reported, so the event that wanted the name still goes through.
+ */
+export function personaNameOf(backend: Backend, reporter: Reporter, selfId: bigint, id: bigint): string | undefined {
+  return id === selfId ? reporter.guarded('localUserName', () => backend.localUserName()) : reporter.guarded('personaName', () => backend.personaName(id));
+}
+
+/**
  * Steam's callbacks (the backend's events) into the machines' events, with the reads Steam expects right after
  * them: owner and members after a successful enter, the owner after every update of our lobby (Steam reports an
  * owner change only as a lobby data update). Events about other lobbies are dropped here, so the machines only
- * ever hear about the lobby they are in (or are asking for).
+ * ever hear about the lobby they are in (or are asking for). Every read is guarded: a backend that throws costs
+ * the value read (reported on errors$), never the event or the rest of the tick's events.
  */
 export class EventTranslator {
   constructor(
     private readonly backend: Backend,
+    private readonly reporter: Reporter,
     private readonly directory: MemberDirectory,
     private readonly selfId: bigint,
     private readonly stats: RuntimeStats,
@@ -124,7 +135,7 @@ export class EventTranslator {
         this.sinks.chat({
           lobbyId: event.lobbyId,
           from: event.from,
-          name: this.nameOf(event.from),
+          name: personaNameOf(this.backend, this.reporter, this.selfId, event.from) ?? '',
           text: chatText(event.bytes),
         });
         return;
@@ -257,26 +268,31 @@ export class EventTranslator {
   }
 
   private checkOwner(lobbyId: bigint): void {
-    const ownerId = this.backend.getLobbyOwner(lobbyId);
-    if (ownerId === 0n || ownerId === this.directory.ownerId) return;
+    const ownerId = this.reporter.guarded('getLobbyOwner', () => this.backend.getLobbyOwner(lobbyId));
+    // Unreadable or unknown (0): the owner we know stays until a read says otherwise.
+    if (ownerId === undefined || ownerId === 0n || ownerId === this.directory.ownerId) return;
     this.directory.setOwner(ownerId);
     this.sinks.toMachines({ type: 'lobby.ownerChanged', lobbyId, ownerId });
   }
 
-  /** The members Steam lists, less any the owner has published as expelled (the owner is about to kick them again). */
+  /**
+   * The members Steam lists, less any the owner has published as expelled (the owner is about to kick them again).
+   * Unreadable: the members we know of this lobby (back after a drop, an empty list would drop them all), or none.
+   */
   private admissibleMembers(lobbyId: bigint): readonly bigint[] {
-    const members = this.backend.getLobbyMembers(lobbyId);
+    const { directory } = this;
+    const members =
+      this.reporter.guarded('getLobbyMembers', () => this.backend.getLobbyMembers(lobbyId)) ??
+      (lobbyId === directory.lobbyId ? [this.selfId, ...directory.remoteMemberIds()] : []);
     const expelled = this.sinks.publishedExpulsions(lobbyId);
     if (expelled.length === 0) return members;
     return members.filter((id) => id === this.selfId || !expelled.includes(id));
   }
 
+  /** Steam's owner of the lobby we entered; unreadable, the one we knew of it (if any), as for an unknown owner. */
   private ownerOf(lobbyId: bigint): bigint | undefined {
-    const ownerId = this.backend.getLobbyOwner(lobbyId);
+    const ownerId = this.reporter.guarded('getLobbyOwner', () => this.backend.getLobbyOwner(lobbyId));
+    if (ownerId === undefined) return lobbyId === this.directory.lobbyId ? this.directory.ownerId : undefined;
     return ownerId === 0n ? undefined : ownerId;
-  }
-
-  private nameOf(id: bigint): string {
-    return id === this.selfId ? this.backend.localUserName() : this.backend.personaName(id);
   }
 }

@@ -9,7 +9,10 @@ import type { PeerWire } from './peer-wire.js';
 /** A member of the current lobby, as the game sees it. */
 export interface LobbyMember {
   readonly id: bigint;
-  /** Steam persona name; '[unknown]' until Steam sends it, then updated (the list is published again). */
+  /**
+   * Steam persona name; '[unknown]' until Steam sends it, then updated (the list is published again); '' when the
+   * backend threw reading it (reported on errors$).
+   */
   readonly name: string;
   readonly isSelf: boolean;
   readonly isOwner: boolean;
@@ -61,7 +64,8 @@ export class MemberDirectory {
 
   constructor(
     private readonly selfId: bigint,
-    private readonly nameOf: (id: bigint) => string,
+    /** undefined: the backend could not say (and that was reported). */
+    private readonly nameOf: (id: bigint) => string | undefined,
     /** A member showed its wire for the first time (what was held for it can go now). */
     private readonly wireShown: (slot: PeerSlot) => void,
   ) {}
@@ -145,7 +149,7 @@ export class MemberDirectory {
     if (this.expelledIds.has(id)) return false;
     if (this.entries.has(id)) return true;
     const isSelf = id === this.selfId;
-    this.entries.set(id, { id, name: this.nameOf(id), isSelf, isOwner: id === this.owner, session: isSelf ? 'self' : 'connecting', away: false });
+    this.entries.set(id, { id, name: this.nameOf(id) ?? '', isSelf, isOwner: id === this.owner, session: isSelf ? 'self' : 'connecting', away: false });
     if (!isSelf) {
       const slot: PeerSlot = { id, lastHeard: -Infinity, lastSent: -Infinity, route: undefined, wire, opens };
       this.remote.set(id, slot);
@@ -190,7 +194,8 @@ export class MemberDirectory {
     const entry = this.entries.get(id);
     if (entry === undefined) return;
     const name = this.nameOf(id);
-    if (name === entry.name) return;
+    // An unreadable new name leaves the one we had, rather than blanking it.
+    if (name === undefined || name === entry.name) return;
     this.replace({ ...entry, name });
   }
 

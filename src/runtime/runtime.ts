@@ -31,7 +31,7 @@ import { Commands } from './commands.js';
 import { Sends } from './sends.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
 import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
-import { EventTranslator } from './event-translator.js';
+import { EventTranslator, personaNameOf } from './event-translator.js';
 import { learnExpulsions, publishedExpulsions, reExpel } from './expulsions.js';
 import { EMPTY_DATA, GameStreams } from './game-streams.js';
 import { HeldSends } from './held-sends.js';
@@ -94,7 +94,7 @@ class Runtime implements LobbyRuntime {
     const reporter = new Reporter((error) => streams.error(error));
     const directory = new MemberDirectory(
       selfId,
-      (id) => (id === selfId ? backend.localUserName() : backend.personaName(id)),
+      (id) => personaNameOf(backend, reporter, selfId, id),
       (slot) => this.sends.releaseHeld(slot),
     );
     const held = new HeldSends();
@@ -150,7 +150,7 @@ class Runtime implements LobbyRuntime {
     this.commands = new Commands(core, this.commandState, this.outcomes);
     this.sends = new Sends(core, this.commandState);
     const seatReservationMs = options.timing?.lobby?.seatReservationMs ?? DEFAULT_LOBBY_TIMING.seatReservationMs;
-    this.translator = new EventTranslator(backend, directory, selfId, counters, {
+    this.translator = new EventTranslator(backend, reporter, directory, selfId, counters, {
       toMachines,
       chat: (message) => streams.chat(message),
       lobbyDataChanged: () => {
@@ -160,7 +160,7 @@ class Runtime implements LobbyRuntime {
       memberDataChanged: (id) => declareWire(core, id),
       memberGone: (id) => core.forgetPeer(id),
       // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
-      beforeDeparture: () => void router.read(clock.now()),
+      beforeDeparture: () => void reporter.guarded('readP2P', () => router.read(clock.now())),
       publishedExpulsions: (lobbyId) => publishedExpulsions(core, lobbyId),
       reExpel: (id) => reExpel(core, id),
       refuseExpelled: (id) => {
