@@ -119,6 +119,39 @@ describe('sending to a member who has not shown its wire yet', () => {
   });
 });
 
+describe('messages held for a member whose wire is not known yet, when it goes', () => {
+  // Held messages are for the member in the lobby now (docs/godot.md); one who leaves is a new member when it comes
+  // back, and messages of a lobby we left are for that lobby: neither gets what was held before.
+  it('are dropped when the member leaves: back in the lobby, it gets only what was sent after', async () => {
+    const { w, me, game } = await hostWithSilentGame(3, false);
+    const lobbyId = me.runtime.lobbyState().lobbyId!;
+    expect(me.runtime.send(game.id, { message: 'before it left' })).toEqual({ ok: true, recipients: 1 });
+    game.leave();
+    expect(await w.runUntil(() => !me.runtime.members().some((m) => m.id === game.id), 2_000)).toBe(true);
+    game.joinLobby(lobbyId);
+    expect(await w.runUntil(() => me.runtime.members().some((m) => m.id === game.id), 2_000)).toBe(true);
+    expect(me.runtime.send(game.id, { message: 'after it came back' })).toEqual({ ok: true, recipients: 1 });
+    game.send(me.id, { message: 'hello' }, 0);
+    await w.run(500);
+    expect(game.messagesFrom(me.id).map((p) => p.value.message)).toEqual(['after it came back']);
+  });
+
+  it('are dropped when we leave the lobby: the same game in our next lobby gets none of them', async () => {
+    const { w, me, game } = await hostWithSilentGame(3, false);
+    expect(me.runtime.send(game.id, { message: 'for the old lobby' })).toEqual({ ok: true, recipients: 1 });
+    me.runtime.leaveLobby();
+    game.leave();
+    await w.run(300);
+    const next = await hostLobby(w, me, { maxMembers: 4 });
+    game.joinLobby(next);
+    expect(await w.runUntil(() => me.runtime.members().some((m) => m.id === game.id), 2_000)).toBe(true);
+    expect(me.runtime.send(game.id, { message: 'for the new lobby' })).toEqual({ ok: true, recipients: 1 });
+    game.send(me.id, { message: 'hello' }, 0);
+    await w.run(500);
+    expect(game.messagesFrom(me.id).map((p) => p.value.message)).toEqual(['for the new lobby']);
+  });
+});
+
 describe('reopening a session with a game whose wire is known', () => {
   it("retries with the tutorial's own handshake: the lobbykit mark is only for members whose wire is unknown", async () => {
     const w = createRuntimeWorld('simulated');
