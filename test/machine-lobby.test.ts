@@ -89,7 +89,7 @@ describe('lobby machine: create', () => {
     expect(t.named('setLobbyData')).toEqual([{ lobbyId: LOBBY, data: { name: 'Lobby', mode: 'test' } }]);
     expect(t.named('allowP2PRelay')).toHaveLength(1);
     expect(t.ofType('lifecycle.entered')).toEqual([
-      { type: 'lifecycle.entered', lobbyId: LOBBY, role: 'owner', ownerId: SELF, epoch: 1 },
+      { type: 'lifecycle.entered', lobbyId: LOBBY, role: 'owner', ownerId: SELF, epoch: 1, members: [SELF] },
     ]);
     expect(t.actor.getSnapshot().context.roster).toEqual([SELF]);
   });
@@ -152,7 +152,8 @@ describe('lobby machine: join', () => {
     expect(context.lobbyId).toBe(LOBBY);
     expect(context.ownerId).toBe(OTHER);
     expect(context.roster).toEqual([OTHER, SELF]);
-    expect(t.ofType('lifecycle.entered')).toMatchObject([{ lobbyId: LOBBY, role: 'member', ownerId: OTHER }]);
+    // The game is told the members Steam listed, the same list the peer sessions start from.
+    expect(t.ofType('lifecycle.entered')).toMatchObject([{ lobbyId: LOBBY, role: 'member', ownerId: OTHER, members: [OTHER, SELF] }]);
   });
 
   it.each(Object.keys(ENTER_FAILURE).map(Number))('goes back to idle on enter response %i with its readable reason', (response) => {

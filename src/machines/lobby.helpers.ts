@@ -165,8 +165,14 @@ function role(context: LobbyContext): 'owner' | 'member' {
 }
 
 export function enteredReport(context: LobbyContext): Report<'lifecycle.entered'> {
-  const lobbyId = currentLobby(context);
-  return { type: 'lifecycle.entered', lobbyId, role: role(context), ownerId: context.ownerId, epoch: context.epoch };
+  return {
+    type: 'lifecycle.entered',
+    lobbyId: currentLobby(context),
+    role: role(context),
+    ownerId: context.ownerId,
+    epoch: context.epoch,
+    members: context.roster,
+  };
 }
 
 export function reconnectingReport(context: LobbyContext): Report<'lifecycle.reconnecting'> {

@@ -158,6 +158,11 @@ export type LobbyEmitted =
       readonly role: 'owner' | 'member';
       readonly ownerId: bigint | undefined;
       readonly epoch: number;
+      /**
+       * The members Steam listed as we entered (ourselves included): the one read the peer sessions are opened
+       * from, so the game is told the same list.
+       */
+      readonly members: readonly bigint[];
     }
   | { readonly type: 'lifecycle.createFailed'; readonly failure: CreateFailure }
   | { readonly type: 'lifecycle.joinFailed'; readonly failure: JoinFailure }

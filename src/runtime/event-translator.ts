@@ -278,6 +278,8 @@ export class EventTranslator {
   /**
    * The members Steam lists, less any the owner has published as expelled (the owner is about to kick them again).
    * Unreadable: the members we know of this lobby (back after a drop, an empty list would drop them all), or none.
+   * Read once per entry: the machines open their peer sessions from it and hand it on to the game (on
+   * `lifecycle.entered` or `lifecycle.reconnected`), so the two never hold different lists.
    */
   private admissibleMembers(lobbyId: bigint): readonly bigint[] {
     const { directory } = this;

@@ -69,10 +69,10 @@ export class Outcomes {
     const { directory, membershipRequest, listRequest, reporter } = core;
     switch (event.type) {
       case 'lifecycle.entered': {
-        const { backend } = core;
         const lobbyId = event.lobbyId;
-        const members = reporter.guarded('members', () => backend.getLobbyMembers(lobbyId)) ?? [];
-        directory.enter(lobbyId, members, event.ownerId, (id) => declaredWire(core, lobbyId, id), publishedExpulsions(core, lobbyId));
+        // The list the machines opened their peer sessions from, read once as Steam entered us: a second read could
+        // name someone no session is opened with, or miss someone one is.
+        directory.enter(lobbyId, event.members, event.ownerId, (id) => declaredWire(core, lobbyId, id), publishedExpulsions(core, lobbyId));
         this.declareOwnWire(lobbyId);
         core.refreshLobbyData();
         directory.publish();

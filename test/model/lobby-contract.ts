@@ -435,11 +435,17 @@ const ownerCommand: Row = (m, e) => {
   return { next: m, effects: [effect] };
 };
 
+/** The members a LobbyEnter named (read by the runtime, possibly before we appear in it), ourselves always among them. */
+const listedMembers = (e: LobbyModelEvent): readonly bigint[] => {
+  const { members } = sent(e) as Extract<LobbyEvent, { type: 'lobby.entered' }>;
+  return members === undefined ? [SELF] : members.includes(SELF) ? members : [SELF, ...members];
+};
+
 /** In Steam's lobby again: a new epoch, the owner and members Steam named, and one `lifecycle.reconnected`. */
 const reconnected: Row = (m, e) => {
-  const { ownerId, members } = sent(e) as Extract<LobbyEvent, { type: 'lobby.entered' }>;
+  const { ownerId } = sent(e) as Extract<LobbyEvent, { type: 'lobby.entered' }>;
   const epoch = m.epoch + 1;
-  const roster = members === undefined ? [SELF] : members.includes(SELF) ? members : [SELF, ...members];
+  const roster = listedMembers(e);
   return {
     next: { state: 'present', lobby: m.lobby, owner: ownerId, epoch, roster, invites: m.invites, stray: m.stray },
     emits: [{ type: 'lifecycle.reconnected', lobbyId: m.lobby, role: ownerId === SELF ? 'owner' : 'member', ownerId, epoch, members: roster }],
@@ -585,7 +591,8 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
         return {
           next: { state: 'present', lobby: lobbyId, owner: SELF, epoch, roster: [SELF], invites: m.invites, stray: m.stray },
           effects,
-          emits: [{ type: 'lifecycle.entered', lobbyId, role: 'owner', ownerId: SELF, epoch }],
+          // A lobby Steam just made for us has us alone in it: the game is told the members the peers start from.
+          emits: [{ type: 'lifecycle.entered', lobbyId, role: 'owner', ownerId: SELF, epoch, members: [SELF] }],
         };
       },
       'created:failed': createFailed((e) => {
@@ -601,11 +608,13 @@ export function lobbyTable(rules: LobbyRules): Readonly<Record<LobbyState, Parti
     },
     joining: {
       ...BUSY,
-      'entered:awaited': (m) => {
+      // The members Steam listed are the roster the peers start from and the list the game is told: one list.
+      'entered:awaited': (m, e) => {
         const epoch = m.epoch + 1;
+        const roster = listedMembers(e);
         return {
-          next: { state: 'present', lobby: m.target, owner: MATE, epoch, roster: [SELF, MATE], invites: m.invites, stray: m.stray },
-          emits: [{ type: 'lifecycle.entered', lobbyId: m.target, role: 'member', ownerId: MATE, epoch }],
+          next: { state: 'present', lobby: m.target, owner: MATE, epoch, roster, invites: m.invites, stray: m.stray },
+          emits: [{ type: 'lifecycle.entered', lobbyId: m.target, role: 'member', ownerId: MATE, epoch, members: roster }],
         };
       },
       'entered:awaited:failed': (m, e) => {
