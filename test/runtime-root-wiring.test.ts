@@ -225,4 +225,22 @@ describe('dispose()', () => {
     expect(alice.errors).toMatchObject([{ kind: 'wrong-state', code: 'disposed' }]);
     expect(alice.errors).toHaveLength(1);
   });
+  it('its actor refuses events from outside once disposed, also while a create in flight keeps the actors running', async () => {
+    // api.ts: the actor's `send` goes through the runtime as if the runtime had sent the event; a disposed runtime sends none.
+    const w = newWorld();
+    const alice = w.player(0);
+    void alice.runtime.createLobby();
+    alice.runtime.dispose();
+    expect(alice.runtime.actor.getSnapshot().status).toBe('active');
+    let lists = 0;
+    const backend = alice.backend as { requestLobbyList: (...args: unknown[]) => unknown };
+    const real = backend.requestLobbyList.bind(backend);
+    backend.requestLobbyList = (...args: unknown[]) => {
+      lists++;
+      return real(...args);
+    };
+    alice.runtime.actor.send({ type: 'lobby.list', filters: {} });
+    await w.run(2_000);
+    expect(lists).toBe(0);
+  });
 });
