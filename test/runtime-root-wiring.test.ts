@@ -225,6 +225,7 @@ describe('dispose()', () => {
     expect(alice.errors).toMatchObject([{ kind: 'wrong-state', code: 'disposed' }]);
     expect(alice.errors).toHaveLength(1);
   });
+
   it('its actor refuses events from outside once disposed, also while a create in flight keeps the actors running', async () => {
     // api.ts: the actor's `send` goes through the runtime as if the runtime had sent the event; a disposed runtime sends none.
     const w = newWorld();
