@@ -55,13 +55,7 @@ export abstract class CommandBase {
   }
 
   protected backendRefused(command: RuntimeCommand): Failed {
-    const refusal = this.core.backend.lastRefusal();
-    return this.core.reporter.fail({
-      kind: 'backend-refused',
-      command,
-      code: refusal?.code ?? 'native-error',
-      reason: refusal?.detail ?? `The backend refused ${command}.`,
-    });
+    return this.core.reporter.refused(command, this.core.backend);
   }
 
   protected wrongState(command: RuntimeCommand, code: Extract<LobbyRuntimeError, { kind: 'wrong-state' }>['code'], reason: string): LobbyRuntimeError {

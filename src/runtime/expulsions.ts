@@ -53,7 +53,7 @@ export function publishExpulsions(core: RuntimeCore, command: 'kick' | 'ban'): v
   if (lobbyId === undefined) return;
   const value = formatExpelled(directory.expelled);
   const published = reporter.guarded(command, () => backend.setLobbyData(lobbyId, EXPELLED_LOBBY_DATA_KEY, value));
-  if (published === false) reporter.refused(command, backend.lastRefusal());
+  if (published === false) reporter.refused(command, backend);
 }
 
 /**

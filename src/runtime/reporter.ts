@@ -4,7 +4,7 @@
  * result. Backend calls go through `guarded`, so a backend that throws becomes an `internal` error, never a throw
  * into the game loop.
  */
-import type { Refusal } from '../effects/backend.js';
+import type { Backend } from '../effects/backend.js';
 import { describeThrown, failed, type Failed, type LobbyRuntimeError, type RuntimeCommand } from './errors.js';
 
 export class Reporter {
@@ -26,9 +26,13 @@ export class Reporter {
     return failed(this.report(error));
   }
 
-  /** The backend returned false to a call made for `command`: `backend-refused`, with the backend's own reason. */
-  refused(command: RuntimeCommand, refusal: Refusal | undefined): void {
-    this.report({
+  /**
+   * The backend returned false to a call made for `command`: `backend-refused`, with the backend's own reason when it
+   * gives one (asking it is guarded too: a backend that throws there costs only its reason).
+   */
+  refused(command: RuntimeCommand, backend: Pick<Backend, 'lastRefusal'>): Failed {
+    const refusal = this.guarded('lastRefusal', () => backend.lastRefusal());
+    return this.fail({
       kind: 'backend-refused',
       command,
       code: refusal?.code ?? 'native-error',
