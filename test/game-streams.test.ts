@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GameStreams } from '../src/runtime/game-streams.js';
-import { IDLE_LOBBY } from '../src/runtime/lobby-state.js';
+import { IDLE_LOBBY, type LobbyState } from '../src/runtime/lobby-state.js';
 
 describe('GameStreams: backlog$ (the unread packets, published when the number changes)', () => {
   it('gives each subscriber the current backlog, then each change, and never repeats a value to one already listening', () => {
@@ -23,5 +23,27 @@ describe('GameStreams: backlog$ (the unread packets, published when the number c
     expect(a).toEqual([0, 3, 0]);
     expect(b).toEqual([3, 0]);
     expect(c).toEqual([5]);
+  });
+});
+
+describe('GameStreams: lobby$ (our own membership, published when any field a game reads changes)', () => {
+  it('publishes a state that differs from the last in one field only, whichever field it is, and not an equal one', () => {
+    const joined: LobbyState = { status: 'joined', lobbyId: 11n, joiningLobbyId: 11n, ownerId: 5n, isOwner: false, epoch: 3 };
+    // The epoch is what owner-only commands carry (README): a new one must reach the game even alone.
+    const changes: LobbyState[] = [
+      { ...joined, lobbyId: 12n },
+      { ...joined, lobbyId: 12n, joiningLobbyId: 12n },
+      { ...joined, lobbyId: 12n, joiningLobbyId: 12n, ownerId: 6n },
+      { ...joined, lobbyId: 12n, joiningLobbyId: 12n, ownerId: 6n, epoch: 4 },
+    ];
+    const streams = new GameStreams(joined);
+    const seen: LobbyState[] = [];
+    streams.lobby$.subscribe((s) => seen.push(s));
+    streams.setLobby({ ...joined });
+    for (const state of changes) {
+      streams.setLobby(state);
+      streams.setLobby({ ...state });
+    }
+    expect(seen).toEqual([joined, ...changes]);
   });
 });

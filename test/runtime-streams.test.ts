@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
+import type { Observable } from 'rxjs';
 import { VirtualClock } from '../src/effects/clock.js';
 import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
 import { createLobbyRuntime, type LobbyMember, type LobbyRuntime } from '../src/runtime.js';
@@ -48,6 +49,34 @@ describe('runtime streams', () => {
     expect(host.members().find((m) => m.id === ids[0])).toMatchObject({ isSelf: true, isOwner: true, session: 'self' });
     // Coalesced: one list per change that a tick saw, never one per member event.
     expect(published.length).toBeLessThan(10);
+  });
+
+  it('never publishes a member list equal to the one before it, through names, sessions and an owner leaving', () => {
+    const { host, guest, frames, ids } = setup();
+    const published: (readonly LobbyMember[])[] = [];
+    guest.members$.subscribe((list) => published.push(list));
+    void host.createLobby();
+    frames(10);
+    void guest.joinLobby(host.lobbyState().lobbyId!);
+    frames(60);
+    host.leaveLobby();
+    frames(60);
+    // Steam hands the lobby to the one left: the guest is its owner, in one list.
+    expect(guest.members()).toEqual([expect.objectContaining({ id: ids[1], isSelf: true, isOwner: true })]);
+    const text = (list: readonly LobbyMember[] | undefined) => JSON.stringify(list, (_, v: unknown) => (typeof v === 'bigint' ? `${v}` : v));
+    const repeats = published.filter((list, i) => i > 0 && text(list) === text(published[i - 1]));
+    expect(repeats).toEqual([]);
+  });
+
+  it('completes members$ and every other stream on dispose', () => {
+    const { host, frames } = setup();
+    void host.createLobby();
+    frames(10);
+    const streams: Observable<unknown>[] = [host.lobby$, host.members$, host.lobbyData$, host.chat$, host.lifecycle$, host.sessions$, host.allConnected$, host.errors$, host.votes$, host.backlog$, host.messages(0)];
+    let completed = 0;
+    for (const stream of streams) stream.subscribe({ complete: () => void completed++ });
+    host.dispose();
+    expect(completed).toBe(streams.length);
   });
 
   it('hands every actor, peers included, to the inspect callback', () => {

@@ -237,12 +237,13 @@ export class MemberDirectory {
 
   publish(): void {
     if (!this.dirty) return;
-    this.dirty = false;
     const list: LobbyMember[] = [];
     for (const entry of this.entries.values()) {
       const isOwner = entry.id === this.owner;
       list.push(entry.isOwner === isOwner ? entry : this.replace({ ...entry, isOwner }));
     }
+    // After the loop: bringing owner flags up to date is part of this list, not a change for the next one.
+    this.dirty = false;
     this.subject.next(list);
   }
 
