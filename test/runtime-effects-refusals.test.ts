@@ -220,3 +220,31 @@ describe("the lobby seed's housekeeping and the owner's backend calls", () => {
     expect(owner.errors.filter((e) => e.kind === 'internal')).toEqual([]);
   });
 });
+
+describe('a backend that throws when asked why it refused', () => {
+  // README "Errors": a throw is an `internal` error and the game loop goes on; the refusal itself is still reported.
+  it('costs only the reason: the refusal is reported, the throw is internal, and the runtime keeps working', async () => {
+    const { w, player } = setup();
+    const guest = w.player(1);
+    const lobbyId = await ownLobby(w, player.runtime);
+    guest.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => player.runtime.members().length === 2, 5_000)).toBe(true);
+    player.arm('kickLobbyMember', () => false);
+    player.arm('lastRefusal', () => {
+      throw new Error('lastRefusal blew up');
+    });
+    const kicked = player.runtime.kick(guest.id);
+    expect(kicked).toMatchObject({ ok: false, error: { kind: 'backend-refused', command: 'kick', code: 'native-error' } });
+    expect(player.errors).toContainEqual(expect.objectContaining({ kind: 'internal', reason: expect.stringContaining('lastRefusal blew up') }));
+    // A create the backend refuses, its reason unreadable, still fails at once rather than leaving the request open.
+    player.disarm('kickLobbyMember');
+    player.runtime.leaveLobby();
+    player.arm('createLobby', () => false);
+    const created = await settle(w, player.runtime.createLobby(), AT_ONCE_MS);
+    expect(created).toMatchObject({ ok: false, error: { kind: 'create-failed', code: 'backend-refused' } });
+    // Still working: with the backend answering again, a lobby is made.
+    player.disarm('createLobby');
+    player.disarm('lastRefusal');
+    expect(await settle(w, player.runtime.createLobby(), 5_000)).toMatchObject({ ok: true });
+  });
+});
