@@ -21,7 +21,9 @@ import {
 import { createRuntimeWorld, hostLobby, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
 let world: RuntimeWorld | undefined;
+const ours: LobbyRuntime[] = [];
 afterEach(() => {
+  for (const r of ours.splice(0)) r.dispose();
   world?.dispose();
   world = undefined;
 });
@@ -99,6 +101,7 @@ function injected(w: RuntimeWorld, options: Partial<LobbyRuntimeOptions> = {}): 
       if (e.type === '@xstate.event' && e.actorRef.sessionId === e.rootId) machineEvents.push(e.event as { type: string; lobbyId?: unknown });
     },
   });
+  ours.push(runtime);
   const lifecycle: LifecycleEvent[] = [];
   const errors: LobbyRuntimeError[] = [];
   const chat: ChatMessage[] = [];
