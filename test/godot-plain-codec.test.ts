@@ -11,7 +11,10 @@ import {
   encodeGodot,
   encodeGodotPlain,
   godotFromPlain,
+  godotInt,
+  godotIntWidth,
   godotToPlain,
+  nodePathText,
   type GodotValue,
   type GodotVersion,
 } from '../src/codec/godot/index.js';
@@ -120,5 +123,98 @@ describe('decodeGodotPlain is godotToPlain ∘ decodeGodot', () => {
     const object = decodeGodotPlain(encodeGodotPlain(JSON.parse('{"__proto__": {"polluted": true}}'), 4), 4);
     expect(object.ok && Object.getPrototypeOf(object.value)).toBe(Object.prototype);
     expect(object.ok && Object.keys(object.value as object)).toEqual(['__proto__']);
+  });
+});
+
+/** What a call throws: its CodecEncodeError code, or the other error's name (a crash, not a refusal). */
+function refusal(run: () => unknown): string {
+  try {
+    run();
+    return 'no throw';
+  } catch (error) {
+    return error instanceof CodecEncodeError ? error.code : (error as Error).name;
+  }
+}
+
+/** `n` containers each holding the next (`inner` the innermost): nesting `n` deep. */
+function nest(n: number, wrap: (inner: unknown) => unknown, inner: unknown): unknown {
+  let value = inner;
+  for (let i = 1; i < n; i++) value = wrap(value);
+  return value;
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const nullProto = (inner: unknown): unknown => Object.assign(Object.create(null) as object, { a: inner });
+
+describe('the mapping at its edges, from the rules (var2bytes layout written by hand)', () => {
+  it.each(VERSIONS)('Godot %i: int32 and int64 ends of bigints take the width and bytes Godot gives them', (version) => {
+    // Header: type 2 (int in both versions), bit 16 set for 64 bits; then the value little-endian.
+    expect(hex(encodeGodotPlain(-(2n ** 31n), version))).toBe('0200000000000080');
+    expect(hex(encodeGodotPlain(2n ** 31n - 1n, version))).toBe('02000000ffffff7f');
+    expect(hex(encodeGodotPlain(-(2n ** 63n), version))).toBe('020001000000000000000080');
+    expect(hex(encodeGodotPlain(2n ** 63n - 1n, version))).toBe('02000100ffffffffffffff7f');
+    expect(refusal(() => encodeGodotPlain(2n ** 63n, version))).toBe('unencodable');
+    expect(refusal(() => encodeGodotPlain(-(2n ** 63n) - 1n, version))).toBe('unencodable');
+  });
+
+  it('godotIntWidth and godotInt: 32 bits exactly within int32, 64 to the int64 ends, refused beyond and for non-integers', () => {
+    expect(godotIntWidth(-(2n ** 31n))).toBe(32);
+    expect(godotIntWidth(2n ** 31n - 1n)).toBe(32);
+    expect(godotIntWidth(2n ** 31n)).toBe(64);
+    expect(godotInt(2n ** 63n - 1n)).toEqual({ type: 'int', value: 2n ** 63n - 1n, bits: 64 });
+    expect(godotInt(-(2n ** 63n))).toEqual({ type: 'int', value: -(2n ** 63n), bits: 64 });
+    expect(refusal(() => godotInt(-(2n ** 63n) - 1n))).toBe('unencodable');
+    expect(refusal(() => godotInt(2n ** 63n))).toBe('unencodable');
+    expect(refusal(() => godotInt(1.5))).toBe('unencodable');
+    expect(refusal(() => godotInt(NaN))).toBe('unencodable');
+  });
+
+  it('256 nested containers go, the 257th is refused, whichever kinds hold which', () => {
+    // 256 Arrays (type 19 in Godot 3): each a header and a count of 1, the innermost empty.
+    expect(hex(encodeGodotPlain(nest(256, (x) => [x], []), 3))).toBe('1300000001000000'.repeat(255) + '1300000000000000');
+    expect(godotFromPlain(nest(256, (x) => [x], []), 3).type).toBe('Array');
+    const deep: unknown[] = [
+      nest(257, (x) => [x], []),
+      [nest(256, (x) => ({ a: x }), {})],
+      [nest(256, nullProto, Object.create(null))],
+      { a: nest(256, (x) => [x], []) },
+    ];
+    for (const version of VERSIONS) {
+      for (const value of deep) {
+        expect(refusal(() => encodeGodotPlain(value, version))).toBe('unencodable');
+        expect(refusal(() => godotFromPlain(value, version))).toBe('unencodable');
+      }
+    }
+  });
+
+  it('a value that contains itself is refused as unencodable, never a stack overflow', () => {
+    const array: unknown[] = [];
+    array.push(array);
+    const object: Record<string, unknown> = {};
+    object.self = object;
+    const byKey = new Map<unknown, unknown>();
+    byKey.set(byKey, 1);
+    const byValue = new Map<unknown, unknown>();
+    byValue.set('self', byValue);
+    for (const version of VERSIONS) {
+      for (const value of [array, object, byKey, byValue, [byKey], { m: byValue }]) {
+        expect(refusal(() => encodeGodotPlain(value, version))).toBe('unencodable');
+        expect(refusal(() => godotFromPlain(value, version))).toBe('unencodable');
+      }
+    }
+  });
+
+  it('godotToPlain: String arrays stay arrays of strings; a "__proto__" key is an ordinary own property', () => {
+    expect(godotToPlain({ type: 'PoolStringArray', value: ['ab', 'c'] })).toEqual(['ab', 'c']);
+    expect(godotToPlain({ type: 'PackedStringArray', value: ['ab', 'c'] })).toEqual(['ab', 'c']);
+    const out = godotToPlain({ type: 'Dictionary', value: [[{ type: 'String', value: '__proto__' }, { type: 'int', value: 1n, bits: 32 }]] });
+    // What JSON.parse, the usual reader of plain data, makes of the same key.
+    const expected = Object.getOwnPropertyDescriptor(JSON.parse('{"__proto__": 1}'), '__proto__');
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')).toEqual(expected);
+  });
+
+  it('nodePathText: a relative path has no leading "/"', () => {
+    expect(nodePathText({ absolute: false, names: ['Main', 'Player'], subnames: ['position'] })).toBe('Main/Player:position');
+    expect(nodePathText({ absolute: true, names: ['root', 'Main'], subnames: [] })).toBe('/root/Main');
   });
 });
