@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeGodot3,
+  decodeGodotPlain,
   encodeGodot3,
   godotValueFromJson,
   godotValueToJson,
@@ -262,5 +263,115 @@ describe('godotValueFromJson', () => {
       expect(result.code).toBe('bad-payload');
       expect(result.detail.startsWith(`${path}:`)).toBe(true);
     }
+  });
+});
+
+/**
+ * Hostile and boundary bytes built by hand from Godot 3's binary serialization rules (docs/godot-wire-format.md,
+ * Godot's "Binary serialization API"): each case knows what it broke, so the expected value, code and offset come
+ * from the format, never from the decoder. Type ids: String 4, NodePath 15, Dictionary 18, PoolVector2Array 24.
+ */
+describe('Godot 3 reader edges from the format rules', () => {
+  const le32 = (n: number): string => Buffer.from(Uint32Array.of(n >>> 0).buffer).toString('hex');
+  /** A String Variant: header 4, byte length, the bytes, then `pad` as the padding to a multiple of 4. */
+  const stringVariant = (body: number[], pad?: number[]): Uint8Array => {
+    const padding = pad ?? new Array<number>((4 - (body.length % 4)) % 4).fill(0);
+    return unhex(le32(4) + le32(body.length) + Buffer.from([...body, ...padding]).toString('hex'));
+  };
+  const both = (bytes: Uint8Array, options?: Parameters<typeof decodeGodot3>[1]) =>
+    [decodeGodot3(bytes, options), decodeGodotPlain(bytes, 3, options)] as const;
+
+  it('accepts a packet of exactly maxBytes and refuses one byte more as oversize at 0', () => {
+    const int7 = unhex('02000000 07000000');
+    expect(decodeGodot3(int7, { maxBytes: 8 })).toEqual({ ok: true, value: { type: 'int', value: 7n, bits: 32 } });
+    expect(decodeGodotPlain(int7, 3, { maxBytes: 8 })).toEqual({ ok: true, value: 7 });
+    for (const result of both(int7, { maxBytes: 7 })) expect(result).toMatchObject({ ok: false, code: 'oversize', offset: 0 });
+  });
+
+  it('ignores whatever the padding bytes hold: only the announced length is text', () => {
+    // "hello" (5 bytes) padded with "xyz" instead of zeros; "a" padded with "bcd" and trailing "efgh" allowed.
+    const [value, plain] = both(stringVariant([...Buffer.from('hello')], [...Buffer.from('xyz')]));
+    expect(value).toEqual({ ok: true, value: { type: 'String', value: 'hello' } });
+    expect(plain).toEqual({ ok: true, value: 'hello' });
+    const glued = unhex(hex(stringVariant([0x61], [...Buffer.from('bcd')])) + Buffer.from('efgh').toString('hex'));
+    expect(decodeGodotPlain(glued, 3, { allowTrailingBytes: true })).toEqual({ ok: true, value: 'a' });
+  });
+
+  it('reads every ASCII length exactly, and cuts at a NUL wherever it sits', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_';
+    for (let length = 0; length <= 70; length++) {
+      const text = Array.from({ length }, (_, i) => alphabet[(i * 7) % alphabet.length]!).join('');
+      expect(decodeGodotPlain(stringVariant([...Buffer.from(text)]), 3)).toEqual({ ok: true, value: text });
+      for (let nul = 0; nul < length; nul++) {
+        const body = [...Buffer.from(text)];
+        body[nul] = 0;
+        // Godot's parse_utf8 stops at the first NUL: the text is what came before it.
+        expect(decodeGodotPlain(stringVariant(body), 3)).toEqual({ ok: true, value: text.slice(0, nul) });
+      }
+    }
+  });
+
+  it('refuses lone UTF-8 continuation bytes (0x80) at the start of the text, whatever their count', () => {
+    for (let length = 1; length <= 20; length++) {
+      const bytes = stringVariant(new Array<number>(length).fill(0x80));
+      for (const result of both(bytes)) expect(result).toMatchObject({ ok: false, code: 'bad-utf8', offset: 8 });
+      // The same after an ASCII prefix of every alignment: the text still starts at byte 8.
+      for (let prefix = 1; prefix <= 9; prefix++) {
+        const mixed = stringVariant([...new Array<number>(prefix).fill(0x61), ...new Array<number>(length).fill(0x80)]);
+        for (const result of both(mixed)) expect(result).toMatchObject({ ok: false, code: 'bad-utf8', offset: 8 });
+      }
+    }
+  });
+
+  it('counts string-keyed Dictionaries toward maxDepth: the one past it is too-deep at its header', () => {
+    const key = le32(4) + le32(1) + '61000000';
+    const dict = (inner: string): string => le32(18) + le32(1) + key + inner;
+    const two = unhex(dict(dict(le32(2) + le32(1))));
+    expect(decodeGodotPlain(two, 3, { maxDepth: 2 })).toEqual({ ok: true, value: { a: { a: 1 } } });
+    // Outer header at 0 (20 bytes to its value), the second at 20, the third at 40.
+    const three = unhex(dict(dict(dict(le32(2) + le32(1)))));
+    for (const result of both(three, { maxDepth: 2 })) expect(result).toMatchObject({ ok: false, code: 'too-deep', offset: 40 });
+  });
+
+  it('keeps a "__proto__" key as an ordinary own data property, as JSON.parse does', () => {
+    const bytes = unhex(le32(18) + le32(1) + le32(4) + le32(9) + Buffer.from('__proto__\0\0\0').toString('hex') + le32(2) + le32(5));
+    const decoded = decodeGodotPlain(bytes, 3);
+    if (!decoded.ok) throw new Error(decoded.detail);
+    const out = decoded.value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')).toEqual(
+      Object.getOwnPropertyDescriptor(JSON.parse('{"__proto__":5}') as object, '__proto__'),
+    );
+  });
+
+  it('refuses a NodePath in the pre-3.0 format (no new-format bit) as bad-payload at its header', () => {
+    const bytes = unhex(le32(15) + le32(1) + le32(0) + le32(0) + le32(1) + '61000000');
+    for (const result of both(bytes)) expect(result).toMatchObject({ ok: false, code: 'bad-payload', offset: 0 });
+  });
+
+  it('reads the extra property subname that NodePath flag bit 1 announces', () => {
+    // Godot's marshalls.cpp: `if (np_flags & 2) subnamecount++` (the old property field).
+    const name = (c: string): string => le32(1) + Buffer.from(c).toString('hex') + '000000';
+    const bytes = unhex(le32(15) + le32(0x80000001) + le32(1) + le32(2 | 1) + name('a') + name('b') + name('c'));
+    expect(decodeGodot3(bytes)).toEqual({
+      ok: true,
+      value: { type: 'NodePath', value: { absolute: true, names: ['a'], subnames: ['b', 'c'] } },
+    });
+  });
+
+  it('refuses a NodePath announcing more names than remain before reading any, at its header', () => {
+    // 1 name + 2 subnames need at least 12 bytes; only one empty name (4 bytes) follows.
+    const bytes = unhex(le32(15) + le32(0x80000001) + le32(2) + le32(0) + le32(0));
+    for (const result of both(bytes)) expect(result).toMatchObject({ ok: false, code: 'truncated', offset: 0 });
+  });
+
+  it('refuses a vector array announcing more vectors than remain, at its count word', () => {
+    // Two Vector2s need 16 bytes; only one (8 bytes) follows the count at offset 4.
+    const bytes = unhex(le32(24) + le32(2) + '0000803f 00000040');
+    for (const result of both(bytes)) expect(result).toMatchObject({ ok: false, code: 'truncated', offset: 4 });
+    expect(decodeGodot3(unhex(le32(24) + le32(1) + '0000803f 00000040'))).toEqual({
+      ok: true,
+      value: { type: 'PoolVector2Array', value: [[1, 2]] },
+    });
   });
 });
