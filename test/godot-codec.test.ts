@@ -375,3 +375,168 @@ describe('Godot 3 reader edges from the format rules', () => {
     });
   });
 });
+
+/** The refusal's documented shape: 'bad-payload' whose detail opens with the JSON path to the problem. */
+function refusedAt(json: unknown, path: string): void {
+  const result = godotValueFromJson(json);
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.code).toBe('bad-payload');
+  expect(result.detail.slice(0, path.length + 1)).toBe(`${path}:`);
+}
+
+function accepted(json: unknown): GodotValue {
+  const result = godotValueFromJson(json);
+  expect(result.ok).toBe(true);
+  if (!result.ok) throw new Error(result.detail);
+  return result.value;
+}
+
+/** `depth` containers nested through `wrap`, around an int. */
+function nested(depth: number, wrap: (inner: unknown) => unknown): unknown {
+  let json: unknown = { type: 'int', value: 1 };
+  for (let i = 0; i < depth; i++) json = wrap(json);
+  return json;
+}
+
+describe('godotValueToJson: the shapes docs/godot-wire-format.md prints', () => {
+  it('leaves "bits" out of a single-precision math value and spells PackedInt64/Float64 arrays as documented', () => {
+    expect(godotValueToJson({ type: 'Vector2', value: [1.5, -2] })).toStrictEqual({ type: 'Vector2', value: [1.5, -2] });
+    expect(godotValueToJson({ type: 'Vector3', bits: 64, value: [0.1, 0.2, 0.3] })).toStrictEqual({
+      type: 'Vector3',
+      bits: 64,
+      value: [0.1, 0.2, 0.3],
+    });
+    expect(godotValueToJson({ type: 'PackedInt64Array', value: BigInt64Array.of(76561198000000000n) })).toStrictEqual({
+      type: 'PackedInt64Array',
+      value: ['76561198000000000'],
+    });
+    expect(godotValueToJson({ type: 'PackedFloat64Array', value: Float64Array.of(0.1, -Infinity) })).toStrictEqual({
+      type: 'PackedFloat64Array',
+      value: [0.1, '-Infinity'],
+    });
+  });
+});
+
+describe('godotValueFromJson: what Godot cannot hold is refused at its path', () => {
+  it('int: the 64-bit range, and the 32-bit range when bits is 32', () => {
+    for (const v of ['9223372036854775807', '-9223372036854775808']) expect(accepted({ type: 'int', value: v })).toEqual({ type: 'int', value: BigInt(v), bits: 64 });
+    refusedAt({ type: 'int', value: '9223372036854775808' }, '$.value');
+    refusedAt({ type: 'int', value: '-9223372036854775809' }, '$.value');
+    for (const v of ['2147483647', '-2147483648']) expect(accepted({ type: 'int', bits: 32, value: v })).toEqual({ type: 'int', value: BigInt(v), bits: 32 });
+    refusedAt({ type: 'int', bits: 32, value: '-2147483649' }, '$.value');
+    refusedAt({ type: 'int', bits: 16, value: '1' }, '$.bits');
+    refusedAt({ type: 'int', value: '12abc' }, '$.value');
+    refusedAt({ type: 'int', value: 'abc12' }, '$.value');
+  });
+
+  it('PackedInt64Array and PackedInt32Array/PoolIntArray elements in their ranges', () => {
+    expect(accepted({ type: 'PackedInt64Array', value: ['9223372036854775807', '-9223372036854775808'] })).toEqual({
+      type: 'PackedInt64Array',
+      value: BigInt64Array.of(2n ** 63n - 1n, -(2n ** 63n)),
+    });
+    refusedAt({ type: 'PackedInt64Array', value: ['1', '9223372036854775808'] }, '$.value[1]');
+    refusedAt({ type: 'PackedInt64Array', value: ['1', '-9223372036854775809'] }, '$.value[1]');
+    refusedAt({ type: 'PackedInt64Array', value: ['1', 'x'] }, '$.value[1]');
+    for (const type of ['PackedInt32Array', 'PoolIntArray']) {
+      expect(accepted({ type, value: [2 ** 31 - 1, -(2 ** 31)] })).toEqual({ type, value: Int32Array.of(2 ** 31 - 1, -(2 ** 31)) });
+      refusedAt({ type, value: [0, 2 ** 31] }, '$.value[1]');
+      refusedAt({ type, value: [0, -(2 ** 31) - 1] }, '$.value[1]');
+      refusedAt({ type, value: [0, 1.5] }, '$.value[1]');
+    }
+  });
+
+  it('Vector2i/Vector3i components are 32-bit ints', () => {
+    expect(accepted({ type: 'Vector2i', value: [2 ** 31 - 1, -(2 ** 31)] })).toEqual({ type: 'Vector2i', value: [2 ** 31 - 1, -(2 ** 31)] });
+    refusedAt({ type: 'Vector2i', value: [0, 2 ** 31] }, '$.value[1]');
+    refusedAt({ type: 'Vector2i', value: [0, -(2 ** 31) - 1] }, '$.value[1]');
+    refusedAt({ type: 'Vector3i', value: [0, 0, 1.5] }, '$.value[2]');
+    refusedAt({ type: 'Vector2i', value: [0, 'x'] }, '$.value[1]');
+  });
+
+  it('float components: paths of bad numbers, and Color is float32 in every build', () => {
+    refusedAt({ type: 'Vector2', value: [0, 'x'] }, '$.value[1]');
+    refusedAt({ type: 'PackedVector2Array', value: [[0, 0], [1]] }, '$.value[1]');
+    refusedAt({ type: 'PackedFloat64Array', value: [0, 'x'] }, '$.value[1]');
+    refusedAt({ type: 'PackedFloat32Array', value: [0, 'x'] }, '$.value[1]');
+    refusedAt({ type: 'PoolRealArray', value: [0, 'x'] }, '$.value[1]');
+    refusedAt({ type: 'Color', bits: 64, value: [0, 0, 0, 1] }, '$.bits');
+    refusedAt({ type: 'Vector2', bits: 16, value: [0, 0] }, '$.bits');
+    expect(accepted({ type: 'Vector2', bits: 64, value: [0.1, 0.2] })).toEqual({ type: 'Vector2', bits: 64, value: [0.1, 0.2] });
+  });
+
+  it('strings: a lone surrogate has no UTF-8 form, so cannot reach Godot', () => {
+    refusedAt({ type: 'String', value: 'a\uD800' }, '$.value');
+    refusedAt({ type: 'PackedStringArray', value: ['a', 'b\uDC00'] }, '$.value[1]');
+    refusedAt({ type: 'PoolStringArray', value: ['a', 5] }, '$.value[1]');
+    expect(accepted({ type: 'String', value: '\u{1F600}' })).toEqual({ type: 'String', value: '\u{1F600}' });
+  });
+
+  it('top level, bool, hex and unknown type', () => {
+    refusedAt(null, '$');
+    refusedAt([], '$');
+    refusedAt({ value: 1 }, '$.type');
+    refusedAt({ type: 'bool', value: 1 }, '$.value');
+    refusedAt({ type: 'PackedByteArray', value: 'zz' }, '$.value');
+    refusedAt({ type: 'PoolByteArray', value: '00zz' }, '$.value');
+    refusedAt({ type: 'PoolByteArray', value: 'zz00' }, '$.value');
+    expect(accepted({ type: 'PackedByteArray', value: '00fF' })).toEqual({ type: 'PackedByteArray', value: Uint8Array.of(0, 255) });
+  });
+
+  it('NodePath: its object, absolute flag, names and subnames each at their path', () => {
+    refusedAt({ type: 'NodePath', value: 'root/Main' }, '$.value');
+    refusedAt({ type: 'NodePath', value: 5 }, '$.value');
+    refusedAt({ type: 'NodePath', value: null }, '$.value');
+    refusedAt({ type: 'NodePath', value: { absolute: 'yes', names: [], subnames: [] } }, '$.value.absolute');
+    refusedAt({ type: 'NodePath', value: { absolute: true, names: 'root', subnames: [] } }, '$.value.names');
+    refusedAt({ type: 'NodePath', value: { absolute: true, names: ['root', 5], subnames: [] } }, '$.value.names[1]');
+    refusedAt({ type: 'NodePath', value: { absolute: true, names: [], subnames: 'x' } }, '$.value.subnames');
+    refusedAt({ type: 'NodePath', value: { absolute: true, names: [], subnames: ['a', 5] } }, '$.value.subnames[1]');
+  });
+
+  it('Dictionary and Array entries at their paths', () => {
+    refusedAt({ type: 'Dictionary', value: [[{ type: 'Nil' }, { type: 'Nil' }], 'x'] }, '$.value[1]');
+    refusedAt({ type: 'Dictionary', value: [[{ type: 'Nil' }, { type: 'Nil' }, { type: 'Nil' }]] }, '$.value[0]');
+    refusedAt({ type: 'Dictionary', value: [[{ type: 'Sprite' }, { type: 'Nil' }]] }, '$.value[0][0].type');
+    refusedAt({ type: 'Dictionary', value: [[{ type: 'Nil' }, { type: 'Sprite' }]] }, '$.value[0][1].type');
+    refusedAt({ type: 'Array', value: [{ type: 'Nil' }, { type: 'Sprite' }] }, '$.value[1].type');
+  });
+
+  it('typed containers: builtin, class and script element types; anything else refused at its field', () => {
+    const script = { kind: 'script', path: 'res://player.gd' };
+    expect(accepted({ type: 'Array', elementType: script, value: [] })).toEqual({ type: 'Array', elementType: script, value: [] });
+    expect(accepted({ type: 'Array', elementType: { kind: 'builtin', type: 'int' }, value: [] })).toEqual({
+      type: 'Array',
+      elementType: { kind: 'builtin', type: 'int' },
+      value: [],
+    });
+    refusedAt({ type: 'Array', elementType: 'int', value: [] }, '$.elementType');
+    refusedAt({ type: 'Array', elementType: null, value: [] }, '$.elementType');
+    refusedAt({ type: 'Array', elementType: { kind: 'builtin', type: 'Nil' }, value: [] }, '$.elementType.type');
+    refusedAt({ type: 'Array', elementType: { kind: 'builtin', type: 'Sprite' }, value: [] }, '$.elementType.type');
+    refusedAt({ type: 'Array', elementType: { kind: 'builtin', type: 5 }, value: [] }, '$.elementType.type');
+    refusedAt({ type: 'Array', elementType: { kind: 'class', name: 5 }, value: [] }, '$.elementType.name');
+    refusedAt({ type: 'Array', elementType: { kind: 'script', path: 5 }, value: [] }, '$.elementType.path');
+    refusedAt({ type: 'Array', elementType: { kind: 'bogus' }, value: [] }, '$.elementType.kind');
+    refusedAt({ type: 'Dictionary', keyType: { kind: 'bogus' }, value: [] }, '$.keyType.kind');
+    refusedAt({ type: 'Dictionary', valueType: { kind: 'bogus' }, value: [] }, '$.valueType.kind');
+  });
+
+  it('refuses nesting too deep for any stack with a path, never an internal error, through Arrays and Dictionary keys and values', () => {
+    const deep = 50_000;
+    for (const wrap of [
+      (inner: unknown) => ({ type: 'Array', value: [inner] }),
+      (inner: unknown) => ({ type: 'Dictionary', value: [[inner, { type: 'Nil' }]] }),
+      (inner: unknown) => ({ type: 'Dictionary', value: [[{ type: 'Nil' }, inner]] }),
+    ]) {
+      const result = godotValueFromJson(nested(deep, wrap));
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.code).toBe('bad-payload');
+        expect(result.detail).toMatch(/^\$\.value\[0\]/);
+        expect(result.detail).not.toMatch(/internal/);
+      }
+    }
+    expect(accepted(nested(3, (inner) => ({ type: 'Array', value: [inner] })))).toBeTruthy();
+  });
+});
