@@ -538,5 +538,8 @@ describe('godotValueFromJson: what Godot cannot hold is refused at its path', ()
       }
     }
     expect(accepted(nested(3, (inner) => ({ type: 'Array', value: [inner] })))).toBeTruthy();
+    // The documented bound (godotValueFromJson): 256 containers deep are read, one more is refused.
+    expect(godotValueFromJson(nested(256, (inner) => ({ type: 'Array', value: [inner] }))).ok).toBe(true);
+    expect(godotValueFromJson(nested(257, (inner) => ({ type: 'Array', value: [inner] }))).ok).toBe(false);
   });
 });

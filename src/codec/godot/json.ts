@@ -110,7 +110,10 @@ class JsonShapeError extends Error {}
 
 const MAX_JSON_DEPTH = 256;
 
-/** Reads the tagged JSON back; never throws. Errors are 'bad-payload' with a JSON path such as `$.value[2][1]`. */
+/**
+ * Reads the tagged JSON back; never throws. Errors are 'bad-payload' with a JSON path such as `$.value[2][1]`.
+ * Containers nest at most 256 deep; a deeper value is refused, never recursed into.
+ */
 export function godotValueFromJson(json: unknown): CodecResult<GodotValue> {
   try {
     return ok(fromJson(json, '$', 0));
