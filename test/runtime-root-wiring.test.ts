@@ -245,3 +245,32 @@ describe('dispose()', () => {
     expect(lists).toBe(0);
   });
 });
+
+describe('seat reservation turned off, and the session counter', () => {
+  // docs/capabilities.md: a dropped member's seat is held for `timing.lobby.seatReservationMs` — "0 turns it off":
+  // they are removed at once, never shown `away: true`. And a P2P session between two members starts with one side
+  // accepting the other's session request (steam-facts.md), counted in stats().sessionRequestsAccepted.
+  it('with seatReservationMs 0 a dropped member leaves members$ at once, never away; accepted sessions are counted', async () => {
+    const w = newWorld();
+    const off: Partial<LobbyRuntimeOptions> = { timing: { lobby: { seatReservationMs: 0 } } };
+    const host = w.player(0, {}, off);
+    const guest = w.player(1, {}, off);
+    const lobbyId = await hostLobby(w, host);
+    const joined = guest.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => host.runtime.allConnected() && guest.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
+    expect((await joined).ok).toBe(true);
+    expect(host.runtime.stats().sessionRequestsAccepted + guest.runtime.stats().sessionRequestsAccepted).toBeGreaterThan(0);
+    expect(host.runtime.stats().sessionRequestsAccepted).toBeGreaterThanOrEqual(0);
+    expect(guest.runtime.stats().sessionRequestsAccepted).toBeGreaterThanOrEqual(0);
+
+    let away = 0;
+    w.everyFrame(() => {
+      away += host.runtime.members().filter((m) => m.away).length;
+    });
+    w.sim.steam.faults.disconnectServers(guest.id);
+    w.sim.steam.faults.dropFromLobbies(guest.id);
+    expect(await w.runUntil(() => host.runtime.members().length === 1, 2_000)).toBe(true);
+    expect(host.runtime.members().map((m) => m.id)).toEqual([host.id]);
+    expect(away).toBe(0);
+  });
+});
