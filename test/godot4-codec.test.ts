@@ -408,9 +408,11 @@ describe('Godot 4 typed containers and malformed values, by hand from the format
     expect(hex(encodeGodot({ type: 'Vector2', value: [1, 2] }, 4))).toBe('050000000000803f00000040');
   });
 
-  it('refuses flag bits Godot never writes on an int, in both versions', () => {
+  it('refuses flag bits Godot never writes, on an int in both versions and on a Dictionary', () => {
     expect(decode4(words(0x00020002, 1))).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
     expect(decodeGodot(words(0x00020002, 1), 3)).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
+    // Bit 20 is beyond a Dictionary's two kind fields (bits 16-19).
+    expect(decode4(words(0x0010001b, 0))).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
   });
 
   const refuses = (value: unknown): void => {
