@@ -404,8 +404,9 @@ describe('Godot 4 typed containers and malformed values, by hand from the format
     expect(decode4(unhex(bytes))).toEqual({ ok: true, value });
   });
 
-  it('a Vector2 without bits is float32 components', () => {
+  it('a Vector2 without bits, or with bits 32, is float32 components', () => {
     expect(hex(encodeGodot({ type: 'Vector2', value: [1, 2] }, 4))).toBe('050000000000803f00000040');
+    expect(hex(encodeGodot({ type: 'Vector2', value: [1, 2], bits: 32 }, 4))).toBe('050000000000803f00000040');
   });
 
   it('refuses flag bits Godot never writes, on an int in both versions and on a Dictionary', () => {
