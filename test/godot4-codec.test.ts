@@ -448,6 +448,7 @@ describe('Godot 4 typed containers and malformed values, by hand from the format
     ['a Vector2 of three components', { type: 'Vector2', value: [1, 2, 3] }],
     ['a Vector2i of three components', { type: 'Vector2i', value: [1, 2, 3] }],
     ['a fractional Vector2i component', { type: 'Vector2i', value: [1.5, 2] }],
+    ['a Vector2i component below int32', { type: 'Vector2i', value: [-(2 ** 31) - 1, 0] }],
     ['a String whose value is not a string', { type: 'String', value: 5 }],
     ['Dictionaries nested 300 deep through keys', nest(true)],
     ['Dictionaries nested 300 deep through values', nest(false)],
