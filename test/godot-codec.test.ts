@@ -543,3 +543,11 @@ describe('godotValueFromJson: what Godot cannot hold is refused at its path', ()
     expect(godotValueFromJson(nested(257, (inner) => ({ type: 'Array', value: [inner] }))).ok).toBe(false);
   });
 });
+
+describe('Godot 3 math width', () => {
+  // Godot 3's Vector2 is type id 5 with two float32 components (Godot's binary serialization docs).
+  it('a Vector2 without bits, or with bits 32, is written as float32 components', () => {
+    expect(hex(encodeGodot3({ type: 'Vector2', value: [1, 2] }))).toBe('050000000000803f00000040');
+    expect(hex(encodeGodot3({ type: 'Vector2', value: [1, 2], bits: 32 }))).toBe('050000000000803f00000040');
+  });
+});

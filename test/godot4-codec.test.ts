@@ -388,3 +388,69 @@ describe('bad arguments are typed errors too', () => {
     }
   });
 });
+
+// Expected bytes from Godot 4's marshalls.cpp: a typed container's header carries the element type's kind (0 none,
+// 1 builtin, 2 class name, 3 script) in bits 16-17 (an Array's, a Dictionary's key) and 18-19 (a Dictionary's value),
+// then per typed slot the builtin's type id (String 4, int 2) or the class name / script path as a String; ids
+// Dictionary 27 (0x1b), Array 28 (0x1c), Vector2 5; flag bits other than these and the 64-bit flag are never written.
+describe('Godot 4 typed containers and malformed values, by hand from the format', () => {
+  const cases: readonly (readonly [string, GodotValue, string])[] = [
+    ['a Dictionary typed on its key only', { type: 'Dictionary', keyType: { kind: 'builtin', type: 'String' }, value: [] }, '1b000100 04000000 00000000'],
+    ['a Dictionary typed on its value only', { type: 'Dictionary', valueType: { kind: 'builtin', type: 'int' }, value: [] }, '1b000400 02000000 00000000'],
+    ['an Array typed by a script', { type: 'Array', elementType: { kind: 'script', path: 'res://a.gd' }, value: [] }, '1c000300 0a000000 7265733a2f2f612e67640000 00000000'],
+  ];
+  it.each(cases)('%s encodes to the engine layout and decodes back', (_name, value, bytes) => {
+    expect(hex(encodeGodot(value, 4))).toBe(hex(unhex(bytes)));
+    expect(decode4(unhex(bytes))).toEqual({ ok: true, value });
+  });
+
+  it('a Vector2 without bits, or with bits 32, is float32 components', () => {
+    expect(hex(encodeGodot({ type: 'Vector2', value: [1, 2] }, 4))).toBe('050000000000803f00000040');
+    expect(hex(encodeGodot({ type: 'Vector2', value: [1, 2], bits: 32 }, 4))).toBe('050000000000803f00000040');
+  });
+
+  it('refuses flag bits Godot never writes, on an int in both versions and on a Dictionary', () => {
+    expect(decode4(words(0x00020002, 1))).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
+    expect(decodeGodot(words(0x00020002, 1), 3)).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
+    // Bit 20 is beyond a Dictionary's two kind fields (bits 16-19).
+    expect(decode4(words(0x0010001b, 0))).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
+  });
+
+  const refuses = (value: unknown): void => {
+    let thrown: unknown;
+    try {
+      encodeGodot(value as GodotValue, 4);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CodecEncodeError);
+    expect((thrown as CodecEncodeError).code).toBe('unencodable');
+  };
+  const nil: GodotValue = { type: 'Nil' };
+  const nest = (inKey: boolean): GodotValue => {
+    let v: GodotValue = nil;
+    for (let i = 0; i < 300; i++) v = { type: 'Dictionary', value: [inKey ? [v, nil] : [nil, v]] };
+    return v;
+  };
+  const functionType = Object.assign(() => undefined, { kind: 'builtin', type: 'int' });
+  it.each([
+    ['a Dictionary whose value is not an array', { type: 'Dictionary' }],
+    ['an Array whose value is not an array', { type: 'Array' }],
+    ['a Dictionary entry of three values', { type: 'Dictionary', value: [[nil, nil, nil]] }],
+    ['a null element of an untyped Array', { type: 'Array', value: [null] }],
+    ['a null element of an Array[int]', { type: 'Array', elementType: { kind: 'builtin', type: 'int' }, value: [null] }],
+    ['a null container type', { type: 'Array', elementType: null, value: [] }],
+    ['a container type that is not an object', { type: 'Array', elementType: functionType, value: [] }],
+    ['a container type of an unknown kind', { type: 'Array', elementType: { kind: 'tuple', type: 'int' }, value: [] }],
+    ['an element that is a function, not an object', { type: 'Array', value: [Object.assign(() => undefined, { type: 'Nil' })] }],
+    ['a NodePath without names', { type: 'NodePath', value: {} }],
+    ['a NodePath without subnames', { type: 'NodePath', value: { names: [], absolute: false } }],
+    ['a Vector2 of three components', { type: 'Vector2', value: [1, 2, 3] }],
+    ['a Vector2i of three components', { type: 'Vector2i', value: [1, 2, 3] }],
+    ['a fractional Vector2i component', { type: 'Vector2i', value: [1.5, 2] }],
+    ['a Vector2i component below int32', { type: 'Vector2i', value: [-(2 ** 31) - 1, 0] }],
+    ['a String whose value is not a string', { type: 'String', value: 5 }],
+    ['Dictionaries nested 300 deep through keys', nest(true)],
+    ['Dictionaries nested 300 deep through values', nest(false)],
+  ])('refuses %s', (_name, value) => refuses(value));
+});
