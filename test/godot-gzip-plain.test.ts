@@ -204,3 +204,80 @@ describe('godotFromPlain follows GDScript and Godot 3 widths', () => {
     expect(() => godotFromPlain(cyclic)).toThrow(CodecEncodeError);
   });
 });
+
+/** RFC 1952 members written by hand: header bytes, a deflate body, then CRC-32 and ISIZE little-endian. */
+describe('godotDecompress reads the gzip header by RFC 1952', () => {
+  const head = (flags: number): number[] => [0x1f, 0x8b, 8, flags, 0, 0, 0, 0, 0, 3];
+  // A final stored block (BTYPE 00) holding "abc"; CRC-32("abc") = 0x352441c2 (RFC 1952 check value table).
+  const abcBody = [0x01, 0x03, 0x00, 0xfc, 0xff, 0x61, 0x62, 0x63];
+  const abcTrailer = [0xc2, 0x41, 0x24, 0x35, 3, 0, 0, 0];
+  const member = (flags: number, extra: number[]): Uint8Array => new Uint8Array([...head(flags), ...extra, ...abcBody, ...abcTrailer]);
+  const text = (result: ReturnType<typeof godotDecompress>): string | undefined => (result.ok ? new TextDecoder().decode(result.value) : undefined);
+
+  it('skips FEXTRA (XLEN little-endian), FNAME and FCOMMENT (zero-terminated) and FHCRC (2 bytes)', () => {
+    expect(text(godotDecompress(member(0, []), 'gzip'))).toBe('abc');
+    expect(text(godotDecompress(member(4, [5, 0, 1, 2, 3, 4, 5]), 'gzip'))).toBe('abc');
+    expect(text(godotDecompress(member(8, [0x6e, 0x61, 0x6d, 0x65, 0]), 'gzip'))).toBe('abc');
+    expect(text(godotDecompress(member(16, [0x68, 0x69, 0]), 'gzip'))).toBe('abc');
+    expect(text(godotDecompress(member(2, [0x12, 0x34]), 'gzip'))).toBe('abc');
+    expect(text(godotDecompress(member(4 | 8 | 16 | 2, [1, 0, 9, 0x6e, 0, 0x63, 0, 0x12, 0x34]), 'gzip'))).toBe('abc');
+  });
+
+  it('refuses a wrong magic byte or method with bad-compression at that byte', () => {
+    const good = member(0, []);
+    for (const [at, value, offset] of [[0, 0x00, 0], [1, 0x00, 0], [2, 7, 2]] as const) {
+      const bad = good.slice();
+      bad[at] = value;
+      const result = godotDecompress(bad, 'gzip');
+      expect(result).toMatchObject({ ok: false, code: 'bad-compression', offset });
+      expect(result.ok ? 'ok' : result.detail).toBeTruthy();
+    }
+  });
+
+  it('names where a cut header stops: before 10 bytes, in XLEN, in an unterminated name, past the end', () => {
+    for (const [bytes, offset] of [
+      [[], 0],
+      [[0x1f], 1],
+      [[...head(4), 5], 10], // XLEN needs two bytes at offset 10
+      [[...head(4), 0, 0], 12], // header ends at 12 with nothing after it: the trailer is missing
+      [[...head(8), 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68], 10], // FNAME never terminated
+      [[...head(4), 100, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 22], // extra field runs past the end
+      [[...head(0), 0x03, 0x00, 0, 0, 0], 15], // header fine, fewer than 8 trailer bytes after it
+    ] as const) {
+      const result = godotDecompress(new Uint8Array(bytes), 'gzip');
+      expect(result).toMatchObject({ ok: false, code: 'truncated', offset });
+      expect(result.ok ? 'ok' : result.detail).toBeTruthy();
+    }
+  });
+
+  it('reports a corrupt or cut deflate body at the body start, and a wrong ISIZE at the ISIZE field', () => {
+    // BFINAL 1 with BTYPE 11, the reserved block type (RFC 1951 3.2.3): an error, not a cut.
+    const corrupt = new Uint8Array([...head(0), 0x07, 0x00, 0x00, 0x00, ...abcTrailer]);
+    expect(godotDecompress(corrupt, 'gzip')).toMatchObject({ ok: false, code: 'bad-compression', offset: 10 });
+    // A non-final stored block: the stream ends with no final block.
+    const cut = new Uint8Array([...head(0), 0x00, 0x03, 0x00, 0xfc, 0xff, 0x61, 0x62, 0x63, ...abcTrailer]);
+    expect(godotDecompress(cut, 'gzip')).toMatchObject({ ok: false, code: 'truncated', offset: 10 });
+    // No deflate block at all between header and trailer: RFC 1951 needs a block with BFINAL set, zlib reports it cut.
+    const empty = new Uint8Array([...head(0), 0, 0, 0, 0, 0, 0, 0, 0]);
+    const noBlock = godotDecompress(empty, 'gzip');
+    expect(noBlock).toMatchObject({ ok: false, code: 'truncated', offset: 10 });
+    expect(noBlock.ok ? 'ok' : noBlock.detail).toBeTruthy();
+    const wrongSize = new Uint8Array([...head(0), ...abcBody, 0xc2, 0x41, 0x24, 0x35, 4, 0, 0, 0]);
+    const result = godotDecompress(wrongSize, 'gzip');
+    expect(result).toMatchObject({ ok: false, code: 'length-mismatch', offset: 22 });
+    expect(result.ok ? 'ok' : result.detail).toBeTruthy();
+  });
+
+  it('joins a body that inflates in several pieces in order (100 kB of seeded noise)', () => {
+    let state = SEED;
+    const data = new Uint8Array(100_000).map(() => (state = (state * 1103515245 + 12345) >>> 0) >>> 24);
+    const back = godotDecompress(godotCompress(data, 'gzip'), 'gzip');
+    expect(back.ok && Buffer.from(back.value).equals(Buffer.from(data))).toBe(true);
+  });
+
+  it('says why it stopped a bomb', () => {
+    const result = godotDecompress(godotCompress(new Uint8Array(5000), 'gzip'), 'gzip', { maxBytes: 100 });
+    expect(result).toMatchObject({ ok: false, code: 'oversize' });
+    expect(result.ok ? '' : result.detail).toBeTruthy();
+  });
+});

@@ -454,3 +454,50 @@ describe('Godot 4 typed containers and malformed values, by hand from the format
     ['Dictionaries nested 300 deep through values', nest(false)],
   ])('refuses %s', (_name, value) => refuses(value));
 });
+
+describe('edges the wire-format doc states', () => {
+  it('reads an Object-typed Array holding null (Godot writes builtin type 24 = OBJECT, then one Nil)', () => {
+    // header 0x0001001c: ARRAY (28) with container kind 1 (builtin) at bit 16; element type 24; count 1; Nil.
+    const bytes = unhex('1c000100 18000000 01000000 00000000');
+    expect(decode4(bytes)).toEqual({ ok: true, value: { type: 'Array', elementType: { kind: 'builtin', type: 'Object' }, value: [{ type: 'Nil' }] } });
+  });
+
+  it('refuses the 64-bit flag on a PackedColorArray (Color is always float32) but takes it on PackedVector2Array', () => {
+    expect(decode4(unhex('25000100 00000000'))).toMatchObject({ ok: false, code: 'unknown-type', offset: 0 });
+    expect(decode4(unhex('23000100 00000000'))).toMatchObject({ ok: true, value: { type: 'PackedVector2Array', value: [] } });
+  });
+
+  it('says which version it wanted when given neither 3 nor 4', () => {
+    const result = decodeGodot(unhex('00000000'), 5 as 4);
+    expect(result).toMatchObject({ ok: false, code: 'unknown-version' });
+    expect(result.ok ? '' : result.detail).toMatch(/5/);
+  });
+
+  it('refuses a String whose value is not a string with CodecEncodeError, and says why', () => {
+    for (const value of [{ type: 'String', value: 5 }, { type: 'String', value: 'a\u0000b' }, { type: 'String', value: '\ud800' }]) {
+      expect(() => encodeGodot(value as unknown as GodotValue, 4)).toThrow(CodecEncodeError);
+      expect(() => encodeGodot(value as unknown as GodotValue, 4)).toThrow(/./);
+    }
+  });
+
+  it('godotByteLength never throws on malformed or cyclic values (its contract: a hint that counts what it can)', () => {
+    const cyclicKey: { type: 'Dictionary'; value: unknown[] } = { type: 'Dictionary', value: [] };
+    cyclicKey.value.push([cyclicKey, { type: 'Nil' }]);
+    const cyclicValue: { type: 'Dictionary'; value: unknown[] } = { type: 'Dictionary', value: [] };
+    cyclicValue.value.push([{ type: 'Nil' }, cyclicValue]);
+    const malformed: unknown[] = [
+      null,
+      cyclicKey,
+      cyclicValue,
+      { type: 'Dictionary', value: [null] },
+      { type: 'Array' },
+      { type: 'Array', value: [], elementType: null },
+      { type: 'NodePath' },
+      { type: 'NodePath', value: undefined },
+      { type: 'PackedByteArray' },
+      { type: 'PackedInt32Array' },
+      { type: 'PackedFloat64Array' },
+    ];
+    for (const value of malformed) expect(typeof godotByteLength(value as GodotValue)).toBe('number');
+  });
+});

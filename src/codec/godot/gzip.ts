@@ -67,7 +67,6 @@ export function godotDecompress(
         return codecError('oversize', `gzip data inflates past the ${maxBytes}-byte limit (stopped at ${total})`, at);
       }
     }
-    if (header === bodyEnd) inflater.push(new Uint8Array(0), true);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     // fflate says "unexpected EOF" when the deflate stream stops mid-block: that is a cut packet, not corruption.
