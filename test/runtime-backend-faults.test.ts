@@ -4,10 +4,17 @@
 // every other event of that tick still reach the machines and the game, and the next tick works as before.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/effects/backend.js';
-import { createLobbyRuntime, type ChatMessage, type LobbyMember, type LobbyRuntime, type LobbyRuntimeError } from '../src/runtime.js';
+import {
+  createLobbyRuntime,
+  type ChatMessage,
+  type LifecycleEvent,
+  type LobbyMember,
+  type LobbyRuntime,
+  type LobbyRuntimeError,
+} from '../src/runtime.js';
 import { createRuntimeWorld, hostLobby, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 
-type Read = 'getLobbyMembers' | 'getLobbyOwner' | 'personaName';
+type Read = 'getLobbyMembers' | 'getLobbyOwner' | 'personaName' | 'localUserName';
 
 /** `backend`, except that `arm(read, when)` makes the next call of `read` whose first argument passes `when` throw. */
 function faulty(backend: Backend) {
@@ -37,9 +44,11 @@ function faultyMember(world: RuntimeWorld, index: number) {
   const runtime: LobbyRuntime = createLobbyRuntime({ backend: fault.backend, clock: world.sim.clock });
   const errors: LobbyRuntimeError[] = [];
   const chat: ChatMessage[] = [];
+  const lifecycle: LifecycleEvent[] = [];
   let members: readonly LobbyMember[] = [];
   runtime.errors$.subscribe((e) => errors.push(e));
   runtime.chat$.subscribe((m) => chat.push(m));
+  runtime.lifecycle$.subscribe((e) => lifecycle.push(e));
   runtime.members$.subscribe((list) => (members = list));
   let ticking = true;
   world.everyFrame(() => ticking && runtime.tick());
@@ -48,6 +57,7 @@ function faultyMember(world: RuntimeWorld, index: number) {
     runtime,
     errors,
     chat,
+    lifecycle,
     fault,
     members: () => members,
     /** Stops ticking with the world: the backend's events pile up for one `tick()`. */
@@ -167,5 +177,74 @@ describe('a backend read that throws while a tick translates events', () => {
     expect(host.runtime.sendChat('hi')).toEqual({ ok: true });
     expect(await world.runUntil(() => member.chat.length === 1, 5_000)).toBe(true);
     expect(member.chat[0]).toMatchObject({ from: host.id, text: 'hi' });
+  });
+  it('our own name unreadable as our chat line comes back: the line arrives nameless, the error names localUserName', async () => {
+    const { member } = await lobbyWithFaultyMember();
+    member.hold();
+    // Our own name is localUserName (personaNameOf's contract), never personaName.
+    member.fault.arm('localUserName');
+    expect(member.runtime.sendChat('mine')).toEqual({ ok: true });
+    await world.run(200);
+
+    member.runtime.tick();
+    expect(member.fault.thrown).toEqual(['localUserName']);
+    expect(member.chat.map((c) => [c.from, c.name, c.text])).toEqual([[member.id, '', 'mine']]);
+    expect(member.errors).toEqual([internalOn('localUserName')]);
+  });
+
+  it('the owner unreadable as we enter a lobby new to us: the error names getLobbyOwner, the join completes', async () => {
+    world = createRuntimeWorld('simulated');
+    const host = world.player(0);
+    const lobbyId = await hostLobby(world, host);
+    const member = faultyMember(world, 1);
+    member.fault.arm('getLobbyOwner');
+    const joined = member.runtime.joinLobby(lobbyId);
+    expect(await world.runUntil(() => member.runtime.lobbyState().status === 'joined', 5_000)).toBe(true);
+    expect(await joined).toEqual({ ok: true, lobbyId });
+    expect(member.fault.thrown).toEqual(['getLobbyOwner']);
+    expect(member.errors).toEqual([internalOn('getLobbyOwner')]);
+    // A lobby we knew nothing of: no owner to fall back on.
+    const entered = member.lifecycle.filter((e) => e.type === 'lifecycle.entered');
+    expect(entered).toMatchObject([{ lobbyId, ownerId: undefined }]);
+  });
+
+  it('members and owner unreadable as we get back into our lobby: the reconnect carries the members we knew, no owner', async () => {
+    const { host, member, lobbyId } = await lobbyWithFaultyMember();
+    const other = world.player(2);
+    const entered = other.runtime.joinLobby(lobbyId);
+    expect(await world.runUntil(() => member.runtime.members().length === 3 && member.runtime.allConnected(), 10_000)).toBe(true);
+    expect((await entered).ok).toBe(true);
+    // Steam drops us (seat reservation is on by default: docs/capabilities.md, "Seats").
+    world.sim.steam.faults.disconnectServers(member.id);
+    world.sim.steam.faults.dropFromLobbies(member.id);
+    expect(await world.runUntil(() => member.runtime.lobbyState().status === 'reconnecting', 5_000)).toBe(true);
+    member.fault.arm('getLobbyMembers', (id) => id === lobbyId);
+    member.fault.arm('getLobbyOwner', (id) => id === lobbyId);
+    world.sim.steam.faults.reconnectServers(member.id);
+    expect(await world.runUntil(() => member.lifecycle.some((e) => e.type === 'lifecycle.reconnected'), 30_000)).toBe(true);
+    expect([...member.fault.thrown].sort()).toEqual(['getLobbyMembers', 'getLobbyOwner']);
+    expect(member.errors).toEqual(expect.arrayContaining([internalOn('getLobbyMembers'), internalOn('getLobbyOwner')]));
+    const back = member.lifecycle.filter((e) => e.type === 'lifecycle.reconnected');
+    expect(back).toHaveLength(1);
+    const event = back[0] as Extract<LifecycleEvent, { type: 'lifecycle.reconnected' }>;
+    // Unreadable on the way back: the members we knew of this lobby, not none (which would drop them all).
+    // Out of the lobby we knew no owner ("when we are back, the owner is whoever Steam says": capabilities.md).
+    expect(event.ownerId).toBeUndefined();
+    expect([...event.members].sort()).toEqual([host.id, member.id, other.id].sort());
+  });
+  it('a member entering reads no owner (Steam moves ownership only when someone goes): nothing to throw', async () => {
+    const { host, member, lobbyId } = await lobbyWithFaultyMember();
+    const newcomer = world.player(2);
+    member.hold();
+    member.fault.arm('getLobbyOwner', (id) => id === lobbyId);
+    const entered = newcomer.runtime.joinLobby(lobbyId);
+    expect(await world.runUntil(() => host.runtime.members().some((m) => m.id === newcomer.id), 5_000)).toBe(true);
+    expect((await entered).ok).toBe(true);
+    await world.run(200);
+
+    member.runtime.tick();
+    expect(member.members().map((m) => m.id).sort()).toEqual([host.id, member.id, newcomer.id].sort());
+    expect(member.fault.thrown).toEqual([]);
+    expect(member.errors).toEqual([]);
   });
 });

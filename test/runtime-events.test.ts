@@ -152,8 +152,9 @@ const ids = (runtime: LobbyRuntime): bigint[] => runtime.members().map((m) => m.
 const notice = (n: ChatNotice): Uint8Array => encodeChatNotice(n);
 
 describe('events about another lobby', () => {
-  it('never reach the machines or the game: data updates, chat, a kick', async () => {
-    const { w, host, me, lobbyId } = await stage();
+  it('never reach the machines or the game: data updates, chat, a member leaving, a kick', async () => {
+    const { w, host, other, me, lobbyId } = await stage();
+    const before = ids(me.runtime);
     const stranger = w.player(5);
     const elsewhere = await hostLobby(w, stranger);
     // Steam's owner of a lobby we only know of (as after RequestLobbyData): someone who is not our owner.
@@ -164,6 +165,8 @@ describe('events about another lobby', () => {
       { type: 'lobbyDataUpdate', lobbyId: elsewhere, memberId: stranger.id, success: true },
       { type: 'lobbyDataUpdate', lobbyId: elsewhere, memberId: elsewhere, success: false },
       { type: 'lobbyChatMessage', lobbyId: elsewhere, from: stranger.id, bytes: text('hello from elsewhere') },
+      // A member of ours leaving another lobby (Steam's k_EChatMemberStateChangeLeft, 0x2) leaves ours as it was.
+      { type: 'lobbyChatUpdate', lobbyId: elsewhere, changed: other.id, changedBy: other.id, state: 0x2 },
       { type: 'lobbyKicked', lobbyId: elsewhere, by: stranger.id, dueToDisconnect: false },
     );
     await w.run(500);
@@ -172,6 +175,7 @@ describe('events about another lobby', () => {
     expect(me.runtime.lobbyState()).toMatchObject({ status: 'joined', lobbyId, ownerId: host.id });
     expect(me.runtime.members().filter((m) => m.isOwner).map((m) => m.id)).toEqual([host.id]);
     expect(me.lifecycle.filter((e) => e.type === 'lifecycle.left')).toEqual([]);
+    expect(ids(me.runtime)).toEqual(before);
   });
 });
 
