@@ -359,6 +359,18 @@ describe('godotByteLength sizes the output exactly, so an encode allocates once'
     fc.assert(fc.property(godotValue4, (value) => godotByteLength(value) === encodeGodot(value, 4).length), { seed: SEED, numRuns: 300 });
     fc.assert(fc.property(godotValue, (value) => godotByteLength(value) === encodeGodot(value, 3).length), { seed: SEED, numRuns: 300 });
   });
+
+  it("counts a string's UTF-8 bytes at every width boundary (expected from Node's own UTF-8 length)", () => {
+    // Each edge character after 0-3 ASCII ones, so a byte miscounted shows through the padding to 4.
+    const edges = ['\u007f', '\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\ud800\udc00', '\udbff\udfff'];
+    for (const edge of edges) {
+      for (const text of ['', 'a', 'aa', 'aaa'].map((ascii) => ascii + edge)) {
+        const expected = 4 + 4 + ((Buffer.byteLength(text, 'utf8') + 3) & ~3);
+        expect(godotByteLength({ type: 'String', value: text }), JSON.stringify(text)).toBe(expected);
+        expect(encodeGodot({ type: 'String', value: text }, 4), JSON.stringify(text)).toHaveLength(expected);
+      }
+    }
+  });
 });
 
 describe('ints read by hand (bits.ts) agree with DataView', () => {
