@@ -260,8 +260,6 @@ describe('seat reservation turned off, and the session counter', () => {
     expect(await w.runUntil(() => host.runtime.allConnected() && guest.runtime.allConnected() && host.runtime.members().length === 2, 10_000)).toBe(true);
     expect((await joined).ok).toBe(true);
     expect(host.runtime.stats().sessionRequestsAccepted + guest.runtime.stats().sessionRequestsAccepted).toBeGreaterThan(0);
-    expect(host.runtime.stats().sessionRequestsAccepted).toBeGreaterThanOrEqual(0);
-    expect(guest.runtime.stats().sessionRequestsAccepted).toBeGreaterThanOrEqual(0);
 
     let away = 0;
     w.everyFrame(() => {
