@@ -161,7 +161,7 @@ describe('a backend read that throws while a tick translates events', () => {
     expect(member.errors).toEqual([internalOn('getLobbyOwner')]);
   });
 
-  it('the member list unreadable as we enter: the entry still reaches the machines, the join completes, the next tick works', async () => {
+  it('the member list unreadable as we enter: the entry lists us alone, the join completes, the next tick works', async () => {
     world = createRuntimeWorld('simulated');
     const host = world.player(0);
     const lobbyId = await hostLobby(world, host);
@@ -172,6 +172,9 @@ describe('a backend read that throws while a tick translates events', () => {
     expect(await joined).toEqual({ ok: true, lobbyId });
     expect(member.fault.thrown).toEqual(['getLobbyMembers']);
     expect(member.errors).toEqual([internalOn('getLobbyMembers')]);
+    // lifecycle.entered's members hold ourselves (its documentation), the one member we know without Steam's list.
+    const entered = member.lifecycle.filter((e) => e.type === 'lifecycle.entered');
+    expect(entered).toMatchObject([{ lobbyId, members: [member.id] }]);
     // The owner was read: the member sees the host own the lobby, and hears the host's chat.
     expect(member.runtime.lobbyState()).toMatchObject({ status: 'joined', lobbyId, ownerId: host.id, isOwner: false });
     expect(host.runtime.sendChat('hi')).toEqual({ ok: true });

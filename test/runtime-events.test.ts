@@ -327,6 +327,17 @@ describe('entering', () => {
     expect([...(entered[0] as Extract<LifecycleEvent, { type: 'lifecycle.entered' }>).members].sort()).toEqual([host.id, ME].sort());
   });
 
+  it("Steam's nil owner (0) read as a member leaves is no owner: the one we know stays", async () => {
+    const { w, host, other, me, lobbyId } = await stage();
+    me.answers.owner = () => 0n;
+    me.inject({ type: 'lobbyChatUpdate', lobbyId, changed: other.id, changedBy: other.id, state: 0x2 });
+    await w.run(100);
+    expect(ids(me.runtime)).toEqual([host.id, ME].sort());
+    expect(me.runtime.lobbyState()).toMatchObject({ status: 'joined', ownerId: host.id });
+    expect(me.runtime.members().filter((m) => m.isOwner).map((m) => m.id)).toEqual([host.id]);
+    expect(me.lifecycle.filter((e) => e.type === 'lifecycle.ownerChanged')).toEqual([]);
+  });
+
   it("Steam's nil owner (0) on entry is no owner", async () => {
     const { me } = await stageEntry((i) => {
       i.answers.owner = () => 0n;

@@ -291,10 +291,12 @@ export class EventTranslator {
     return members.filter((id) => id === this.selfId || !expelled.includes(id));
   }
 
-  /** Steam's owner of the lobby we entered; unreadable, the one we knew of it (if any), as for an unknown owner. */
+  /**
+   * Steam's owner of the lobby we entered; unreadable or Steam's nil (0), none: entering, we know no owner of our
+   * own to fall back on (the lobby is new to us, or ours while we were out of it, when nobody is owner to us).
+   */
   private ownerOf(lobbyId: bigint): bigint | undefined {
     const ownerId = this.reporter.guarded('getLobbyOwner', () => this.backend.getLobbyOwner(lobbyId));
-    if (ownerId === undefined) return lobbyId === this.directory.lobbyId ? this.directory.ownerId : undefined;
     return ownerId === 0n ? undefined : ownerId;
   }
 }
