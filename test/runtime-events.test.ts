@@ -224,6 +224,14 @@ describe('our lobby', () => {
     expect(ids(me.runtime)).toEqual(before);
   });
 
+  it('a member who enters after us is listed at once, not away (LobbyMember.away: only Steam dropping them sets it)', async () => {
+    const { w, host, other, me, lobbyId } = await stage();
+    const late = w.player(4);
+    void late.runtime.joinLobby(lobbyId);
+    expect(await w.runUntil(() => me.runtime.members().length === 4, 5_000)).toBe(true);
+    expect(me.runtime.members().map((m) => [m.id, m.away]).sort()).toEqual([[host.id, false], [other.id, false], [late.id, false], [ME, false]].sort());
+  });
+
   it('without seat reservation a member Steam drops is gone at once, what it sent before delivered', async () => {
     const { w, host, other, me, lobbyId } = await stage({ timing: { lobby: { seatReservationMs: 0 } } });
     const received: unknown[] = [];
