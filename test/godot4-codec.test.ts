@@ -365,9 +365,12 @@ describe('godotByteLength sizes the output exactly, so an encode allocates once'
     const edges = ['\u007f', '\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\ud800\udc00', '\udbff\udfff'];
     for (const edge of edges) {
       for (const text of ['', 'a', 'aa', 'aaa'].map((ascii) => ascii + edge)) {
-        const expected = 4 + 4 + ((Buffer.byteLength(text, 'utf8') + 3) & ~3);
+        const utf8 = Buffer.from(text, 'utf8');
+        const expected = 4 + 4 + ((utf8.length + 3) & ~3);
         expect(godotByteLength({ type: 'String', value: text }), JSON.stringify(text)).toBe(expected);
-        expect(encodeGodot({ type: 'String', value: text }, 4), JSON.stringify(text)).toHaveLength(expected);
+        // Header, u32 byte length, the UTF-8 bytes, zero padding (docs/wire-format.md's String).
+        const encoded = encodeGodot({ type: 'String', value: text }, 4);
+        expect(hex(encoded), JSON.stringify(text)).toBe(hex(words(4, utf8.length)) + utf8.toString('hex') + '00'.repeat(expected - 8 - utf8.length));
       }
     }
   });
