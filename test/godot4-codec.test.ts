@@ -286,6 +286,10 @@ describe('encodeGodot(value, 4) refuses what Godot 4 cannot hold', () => {
     ["Godot 4's StringName", { type: 'StringName', value: 'x' }],
     ['a 64-bit Vector2', { type: 'Vector2', value: [1, 2], bits: 64 }],
     ['a typed Array', { type: 'Array', elementType: { kind: 'builtin', type: 'int' }, value: [] }],
+    // Present but not a type: refused as Godot 4 refuses it, not taken for an untyped container.
+    ['an Array whose element type is null', { type: 'Array', elementType: null, value: [] }],
+    ['an Array whose element type is 0', { type: 'Array', elementType: 0, value: [] }],
+    ['a Dictionary whose value type is null', { type: 'Dictionary', valueType: null, value: [] }],
   ])('and Godot 3 refuses %s', (_name, value) => refuses(value, 3));
 
   it('names the successor of a Godot 3 type, and nothing for a type name that is an Object.prototype key', () => {

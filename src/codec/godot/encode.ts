@@ -188,11 +188,13 @@ function checkFits(item: GodotValue, type: GodotContainerType): void {
   }
 }
 
-/** A container's element type as given, where the version has typed containers; none (or a refusal) elsewhere. */
+/**
+ * A container's element type as given, where the version has typed containers; elsewhere any element type given
+ * (`null` too, as Godot 4 and the tagged JSON refuse it) is refused.
+ */
 function containerType(wire: GodotWire, type: GodotContainerType | undefined, what: string): GodotContainerType | undefined {
-  if (type === undefined || wire.typedContainers) return type;
-  if (type) fail(`${wire.name} has no typed ${what}`);
-  return undefined;
+  if (type !== undefined && !wire.typedContainers) fail(`${wire.name} has no typed ${what}`);
+  return type;
 }
 
 // Typed containers are Godot 4's alone (containerType gives none for Godot 3), so their kinds and element ids are
