@@ -8,6 +8,8 @@ import {
   decodeGodot,
   decodeGodotPlain,
   encodeGodot,
+  encodeGodotPlain,
+  GODOT_MAX_ENCODE_DEPTH,
   godotCompress,
   godotDecompress,
   godotFromPlain,
@@ -377,6 +379,56 @@ describe('godotByteLength sizes the output exactly, so an encode allocates once'
         expect(hex(encoded), JSON.stringify(text)).toBe(hex(words(4, utf8.length)) + utf8.toString('hex') + '00'.repeat(expected - 8 - utf8.length));
       }
     }
+  });
+});
+
+describe('containers nest at most GODOT_MAX_ENCODE_DEPTH deep in every encoder (its documentation)', () => {
+  // n containers, the innermost empty: the depth is the containers', whatever is (or is not) inside the last.
+  const arrays = (n: number): GodotValue => {
+    let value: GodotValue = { type: 'Array', value: [] };
+    for (let i = 1; i < n; i++) value = { type: 'Array', value: [value] };
+    return value;
+  };
+  const dictionaries = (n: number): GodotValue => {
+    let value: GodotValue = { type: 'Dictionary', value: [] };
+    for (let i = 1; i < n; i++) value = { type: 'Dictionary', value: i % 2 === 0 ? [[value, { type: 'Nil' }]] : [[{ type: 'Nil' }, value]] };
+    return value;
+  };
+  const plain = (n: number): unknown => {
+    let value: unknown = [];
+    for (let i = 1; i < n; i++) value = [value];
+    return value;
+  };
+  const encoders: readonly (readonly [string, (n: number) => unknown])[] = [
+    ['encodeGodot 3, Arrays', (n) => encodeGodot(arrays(n), 3)],
+    ['encodeGodot 4, Arrays', (n) => encodeGodot(arrays(n), 4)],
+    ['encodeGodot 4, Dictionaries through keys and values', (n) => encodeGodot(dictionaries(n), 4)],
+    ['encodeGodotPlain', (n) => encodeGodotPlain(plain(n), 4)],
+    ['godotFromPlain', (n) => godotFromPlain(plain(n), 3)],
+  ];
+  it.each(encoders)('%s: as deep is written, one container more is refused as unencodable', (_name, encode) => {
+    expect(() => encode(GODOT_MAX_ENCODE_DEPTH)).not.toThrow();
+    let thrown: unknown;
+    try {
+      encode(GODOT_MAX_ENCODE_DEPTH + 1);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CodecEncodeError);
+    expect(thrown).toMatchObject({ code: 'unencodable', message: expect.stringContaining(`deeper than ${GODOT_MAX_ENCODE_DEPTH}`) });
+  });
+
+  it('godotValueFromJson reads as deep, and refuses one container more as bad-payload at its path', () => {
+    expect(godotValueFromJson(godotValueToJson(arrays(GODOT_MAX_ENCODE_DEPTH)))).toEqual({ ok: true, value: arrays(GODOT_MAX_ENCODE_DEPTH) });
+    const refused = godotValueFromJson(godotValueToJson(arrays(GODOT_MAX_ENCODE_DEPTH + 1)));
+    expect(refused).toMatchObject({ ok: false, code: 'bad-payload', detail: expect.stringContaining(`deeper than ${GODOT_MAX_ENCODE_DEPTH}`) });
+    expect(refused.ok ? '' : refused.detail).toMatch(new RegExp(`^\\$(\\.value\\[0\\]){${GODOT_MAX_ENCODE_DEPTH}}(?!\\.value)`));
+  });
+
+  it('a value inside the deepest container is written: only containers count', () => {
+    let value: GodotValue = { type: 'int', value: 1n, bits: 32 };
+    for (let i = 0; i < GODOT_MAX_ENCODE_DEPTH; i++) value = { type: 'Array', value: [value] };
+    expect(decode4(encodeGodot(value, 4), { maxDepth: GODOT_MAX_ENCODE_DEPTH })).toEqual({ ok: true, value });
   });
 });
 

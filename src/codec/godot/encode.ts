@@ -29,6 +29,7 @@ import {
   GODOT4_KIND_SCRIPT,
 } from './wire4.js';
 import {
+  checkNesting,
   checkObject,
   checkWidth,
   fail,
@@ -64,7 +65,7 @@ function idOf(wire: GodotWire, type: GodotTypeName): number {
 
 /** Writes one value at nesting `depth` (the plain encoder hands it what it does not write itself). */
 export function writeValue(writer: ByteWriter, value: GodotValue, depth: number, wire: GodotWire): void {
-  checkObject(value, depth);
+  checkObject(value);
   const type = value.type;
   switch (value.type) {
     // Most used first: string switches compare case by case.
@@ -81,6 +82,7 @@ export function writeValue(writer: ByteWriter, value: GodotValue, depth: number,
       writeFloatPayload(writer, value);
       return;
     case 'Dictionary': {
+      checkNesting(depth);
       if (!Array.isArray(value.value)) fail('Dictionary.value must be an array of [key, value] entries');
       const keyType = containerType(wire, value.keyType, 'Dictionaries');
       const valueType = containerType(wire, value.valueType, 'Dictionaries');
@@ -102,6 +104,7 @@ export function writeValue(writer: ByteWriter, value: GodotValue, depth: number,
       return;
     }
     case 'Array': {
+      checkNesting(depth);
       if (!Array.isArray(value.value)) fail('Array.value must be an array');
       const elementType = containerType(wire, value.elementType, 'Arrays');
       if (elementType === undefined) writer.u32(wire.plain.array);

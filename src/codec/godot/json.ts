@@ -17,6 +17,7 @@ import {
   type GodotValue,
   type GodotWidth,
 } from './value.js';
+import { GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
 
 /**
  * Lossless tagged JSON for GodotValue (both engine versions): every value is `{"type": <Godot type name>,
@@ -108,11 +109,10 @@ export function godotValueToJson(value: GodotValue): GodotJson {
 /** Internal: a JSON shape problem, caught in godotValueFromJson and returned with its path. */
 class JsonShapeError extends Error {}
 
-const MAX_JSON_DEPTH = 256;
-
 /**
  * Reads the tagged JSON back; never throws. Errors are 'bad-payload' with a JSON path such as `$.value[2][1]`.
- * Containers nest at most 256 deep; a deeper value is refused, never recursed into.
+ * Containers nest at most GODOT_MAX_ENCODE_DEPTH deep, as the encoders write them; one more is refused, never
+ * recursed into.
  */
 export function godotValueFromJson(json: unknown): CodecResult<GodotValue> {
   try {
@@ -180,8 +180,11 @@ function jsonInt(raw: unknown, path: string): bigint {
   return bad(path, `expected an integer (a decimal string or a safe JSON integer), got ${JSON.stringify(raw)}`);
 }
 
+function checkJsonNesting(depth: number, path: string): void {
+  if (depth >= GODOT_MAX_ENCODE_DEPTH) bad(path, `containers nested deeper than ${GODOT_MAX_ENCODE_DEPTH}`);
+}
+
 function fromJson(json: unknown, path: string, depth: number): GodotValue {
-  if (depth > MAX_JSON_DEPTH) bad(path, `nested deeper than ${MAX_JSON_DEPTH}`);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) bad(path, 'expected {"type": …, "value": …}');
   const node = json as Readonly<Record<'type' | 'value' | 'bits' | 'elementType' | 'keyType' | 'valueType', unknown>>;
   const type = node.type;
@@ -234,6 +237,7 @@ function fromJson(json: unknown, path: string, depth: number): GodotValue {
       return { type, value: { absolute: raw.absolute, names, subnames } };
     }
     case 'Dictionary': {
+      checkJsonNesting(depth, path);
       const entries = jsonArray(node.value, valuePath).map((entry, i): GodotDictionaryEntry => {
         const pair = jsonArray(entry, `${valuePath}[${i}]`);
         if (pair.length !== 2) bad(`${valuePath}[${i}]`, 'expected a [key, value] pair');
@@ -244,6 +248,7 @@ function fromJson(json: unknown, path: string, depth: number): GodotValue {
       return { type, value: entries, ...(keyType && { keyType }), ...(valueType && { valueType }) };
     }
     case 'Array': {
+      checkJsonNesting(depth, path);
       const items = jsonArray(node.value, valuePath).map((item, i) => fromJson(item, `${valuePath}[${i}]`, depth + 1));
       const elementType = containerType(node.elementType, `${path}.elementType`);
       return { type, value: items, ...(elementType && { elementType }) };

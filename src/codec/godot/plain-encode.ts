@@ -13,7 +13,7 @@ import { stringLength } from './size.js';
 import type { GodotVersion } from './value.js';
 import { godotWire } from './version.js';
 import { GODOT_FLAG_64, GODOT_SHARED_ID, type GodotWire } from './wire.js';
-import { GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
+import { checkNesting, GODOT_MAX_ENCODE_DEPTH } from './write-common.js';
 
 /** `encodeGodot(godotFromPlain(value, version), version)`, without the tree. */
 export function encodeGodotPlain(value: unknown, version: GodotVersion): Uint8Array {
@@ -90,7 +90,7 @@ function writePlain(writer: ByteWriter, value: unknown, wire: GodotWire, depth: 
         writer.u32(NIL);
         return;
       }
-      if (depth >= GODOT_MAX_ENCODE_DEPTH) throw new CodecEncodeError('unencodable', `nesting deeper than ${GODOT_MAX_ENCODE_DEPTH} (a value that contains itself?)`);
+      checkNesting(depth);
       if (Array.isArray(value)) {
         writer.u32(wire.plain.array);
         writer.u32(value.length);

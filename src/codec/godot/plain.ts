@@ -4,6 +4,7 @@
  */
 import { CodecEncodeError } from '../result.js';
 import type { GodotDictionaryEntry, GodotNodePath, GodotValue, GodotVersion, GodotWidth } from './value.js';
+import { checkNesting } from './write-common.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -13,8 +14,6 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** 2^63 as a double; every integer-valued number below it (and ≥ −2^63) is a Godot int. */
 const TWO_POW_63 = 2 ** 63;
-/** As deep as the encoders go (GODOT_MAX_ENCODE_DEPTH); deeper plain data is refused as a likely cycle. */
-const MAX_PLAIN_DEPTH = 256;
 
 /**
  * Godot's own width rule (marshalls.cpp, the same in 3 and 4): an int is written in 32 bits unless it falls
@@ -79,7 +78,8 @@ function fromPlain(value: unknown, version: GodotVersion, depth: number): GodotV
     default:
       throw new CodecEncodeError('unencodable', `a ${typeof value} has no Godot equivalent`);
   }
-  if (depth >= MAX_PLAIN_DEPTH) throw new CodecEncodeError('unencodable', `nesting deeper than ${MAX_PLAIN_DEPTH} (a value that contains itself?)`);
+  // As deep as the encoders go (GODOT_MAX_ENCODE_DEPTH): deeper plain data is refused as a likely cycle.
+  checkNesting(depth);
   if (Array.isArray(value)) {
     const items = new Array<GodotValue>(value.length);
     for (let i = 0; i < value.length; i++) items[i] = fromPlain(value[i], version, depth + 1);

@@ -9,7 +9,10 @@ import { CodecEncodeError } from '../result.js';
 import type { ByteWriter } from './byte-writer.js';
 import type { GodotNodePath, GodotValue, GodotWidth } from './value.js';
 
-/** Deeper than any real game message; stops a cyclic structure from overflowing the stack. */
+/**
+ * How deep containers nest in what the encoders write: deeper than any real game message, so one container more is
+ * refused as a likely cycle rather than overflowing the stack.
+ */
 export const GODOT_MAX_ENCODE_DEPTH = 256;
 
 const INT32_MIN = -(2 ** 31);
@@ -21,8 +24,12 @@ export function fail(detail: string): never {
   throw new CodecEncodeError('unencodable', detail);
 }
 
-export function checkObject(value: GodotValue, depth: number): void {
-  if (depth > GODOT_MAX_ENCODE_DEPTH) fail(`nesting deeper than ${GODOT_MAX_ENCODE_DEPTH} (a cycle?)`);
+/** A container inside `depth` others: refused past GODOT_MAX_ENCODE_DEPTH. */
+export function checkNesting(depth: number): void {
+  if (depth >= GODOT_MAX_ENCODE_DEPTH) fail(`containers nested deeper than ${GODOT_MAX_ENCODE_DEPTH} (a value that contains itself?)`);
+}
+
+export function checkObject(value: GodotValue): void {
   if (value === null || typeof value !== 'object') fail(`expected a GodotValue object, got ${String(value)}`);
 }
 
