@@ -3,7 +3,7 @@
  * when it has a target, to none), every guard dropped, every action of a transition and every entry and exit
  * action dropped. Each mutant is a real machine (the same implementations, a changed config), so the contract
  * paths can run on it and show that they notice: a mutant no path kills is a row the contracts lack, unless it is
- * equivalent (then test/model-mutants.test.ts lists it with the reason).
+ * equivalent (then test/model/mutant-suite.ts lists it with the reason).
  */
 import { createMachine, type AnyStateMachine, type AnyStateNode } from 'xstate';
 
