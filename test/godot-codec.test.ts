@@ -210,6 +210,8 @@ describe('encodeGodot3 refuses what Godot cannot hold', () => {
   it.each([
     ['an int beyond 32 bits marked 32', { type: 'int', value: 2n ** 31n, bits: 32 }],
     ['an int beyond 64 bits', { type: 'int', value: 2n ** 63n, bits: 64 }],
+    ['an int below int32 marked 32', { type: 'int', value: -(2n ** 31n) - 1n, bits: 32 }],
+    ['an int below int64', { type: 'int', value: -(2n ** 63n) - 1n, bits: 64 }],
     ['a number where an int needs a bigint', { type: 'int', value: 5, bits: 32 }],
     ['a NUL inside a String', { type: 'String', value: 'a\u0000b' }],
     ['a lone surrogate', { type: 'String', value: 'a\ud800' }],
