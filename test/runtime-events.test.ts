@@ -232,6 +232,17 @@ describe('our lobby', () => {
     expect(me.runtime.members().map((m) => [m.id, m.away]).sort()).toEqual([[host.id, false], [other.id, false], [late.id, false], [ME, false]].sort());
   });
 
+  it("Steam's nil owner (0) read as a member leaves is no owner: the one we know stays", async () => {
+    const { w, host, other, me, lobbyId } = await stage();
+    me.answers.owner = () => 0n;
+    me.inject({ type: 'lobbyChatUpdate', lobbyId, changed: other.id, changedBy: other.id, state: 0x2 });
+    await w.run(100);
+    expect(ids(me.runtime)).toEqual([host.id, ME].sort());
+    expect(me.runtime.lobbyState()).toMatchObject({ status: 'joined', ownerId: host.id });
+    expect(me.runtime.members().filter((m) => m.isOwner).map((m) => m.id)).toEqual([host.id]);
+    expect(me.lifecycle.filter((e) => e.type === 'lifecycle.ownerChanged')).toEqual([]);
+  });
+
   it('without seat reservation a member Steam drops is gone at once, what it sent before delivered', async () => {
     const { w, host, other, me, lobbyId } = await stage({ timing: { lobby: { seatReservationMs: 0 } } });
     const received: unknown[] = [];
@@ -333,17 +344,6 @@ describe('entering', () => {
     const entered = me.lifecycle.filter((e) => e.type === 'lifecycle.entered');
     expect(entered).toHaveLength(1);
     expect([...(entered[0] as Extract<LifecycleEvent, { type: 'lifecycle.entered' }>).members].sort()).toEqual([host.id, ME].sort());
-  });
-
-  it("Steam's nil owner (0) read as a member leaves is no owner: the one we know stays", async () => {
-    const { w, host, other, me, lobbyId } = await stage();
-    me.answers.owner = () => 0n;
-    me.inject({ type: 'lobbyChatUpdate', lobbyId, changed: other.id, changedBy: other.id, state: 0x2 });
-    await w.run(100);
-    expect(ids(me.runtime)).toEqual([host.id, ME].sort());
-    expect(me.runtime.lobbyState()).toMatchObject({ status: 'joined', ownerId: host.id });
-    expect(me.runtime.members().filter((m) => m.isOwner).map((m) => m.id)).toEqual([host.id]);
-    expect(me.lifecycle.filter((e) => e.type === 'lifecycle.ownerChanged')).toEqual([]);
   });
 
   it("Steam's nil owner (0) on entry is no owner", async () => {
