@@ -132,9 +132,16 @@ interface Stage {
   readonly lobbyId: bigint;
 }
 
-/** The host's lobby with us (injected) and one other member in it, all connected. */
-async function stage(options: Partial<LobbyRuntimeOptions> = {}, before?: (me: Injected) => void): Promise<Stage> {
-  const w = createRuntimeWorld('simulated', 11);
+/**
+ * The host's lobby with us (injected) and one other member in it, all connected; with `entryOnly`, only until we
+ * entered (with the answers `before` sets, the members may never all connect).
+ */
+async function stage(
+  options: Partial<LobbyRuntimeOptions> = {},
+  before?: (me: Injected) => void,
+  { seed = 11, entryOnly = false }: { seed?: number; entryOnly?: boolean } = {},
+): Promise<Stage> {
+  const w = createRuntimeWorld('simulated', seed);
   world = w;
   const host = w.player(0);
   const lobbyId = await hostLobby(w, host);
@@ -144,7 +151,10 @@ async function stage(options: Partial<LobbyRuntimeOptions> = {}, before?: (me: I
   const me = injected(w, options);
   before?.(me);
   void me.runtime.joinLobby(lobbyId);
-  expect(await w.runUntil(() => me.runtime.members().length === 3 && me.runtime.allConnected(), 10_000)).toBe(true);
+  const ready = entryOnly
+    ? () => me.lifecycle.some((e) => e.type === 'lifecycle.entered')
+    : () => me.runtime.members().length === 3 && me.runtime.allConnected();
+  expect(await w.runUntil(ready, 10_000)).toBe(true);
   return { w, host, other, me, lobbyId };
 }
 
@@ -357,19 +367,6 @@ describe('entering', () => {
   });
 });
 
-/** As `stage`, but waits only for the entry (with the answers `before` sets, the members may never all connect). */
-async function stageEntry(before: (me: Injected) => void): Promise<Stage> {
-  const w = createRuntimeWorld('simulated', 13);
-  world = w;
-  const host = w.player(0);
-  const lobbyId = await hostLobby(w, host);
-  const other = w.player(2);
-  void other.runtime.joinLobby(lobbyId);
-  expect(await w.runUntil(() => host.runtime.members().length === 2 && host.runtime.allConnected(), 10_000)).toBe(true);
-  const me = injected(w);
-  before(me);
-  void me.runtime.joinLobby(lobbyId);
-  expect(await w.runUntil(() => me.lifecycle.some((e) => e.type === 'lifecycle.entered'), 10_000)).toBe(true);
-  return { w, host, other, me, lobbyId };
-}
+/** As `stage`, but only until we entered. */
+const stageEntry = (before: (me: Injected) => void): Promise<Stage> => stage({}, before, { seed: 13, entryOnly: true });
 
