@@ -137,7 +137,7 @@ export class RuntimeEffects implements MachineEffects {
   /** The backend's reason for refusing `command` (accepted false) or failing in it (undefined: it threw). */
   private refusalReason(command: RuntimeCommand, accepted: boolean | undefined): string {
     if (accepted === undefined) return `The backend failed during ${command}; see errors$ for what it threw.`;
-    return this.core.reporter.guarded('lastRefusal', () => this.core.backend.lastRefusal())?.detail ?? `The backend refused ${command}.`;
+    return this.core.reporter.refusal(command, this.core.backend).reason;
   }
 
   /** A backend call a machine asked for: true when the backend accepted it; a refusal is reported. */

@@ -4,7 +4,7 @@
  * result. Backend calls go through `guarded`, so a backend that throws becomes an `internal` error, never a throw
  * into the game loop.
  */
-import type { Backend } from '../effects/backend.js';
+import type { Backend, RefusalCode } from '../effects/backend.js';
 import { describeThrown, failed, type Failed, type LobbyRuntimeError, type RuntimeCommand } from './errors.js';
 
 export class Reporter {
@@ -31,13 +31,13 @@ export class Reporter {
    * gives one (asking it is guarded too: a backend that throws there costs only its reason).
    */
   refused(command: RuntimeCommand, backend: Pick<Backend, 'lastRefusal'>): Failed {
+    return this.fail({ kind: 'backend-refused', command, ...this.refusal(command, backend) });
+  }
+
+  /** Why the backend refused `command`, as it says (read guarded), or `native-error` with a plain sentence. */
+  refusal(command: RuntimeCommand, backend: Pick<Backend, 'lastRefusal'>): { code: RefusalCode; reason: string } {
     const refusal = this.guarded('lastRefusal', () => backend.lastRefusal());
-    return this.fail({
-      kind: 'backend-refused',
-      command,
-      code: refusal?.code ?? 'native-error',
-      reason: refusal?.detail ?? `The backend refused ${command}.`,
-    });
+    return { code: refusal?.code ?? 'native-error', reason: refusal?.detail ?? `The backend refused ${command}.` };
   }
 
   /** Runs `call`; a throw becomes an `internal` error (published) and `undefined`. */
