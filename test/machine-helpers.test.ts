@@ -10,6 +10,7 @@ import {
 } from '../src/steam/index.js';
 import { nextRandom } from '../src/machines/backoff.js';
 import { MemberTable } from '../src/machines/member-table.js';
+import { jsonSafeContext } from '../src/machines/serialize.js';
 
 describe('member change from Steam state bits', () => {
   it.each([
@@ -122,5 +123,43 @@ describe('MemberTable', () => {
     expect(none.size).toBe(0);
     expect([...none.keys()]).toEqual([]);
     expect(none.has(A)).toBe(false);
+  });
+});
+
+describe('MemberTable against a Map (the ReadonlyMap it implements)', () => {
+  const A = 76561198000000002n;
+  const B = 76561198000000066n;
+  const sameAs = <V>(table: MemberTable<V>, map: Map<bigint, V>) => {
+    expect(table.size).toBe(map.size);
+    expect([...table.entries()].sort(([x], [y]) => (x < y ? -1 : 1))).toEqual([...map.entries()].sort(([x], [y]) => (x < y ? -1 : 1)));
+    for (const id of [A, B]) expect(table.has(id)).toBe(map.has(id));
+  };
+
+  it('keeps a member whose value is undefined, as Map.set does', () => {
+    const table = MemberTable.empty<string | undefined>().with(A, undefined);
+    sameAs(table, new Map([[A, undefined]]));
+    sameAs(table.with(B, 'x').with(A, undefined), new Map<bigint, string | undefined>([[A, undefined], [B, 'x']]));
+  });
+
+  it('removing a member that is not there leaves a large table as it was, size included', () => {
+    // 40 members: past the short-list form. Ids 1..40 fill buckets 1..40 (an id's low 6 bits), so absent 100n
+    // shares bucket 36 with member 36n and absent 63n has an empty bucket.
+    const entries = Array.from({ length: 40 }, (_, i) => [BigInt(i + 1), i] as const);
+    const table = MemberTable.from(entries);
+    const map = new Map<bigint, number>(entries);
+    for (const absent of [63n, 100n, A]) sameAs(table.without(absent), map);
+    map.delete(5n);
+    sameAs(table.without(63n).without(100n).without(5n), map);
+  });
+
+  it('writes its ids in JSON as "<digits>n", so snapshots of different members write differently', () => {
+    const table = MemberTable.from([[A, 'connected'], [B, 'connecting']]);
+    expect(JSON.parse(JSON.stringify(table))).toEqual([
+      ['76561198000000002n', 'connected'],
+      ['76561198000000066n', 'connecting'],
+    ]);
+    // A context carrying tables (as the session machine's does) writes them the same way through its toJSON.
+    const context = jsonSafeContext({ members: MemberTable.from([[B, 'closed']]) });
+    expect(JSON.parse(JSON.stringify(context))).toEqual({ members: [['76561198000000066n', 'closed']] });
   });
 });

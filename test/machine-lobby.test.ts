@@ -646,6 +646,57 @@ describe('lobby machine: invites are notifications', () => {
   });
 });
 
+describe('lobby machine: pending invites (one per sender and lobby, used up by joining that lobby)', () => {
+  const THIRD = 76561198000000003n;
+  const pending = (t: ReturnType<typeof startLobby>) => t.actor.getSnapshot().context.invites;
+
+  it('a repeated invite is kept once and moves to the end; two friends inviting to one lobby are two invites', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: OTHER });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY_B, from: OTHER });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: OTHER });
+    expect(pending(t)).toEqual([
+      { lobbyId: LOBBY_B, from: OTHER },
+      { lobbyId: LOBBY, from: OTHER },
+    ]);
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: THIRD });
+    expect(pending(t)).toEqual([
+      { lobbyId: LOBBY_B, from: OTHER },
+      { lobbyId: LOBBY, from: OTHER },
+      { lobbyId: LOBBY, from: THIRD },
+    ]);
+    // Either friend's invite can be the one the player accepts.
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: OTHER });
+    expect(t.membership()).toBe('joining');
+    expect(t.ofType('lifecycle.rejected')).toEqual([]);
+  });
+
+  it('accepting one invite uses up every invite to that lobby, whoever sent it, and keeps the invites elsewhere', () => {
+    const t = startLobby();
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: OTHER });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY_B, from: OTHER });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: THIRD });
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: THIRD });
+    expect(t.membership()).toBe('joining');
+    expect(pending(t)).toEqual([{ lobbyId: LOBBY_B, from: OTHER }]);
+    t.actor.send({ type: 'lobby.joinRefused', lobbyId: LOBBY, reason: 'no' });
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: OTHER });
+    expect(t.ofType('lifecycle.rejected').map((r) => r.code)).toEqual(['no-such-invite']);
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY_B, from: OTHER });
+    expect(t.named('requestJoinLobby')).toEqual([{ lobbyId: LOBBY }, { lobbyId: LOBBY_B }]);
+  });
+
+  it('accepting an invite to the lobby we are in uses up every invite to it and no other', () => {
+    const t = joinedLobby();
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY_B, from: OTHER });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: OTHER });
+    t.actor.send({ type: 'lobby.invited', lobbyId: LOBBY, from: THIRD });
+    t.actor.send({ type: 'lobby.acceptInvite', lobbyId: LOBBY, from: OTHER });
+    expect(t.membership()).toBe('joined');
+    expect(pending(t)).toEqual([{ lobbyId: LOBBY_B, from: OTHER }]);
+  });
+});
+
 describe('lobby machine: seat reservation (Steam drops us, we get back in)', () => {
   const timing = { seatReservationMs: 10_000, rejoinIntervalMs: 1_000, requestTimeoutMs: 3_000 };
 
