@@ -6,6 +6,8 @@ import {
   peerSessionMachine,
   type PeerSessionEmitted,
   type PeerSessionInput,
+  type PeerTiming,
+  withDefaults,
 } from '../src/machines/peer-session.machine.js';
 import { recordingEffects } from './helpers/recording-effects.js';
 
@@ -218,5 +220,35 @@ describe('peer session machine', () => {
     expect(retryDelayMs(policy, 5, 0.5)).toBe(1_000);
     expect(retryDelayMs(policy, 2, 0)).toBe(150);
     expect(retryDelayMs(policy, 2, 1)).toBe(450);
+  });
+});
+
+describe('peer options: the defaults under what the caller set', () => {
+  const defaults = { a: 1, b: 2, c: 3 };
+
+  it('fills every key a partial (or missing) object leaves unset from the defaults, and keeps the keys it sets', () => {
+    expect(withDefaults(defaults, undefined)).toEqual({ a: 1, b: 2, c: 3 });
+    expect(withDefaults(defaults, {})).toEqual({ a: 1, b: 2, c: 3 });
+    expect(withDefaults(defaults, { b: 20 })).toEqual({ a: 1, b: 20, c: 3 });
+    expect(withDefaults(defaults, { a: 10, c: 30 })).toEqual({ a: 10, b: 2, c: 30 });
+  });
+
+  it('uses an object that sets every key as given (the pool completes it once, and every peer shares it)', () => {
+    const given = { a: 10, b: 20, c: 30 };
+    expect(withDefaults(defaults, given)).toBe(given);
+  });
+
+  it('gives a peer started with empty or partial timing the timing of a peer given none, key by key', () => {
+    const bare = startPeer().actor.getSnapshot().context.timing;
+    expect(startPeer({ timing: {} }).actor.getSnapshot().context.timing).toEqual(bare);
+    expect(startPeer({ timing: { heartbeatIntervalMs: 250 } }).actor.getSnapshot().context.timing).toEqual({
+      ...bare,
+      heartbeatIntervalMs: 250,
+    });
+  });
+
+  it('keeps the very timing object a peer is given when it sets every key', () => {
+    const timing: PeerTiming = { handshakeTimeoutMs: 300, heartbeatIntervalMs: 100, livenessTimeoutMs: 900 };
+    expect(startPeer({ timing }).actor.getSnapshot().context.timing).toBe(timing);
   });
 });
