@@ -434,3 +434,123 @@ describe('toStableJson', () => {
     expect(toStableJson({ lobbyId: 109775241000000001n, members: [1n, 2n] })).toBe('{"lobbyId":"109775241000000001n","members":["1n","2n"]}');
   });
 });
+
+describe('session (root) machine: timers that share one token counter', () => {
+  // Rules: a held seat ends one seat window after the drop that started it; a reconnect round comes one backoff
+  // (the `inMs` it announced) after the close that scheduled it; a timer from before finds no token and does nothing.
+  const policy = { baseDelayMs: 1_000, factor: 2, maxDelayMs: 4_000, jitter: 0.25 };
+  const both = {
+    lobby: { timing: { seatReservationMs: 5_000 } },
+    peer: { retry: { maxAttempts: 1 }, timing: { handshakeTimeoutMs: 100 } },
+    reconnect: policy,
+  } as const;
+
+  it('a seat timer from an earlier drop does not end the seat of a later drop, with a reconnect round scheduled between', () => {
+    const t = hostWithMembers(1, both);
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'disconnected' });
+    // The held session runs out of retries: a reconnect round is scheduled (its timer takes a token too).
+    t.clock.advance(100);
+    expect(t.ofType('peer.reconnectScheduled')).toHaveLength(1);
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'entered' });
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'disconnected' });
+    expect(t.ofType('member.reconnected')).toHaveLength(1);
+    // The first drop's window ends at 5 000 ms; the seat now held is the second drop's, which ends at 5 100 ms.
+    t.clock.advance(4_999);
+    expect(t.ofType('member.dismissed')).toEqual([]);
+    t.clock.advance(1);
+    expect(t.ofType('member.dismissed')).toEqual([{ type: 'member.dismissed', memberId: member(0), change: 'disconnected', by: undefined }]);
+  });
+
+  it('a reconnect timer from before a manual reconnect does not start a round early, with a seat held between', () => {
+    const t = hostWithMembers(1, both);
+    const handshakes = () => t.remotesOf('sendHandshake').length;
+    t.clock.advance(100);
+    const [first] = t.ofType('peer.reconnectScheduled');
+    expect(first).toMatchObject({ remoteId: member(0), round: 1 });
+    // At once, by hand: the rounds start over, and the first round's timer is stale.
+    t.actor.send({ type: 'peer.reconnect', remoteId: member(0) });
+    t.actor.send({ type: 'member.changed', memberId: member(0), change: 'disconnected' });
+    t.clock.advance(100);
+    const scheduled = t.ofType('peer.reconnectScheduled');
+    expect(scheduled.map((e) => e.round)).toEqual([1, 1]);
+    const before = handshakes();
+    // The stale timer fires 100 ms before the new round is due (both are round 1), with the session closed: it starts nothing.
+    t.clock.advance(scheduled[1]!.inMs - 1);
+    expect(handshakes()).toBe(before);
+    t.clock.advance(1);
+    expect(handshakes()).toBe(before + 1);
+  });
+});
+
+describe('session (root) machine: what it tells the game and the vote', () => {
+  it('reports no kicker when Steam names the kicked or banned member as the one who made the change', () => {
+    // steam-facts: steamworks.js reports `making_change` equal to `user_changed`; "by" is never the member themselves.
+    for (const change of ['kicked', 'banned'] as const) {
+      const t = hostWithMembers(2, { lobby: { timing: { seatReservationMs: 0 } } });
+      t.actor.send({ type: 'member.changed', memberId: member(1), change, changedBy: member(1) });
+      expect(t.ofType('member.dismissed')).toEqual([{ type: 'member.dismissed', memberId: member(1), change, by: undefined }]);
+    }
+  });
+
+  it('leaves a member whose seat is only held out of a vote that opens meanwhile', () => {
+    // docs/capabilities.md: the electorate is the members present when the vote opened, not counting the target.
+    const t = hostWithMembers(3, { lobby: { timing: { seatReservationMs: 5_000 } } });
+    const started: unknown[] = [];
+    t.actor.system.get('voteKick')!.on('vote.started', (e: unknown) => void started.push(e));
+    t.actor.send({ type: 'member.changed', memberId: member(1), change: 'disconnected' });
+    t.actor.send({ type: 'vote.startReceived', starter: member(0), voteId: 1, target: member(2) });
+    expect(started).toMatchObject([{ starter: member(0), target: member(2), electorate: [SELF, member(0)] }]);
+  });
+
+  it('asks for the kick of a passed vote once while the owner and epoch stay; other lobby news asks for no second kick', () => {
+    const kicks: unknown[] = [];
+    const clock = new VirtualClock();
+    const recorder = recordingEffects({ kickByVote: (k) => void kicks.push({ ...k }) });
+    const actor = createActor(sessionMachine, { clock, input: { selfId: SELF, effects: recorder.effects } });
+    actor.start();
+    actor.send({ type: 'lobby.create', lobbyType: 2, maxMembers: 10 });
+    actor.send({ type: 'lobby.created', result: 1, lobbyId: LOBBY });
+    for (const i of [0, 1, 2]) actor.send({ type: 'member.changed', memberId: member(i), change: 'entered' });
+    const epoch = actor.system.get('lobby')!.getSnapshot().context.epoch;
+    // Electorate SELF, 0 and 2: the starter's yes and one more pass it; we own the lobby, so we kick.
+    actor.send({ type: 'vote.startReceived', starter: member(0), voteId: 1, target: member(1) });
+    actor.send({ type: 'vote.ballotReceived', voter: member(2), starter: member(0), voteId: 1, target: member(1), approve: true });
+    expect(kicks).toEqual([{ memberId: member(1), epoch }]);
+    // An invite changes the lobby actor's snapshot, not its owner or epoch.
+    actor.send({ type: 'lobby.invited', lobbyId: LOBBY + 7n, from: member(2) });
+    actor.send({ type: 'lobby.invited', lobbyId: LOBBY + 8n, from: member(0) });
+    expect(kicks).toEqual([{ memberId: member(1), epoch }]);
+  });
+  it('tells the vote actor of every new owner epoch, also one that comes with no owner known', () => {
+    // vote-kick.types.ts: `vote.owner` goes when the lobby's owner or owner epoch changed; Steam's LobbyEnter may come
+    // with no owner read (lobby.types.ts), and an entry always starts a new epoch (lobby.machine.ts).
+    const told: unknown[] = [];
+    const recorder = recordingEffects();
+    const actor = createActor(sessionMachine, {
+      clock: new VirtualClock(),
+      input: { selfId: SELF, effects: recorder.effects },
+      inspect: (e) => {
+        if (e.type === '@xstate.event' && e.event.type === 'vote.owner' && e.actorRef === actor.system.get('voteKick')) told.push(e.event);
+      },
+    });
+    actor.start();
+    const epoch = () => actor.system.get('lobby')!.getSnapshot().context.epoch;
+    actor.send({ type: 'lobby.join', lobbyId: LOBBY });
+    actor.send({ type: 'lobby.entered', lobbyId: LOBBY, response: 1, members: [member(0), SELF] });
+    expect(told).toEqual([{ type: 'vote.owner', ownerId: undefined, epoch: epoch() }]);
+    actor.send({ type: 'lobby.ownerChanged', lobbyId: LOBBY, ownerId: member(0) });
+    expect(told.at(-1)).toEqual({ type: 'vote.owner', ownerId: member(0), epoch: epoch() });
+    expect(told).toHaveLength(2);
+  });
+});
+
+describe('lobbySnapshotOf', () => {
+  it('reads only the lobby actor\'s snapshot events', async () => {
+    const { lobbySnapshotOf } = await import('../src/machines/session.helpers.js');
+    const snapshot = { context: {} };
+    const fromLobby = { type: 'xstate.snapshot.lobby', snapshot };
+    const fromVote = { type: 'xstate.snapshot.voteKick', snapshot };
+    expect(lobbySnapshotOf(fromLobby)).toBe(snapshot);
+    expect(lobbySnapshotOf(fromVote)).toBeUndefined();
+  });
+});
