@@ -37,6 +37,11 @@ export type PeerPoolCommand =
   | { readonly type: 'pool.closeAll'; readonly cause: PeerCloseCause }
   | PeerSessionEvent;
 
+/** XState's event to a parent whose child stopped in error (the pool's receive is typed for commands only). */
+function isActorError(event: { readonly type: string }): event is { readonly type: string; readonly error: unknown } {
+  return event.type.startsWith('xstate.error.actor.');
+}
+
 /** The system id a peer actor is registered under. */
 export function peerSystemId(remoteId: bigint): string {
   return `peer:${remoteId}`;
@@ -88,9 +93,13 @@ export const peerPool = fromCallback<PeerPoolCommand, PeerPoolInput, PeerSession
         case 'peer.close':
           peers.get(command.remoteId)?.send(command);
           return;
-        default:
+        default: {
+          // A peer whose action threw has stopped in error: the pool fails with it, and so the root, which reports it.
+          const event: { readonly type: string } = command;
+          if (isActorError(event)) throw event.error;
           // Done events of finished peers land here (the pool is their parent); their peer.closed came first.
           return;
+        }
       }
     });
 

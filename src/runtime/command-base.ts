@@ -7,15 +7,17 @@ import type { CodecErrorCode } from '../codec/result.js';
 import { DEFAULT_PACKET_READ_LIMIT } from '../steam/index.js';
 import type { OwnerCommandOptions } from './api.js';
 import type { RuntimeCore } from './core.js';
-import { DISPOSED_TEXT, describeThrown, type Failed, type LobbyRuntimeError, type RuntimeCommand, type RuntimeResult } from './errors.js';
+import { describeThrown, type Failed, type LobbyRuntimeError, type RuntimeCommand, type RuntimeResult } from './errors.js';
 
 export type Ok = { readonly ok: true };
 export const OK: Ok = Object.freeze({ ok: true });
 export type SendRefusal = Extract<LobbyRuntimeError, { kind: 'send-refused' }>['code'];
 
-/** Whether the runtime was disposed: shared by every command object of one runtime. */
+/** Whether the runtime was disposed, and why: shared by every command object of one runtime. */
 export interface CommandState {
   disposed: boolean;
+  /** DISPOSED_TEXT, or STOPPED_TEXT when an internal error stopped the runtime. */
+  reason: string;
 }
 
 /** Why an options argument is not an options object, or undefined (undefined itself is fine: all defaults). */
@@ -63,7 +65,7 @@ export abstract class CommandBase {
   }
 
   protected disposedError(command: RuntimeCommand): LobbyRuntimeError | undefined {
-    return this.disposed ? this.wrongState(command, 'disposed', DISPOSED_TEXT) : undefined;
+    return this.disposed ? this.wrongState(command, 'disposed', this.state.reason) : undefined;
   }
 
   protected notInLobby(command: RuntimeCommand, lobbyId: bigint | undefined): LobbyRuntimeError | undefined {

@@ -130,3 +130,4 @@ export function describeThrown(thrown: unknown): string {
 }
 
 export const DISPOSED_TEXT = 'The runtime was disposed.';
+export const STOPPED_TEXT = 'The runtime stopped after an internal error (published on errors$): it has left the lobby; create a new runtime.';

@@ -30,15 +30,15 @@ import { readLimitOf, type CommandState } from './command-base.js';
 import { Commands } from './commands.js';
 import { Sends } from './sends.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
-import { DISPOSED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
-import { EventTranslator, personaNameOf } from './event-translator.js';
-import { learnExpulsions, publishedExpulsions, reExpel } from './expulsions.js';
+import { DISPOSED_TEXT, STOPPED_TEXT, describeThrown, type RuntimeResult } from './errors.js';
+import { personaNameOf, type EventTranslator } from './event-translator.js';
+import { abandonLobby, leaveLateArrivals } from './failure.js';
 import { EMPTY_DATA, GameStreams } from './game-streams.js';
 import { HeldSends } from './held-sends.js';
 import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
 import { RuntimeEffects } from './machine-effects.js';
 import { MemberDirectory, type LobbyMember } from './member-directory.js';
-import { Outcomes, declareWire } from './outcomes.js';
+import { Outcomes } from './outcomes.js';
 import { outsideView, refusedFromOutside } from './outside-view.js';
 import { PacketRouter, type ChannelMessage } from './packet-router.js';
 import { PeerProtocol } from './peer-protocol.js';
@@ -46,6 +46,7 @@ import { openingWire } from './peer-wire.js';
 import { Reporter } from './reporter.js';
 import { RequestSlot } from './request-slot.js';
 import { createStats, type RuntimeStats } from './stats.js';
+import { wireTranslator } from './translator-wiring.js';
 
 /** Throws a TypeError saying what is missing when `options` has no backend: there is no runtime to report it on. */
 export function createLobbyRuntime(options: LobbyRuntimeOptions): LobbyRuntime {
@@ -77,7 +78,7 @@ class Runtime implements LobbyRuntime {
   private readonly commands: Commands;
   private readonly sends: Sends;
   /** Disposed or not: shared with the command objects. */
-  private readonly commandState: CommandState = { disposed: false };
+  private readonly commandState: CommandState = { disposed: false, reason: DISPOSED_TEXT };
   private readonly translator: EventTranslator;
   private readonly lobbyRef: ActorRefFrom<typeof lobbyMachine>;
   private stopAutoTick: (() => void) | undefined;
@@ -150,25 +151,7 @@ class Runtime implements LobbyRuntime {
     this.commands = new Commands(core, this.commandState, this.outcomes);
     this.sends = new Sends(core, this.commandState);
     const seatReservationMs = options.timing?.lobby?.seatReservationMs ?? DEFAULT_LOBBY_TIMING.seatReservationMs;
-    this.translator = new EventTranslator(backend, reporter, directory, selfId, counters, {
-      toMachines,
-      chat: (message) => streams.chat(message),
-      lobbyDataChanged: () => {
-        core.refreshLobbyData();
-        learnExpulsions(core);
-      },
-      memberDataChanged: (id) => declareWire(core, id),
-      memberGone: (id) => core.forgetPeer(id),
-      // Closing a leaver's session drops its unread packets: deliver what already arrived first (from this tick's budget).
-      beforeDeparture: () => void reporter.guarded('readP2P', () => router.read(clock.now())),
-      publishedExpulsions: (lobbyId) => publishedExpulsions(core, lobbyId),
-      reExpel: (id) => reExpel(core, id),
-      refuseExpelled: (id) => {
-        counters.sessionRequestsRefused++;
-        reporter.report({ kind: 'session-refused', remoteId: id, code: 'expelled', reason: `${id} was kicked or banned from this lobby.` });
-      },
-      backendProblem: (code, detail) => void reporter.report({ kind: 'backend-problem', code, reason: detail }),
-    }, seatReservationMs > 0);
+    this.translator = wireTranslator(core, seatReservationMs > 0);
 
     this.root = createActor(sessionMachine, {
       clock,
@@ -202,7 +185,7 @@ class Runtime implements LobbyRuntime {
     this.root.on('*', this.outcomes.session);
     this.root.subscribe({
       next: (snapshot) => streams.setAllConnected(snapshot.matches({ inLobby: 'allConnected' })),
-      error: (error) => reporter.report({ kind: 'internal', where: 'root actor', reason: describeThrown(error) }),
+      error: (error) => this.failed(error),
     });
     this.root.start();
     const lobbyRef = this.root.system.get('lobby') as ActorRefFrom<typeof lobbyMachine>;
@@ -352,12 +335,38 @@ class Runtime implements LobbyRuntime {
 
   dispose(): void {
     if (this.commandState.disposed) return;
-    const { core } = this;
     this.stopAutoTick?.();
     this.stopAutoTick = undefined;
-    if (core.streams.lobby.status !== 'idle') this.toMachines({ type: 'lobby.leave' });
+    if (this.core.streams.lobby.status !== 'idle') this.toMachines({ type: 'lobby.leave' });
+    this.close(DISPOSED_TEXT);
+    // A create or join still in flight is answered later, into a lobby to leave (after-dispose.ts).
+    const idle = () => this.lobbyRef.getSnapshot().matches('idle');
+    if (idle()) this.stopActors();
+    else readUntilIdle(this.core.clock, this.backend, this.translator.translate, idle, () => this.stopActors());
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The root actor stopped on an error: with no machine left to leave Steam's lobby, the runtime does (failure.ts). */
+  private failed(error: unknown): void {
+    const { core } = this;
+    core.reporter.report({ kind: 'internal', where: 'root actor', reason: describeThrown(error) });
+    this.actorsStopped = true;
+    if (this.commandState.disposed) return;
+    this.stopAutoTick?.();
+    this.stopAutoTick = undefined;
+    abandonLobby(core);
+    const inFlight = core.membershipRequest.busy;
+    this.close(STOPPED_TEXT);
+    if (inFlight) leaveLateArrivals(core.clock, this.backend, this.lobbyRef.getSnapshot().context.timing.requestTimeoutMs);
+  }
+
+  /** From now on every command answers `disposed` with `reason`, each request in flight too; the streams complete. */
+  private close(reason: string): void {
+    const { core } = this;
     this.commandState.disposed = true;
-    const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason: DISPOSED_TEXT } as const;
+    this.commandState.reason = reason;
+    const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason } as const;
     // Each request still pending fails as disposed: its result is published like every other failure.
     if (core.membershipRequest.busy) core.membershipRequest.settle(core.reporter.fail(error));
     if (core.listRequest.busy) core.listRequest.settle(core.reporter.fail(error));
@@ -365,13 +374,7 @@ class Runtime implements LobbyRuntime {
     core.router.complete();
     core.directory.complete();
     core.streams.complete();
-    // A create or join still in flight is answered later, into a lobby to leave (after-dispose.ts).
-    const idle = () => this.lobbyRef.getSnapshot().matches('idle');
-    if (idle()) this.stopActors();
-    else readUntilIdle(core.clock, this.backend, this.translator.translate, idle, () => this.stopActors());
   }
-
-  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
 
   private stopActors(): void {
     this.actorsStopped = true;

@@ -1,0 +1,48 @@
+/**
+ * What a runtime does when its root actor stops on an error (an action that threw): the machines that would leave
+ * Steam's lobby, close the peer sessions and leave the lobby a create or join in flight lands in are gone, so the
+ * runtime does those three things itself, straight on the backend, and then answers like a disposed one.
+ */
+import type { Backend } from '../effects/backend.js';
+import type { LobbyClock } from '../effects/clock.js';
+import { CreateLobbyResult, EnterResponse, isSteamId } from '../steam/index.js';
+import { startAutoTicker } from './auto-ticker.js';
+import type { RuntimeCore } from './core.js';
+
+/** How often the backend is read while a request in flight may still land. */
+const READ_HZ = 20;
+
+/** Leaves the lobby we are in and closes the sessions with its members. */
+export function abandonLobby(core: RuntimeCore): void {
+  const { backend, directory, reporter, selfId } = core;
+  const lobbyId = directory.lobbyId;
+  if (lobbyId === undefined) return;
+  const canClose = reporter.guarded('closeSession', () => backend.capabilities.closeSession !== 'absent') === true;
+  for (const member of directory.list()) {
+    if (canClose && member.id !== selfId) reporter.guarded('closeSession', () => backend.closeSession(member.id));
+  }
+  reporter.guarded('leaveLobby', () => backend.leaveLobby(lobbyId));
+}
+
+/**
+ * Reads the backend's events until `timeoutMs` has passed, leaving every lobby a create or join puts us in then:
+ * the request was in flight when the machines stopped, and Steam's answer would otherwise keep us in a lobby.
+ */
+export function leaveLateArrivals(clock: LobbyClock, backend: Backend, timeoutMs: number): void {
+  const until = clock.now() + timeoutMs;
+  const leaveIfEntered = (lobbyId: bigint, entered: boolean) => {
+    if (entered && isSteamId(lobbyId)) backend.leaveLobby(lobbyId);
+  };
+  const stop = startAutoTicker(clock, READ_HZ, () => {
+    try {
+      backend.poll();
+      backend.drainEvents((event) => {
+        if (event.type === 'lobbyCreated') leaveIfEntered(event.lobbyId, event.result === CreateLobbyResult.ok);
+        if (event.type === 'lobbyEntered') leaveIfEntered(event.lobbyId, event.response === EnterResponse.success);
+      });
+    } catch {
+      // The runtime has reported its failure and closed its streams: there is nothing left to report on.
+    }
+    if (clock.now() >= until) stop();
+  });
+}
