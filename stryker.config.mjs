@@ -34,6 +34,7 @@ const SCOPES = {
     'src/runtime/errors.ts',
     'src/runtime/expulsions.ts',
     'src/runtime/after-dispose.ts',
+    'src/runtime/failure.ts',
   ],
   'runtime-control': [
     'src/runtime/machine-effects.ts',
@@ -43,6 +44,7 @@ const SCOPES = {
     'src/runtime/outside-view.ts',
     'src/runtime/auto-ticker.ts',
     'src/runtime/runtime.ts',
+    'src/runtime/translator-wiring.ts',
     'src/runtime/core.ts',
     'src/runtime/api.ts',
     'src/runtime.ts',
