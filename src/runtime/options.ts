@@ -39,7 +39,7 @@ interface Rule {
 }
 
 /** Timers run on the platform's `setTimeout` (the system clock), which fires a longer delay at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
+const MAX_TIMER_MS = 2_147_483_647;
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 
@@ -99,7 +99,7 @@ const RECONNECT_RULES: Rules<ReconnectPolicy> = {
 };
 
 /** A value as a problem quotes it: strings quoted, so "5000" is told from 5000. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return 'an array';
