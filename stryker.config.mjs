@@ -35,6 +35,7 @@ const SCOPES = {
     'src/runtime/expulsions.ts',
     'src/runtime/after-dispose.ts',
     'src/runtime/failure.ts',
+    'src/runtime/options.ts',
   ],
   'runtime-control': [
     'src/runtime/machine-effects.ts',

@@ -22,6 +22,13 @@ import type { LobbyMember } from './member-directory.js';
 import type { ChannelMessage } from './packet-router.js';
 import type { RuntimeStats } from './stats.js';
 
+/**
+ * The numeric options (`packetReadLimit`, `retry`, `reconnect`, `timing`) follow one rule: durations are positive
+ * milliseconds up to 2147483647 (the platform timers' limit), `seatReservationMs` may be 0 (off), counts are
+ * positive integers, `factor` is at least 1, `jitter` is from 0 to 1, switches are booleans. A field that breaks
+ * its rule, or a group that is not an object (`null`), keeps its default and is published on `errors$` at the
+ * first tick as an `invalid-argument` with `command: 'createLobbyRuntime'` naming its path; `undefined` is unset.
+ */
 export interface LobbyRuntimeOptions {
   readonly backend: Backend;
   /**
@@ -33,7 +40,7 @@ export interface LobbyRuntimeOptions {
   readonly codec?: PacketCodec;
   /** The one clock: actors' timers, liveness, the auto-ticker (default: the system clock). */
   readonly clock?: LobbyClock;
-  /** Packets read per tick at most (the seed's PACKET_READ_LIMIT: 32, also when not a positive integer). */
+  /** Packets read per tick at most, a positive integer (default the seed's PACKET_READ_LIMIT: 32). */
   readonly packetReadLimit?: number;
   /** Peer session retries: attempts, backoff, jitter. */
   readonly retry?: Partial<RetryPolicy>;

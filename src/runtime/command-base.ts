@@ -4,7 +4,6 @@
  * (commands.ts) and the sends (sends.ts) share it, and one flag says the runtime was disposed for both.
  */
 import type { CodecErrorCode } from '../codec/result.js';
-import { DEFAULT_PACKET_READ_LIMIT } from '../steam/index.js';
 import type { OwnerCommandOptions } from './api.js';
 import type { RuntimeCore } from './core.js';
 import { describeThrown, type Failed, type LobbyRuntimeError, type RuntimeCommand, type RuntimeResult } from './errors.js';
@@ -24,11 +23,6 @@ export interface CommandState {
 export function optionsProblem(options: unknown, name: string): string | undefined {
   if (options === undefined) return undefined;
   return options !== null && typeof options === 'object' && !Array.isArray(options) ? undefined : `${name} must be an object, got ${options === null ? 'null' : typeof options}`;
-}
-
-/** The read limit a runtime was given, or the seed's when it is not a positive integer. */
-export function readLimitOf(value: unknown): number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_PACKET_READ_LIMIT;
 }
 
 export function epochProblem(options: OwnerCommandOptions | undefined): string | undefined {

@@ -94,7 +94,8 @@ export type LobbyRuntimeError =
       readonly code: RejectionCode | VoteRejectionCode | 'not-a-member' | 'disposed';
       readonly reason: string;
     }
-  | { readonly kind: 'invalid-argument'; readonly command: RuntimeCommand; readonly reason: string }
+  /** A bad argument; `createLobbyRuntime` for a bad option, published at the first tick (its default is used). */
+  | { readonly kind: 'invalid-argument'; readonly command: RuntimeCommand | 'createLobbyRuntime'; readonly reason: string }
   /** The backend said no (Steam's or the adapter's own limits, a missing capability). */
   | {
       readonly kind: 'backend-refused';

@@ -26,7 +26,7 @@ import type {
 } from './api.js';
 import { readUntilIdle } from './after-dispose.js';
 import { startAutoTicker } from './auto-ticker.js';
-import { readLimitOf, type CommandState } from './command-base.js';
+import type { CommandState } from './command-base.js';
 import { Commands } from './commands.js';
 import { Sends } from './sends.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
@@ -38,6 +38,7 @@ import { HeldSends } from './held-sends.js';
 import { IDLE_LOBBY, lobbyStateOf, type LobbyState } from './lobby-state.js';
 import { RuntimeEffects } from './machine-effects.js';
 import { MemberDirectory, type LobbyMember } from './member-directory.js';
+import { checkRuntimeOptions } from './options.js';
 import { Outcomes } from './outcomes.js';
 import { outsideView, refusedFromOutside } from './outside-view.js';
 import { PacketRouter, type ChannelMessage } from './packet-router.js';
@@ -90,6 +91,7 @@ class Runtime implements LobbyRuntime {
     const clock = options.clock ?? createSystemClock();
     const codec = options.codec ?? createPacketCodec();
     const selfId = backend.localUserId();
+    const checked = checkRuntimeOptions(options);
     const counters = createStats();
     const streams = new GameStreams(IDLE_LOBBY);
     const reporter = new Reporter((error) => streams.error(error));
@@ -115,7 +117,7 @@ class Runtime implements LobbyRuntime {
         error: (error) => reporter.report(error),
       },
       counters,
-      readLimitOf(options.packetReadLimit),
+      checked.packetReadLimit,
       { maxBytes: DEFAULT_MAX_DECODED_BYTES },
     );
     const core: RuntimeCore = {
@@ -150,17 +152,17 @@ class Runtime implements LobbyRuntime {
     this.outcomes = new Outcomes(core);
     this.commands = new Commands(core, this.commandState, this.outcomes);
     this.sends = new Sends(core, this.commandState);
-    const seatReservationMs = options.timing?.lobby?.seatReservationMs ?? DEFAULT_LOBBY_TIMING.seatReservationMs;
+    const seatReservationMs = checked.timing.lobby?.seatReservationMs ?? DEFAULT_LOBBY_TIMING.seatReservationMs;
     this.translator = wireTranslator(core, seatReservationMs > 0);
 
     this.root = createActor(sessionMachine, {
       clock,
       input: {
         selfId,
-        lobby: { timing: options.timing?.lobby, autoAcceptInvites: options.autoAcceptInvites === true },
-        peer: { timing: options.timing?.peer, retry: options.retry },
-        reconnect: options.reconnect,
-        vote: { timing: options.timing?.vote },
+        lobby: { timing: checked.timing.lobby, autoAcceptInvites: checked.autoAcceptInvites },
+        peer: { timing: checked.timing.peer, retry: checked.retry },
+        reconnect: checked.reconnect,
+        vote: { timing: checked.timing.vote },
         effects: new RuntimeEffects(core),
       },
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
@@ -198,14 +200,18 @@ class Runtime implements LobbyRuntime {
     voteRef.on('*', this.outcomes.vote);
     lobbyRef.subscribe({ next: (snapshot) => streams.setLobby(lobbyStateOf(snapshot)), error: () => {} });
 
-    // Steam started us from an invite (`+connect_lobby <id>`): the lobby machine joins it at the first tick, so a
-    // game that subscribed to errors$ and lifecycle$ after creating the runtime sees the join, or why the id is bad.
+    // The options' problems are published, and a Steam invite we were started from (`+connect_lobby <id>`) joined,
+    // at the first tick: a game that subscribed to errors$ and lifecycle$ after creating the runtime sees them.
     const argv = reporter.guarded('launchArgs', () => backend.launchArgs());
-    if (argv !== undefined && argv.length > 0) this.launchArgv = argv;
+    this.firstTick = () => {
+      this.firstTick = undefined;
+      for (const problem of checked.problems) reporter.report(problem);
+      if (argv !== undefined && argv.length > 0) this.toMachines({ type: 'lobby.launchArgs', argv });
+    };
   }
 
-  /** The launch arguments the first tick hands to the lobby machine. */
-  private launchArgv: readonly string[] | undefined;
+  /** What the first tick does: publish the options' problems, hand the launch arguments to the lobby machine. */
+  private firstTick: (() => void) | undefined;
 
   // ── the game loop ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -214,11 +220,7 @@ class Runtime implements LobbyRuntime {
     const { core } = this;
     core.counters.ticks++;
     try {
-      const launch = this.launchArgv;
-      if (launch !== undefined) {
-        this.launchArgv = undefined;
-        this.toMachines({ type: 'lobby.launchArgs', argv: launch });
-      }
+      this.firstTick?.();
       core.router.beginTick(core.clock.now());
       this.backend.poll();
       this.backend.drainEvents(this.translator.translate);
