@@ -41,16 +41,13 @@ function watchedBackend(w: RuntimeWorld, index: number): Watched {
   return { backend, calls, breakCapabilities: () => void (broken = true) };
 }
 
-/** The runtime's clock, which refuses (throws on) the first timer of `refusedMs`. */
-function clockRefusing(w: RuntimeWorld, refusedMs: number): LobbyClock {
-  let armed = true;
+/** The runtime's clock, which refuses (throws on) the `nth` timer of `refusedMs` (the first by default). */
+function clockRefusing(w: RuntimeWorld, refusedMs: number, nth = 1): LobbyClock {
+  let seen = 0;
   return {
     now: () => w.sim.clock.now(),
     setTimeout: (fn, ms) => {
-      if (armed && ms === refusedMs) {
-        armed = false;
-        throw new Error('no timer for you');
-      }
+      if (ms === refusedMs && ++seen === nth) throw new Error('no timer for you');
       return w.sim.clock.setTimeout(fn, ms);
     },
     clearTimeout: (id) => w.sim.clock.clearTimeout(id),
@@ -153,5 +150,40 @@ describe('an action that throws with a request in flight', () => {
     const self = watched.backend.localUserId();
     expect(w.sim.steam.lobbies().filter((l) => l.members.includes(self))).toEqual([]);
     if (request === 'join') expect(w.sim.steam.lobby(lobbyId)?.members).toEqual([host.id]);
+  });
+});
+
+describe('an action that throws while a request is being abandoned', () => {
+  // The lobby machine asks for a second request timeout when it starts abandoning a create (leaveLobby() or
+  // dispose() while the create is in flight): that timer is the one refused.
+  function creator(w: RuntimeWorld) {
+    const watched = watchedBackend(w, 3);
+    let polls = 0;
+    const counted: Backend = new Proxy(watched.backend, {
+      get(target, property) {
+        if (property === 'poll') return () => void (polls++, target.poll());
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const runtime = createLobbyRuntime({ backend: counted, clock: clockRefusing(w, 1234, 2), timing: { lobby: { requestTimeoutMs: 1234 } } });
+    return { runtime, self: watched.backend.localUserId(), polls: () => polls };
+  }
+
+  it.each(['leaveLobby', 'dispose'] as const)('%s() during a create: the lobby Steam creates anyway is left, and nothing reads on', async (how) => {
+    const w = (world = createRuntimeWorld('simulated'));
+    const { runtime, self, polls } = creator(w);
+    const { errors } = recordErrors(runtime);
+    const created = runtime.createLobby();
+    expect(() => (how === 'dispose' ? runtime.dispose() : runtime.leaveLobby())).not.toThrow();
+    expect(errors.filter((e) => e.kind === 'internal')).toMatchObject([{ where: 'root actor', reason: expect.stringContaining('no timer for you') }]);
+    expect((await created).ok).toBe(false);
+    await w.run(3_000);
+    expect(w.sim.steam.lobbies().filter((l) => l.members.includes(self))).toEqual([]);
+    // Once the request timeout has passed, the runtime reads the backend no more.
+    const after = polls();
+    await w.run(3_000);
+    expect(polls()).toBe(after);
+    expect(runtime.sendChat('hello')).toMatchObject(stoppedCommand);
   });
 });

@@ -30,6 +30,22 @@ export function epochProblem(options: OwnerCommandOptions | undefined): string |
   return epoch === undefined || Number.isInteger(epoch) ? undefined : `epoch must be an integer, got ${String(epoch)}`;
 }
 
+/**
+ * From now on every command answers `disposed` with `reason`, and each request in flight too (published like every
+ * other failure); the streams complete. At dispose() and when the machines stop on an error.
+ */
+export function endCommands(core: RuntimeCore, state: CommandState, reason: string): void {
+  state.disposed = true;
+  state.reason = reason;
+  const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason } as const;
+  if (core.membershipRequest.busy) core.membershipRequest.settle(core.reporter.fail(error));
+  if (core.listRequest.busy) core.listRequest.settle(core.reporter.fail(error));
+  core.reporter.close();
+  core.router.complete();
+  core.directory.complete();
+  core.streams.complete();
+}
+
 export abstract class CommandBase {
   constructor(
     protected readonly core: RuntimeCore,

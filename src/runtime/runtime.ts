@@ -26,7 +26,7 @@ import type {
 } from './api.js';
 import { readUntilIdle } from './after-dispose.js';
 import { startAutoTicker } from './auto-ticker.js';
-import type { CommandState } from './command-base.js';
+import { endCommands, type CommandState } from './command-base.js';
 import { Commands } from './commands.js';
 import { Sends } from './sends.js';
 import type { ListResult, MembershipResult, RuntimeCore } from './core.js';
@@ -83,6 +83,8 @@ class Runtime implements LobbyRuntime {
   private readonly translator: EventTranslator;
   private readonly lobbyRef: ActorRefFrom<typeof lobbyMachine>;
   private stopAutoTick: (() => void) | undefined;
+  /** How long a create or join may still be answered: after a failure, lobbies entered meanwhile are left. */
+  private readonly requestTimeoutMs: number;
   /** Set when the actors stop: at dispose, or once a request in flight at dispose has been dealt with. */
   private actorsStopped = false;
 
@@ -153,6 +155,7 @@ class Runtime implements LobbyRuntime {
     this.commands = new Commands(core, this.commandState, this.outcomes);
     this.sends = new Sends(core, this.commandState);
     const seatReservationMs = checked.timing.lobby?.seatReservationMs ?? DEFAULT_LOBBY_TIMING.seatReservationMs;
+    this.requestTimeoutMs = checked.timing.lobby?.requestTimeoutMs ?? DEFAULT_LOBBY_TIMING.requestTimeoutMs;
     this.translator = wireTranslator(core, seatReservationMs > 0);
 
     this.root = createActor(sessionMachine, {
@@ -340,9 +343,12 @@ class Runtime implements LobbyRuntime {
     this.stopAutoTick?.();
     this.stopAutoTick = undefined;
     if (this.core.streams.lobby.status !== 'idle') this.toMachines({ type: 'lobby.leave' });
-    this.close(DISPOSED_TEXT);
-    // A create or join still in flight is answered later, into a lobby to leave (after-dispose.ts).
-    const idle = () => this.lobbyRef.getSnapshot().matches('idle');
+    // Leaving can stop the machines on an error: failed() has ended the runtime then.
+    if (this.commandState.disposed) return;
+    endCommands(this.core, this.commandState, DISPOSED_TEXT);
+    // A create or join still in flight is answered later, into a lobby to leave (after-dispose.ts), unless the
+    // machines fail meanwhile (failed() leaves it then).
+    const idle = () => this.actorsStopped || this.lobbyRef.getSnapshot().matches('idle');
     if (idle()) this.stopActors();
     else readUntilIdle(this.core.clock, this.backend, this.translator.translate, idle, () => this.stopActors());
   }
@@ -354,28 +360,14 @@ class Runtime implements LobbyRuntime {
     const { core } = this;
     core.reporter.report({ kind: 'internal', where: 'root actor', reason: describeThrown(error) });
     this.actorsStopped = true;
-    if (this.commandState.disposed) return;
     this.stopAutoTick?.();
     this.stopAutoTick = undefined;
-    abandonLobby(core);
-    const inFlight = core.membershipRequest.busy;
-    this.close(STOPPED_TEXT);
-    if (inFlight) leaveLateArrivals(core.clock, this.backend, this.lobbyRef.getSnapshot().context.timing.requestTimeoutMs);
-  }
-
-  /** From now on every command answers `disposed` with `reason`, each request in flight too; the streams complete. */
-  private close(reason: string): void {
-    const { core } = this;
-    this.commandState.disposed = true;
-    this.commandState.reason = reason;
-    const error = { kind: 'wrong-state', command: 'tick', code: 'disposed', reason } as const;
-    // Each request still pending fails as disposed: its result is published like every other failure.
-    if (core.membershipRequest.busy) core.membershipRequest.settle(core.reporter.fail(error));
-    if (core.listRequest.busy) core.listRequest.settle(core.reporter.fail(error));
-    core.reporter.close();
-    core.router.complete();
-    core.directory.complete();
-    core.streams.complete();
+    if (!this.commandState.disposed) {
+      abandonLobby(core);
+      endCommands(core, this.commandState, STOPPED_TEXT);
+    }
+    // A create or join in flight, or one being abandoned, may still land us in a lobby.
+    leaveLateArrivals(core.clock, this.backend, this.requestTimeoutMs);
   }
 
   private stopActors(): void {
