@@ -5,11 +5,13 @@
 // A member already in the lobby when the owner publishes an expulsion drops whoever it names that it had admitted.
 // A backend that throws while the list is read is an `internal` error, never a throw into tick(); one that refuses
 // to publish it is a `backend-refused` error of the kick (README, errors). A user kicked again is the newest in the
-// list, so a full list drops older ids first (expulsions.ts).
+// list, so a full list drops older ids first, and one who keeps coming back is kicked each time without the list
+// being written again (expulsions.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPacketCodec } from '../src/codec/packet-codec.js';
 import { P2PSendType } from '../src/effects/backend.js';
 import { EXPELLED_LOBBY_DATA_KEY, formatExpelled, parseExpelled } from '../src/runtime/expulsions.js';
+import { createLobbyRuntime } from '../src/runtime.js';
 import { createRuntimeWorld, userId, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
 import { ThinMember } from './helpers/thin-member.js';
 
@@ -279,5 +281,46 @@ describe('a user kicked again', () => {
     // One more kick overflows the list: the oldest goes, which is no longer x.
     expect(host.runtime.kick(member.id)).toEqual({ ok: true });
     expect(published()).toEqual([...others.slice(1), x.id, member.id]);
+  });
+});
+
+describe('a kicked user who keeps coming back', () => {
+  it('is kicked again each time, while the list, naming them newest already, is written no more (expulsions.ts)', async () => {
+    const w = createRuntimeWorld('simulated', 41);
+    world = w;
+    const real = w.sim.user({ id: userId(0), name: 'host' });
+    let writes = 0;
+    const backend = new Proxy(real, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (property === 'setLobbyData' && args[1] === EXPELLED_LOBBY_DATA_KEY) writes++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const host = createLobbyRuntime({ backend, clock: w.sim.clock });
+    w.everyFrame(() => host.tick());
+    const x = new ThinMember(w.sim.user({ id: userId(7), name: 'x' }));
+    w.everyFrame(() => x.tick());
+    const created = host.createLobby({ maxMembers: 8 });
+    await w.runUntil(() => host.lobbyState().status === 'joined', 5_000);
+    const lobby = await created;
+    if (!lobby.ok) throw new Error(lobby.error.reason);
+    x.backend.joinLobby(lobby.lobbyId);
+    expect(await w.runUntil(() => host.members().length === 2, 5_000)).toBe(true);
+    expect(host.kick(x.id)).toEqual({ ok: true });
+    expect(writes).toBe(1);
+    for (const rejoins of [1, 2, 3]) {
+      x.backend.joinLobby(lobby.lobbyId);
+      expect(await w.runUntil(() => host.stats().expelledRejoins === rejoins, 5_000)).toBe(true);
+      await w.run(200);
+      expect(w.sim.steam.lobby(lobby.lobbyId)?.members).not.toContain(x.id);
+    }
+    // One write for the kick; each return is only a kick at Steam, no lobby data update to every member.
+    expect(writes).toBe(1);
+    expect(parseExpelled(backend.getLobbyData(lobby.lobbyId, EXPELLED_LOBBY_DATA_KEY))).toEqual([x.id]);
+    host.dispose();
   });
 });

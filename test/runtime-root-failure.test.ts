@@ -20,6 +20,10 @@ interface Watched {
   readonly backend: Backend;
   readonly calls: string[];
   breakCapabilities(): void;
+  /** From now on these calls throw (after being recorded). */
+  breakCalls(...names: string[]): void;
+  /** Events are held back until the simulated clock reaches `at`. */
+  holdEventsUntil(at: number): void;
 }
 
 /** A simulated user's backend that records the lobby-leaving calls and can be made to throw on `capabilities`. */
@@ -27,18 +31,28 @@ function watchedBackend(w: RuntimeWorld, index: number): Watched {
   const real = w.sim.user({ id: userId(index), name: `watched${index}` });
   const calls: string[] = [];
   let broken = false;
+  const brokenCalls = new Set<string | symbol>();
+  let heldUntil = 0;
   const backend: Backend = new Proxy(real, {
     get(target, property) {
       if (property === 'capabilities' && broken) throw new Error('capabilities unreadable');
+      if (property === 'drainEvents' && w.sim.clock.now() < heldUntil) return () => 0;
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         if (property === 'leaveLobby' || property === 'closeSession') calls.push(`${property}(${String(args[0])})`);
+        if (brokenCalls.has(property)) throw new Error(`${String(property)} broke`);
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
   });
-  return { backend, calls, breakCapabilities: () => void (broken = true) };
+  return {
+    backend,
+    calls,
+    breakCapabilities: () => void (broken = true),
+    breakCalls: (...names) => names.forEach((name) => brokenCalls.add(name)),
+    holdEventsUntil: (at) => void (heldUntil = at),
+  };
 }
 
 /** The runtime's clock, which refuses (throws on) the `nth` timer of `refusedMs` (the first by default). */
@@ -129,6 +143,50 @@ describe('an action that throws in a lobby', () => {
     // The guest sees the host go, as after any leave: Steam hands the lobby to the one who is left.
     expect(await w.runUntil(() => guest.runtime.members().length === 1, 5_000)).toBe(true);
     expect(guest.runtime.lobbyState()).toMatchObject({ status: 'joined', ownerId: guest.id });
+  });
+});
+
+describe('leaving after a failure', () => {
+  it('a backend that throws while the runtime leaves: each throw is reported where it happened, and the runtime ends', async () => {
+    const w = (world = createRuntimeWorld('simulated'));
+    const watched = watchedBackend(w, 3);
+    const { runtime, guest, lobbyId } = await hostWithGuest(w, watched.backend, clockRefusing(w, 777));
+    const { errors } = recordErrors(runtime);
+    watched.breakCalls('closeSession', 'leaveLobby');
+    expect(await w.runUntil(() => errors.some((e) => e.kind === 'internal'), 5_000)).toBe(true);
+    expect(errors.filter((e) => e.kind === 'internal')).toMatchObject([
+      { where: 'root actor' },
+      { where: 'closeSession', reason: expect.stringContaining('closeSession broke') },
+      { where: 'leaveLobby', reason: expect.stringContaining('leaveLobby broke') },
+    ]);
+    expect(watched.calls).toEqual([`closeSession(${guest.id})`, `leaveLobby(${lobbyId})`]);
+    expect(runtime.sendChat('still there?')).toMatchObject(stoppedCommand);
+  });
+
+  it("Steam's late answer to a create in flight is left, as long as a request could still be answered", async () => {
+    const w = (world = createRuntimeWorld('simulated'));
+    const watched = watchedBackend(w, 3);
+    const runtime = createLobbyRuntime({ backend: watched.backend, clock: clockRefusing(w, 1234), timing: { lobby: { requestTimeoutMs: 1234 } } });
+    // Steam answers after a second: well within the request timeout, long after the failure.
+    watched.holdEventsUntil(w.sim.clock.now() + 1_000);
+    const pending = runtime.createLobby();
+    expect(await pending).toMatchObject(stoppedCommand);
+    await w.run(3_000);
+    const self = watched.backend.localUserId();
+    expect(w.sim.steam.lobbies().filter((l) => l.members.includes(self))).toEqual([]);
+    expect(watched.calls.filter((c) => c.startsWith('leaveLobby'))).toHaveLength(1);
+  });
+
+  it('a join in flight that Steam refuses (the lobby is full) leaves nothing', async () => {
+    const w = (world = createRuntimeWorld('simulated'));
+    const host = w.player(0);
+    const lobbyId = await hostLobby(w, host, { maxMembers: 1 });
+    const watched = watchedBackend(w, 3);
+    const runtime = createLobbyRuntime({ backend: watched.backend, clock: clockRefusing(w, 1234), timing: { lobby: { requestTimeoutMs: 1234 } } });
+    expect(await runtime.joinLobby(lobbyId)).toMatchObject(stoppedCommand);
+    await w.run(3_000);
+    expect(watched.calls).toEqual([]);
+    expect(w.sim.steam.lobby(lobbyId)?.members).toEqual([host.id]);
   });
 });
 

@@ -15,6 +15,10 @@ export type { SkipSender } from './inbox.js';
 
 /** Every asynchronous result, one discriminated union, delivered in order. Names follow Steam's callbacks. */
 export type BackendEvent =
+  /**
+   * A success is followed by `lobbyEntered` for that lobby (isteammatchmaking.h, LobbyCreated_t: "a LobbyEnter_t
+   * callback will also be received").
+   */
   | {
       readonly type: 'lobbyCreated';
       readonly result: number;

@@ -5,7 +5,7 @@
  */
 import type { Backend } from '../effects/backend.js';
 import type { LobbyClock } from '../effects/clock.js';
-import { CreateLobbyResult, EnterResponse, isSteamId } from '../steam/index.js';
+import { EnterResponse } from '../steam/index.js';
 import { startAutoTicker } from './auto-ticker.js';
 import type { RuntimeCore } from './core.js';
 
@@ -25,20 +25,17 @@ export function abandonLobby(core: RuntimeCore): void {
 }
 
 /**
- * Reads the backend's events until `timeoutMs` has passed, leaving every lobby a create or join puts us in then:
- * the request was in flight when the machines stopped, and Steam's answer would otherwise keep us in a lobby.
+ * Reads the backend's events until `timeoutMs` has passed, leaving every lobby Steam says we entered meanwhile: a
+ * create or join was in flight (or being abandoned) when the machines stopped, and its answer would keep us there.
+ * A create's success is always followed by its LobbyEnter (Backend's `lobbyCreated`), so entries are enough.
  */
 export function leaveLateArrivals(clock: LobbyClock, backend: Backend, timeoutMs: number): void {
   const until = clock.now() + timeoutMs;
-  const leaveIfEntered = (lobbyId: bigint, entered: boolean) => {
-    if (entered && isSteamId(lobbyId)) backend.leaveLobby(lobbyId);
-  };
   const stop = startAutoTicker(clock, READ_HZ, () => {
     try {
       backend.poll();
       backend.drainEvents((event) => {
-        if (event.type === 'lobbyCreated') leaveIfEntered(event.lobbyId, event.result === CreateLobbyResult.ok);
-        if (event.type === 'lobbyEntered') leaveIfEntered(event.lobbyId, event.response === EnterResponse.success);
+        if (event.type === 'lobbyEntered' && event.response === EnterResponse.success) backend.leaveLobby(event.lobbyId);
       });
     } catch {
       // The runtime has reported its failure and closed its streams: there is nothing left to report on.
