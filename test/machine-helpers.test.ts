@@ -135,6 +135,16 @@ describe('MemberTable against a Map (the ReadonlyMap it implements)', () => {
     for (const id of [A, B]) expect(table.has(id)).toBe(map.has(id));
   };
 
+  it('built from a long list that names a member twice, counts them once and keeps the later value, as new Map does', () => {
+    // Past SMALL (32) entries the table is built in buckets directly, not one member at a time.
+    const ids = Array.from({ length: 40 }, (_, i) => 76561198000000100n + BigInt(i));
+    const entries: [bigint, number][] = [...ids.map((id, i): [bigint, number] => [id, i]), [ids[7]!, 99]];
+    const table = MemberTable.from(entries);
+    sameAs(table, new Map(entries));
+    expect(table.size).toBe(40);
+    expect(table.get(ids[7]!)).toBe(99);
+  });
+
   it('keeps a member whose value is undefined, as Map.set does', () => {
     const table = MemberTable.empty<string | undefined>().with(A, undefined);
     sameAs(table, new Map([[A, undefined]]));

@@ -38,6 +38,18 @@ describe('vote-kick machine: ballots and who may cast them', () => {
     expect(emitted.map((e) => e.type)).toEqual(['vote.started', 'vote.tally', 'vote.passed']);
   });
 
+  it('refuses our ballot as "not eligible" on a vote opened while we were not among the members, and sends no frame', () => {
+    const { actor, emitted, named } = startVoteKick();
+    // "Members who join later do not vote": opened with SELF not among its members, the electorate is OWNER and
+    // CAROL, and CAROL's start is one of the two yes votes needed; our yes, counted, would pass it.
+    actor.send({ type: 'vote.startReceived', starter: CAROL, voteId: 1, target: DAVE, members: [OWNER, CAROL, DAVE] });
+    expect(actor.getSnapshot().value).toBe('open');
+    actor.send({ type: 'vote.cast', approve: true, members: MEMBERS });
+    expect(emitted.at(-1)).toMatchObject({ type: 'vote.rejected', command: 'vote.cast', code: 'not-eligible' });
+    expect(actor.getSnapshot().value).toBe('open');
+    expect(named('sendVoteFrame')).toEqual([]);
+  });
+
   it('refuses our ballot on a vote against us as "the target cannot vote", and sends no frame', () => {
     const { actor, emitted, named } = startVoteKick();
     actor.send({ type: 'vote.startReceived', starter: CAROL, voteId: 1, target: SELF, members: MEMBERS });
