@@ -9,6 +9,8 @@ const loudPort = Object.assign((): void => {}, { toJSON: () => 'port' });
 /** A machine context as the machines build one: a Steam id, data, ports, and two counters that only grow. */
 const CONTEXT = { selfId: ID, name: 'room', members: [ID, 7n], effects: { send }, notify: send, epoch: 3, nextVoteId: 9 };
 const LOUD_CONTEXT = { ...CONTEXT, notify: loudPort };
+/** CONTEXT as JSON with nothing left out but its functions: ids as "<digits>n", the ports' objects empty. */
+const EVERY_FIELD = { selfId: '76561198000000042n', name: 'room', members: ['76561198000000042n', '7n'], effects: {}, epoch: 3, nextVoteId: 9 };
 
 describe('machine context JSON (serialize.ts)', () => {
   it("a context's toJSON writes its data with bigints as \"<digits>n\", leaving out its counters and its functions", () => {
@@ -22,26 +24,12 @@ describe('machine context JSON (serialize.ts)', () => {
   });
 
   it('with no counters named, leaves out only the functions', () => {
-    expect(JSON.parse(JSON.stringify(jsonSafeContext(LOUD_CONTEXT)))).toEqual({
-      selfId: '76561198000000042n',
-      name: 'room',
-      members: ['76561198000000042n', '7n'],
-      effects: {},
-      epoch: 3,
-      nextVoteId: 9,
-    });
+    expect(JSON.parse(JSON.stringify(jsonSafeContext(LOUD_CONTEXT)))).toEqual(EVERY_FIELD);
   });
 
   it("fullJson copies a whole context, counters included, bypassing the context's own toJSON", () => {
     const context = jsonSafeContext(CONTEXT, contextToJson(['epoch', 'nextVoteId']));
-    expect(fullJson(context)).toEqual({
-      selfId: '76561198000000042n',
-      name: 'room',
-      members: ['76561198000000042n', '7n'],
-      effects: {},
-      epoch: 3,
-      nextVoteId: 9,
-    });
+    expect(fullJson(context)).toEqual(EVERY_FIELD);
   });
 
   it('fullJson makes any value JSON-safe, and leaves undefined (an actor with no context) as it is', () => {

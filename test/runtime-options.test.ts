@@ -4,7 +4,7 @@
 // tick, as an `invalid-argument` with command 'createLobbyRuntime' naming its path; `undefined` is unset, not an
 // error; a valid value is used exactly. The tables below are written from those docs, not from options.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock, type LobbyClock } from '../src/effects/clock.js';
+import { VirtualClock } from '../src/effects/clock.js';
 import { createSimulatedSteam, steamIdOfAccount } from '../src/effects/sim/network.js';
 import { DEFAULT_RECONNECT_POLICY, DEFAULT_RETRY_POLICY } from '../src/machines/backoff.js';
 import { DEFAULT_LOBBY_TIMING } from '../src/machines/lobby.machine.js';
@@ -12,6 +12,7 @@ import { DEFAULT_PEER_TIMING, withDefaults } from '../src/machines/peer-session.
 import { DEFAULT_VOTE_KICK_TIMING } from '../src/machines/vote-kick.machine.js';
 import { createLobbyRuntime, type LobbyRuntime, type LobbyRuntimeError, type LobbyRuntimeOptions } from '../src/runtime.js';
 import { createRuntimeWorld, hostLobby, type Player, type RuntimeWorld } from './helpers/runtime-world.js';
+import { recordingClock } from './helpers/recording-clock.js';
 
 const runtimes: LobbyRuntime[] = [];
 let world: RuntimeWorld | undefined;
@@ -196,20 +197,6 @@ describe('several options at once', () => {
     expect(used(runtime, 'timing.lobby.requestTimeoutMs')).toBe(DEFAULT_LOBBY_TIMING.requestTimeoutMs);
   });
 });
-
-/** A clock over `virtual` that records the delay of every timer asked of it. */
-function recordingClock(virtual: VirtualClock): { clock: LobbyClock; delays: unknown[] } {
-  const delays: unknown[] = [];
-  const clock: LobbyClock = {
-    now: () => virtual.now(),
-    setTimeout: (fn, ms) => {
-      delays.push(ms);
-      return virtual.setTimeout(fn, ms);
-    },
-    clearTimeout: (id) => virtual.clearTimeout(id),
-  };
-  return { clock, delays };
-}
 
 /** Two players, the guest given `guestOptions` on a clock that records its timers; resolves once the guest joined. */
 async function pair(guestOptions: Partial<LobbyRuntimeOptions>) {

@@ -9,6 +9,7 @@ import { VirtualClock, type LobbyClock } from '../src/effects/clock.js';
 import { WireLedger, countingBackend } from '../src/demo/traffic.js';
 import { createLobbyRuntime, type ChannelMessage, type LobbyRuntimeError, type LobbyRuntimeOptions } from '../src/runtime.js';
 import { createRuntimeWorld, hostLobby, userId, type RuntimeWorld } from './helpers/runtime-world.js';
+import { recordingClock } from './helpers/recording-clock.js';
 
 let world: RuntimeWorld | undefined;
 afterEach(() => {
@@ -19,21 +20,6 @@ afterEach(() => {
 function newWorld(): RuntimeWorld {
   world = createRuntimeWorld('simulated');
   return world;
-}
-
-/** The runtime's clock, recording the delay of every timer asked of it. */
-function recordingClock(): { clock: LobbyClock; virtual: VirtualClock; delays: number[] } {
-  const virtual = new VirtualClock();
-  const delays: number[] = [];
-  const clock: LobbyClock = {
-    now: () => virtual.now(),
-    setTimeout: (fn, ms) => {
-      delays.push(ms);
-      return virtual.setTimeout(fn, ms);
-    },
-    clearTimeout: (id) => virtual.clearTimeout(id),
-  };
-  return { clock, virtual, delays };
 }
 
 describe('createLobbyRuntime without a backend', () => {
