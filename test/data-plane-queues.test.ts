@@ -365,6 +365,149 @@ describe('FairInbox under hostile channel numbers', () => {
   });
 });
 
+type SkipOp =
+  | { readonly op: 'push'; readonly from: bigint }
+  | { readonly op: 'read'; readonly skipped: number }
+  | { readonly op: 'drop'; readonly from: bigint };
+
+const skipOps = fc.array(
+  fc.oneof(
+    { weight: 5, arbitrary: fc.integer({ min: 1, max: 4 }).map((n): SkipOp => ({ op: 'push', from: BigInt(n) })) },
+    // `skipped` is a bit set over senders 1n..4n; -1 reads with no skip at all.
+    { weight: 4, arbitrary: fc.integer({ min: -1, max: 15 }).map((skipped): SkipOp => ({ op: 'read', skipped })) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }).map((n): SkipOp => ({ op: 'drop', from: BigInt(n) })) },
+  ),
+  { maxLength: 200, size: 'max' },
+);
+
+/**
+ * The read rules written as naively as possible (inbox.ts `read`'s doc): senders with packets wait in one turn,
+ * newcomers at its end; a read asks each sender from the front whether to skip it, each at most once, and a skipped
+ * sender goes round to the end with its packets and its place kept; the first not skipped gives its oldest packet
+ * and goes to the end if it has more; after a whole turn of skips there is nothing to read.
+ */
+class TurnModel {
+  turn: bigint[] = [];
+  readonly queues = new Map<bigint, number[]>();
+
+  push(from: bigint, n: number): void {
+    const queue = this.queues.get(from) ?? [];
+    if (queue.length === 0) this.turn.push(from);
+    queue.push(n);
+    this.queues.set(from, queue);
+  }
+
+  read(skip: ((from: bigint) => boolean) | undefined): { asks: bigint[]; got: string | undefined } {
+    const asks: bigint[] = [];
+    for (let i = 0; i < this.turn.length; i++) {
+      const from = this.turn.shift()!;
+      if (skip !== undefined) asks.push(from);
+      if (skip === undefined || !skip(from)) {
+        const queue = this.queues.get(from)!;
+        const n = queue.shift()!;
+        if (queue.length > 0) this.turn.push(from);
+        return { asks, got: `${from}:${n}` };
+      }
+      this.turn.push(from);
+    }
+    return { asks, got: undefined };
+  }
+
+  drop(from: bigint): number {
+    this.turn = this.turn.filter((f) => f !== from);
+    const n = this.queues.get(from)?.length ?? 0;
+    this.queues.delete(from);
+    return n;
+  }
+}
+
+describe('FairInbox read with skip (the reader passing over senders that spent their share)', () => {
+  it('asks each sender at most once per read, in turn order, and skipped senders keep their packets and place', () => {
+    fc.assert(
+      fc.property(skipOps, (ops) => {
+        const inbox = new FairInbox();
+        const model = new TurnModel();
+        let next = 0;
+        for (const step of ops) {
+          if (step.op === 'push') {
+            const n = next++ & 0xff;
+            inbox.push(2, packet(step.from, n));
+            model.push(step.from, n);
+          } else if (step.op === 'drop') {
+            expect(inbox.dropSender(step.from)).toBe(model.drop(step.from));
+          } else {
+            const skips = (from: bigint): boolean => step.skipped >= 0 && (step.skipped & (1 << Number(from - 1n))) !== 0;
+            const asks: bigint[] = [];
+            const got = inbox.read(
+              2,
+              step.skipped < 0
+                ? undefined
+                : (from) => {
+                    // A second ask in one read is a broken promise; throwing also ends a read that would never stop.
+                    if (asks.includes(from)) throw new Error(`sender ${from} asked twice in one read`);
+                    asks.push(from);
+                    return skips(from);
+                  },
+            );
+            const expected = model.read(step.skipped < 0 ? undefined : skips);
+            expect(asks).toEqual(expected.asks);
+            expect(got === undefined ? undefined : `${got.from}:${got.bytes[0]}`).toBe(expected.got);
+          }
+          expect(inbox.size).toBe([...model.queues.values()].reduce((sum, q) => sum + q.length, 0));
+        }
+      }),
+      { seed: 11, numRuns: 150 },
+    );
+  });
+
+  it('reads the next sender when the one whose turn it is is skipped, and nothing when all are', () => {
+    const inbox = new FairInbox();
+    inbox.push(1, packet(1n, 10));
+    inbox.push(1, packet(2n, 20));
+    inbox.push(1, packet(3n, 30));
+    const asked: bigint[] = [];
+    const skipOne = (from: bigint): boolean => {
+      asked.push(from);
+      return from === 1n;
+    };
+    expect(inbox.read(1, skipOne)?.from).toBe(2n);
+    expect(asked).toEqual([1n, 2n]);
+    // 2n dropped while queued behind 3n: a whole turn of skips is now 1n and 3n, each asked once.
+    inbox.push(1, packet(2n, 21));
+    expect(inbox.dropSender(2n)).toBe(1);
+    asked.length = 0;
+    const skipAll = (from: bigint): boolean => {
+      if (asked.includes(from)) throw new Error(`sender ${from} asked twice in one read`);
+      asked.push(from);
+      return true;
+    };
+    expect(inbox.read(1, skipAll)).toBeUndefined();
+    expect(asked).toEqual([3n, 1n]);
+    // Nothing was lost to the skips, and the turn is where it was.
+    expect([inbox.read(1)?.bytes[0], inbox.read(1)?.bytes[0], inbox.read(1)]).toEqual([30, 10, undefined]);
+  });
+});
+
+describe('FairInbox channel queues at exactly the kept number', () => {
+  it('keeps an emptied channel queue while 64 exist, and lets one go only past 64 (inbox.ts: KEPT_CHANNEL_QUEUES)', () => {
+    const inbox = new FairInbox();
+    const held = Array.from({ length: 64 }, (_, channel) => inbox.queueFor(channel, 1n));
+    held.forEach((q, channel) => inbox.pushTo(q, packet(1n, channel)));
+    expect(inbox.channelQueues).toBe(64);
+    // 64 queues is not past the kept number: channel 0 empties and its queue stays, handle and all.
+    expect(inbox.read(0)?.bytes[0]).toBe(0);
+    expect(inbox.channelQueues).toBe(64);
+    expect(held[0]!.live).toBe(true);
+    // A 65th channel is past it: the next channel to empty is let go.
+    const extra = inbox.queueFor(64, 1n);
+    inbox.pushTo(extra, packet(1n, 64));
+    expect(inbox.channelQueues).toBe(65);
+    expect(inbox.read(64)?.bytes[0]).toBe(64);
+    expect(inbox.channelQueues).toBe(64);
+    expect(extra.live).toBe(false);
+  });
+});
+
 describe('OutputSlab', () => {
   it('copies small and large pieces exactly, each independent of the source and of the others', () => {
     fc.assert(
