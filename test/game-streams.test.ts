@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GameStreams } from '../src/runtime/game-streams.js';
+import { EMPTY_DATA, GameStreams } from '../src/runtime/game-streams.js';
 import { IDLE_LOBBY, type LobbyState } from '../src/runtime/lobby-state.js';
 
 describe('GameStreams: backlog$ (the unread packets, published when the number changes)', () => {
@@ -45,5 +45,44 @@ describe('GameStreams: lobby$ (our own membership, published when any field a ga
       streams.setLobby({ ...state });
     }
     expect(seen).toEqual([joined, ...changes]);
+  });
+});
+
+describe('GameStreams: lobbyData$ (a copy of the backend\'s lobby data, published when it hands out a different object)', () => {
+  it('publishes a copy, so the backend changing its own object later changes nothing the game was given', () => {
+    const streams = new GameStreams(IDLE_LOBBY);
+    const seen: Readonly<Record<string, string>>[] = [];
+    streams.lobbyData$.subscribe((d) => seen.push(d));
+    const backendData: Record<string, string> = { mode: 'ffa' };
+    streams.setLobbyData(backendData);
+    backendData['mode'] = 'teams';
+    expect(seen).toEqual([{}, { mode: 'ffa' }]);
+    expect(seen[1]).not.toBe(backendData);
+    expect(streams.lobbyData).toEqual({ mode: 'ffa' });
+  });
+
+  it('does not publish the same empty data object again, before or after other data', () => {
+    const streams = new GameStreams(IDLE_LOBBY);
+    const seen: Readonly<Record<string, string>>[] = [];
+    streams.lobbyData$.subscribe((d) => seen.push(d));
+    streams.setLobbyData(EMPTY_DATA);
+    streams.setLobbyData({ mode: 'ffa' });
+    streams.setLobbyData(EMPTY_DATA);
+    streams.setLobbyData(EMPTY_DATA);
+    expect(seen).toEqual([{}, { mode: 'ffa' }, {}]);
+  });
+});
+
+describe('GameStreams: allConnected$ (every member connected)', () => {
+  it('starts false, as the README\'s `allConnected$.pipe(filter(Boolean), take(1))` relies on, and publishes changes only', () => {
+    const streams = new GameStreams(IDLE_LOBBY);
+    const seen: boolean[] = [];
+    expect(streams.allConnected).toBe(false);
+    streams.allConnected$.subscribe((c) => seen.push(c));
+    streams.setAllConnected(false);
+    streams.setAllConnected(true);
+    streams.setAllConnected(true);
+    streams.setAllConnected(false);
+    expect(seen).toEqual([false, true, false]);
   });
 });
