@@ -174,6 +174,41 @@ describe('the decode budget, driven directly (figures from docs/reliability.md)'
     expect(announcedWork(gz, 50_000)).toBe(gz.length + 50_000);
   });
 
+  /** `length` bytes opening with `head` and ending in a GZIP trailer whose ISIZE (little-endian) is `isize`. */
+  function withTrailer(head: readonly number[], length: number, isize: readonly number[]): Uint8Array {
+    const bytes = new Uint8Array(length);
+    bytes.set(head);
+    bytes.set(isize, length - 4);
+    return bytes;
+  }
+  const ISIZE_10_000 = [0x10, 0x27, 0x00, 0x00];
+
+  it('reads a trailer only from a GZIP packet: both magic bytes (1f 8b) and room for its 10-byte header and 8-byte trailer (RFC 1952)', () => {
+    // Not GZIP (neither is a lobbykit frame: their first bytes are not 0b01xxxxxx): work is the length alone.
+    for (const head of [[0x00, 0x00], [0x1f, 0x00], [0x00, 0x8b], [0x8b, 0x1f]]) {
+      expect(announcedWork(withTrailer(head, 64, ISIZE_10_000), 1 << 20), head.join(' ')).toBe(64);
+    }
+    // Too short to hold a header and a trailer, magic or not.
+    expect(announcedWork(withTrailer([0x1f, 0x8b], 17, ISIZE_10_000), 1 << 20)).toBe(17);
+    // Exactly a header and a trailer: the trailer is read (a sender may lie in it; the cap bounds the lie).
+    expect(announcedWork(withTrailer([0x1f, 0x8b], 18, ISIZE_10_000), 1 << 20)).toBe(18 + 10_000);
+  });
+
+  it("reads ISIZE's four bytes, its high byte too: 2^24 and 2^32 - 1 announced, the cap applied", () => {
+    expect(announcedWork(withTrailer([0x1f, 0x8b], 32, [0x00, 0x00, 0x00, 0x01]), 1 << 30)).toBe(32 + 2 ** 24);
+    expect(announcedWork(withTrailer([0x1f, 0x8b], 32, [0xff, 0xff, 0xff, 0xff]), 2 ** 31)).toBe(32 + 2 ** 31);
+  });
+
+  it('never counts a light packet (4 KiB or less): a tick of them leaves the tick and the sender their whole budgets', () => {
+    const { budget, slot, fate } = budgetOf();
+    budget.beginTick(0);
+    for (let i = 0; i < TICK / LIGHT; i++) budget.charge(slot(1n), plain(LIGHT));
+    // Shares matter only after a heavy packet.
+    expect(budget.checking).toBe(false);
+    expect(fate(1n, plain(SHARE))).toBe('read');
+    expect(fate(2n, plain(TICK - SHARE))).toBe('read');
+  });
+
   it('never holds back a light packet (4 KiB or less), even in a spent tick; 4 KiB and a byte is heavy and waits', () => {
     const { budget, slot, fate } = budgetOf();
     budget.beginTick(0);

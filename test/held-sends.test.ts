@@ -43,4 +43,16 @@ describe('HeldSends (reliable messages for a member whose wire is not known yet)
     expect(held.hold(11n, whole)).toBe(true);
     expect(held.release(11n, LOBBYKIT_WIRE).map((r) => r.send)).toEqual([whole]);
   });
+
+  it('holds nothing after clear (we left the lobby): nothing is released, and every member has its whole hold again', () => {
+    const held = new HeldSends();
+    for (let i = 0; i < HELD_MESSAGES; i++) expect(held.hold(10n, send(8, i))).toBe(true);
+    expect(held.hold(11n, send(8, 0))).toBe(true);
+    held.clear();
+    expect(held.release(10n, LOBBYKIT_WIRE)).toEqual([]);
+    expect(held.release(11n, LOBBYKIT_WIRE)).toEqual([]);
+    const after = send(8, 1);
+    expect(held.hold(10n, after)).toBe(true);
+    expect(held.release(10n, LOBBYKIT_WIRE).map((r) => r.send)).toEqual([after]);
+  });
 });
