@@ -3,14 +3,11 @@
  * Steam's lobby, close the peer sessions and leave the lobby a create or join in flight lands in are gone, so the
  * runtime does those three things itself, straight on the backend, and then answers like a disposed one.
  */
-import type { Backend } from '../effects/backend.js';
+import type { Backend, BackendEvent } from '../effects/backend.js';
 import type { LobbyClock } from '../effects/clock.js';
 import { EnterResponse } from '../steam/index.js';
-import { startAutoTicker } from './auto-ticker.js';
+import { readUntilIdle } from './after-dispose.js';
 import type { RuntimeCore } from './core.js';
-
-/** How often the backend is read while a request in flight may still land. */
-const READ_HZ = 20;
 
 /** Leaves the lobby we are in and closes the sessions with its members. */
 export function abandonLobby(core: RuntimeCore): void {
@@ -31,15 +28,8 @@ export function abandonLobby(core: RuntimeCore): void {
  */
 export function leaveLateArrivals(clock: LobbyClock, backend: Backend, timeoutMs: number): void {
   const until = clock.now() + timeoutMs;
-  const stop = startAutoTicker(clock, READ_HZ, () => {
-    try {
-      backend.poll();
-      backend.drainEvents((event) => {
-        if (event.type === 'lobbyEntered' && event.response === EnterResponse.success) backend.leaveLobby(event.lobbyId);
-      });
-    } catch {
-      // The runtime has reported its failure and closed its streams: there is nothing left to report on.
-    }
-    if (clock.now() >= until) stop();
-  });
+  const leaveEntered = (event: BackendEvent) => {
+    if (event.type === 'lobbyEntered' && event.response === EnterResponse.success) backend.leaveLobby(event.lobbyId);
+  };
+  readUntilIdle(clock, backend, leaveEntered, () => clock.now() >= until, () => {});
 }
