@@ -8,17 +8,20 @@ import type { LobbyClock } from '../effects/clock.js';
 import { EnterResponse } from '../steam/index.js';
 import { readUntilIdle } from './after-dispose.js';
 import type { RuntimeCore } from './core.js';
+import type { RuntimeEffects } from './machine-effects.js';
 
-/** Leaves the lobby we are in and closes the sessions with its members. */
-export function abandonLobby(core: RuntimeCore): void {
-  const { backend, directory, reporter, selfId } = core;
+/**
+ * Leaves the lobby we are in and closes the sessions with its members, through the effects the machines would have
+ * used; each call guarded, since this runs in the root actor's error observer, where a throw would escape to XState.
+ */
+export function abandonLobby(core: RuntimeCore, effects: RuntimeEffects): void {
+  const { directory, reporter, selfId } = core;
   const lobbyId = directory.lobbyId;
   if (lobbyId === undefined) return;
-  const canClose = reporter.guarded('closeSession', () => backend.capabilities.closeSession !== 'absent') === true;
   for (const member of directory.list()) {
-    if (canClose && member.id !== selfId) reporter.guarded('closeSession', () => backend.closeSession(member.id));
+    if (member.id !== selfId) reporter.guarded('closeSession', () => effects.closeSession({ remoteId: member.id }));
   }
-  reporter.guarded('leaveLobby', () => backend.leaveLobby(lobbyId));
+  effects.leaveStrayLobby({ lobbyId });
 }
 
 /**

@@ -158,6 +158,7 @@ class Runtime implements LobbyRuntime {
     this.requestTimeoutMs = checked.timing.lobby?.requestTimeoutMs ?? DEFAULT_LOBBY_TIMING.requestTimeoutMs;
     this.translator = wireTranslator(core, seatReservationMs > 0);
 
+    const effects = new RuntimeEffects(core);
     this.root = createActor(sessionMachine, {
       clock,
       input: {
@@ -166,7 +167,7 @@ class Runtime implements LobbyRuntime {
         peer: { timing: checked.timing.peer, retry: checked.retry },
         reconnect: checked.reconnect,
         vote: { timing: checked.timing.vote },
-        effects: new RuntimeEffects(core),
+        effects,
       },
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
     });
@@ -190,7 +191,7 @@ class Runtime implements LobbyRuntime {
     this.root.on('*', this.outcomes.session);
     this.root.subscribe({
       next: (snapshot) => streams.setAllConnected(snapshot.matches({ inLobby: 'allConnected' })),
-      error: (error) => this.failed(error),
+      error: (error) => this.failed(error, effects),
     });
     this.root.start();
     const lobbyRef = this.root.system.get('lobby') as ActorRefFrom<typeof lobbyMachine>;
@@ -356,14 +357,14 @@ class Runtime implements LobbyRuntime {
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────────
 
   /** The root actor stopped on an error: with no machine left to leave Steam's lobby, the runtime does (failure.ts). */
-  private failed(error: unknown): void {
+  private failed(error: unknown, effects: RuntimeEffects): void {
     const { core } = this;
     core.reporter.report({ kind: 'internal', where: 'root actor', reason: describeThrown(error) });
     this.actorsStopped = true;
     this.stopAutoTick?.();
     this.stopAutoTick = undefined;
     if (!this.commandState.disposed) {
-      abandonLobby(core);
+      abandonLobby(core, effects);
       endCommands(core, this.commandState, STOPPED_TEXT);
     }
     // A create or join in flight, or one being abandoned, may still land us in a lobby.
